@@ -1,0 +1,37 @@
+"""How sensitive values look when they leave the app (exports, lists, screenshots)."""
+from __future__ import annotations
+
+from . import schema as s
+
+
+def mask_id_number(value: str) -> str:
+    """First 6 + ******** + last 4, as domain.md asks."""
+    value = value or ""
+    if len(value) <= 10:
+        return "*" * len(value)
+    return value[:6] + "********" + value[-4:]
+
+
+def mask_phone(value: str) -> str:
+    value = value or ""
+    digits = value.replace("-", "").replace(" ", "")
+    if len(digits) < 8:
+        return "*" * len(value)
+    return digits[:3] + "****" + digits[-4:]
+
+
+def mask(field: s.Field, value, *, reveal: bool = False):
+    """The value as it may be shown outside the app. Income, health and bank data are left out entirely."""
+    if reveal or not field.sensitive or value in (None, ""):
+        return value
+    if field.check == s.RIC:
+        return mask_id_number(str(value))
+    if field.check == s.PHONE:
+        return mask_phone(str(value))
+    return ""
+
+
+def mask_record(rt: s.RecordType, record: dict, *, reveal: bool = False) -> dict:
+    if reveal:
+        return dict(record)
+    return {k: (mask(rt.field(k), v) if k in rt.sensitive_keys else v) for k, v in record.items()}

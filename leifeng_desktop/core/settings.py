@@ -1,0 +1,113 @@
+"""Campaign settings kept in the database: one key per row, JSON values, the seed's defaults on a new file."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import TYPE_CHECKING
+
+from . import schema as s
+from .schema import F
+
+if TYPE_CHECKING:
+    from .store import Store
+
+CAMPAIGN = s.RecordType("campaign", "活动设置", (
+    F("city", "城市名称", required=True, max_length=30, default="XX市"),
+    F("year", "活动年度", s.INT, required=True, minimum=2000, maximum=2100),
+    F("our_unit", "本单位名称", required=True, max_length=60, default="XX市总工会"),
+    F("our_unit_kind", "本单位类型", s.CHOICE, required=True, choices="our_unit_kind", default="市总工会"),
+    F("operator", "操作员", max_length=30, default=""),
+    F("enterprise_target", "走访企业目标（家）", s.INT, required=True, maximum=100000, default=40),
+    F("household_target", "走访帮扶困难职工目标（户）", s.INT, required=True, maximum=100000, default=80),
+    F("registration_deadline", "服务队成立及登记表报送截止", s.DATE, required=True),
+    F("plan_deadline", "实施方案报送截止", s.DATE, required=True),
+    F("summary_deadline", "总结材料报送截止", s.DATE),
+    F("demand_reply_days", "职工诉求答复期限（天）", s.INT, required=True, minimum=1, maximum=365, default=3),
+), title="city")
+
+# Not editable: the app's logic depends on these two kinds.
+FIXED_CHOICES = {"our_unit_kind": ["市总工会", "基层工会"]}
+DEFAULT_GROUPS = ("第一工作组", "第二工作组", "第三工作组", "第四工作组")
+
+
+def campaign_defaults(today: dt.date | None = None) -> dict:
+    year = (today or dt.date.today()).year
+    values = {f.key: f.default for f in CAMPAIGN.fields}
+    values.update(year=year, registration_deadline=f"{year}-08-25", plan_deadline=f"{year}-08-31")
+    return values
+
+
+class Settings:
+    """Reads and writes the settings table. Choice lists are stored under 'choices.<name>'."""
+
+    def __init__(self, store: "Store"):
+        self._store = store
+
+    def _raw(self) -> dict:
+        return {r["key"]: json.loads(r["value"]) for r in self._store.db.query("SELECT key, value FROM settings")}
+
+    def campaign(self) -> dict:
+        raw = self._raw()
+        return {f.key: raw.get(f.key) for f in CAMPAIGN.fields}
+
+    def get(self, key: str, default=None):
+        row = list(self._store.db.query("SELECT value FROM settings WHERE key = ?", [key]))
+        return json.loads(row[0]["value"]) if row else default
+
+    def choices(self) -> dict[str, list[str]]:
+        raw = self._raw()
+        out = {name: list(raw.get(f"choices.{name}", items)) for name, (_, items) in s.CHOICE_LISTS.items()}
+        out.update({k: list(v) for k, v in FIXED_CHOICES.items()})
+        return out
+
+    def set(self, values: dict) -> None:
+        """Store several settings in one transaction. Campaign fields are validated first."""
+        from .validation import ValidationError, normalize, validate
+
+        campaign = {k: normalize(CAMPAIGN.field(k), v) for k, v in values.items() if k in CAMPAIGN.keys}
+        errors = validate(CAMPAIGN, campaign, self.choices(), partial=True)
+        for key, items in values.items():
+            if key.startswith("choices."):
+                errors.update(check_choice_list(key, items))
+        if errors:
+            raise ValidationError(errors)
+        with self._store.transaction():
+            for key, value in values.items():
+                self._store.db.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)",
+                                       [key, json.dumps(campaign.get(key, value), ensure_ascii=False)])
+        self._store.notify("settings")
+
+    def set_choices(self, name: str, items: list[str]) -> None:
+        self.set({f"choices.{name}": items})
+
+
+def check_choice_list(key: str, items) -> dict[str, str]:
+    name = key.removeprefix("choices.")
+    if name not in s.CHOICE_LISTS:
+        return {key: f"没有名为 {name} 的选项表"}
+    label = s.CHOICE_LISTS[name][0]
+    if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
+        return {key: f"{label}应为文字列表"}
+    cleaned = [i.strip() for i in items]
+    if not cleaned or any(not i for i in cleaned):
+        return {key: f"{label}不能有空白选项，且至少保留一项"}
+    if len(set(cleaned)) != len(cleaned):
+        return {key: f"{label}中有重复的选项"}
+    return {}
+
+
+def seed_defaults(store: "Store", today: dt.date | None = None) -> None:
+    """A new database starts with the seed's numbers (domain.md, Campaign defaults). Runs inside a migration."""
+    values = campaign_defaults(today)
+    for key, value in values.items():
+        store.db.execute("INSERT OR IGNORE INTO settings (key, value) VALUES (?, ?)",
+                         [key, json.dumps(value, ensure_ascii=False)])
+    for name, (_, items) in s.CHOICE_LISTS.items():
+        store.db.execute("INSERT OR IGNORE INTO settings (key, value) VALUES (?, ?)",
+                         [f"choices.{name}", json.dumps(list(items), ensure_ascii=False)])
+    if not store.count("working_group"):
+        for name in DEFAULT_GROUPS:
+            store.insert("working_group", {"name": name}, unit=values["our_unit"])
+    if not store.count("unit"):
+        store.insert("unit", {"name": values["our_unit"], "kind": values["our_unit_kind"], "expected": 0},
+                     unit=values["our_unit"])

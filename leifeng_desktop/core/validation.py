@@ -1,0 +1,219 @@
+"""Field and record checks. Every message is Chinese and meant to sit beside its field."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import unicodedata
+from decimal import Decimal, InvalidOperation
+from typing import Mapping
+
+from stdnum.cn import ric, uscc
+from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidLength, ValidationError as StdnumError
+
+from . import schema as s
+
+MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
+# Landline with area code: 010-12345678, 0571-8765432, optional extension.
+LANDLINE_RE = re.compile(r"^0\d{2,3}-?\d{7,8}(-\d{1,6})?$")
+URL_RE = re.compile(r"^https?://\S+$", re.IGNORECASE)
+# Control characters break XML (docx) and are never meant: tab and newline are allowed in long text only.
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+class ValidationError(ValueError):
+    """A record that cannot be saved; `errors` maps field key to a Chinese message."""
+
+    def __init__(self, errors: Mapping[str, str]):
+        self.errors = dict(errors)
+        super().__init__("；".join(f"{k}: {v}" for k, v in self.errors.items()))
+
+
+def yuan_to_fen(text: str | int | Decimal) -> int:
+    """'12.34' → 1234. Decimal only; a third decimal or a negative amount is refused."""
+    if isinstance(text, int):
+        amount = Decimal(text)
+    else:
+        cleaned = str(text).strip().replace(",", "").replace("，", "").removesuffix("元")
+        try:
+            amount = Decimal(cleaned)
+        except InvalidOperation:
+            raise ValueError("金额应为数字，如 1200 或 350.50") from None
+    if not amount.is_finite():
+        raise ValueError("金额应为数字，如 1200 或 350.50")
+    if amount < 0:
+        raise ValueError("金额不能为负数")
+    if amount != amount.quantize(Decimal("0.01")):
+        raise ValueError("金额最多保留两位小数（到分）")
+    return int(amount * 100)
+
+
+def fen_to_yuan(fen: int | None) -> str:
+    if fen is None or fen == "":
+        return ""
+    return f"{Decimal(int(fen)) / 100:.2f}"
+
+
+def hours_to_minutes(text: str | float | Decimal) -> int:
+    try:
+        hours = Decimal(str(text).strip().removesuffix("小时"))
+    except InvalidOperation:
+        raise ValueError("时长应为数字（小时），如 2 或 1.5") from None
+    if not hours.is_finite() or hours < 0:
+        raise ValueError("时长不能为负数")
+    minutes = hours * 60
+    if minutes != minutes.to_integral_value():
+        raise ValueError("时长最小单位为分钟")
+    return int(minutes)
+
+
+def minutes_to_hours(minutes: int | None) -> str:
+    if minutes is None or minutes == "":
+        return ""
+    text = f"{Decimal(int(minutes)) / 60:.2f}".rstrip("0").rstrip(".")
+    return text
+
+
+def is_empty(value) -> bool:
+    return value is None or value == "" or value == [] or (isinstance(value, str) and not value.strip())
+
+
+def as_list(value) -> list[str]:
+    """A MULTI value as a list, whether it came as a list or as the JSON text stored in SQLite."""
+    if is_empty(value):
+        return []
+    if isinstance(value, str):
+        try:
+            loaded = json.loads(value)
+        except ValueError:
+            return [value]
+        return loaded if isinstance(loaded, list) else [str(loaded)]
+    return list(value)
+
+
+def _parse_date(text: str, fmt: str) -> dt.datetime | None:
+    try:
+        return dt.datetime.strptime(text, fmt)
+    except ValueError:
+        return None
+
+
+def check_phone(value: str) -> str | None:
+    compact = value.replace(" ", "").replace("（", "(").replace("）", ")")
+    compact = re.sub(r"^\((0\d{2,3})\)", r"\1-", compact)
+    if MOBILE_RE.match(compact) or LANDLINE_RE.match(compact):
+        return None
+    return "电话应为11位手机号，或带区号的座机号（如 010-12345678）"
+
+
+def check_ric(value: str) -> str | None:
+    try:
+        ric.validate(value)
+    except InvalidLength:
+        return "身份证号应为18位"
+    except InvalidChecksum:
+        return "身份证号校验位不正确，请核对"
+    except InvalidComponent:
+        return "身份证号中的出生日期或地区代码不正确"
+    except StdnumError:
+        return "身份证号格式不正确（前17位为数字，末位为数字或X）"
+    return None
+
+
+def check_uscc(value: str) -> str | None:
+    try:
+        uscc.validate(value)
+    except InvalidLength:
+        return "统一社会信用代码应为18位"
+    except InvalidChecksum:
+        return "统一社会信用代码校验位不正确，请核对"
+    except StdnumError:
+        return "统一社会信用代码格式不正确"
+    return None
+
+
+_CHECKS = {s.PHONE: check_phone, s.RIC: check_ric, s.USCC: check_uscc,
+           s.URL: lambda v: None if URL_RE.match(v) else "链接应以 http:// 或 https:// 开头"}
+
+
+def normalize(field: s.Field, value):
+    """The stored form of a value: trimmed text, upper-case check letters, lists for MULTI."""
+    if field.type == s.MULTI:
+        return as_list(value)
+    if isinstance(value, str):
+        value = unicodedata.normalize("NFC", value)
+        value = value.strip() if field.type != s.LONGTEXT else value.strip("\n\r ")
+        if field.check in (s.RIC, s.USCC):
+            value = value.replace(" ", "").upper()
+        if field.type in (s.INT, s.MONEY, s.HOURS, s.BOOL) and value == "":
+            return None
+    return value
+
+
+def check_field(field: s.Field, value, choices: Mapping[str, list[str]] | None = None) -> str | None:
+    """The message for one value, or None when it is acceptable. `value` is already normalized."""
+    if is_empty(value):
+        return f"请填写{field.label}" if field.required else None
+    t = field.type
+    if t in (s.INT, s.MONEY, s.HOURS, s.BOOL):
+        if isinstance(value, bool) or not isinstance(value, int):
+            return {s.MONEY: "金额应以分为单位的整数保存", s.HOURS: "时长应为整数分钟"}.get(t, f"{field.label}应为整数")
+        if value < field.minimum:
+            return f"{field.label}不能小于{field.minimum}" if field.minimum else f"{field.label}不能为负数"
+        if field.maximum is not None and value > field.maximum:
+            return f"{field.label}超出合理范围"
+        return None
+    if t == s.MULTI:
+        items = as_list(value)
+        if field.max_items and len(items) > field.max_items:
+            return f"{field.label}最多选{field.max_items}项"
+        allowed = (choices or {}).get(field.choices) if field.choices else None
+        unknown = [i for i in items if allowed is not None and i not in allowed]
+        return f"{field.label}中有不在选项内的值：{'、'.join(unknown)}" if unknown else None
+    if not isinstance(value, str):
+        return f"{field.label}应为文字"
+    if len(value) > field.max_len:
+        return f"{field.label}不能超过{field.max_len}字（现有{len(value)}字）"
+    if t == s.LONGTEXT:
+        if _CONTROL_RE.search(value):
+            return f"{field.label}含有不可见的控制字符，请删除后再保存"
+    elif _CONTROL_RE.search(value) or "\n" in value or "\t" in value:
+        return f"{field.label}含有换行或不可见的控制字符"
+    if t == s.DATE and not _parse_date(value, "%Y-%m-%d"):
+        return f"{field.label}应为日期，如 2026-08-25"
+    if t == s.MONTH and not _parse_date(value, "%Y-%m"):
+        return f"{field.label}应为年月，如 1985-06"
+    if t == s.DATETIME and not (_parse_date(value, "%Y-%m-%dT%H:%M") or _parse_date(value, "%Y-%m-%dT%H:%M:%S")):
+        return f"{field.label}应为日期和时间，如 2026-08-25T09:00"
+    if t == s.CHOICE and field.choices and choices is not None:
+        allowed = choices.get(field.choices)
+        if allowed is not None and value not in allowed:
+            return f"“{value}”不是{field.label}的可选项"
+    if field.check:
+        return _CHECKS[field.check](value)
+    return None
+
+
+def validate(rt: s.RecordType, values: Mapping, choices: Mapping[str, list[str]] | None = None,
+             *, partial: bool = False) -> dict[str, str]:
+    """{field_key: message} for every field of `values` that cannot be saved (empty dict when all is well).
+
+    With partial=True only the keys present are checked (an update of some fields)."""
+    errors: dict[str, str] = {}
+    for f in rt.fields:
+        if partial and f.key not in values:
+            continue
+        msg = check_field(f, normalize(f, values.get(f.key)), choices)
+        if msg:
+            errors[f.key] = msg
+    errors.update(cross_checks(rt, values))
+    return errors
+
+
+def cross_checks(rt: s.RecordType, values: Mapping) -> dict[str, str]:
+    """Rules that span fields of one record."""
+    errors = {}
+    start, end = values.get("starts_at"), values.get("ends_at")
+    if rt.key == "activity" and start and end and isinstance(start, str) and isinstance(end, str) and end < start:
+        errors["ends_at"] = "结束时间不能早于开始时间"
+    return errors
