@@ -284,8 +284,8 @@ def decode(rt: s.RecordType, row: dict) -> dict:
     """A stored row as Python values (MULTI lists back from JSON)."""
     out = dict(row)
     for f in rt.fields:
-        if f.type == s.MULTI:
-            out[f.key] = as_list(out.get(f.key))
+        if f.type == s.MULTI and f.key in out:
+            out[f.key] = as_list(out[f.key])
     return out
 
 

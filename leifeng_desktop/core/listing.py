@@ -1,0 +1,117 @@
+"""The SQL behind every record list: chosen columns, reference titles joined in, a text filter, sorting and paging.
+
+Column and sort keys are checked against the schema and only then written into SQL; the search text only ever
+travels as a parameter. `where` is SQL the program writes (e.g. 'kind = ?'), about the record type's own table: it
+runs in a sub-select, so its column names never clash with a joined table's.
+"""
+from __future__ import annotations
+
+from typing import Sequence
+
+from . import schema as s
+from .store import Store, decode
+
+SEARCHABLE = (s.TEXT, s.LONGTEXT, s.CHOICE, s.MULTI, s.UNIT)
+REF_ID = "{}:id"   # key of a REF column's raw uuid when list_query(ref_ids=True)
+
+
+def escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+class _Plan:
+    """The SELECT list, JOINs and the SQL expression of each column (a REF column stands for its record's title)."""
+
+    def __init__(self, rt: s.RecordType, columns: Sequence[str]):
+        self.rt, self.table = rt, _q(rt.key)
+        self.columns = list(columns)
+        self.items = [f"{self.table}.id AS id"]
+        self.joins: list[str] = []
+        self.expr: dict[str, str] = {}
+        self.ref_ids: list[str] = []
+        for i, key in enumerate(self.columns):
+            f = rt.field(key)   # KeyError for a key the schema does not know
+            own = f"{self.table}.{_q(key)}"
+            if f.type == s.REF:
+                target = s.record_type(f.ref)
+                alias = f"_r{i}"
+                self.joins.append(f"LEFT JOIN {_q(target.key)} AS {alias} ON {alias}.id = {own}")
+                self.expr[key] = f"{alias}.{_q(target.title)}"
+                self.ref_ids.append(f"{own} AS {_q(REF_ID.format(key))}")
+            else:
+                self.expr[key] = own
+            if key != "id":
+                self.items.append(f"{self.expr[key]} AS {_q(key)}")
+
+    def search_exprs(self) -> list[str]:
+        """Every non-sensitive text-like field of the record (shown or not) and the titles of the shown refs."""
+        out = [f"{self.table}.{_q(f.key)}" for f in self.rt.fields if f.type in SEARCHABLE and not f.sensitive]
+        for key in self.columns:   # shown meta columns (unit) and the titles of shown refs
+            f = self.rt.field(key)
+            if (f.type == s.REF or (f.type in SEARCHABLE and not f.sensitive)) and self.expr[key] not in out:
+                out.append(self.expr[key])
+        return out
+
+    def where(self, text: str, where: str | None, params) -> tuple[str, list]:
+        clauses, args = [], []
+        if where:
+            clauses.append(f"{self.table}.rowid IN (SELECT rowid FROM {self.table} WHERE {where})")
+            args.extend(params)
+        exprs = self.search_exprs()
+        for word in (text or "").split():
+            pattern = f"%{escape_like(word)}%"
+            clauses.append("(" + " OR ".join(f"{e} LIKE ? ESCAPE '\\'" for e in exprs) + ")")
+            args.extend([pattern] * len(exprs))
+        return (" WHERE " + " AND ".join(clauses)) if clauses else "", args
+
+    def sort_expr(self, key: str) -> str:
+        if key in self.expr:
+            return self.expr[key]
+        if key == "rowid":
+            return f"{self.table}.rowid"
+        if key in {f.key for f in self.rt.columns}:
+            return f"{self.table}.{_q(key)}"
+        raise ValueError(f"cannot sort {self.rt.key} by {key!r}")
+
+
+def list_query(rt: s.RecordType, *, columns: Sequence[str], text: str = "", where: str | None = None, params=(),
+               order_by: str | None = None, descending: bool = False, limit: int | None = None,
+               offset: int | None = None, ref_ids: bool = False) -> tuple[str, list]:
+    """SELECT id and `columns` (REF columns as the referenced record's title; with ref_ids also "<key>:id")."""
+    plan = _Plan(rt, columns)
+    where_sql, args = plan.where(text, where, params)
+    order = []
+    if order_by:
+        order.append(f"{plan.sort_expr(order_by)} {'DESC' if descending else 'ASC'}")
+    if rt.order_by != order_by:
+        order.append(plan.sort_expr(rt.order_by))
+    order.append(f"{plan.table}.rowid")   # a stable tiebreak keeps paging from skipping or repeating rows
+    items = plan.items + (plan.ref_ids if ref_ids else [])
+    sql = (f"SELECT {', '.join(items)} FROM {plan.table} {' '.join(plan.joins)}{where_sql} "
+           f"ORDER BY {', '.join(order)}")
+    if limit is not None or offset:
+        sql += f" LIMIT {int(limit) if limit is not None else -1} OFFSET {int(offset or 0)}"
+    return sql, args
+
+
+def count_query(rt: s.RecordType, *, columns: Sequence[str], text: str = "", where: str | None = None, params=(),
+                **_ignored) -> tuple[str, list]:
+    """COUNT(*) of what list_query returns without paging (takes and ignores the sort and paging arguments)."""
+    plan = _Plan(rt, columns)
+    where_sql, args = plan.where(text, where, params)
+    joins = " ".join(plan.joins) if (text or "").strip() else ""   # titles matter only to the text filter
+    return f"SELECT COUNT(*) FROM {plan.table} {joins}{where_sql}", args
+
+
+def fetch_rows(store: Store, rt: s.RecordType, **kw) -> list[dict]:
+    sql, args = list_query(rt, **kw)
+    return [decode(rt, row) for row in store.db.query(sql, args)]
+
+
+def fetch_count(store: Store, rt: s.RecordType, **kw) -> int:
+    sql, args = count_query(rt, **kw)
+    return store.db.execute(sql, args).fetchone()[0]

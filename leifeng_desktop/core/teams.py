@@ -1,0 +1,59 @@
+"""Team rules of the campaign: lateness against the registration deadline, the kinds a unit has not formed, and the
+same person twice in a roster."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable, Mapping
+
+from .store import Store
+
+ON_TIME, LATE, UNDATED = "按期", "逾期", "未填成立日期"
+
+
+def lateness(founded_on: str | None, deadline: str | None) -> str:
+    """A team formed after the registration deadline is late (dates are ISO text, so they compare as text)."""
+    if not founded_on:
+        return UNDATED
+    if deadline and founded_on > deadline:
+        return LATE
+    return ON_TIME
+
+
+def lateness_sql(deadline_param: str = ":deadline") -> str:
+    """The same rule as SQL over team.founded_on, for lists and statistics."""
+    return (f"CASE WHEN founded_on IS NULL OR founded_on = '' THEN '{UNDATED}' "
+            f"WHEN founded_on > {deadline_param} THEN '{LATE}' ELSE '{ON_TIME}' END")
+
+
+def missing_kinds(store: Store) -> dict[str, list[str]]:
+    """For every unit that has teams or is expected to report: the team kinds it has not formed, in list order."""
+    kinds = store.settings.choices()["team_kind"]
+    formed: dict[str, set[str]] = {}
+    for row in store.db.query("SELECT unit, kind FROM team"):
+        formed.setdefault(row["unit"], set()).add(row["kind"])
+    for row in store.db.query("SELECT name FROM unit WHERE expected = 1"):
+        formed.setdefault(row["name"], set())
+    return {unit: [k for k in kinds if k not in have] for unit, have in sorted(formed.items())}
+
+
+@dataclass(frozen=True)
+class Duplicate:
+    rows: tuple[int, ...]
+    reason: str
+
+
+def roster_duplicates(members: Iterable[Mapping]) -> list[Duplicate]:
+    """Rows (0-based, in the given order) that are the same person: the same 身份证号, or the same name and phone."""
+    by_id: dict[str, list[int]] = {}
+    by_name_phone: dict[tuple[str, str], list[int]] = {}
+    for i, m in enumerate(members):
+        id_number = (m.get("id_number") or "").strip().upper()
+        if id_number:
+            by_id.setdefault(id_number, []).append(i)
+        name, phone = (m.get("name") or "").strip(), (m.get("phone") or "").strip()
+        if name and phone:
+            by_name_phone.setdefault((name, phone), []).append(i)
+    found = [Duplicate(tuple(rows), "身份证号相同") for rows in by_id.values() if len(rows) > 1]
+    found += [Duplicate(tuple(rows), "姓名和电话相同") for rows in by_name_phone.values() if len(rows) > 1
+              and not any(set(rows) <= set(d.rows) for d in found)]
+    return found

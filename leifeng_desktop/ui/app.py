@@ -1,0 +1,118 @@
+"""QApplication set-up: Chinese translations, fonts, style; opening the database; the first-start offer."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+from PySide6.QtGui import QFont, QFontDatabase, QIcon
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+
+from ..core.store import Store, StoreError, default_db_path
+from ..paths import resources_dir
+from .workers import Task
+
+CJK_FONTS = ("Microsoft YaHei UI", "Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC", "Source Han Sans SC",
+             "WenQuanYi Micro Hei", "SimSun")
+
+
+def create_application(argv: list[str] | None = None) -> QApplication:
+    app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
+    app.setOrganizationName("LeifengDesktop")
+    app.setApplicationName("LeifengDesktop")
+    app.setApplicationDisplayName("学雷锋职工志愿服务 工作台")
+    QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
+    install_translations(app)
+    families = set(QFontDatabase.families())
+    for family in CJK_FONTS:
+        if family in families:
+            font = QFont(family)
+            font.setPointSize(max(app.font().pointSize(), 10))
+            app.setFont(font)
+            break
+    style = resources_dir() / "style.qss"
+    if style.exists():
+        app.setStyleSheet(style.read_text(encoding="utf-8"))
+    icon = resources_dir() / "icons" / "app.svg"
+    if icon.exists():
+        app.setWindowIcon(QIcon(str(icon)))
+    return app
+
+
+def install_translations(app: QApplication) -> list[QTranslator]:
+    """Qt's own zh_CN catalogues, so standard dialogs say 确定/取消."""
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    installed = []
+    for name in ("qtbase_zh_CN", "qt_zh_CN"):
+        translator = QTranslator(app)
+        if translator.load(name, folder):
+            app.installTranslator(translator)
+            installed.append(translator)
+    app._leifeng_translators = installed  # keep them alive with the app
+    return installed
+
+
+class FirstRunDialog:
+    """Asks once, on an empty database, whether to load the demo data set. Tests patch `ask`."""
+
+    @staticmethod
+    def ask(parent: QWidget) -> bool:
+        box = QMessageBox(QMessageBox.Icon.Question, "欢迎使用", "数据库中还没有任何记录。\n\n"
+                          "可以先载入一套演示数据（虚构的单位、服务队、活动和走访记录）熟悉各项功能，"
+                          "也可以直接从空白开始录入本单位的数据。", parent=parent)
+        demo = box.addButton("载入演示数据", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton("从空白开始", QMessageBox.ButtonRole.RejectRole)
+        box.exec()
+        return box.clickedButton() is demo
+
+
+def offer_demo_once(window) -> Task | None:
+    store = window.store
+    if store.settings.get("first_run_offered") or not store.is_empty():
+        return None
+    store.settings.set({"first_run_offered": True})
+    if not FirstRunDialog.ask(window):
+        return None
+    return load_demo_in_background(window)
+
+
+def load_demo_in_background(window) -> Task:
+    """The demo data set is written by a worker thread on its own connection; the window refreshes at the end."""
+    from ..core.demo import load_demo
+    path = window.store.path
+
+    def job(progress, cancelled):
+        with Store.open(path) as worker_store:
+            return load_demo(worker_store, progress=progress, cancelled=cancelled)
+
+    task = Task(job, parent=window, title="载入演示数据", label="正在生成演示数据…")
+    task.done.connect(lambda counts: window.store.notify("*"))
+    task.failed.connect(lambda message: QMessageBox.warning(window, "未能载入演示数据", message))
+    window._demo_task = task
+    return task.start()
+
+
+def open_store_or_explain(path: Path) -> Store | None:
+    try:
+        return Store.open(path)
+    except StoreError as err:
+        QMessageBox.critical(None, "无法打开数据库", str(err))
+        return None
+
+
+def run_app(db_path: Path | None = None) -> int:
+    app = create_application()
+    from PySide6.QtCore import QSettings
+    from .main_window import MainWindow
+    path = Path(db_path) if db_path else Path(QSettings().value("last_db", "") or default_db_path())
+    store = open_store_or_explain(path)
+    if store is None and db_path is None and path != default_db_path():
+        store = open_store_or_explain(default_db_path())   # the last file may have moved: fall back
+    if store is None:
+        return 2
+    window = MainWindow(store)
+    window.show()
+    offer_demo_once(window)
+    code = app.exec()
+    window.store.close()
+    return code

@@ -1,0 +1,196 @@
+"""The main window: navigation to the seven pages, menus, status bar, remembered geometry, switching databases."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (QFileDialog, QLabel, QListWidget, QListWidgetItem, QMainWindow, QMessageBox,
+                               QSplitter, QStackedWidget, QTabWidget, QWidget)
+
+from .. import __version__
+from ..core import schema as s
+from ..core.store import Store, StoreError
+from .pages.overview import OverviewPage
+from .pages.record_page import RecordListPage
+from .pages.settings_page import SettingsPage
+from .store_signals import StoreSignals
+
+MAX_RECENT = 8
+STATUS_TYPES = ("team", "member", "activity", "enterprise_visit", "household", "honor")
+
+
+def _tabs(*pages: tuple[str, QWidget]) -> QTabWidget:
+    tabs = QTabWidget()
+    for title, page in pages:
+        tabs.addTab(page, title)
+    return tabs
+
+
+class MainWindow(QMainWindow):
+    PAGES = ("仪表盘", "志愿服务队", "活动记录", "走访帮扶", "选树典型", "报送与导出", "设置")
+
+    def __init__(self, store: Store, *, qsettings: QSettings | None = None, parent=None):
+        super().__init__(parent)
+        self.qsettings = qsettings or QSettings()
+        self.setWindowTitle("学雷锋职工志愿服务 工作台")
+        self.setMinimumSize(760, 460)   # 1366×768 at 150 % leaves about 910×512 logical pixels
+        self.nav = QListWidget()
+        self.nav.setObjectName("navigation")
+        for i, name in enumerate(self.PAGES):
+            item = QListWidgetItem(name)
+            item.setToolTip(f"{name}（Ctrl+{i + 1}）")
+            self.nav.addItem(item)
+        self.nav.setFixedWidth(self.nav.sizeHintForColumn(0) + 36)
+        self.stack = QStackedWidget()
+        self.stack.setObjectName("pages")
+        splitter = QSplitter()
+        splitter.addWidget(self.nav)
+        splitter.addWidget(self.stack)
+        splitter.setStretchFactor(1, 1)
+        splitter.setChildrenCollapsible(False)
+        self.setCentralWidget(splitter)
+        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+
+        self.path_label = QLabel()
+        self.path_label.setObjectName("db_path")
+        self.counts_label = QLabel()
+        self.counts_label.setObjectName("counts")
+        self.statusBar().addWidget(self.path_label, 1)
+        self.statusBar().addPermanentWidget(self.counts_label)
+        self._build_menus()
+        self.store: Store | None = None
+        self.signals: StoreSignals | None = None
+        self.set_store(store)
+        self.nav.setCurrentRow(0)
+        if not self.restoreGeometry(self.qsettings.value("window/geometry", b"")):
+            self.resize(1200, 720)
+        self.restoreState(self.qsettings.value("window/state", b""))
+
+    # -- pages ---------------------------------------------------------------------------------------------
+    def _build_pages(self, store: Store) -> list[QWidget]:
+        rp = lambda key, text="": RecordListPage(store, key, description=text)  # noqa: E731
+        self.overview = OverviewPage(store)
+        self.settings_page = SettingsPage(store)
+        return [
+            self.overview,
+            _tabs(("服务队", rp("team", "各服务队于登记截止日前成立并报送《学雷锋职工志愿服务队登记表》。"
+                                       "登记表编辑与 Word 导出将在此页提供。")),
+                  ("队员", rp("member"))),
+            _tabs(("志愿服务活动", rp("activity", "活动记录的录入、参加人员时长与志愿服务记录证明将在此页提供。")),
+                  ("宣传与文化活动", rp("publicity"))),
+            _tabs(("走访企业", rp("enterprise_visit", "大走访与帮扶记录的录入将在此页提供。")),
+                  ("困难职工", rp("household")), ("走访困难职工", rp("household_visit")), ("帮扶记录", rp("aid"))),
+            rp("honor", "工人先锋号、“双十佳”、金牌工人和各类标兵的推荐、公示、表彰将在此页记录。"),
+            rp("submission", "各单位报送登记表、实施方案、总结材料和数据包的情况；导出与数据包将在此页提供。"),
+            self.settings_page,
+        ]
+
+    def set_store(self, store: Store) -> None:
+        old = self.store
+        if self.signals:
+            self.signals.close()
+        while self.stack.count():
+            page = self.stack.widget(0)
+            self.stack.removeWidget(page)
+            page.deleteLater()
+        self.store = store
+        self.signals = StoreSignals(store, self)
+        for page in self._build_pages(store):
+            self.stack.addWidget(page)
+        self.signals.changed.connect(self.refresh_status)
+        self.signals.changed.connect(self.overview.refresh)
+        self.stack.setCurrentIndex(max(self.nav.currentRow(), 0))
+        if old is not None and old is not store:
+            old.close()
+        self._remember_recent(store.path)
+        self.refresh_status()
+
+    def go_to(self, name: str) -> None:
+        self.nav.setCurrentRow(self.PAGES.index(name))
+
+    def refresh_status(self, *args) -> None:
+        self.path_label.setText(f"数据库：{self.store.path}")
+        counts = self.store.counts()
+        self.counts_label.setText("　".join(f"{s.RECORD_TYPES[k].label} {counts[k]}" for k in STATUS_TYPES))
+
+    # -- menus ---------------------------------------------------------------------------------------------
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu("文件(&F)")
+        self.new_action = QAction("新建数据库(&N)…", self, shortcut=QKeySequence("Ctrl+Shift+N"),
+                                  triggered=self.new_database)
+        self.open_action = QAction("打开数据库(&O)…", self, shortcut=QKeySequence.StandardKey.Open,
+                                   triggered=self.open_database)
+        file_menu.addAction(self.new_action)
+        file_menu.addAction(self.open_action)
+        self.recent_menu = file_menu.addMenu("最近打开(&R)")
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        file_menu.addSeparator()
+        file_menu.addAction(QAction("退出(&X)", self, shortcut=QKeySequence("Ctrl+Q"), triggered=self.close))
+        help_menu = self.menuBar().addMenu("帮助(&H)")
+        help_menu.addAction(QAction("关于(&A)", self, triggered=self.about))
+        for i in range(len(self.PAGES)):
+            self.addAction(QAction(self, shortcut=QKeySequence(f"Ctrl+{i + 1}"),
+                                   triggered=lambda checked=False, row=i: self.nav.setCurrentRow(row)))
+
+    def recent_paths(self) -> list[str]:
+        value = self.qsettings.value("recent", [])
+        return [value] if isinstance(value, str) else list(value or [])
+
+    def _remember_recent(self, path: Path) -> None:
+        paths = [str(path)] + [p for p in self.recent_paths() if p != str(path)]
+        self.qsettings.setValue("recent", paths[:MAX_RECENT])
+        self.qsettings.setValue("last_db", str(path))
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        for path in self.recent_paths():
+            self.recent_menu.addAction(path, lambda p=path: self.open_path(Path(p)))
+        if self.recent_menu.isEmpty():
+            self.recent_menu.addAction("（无）").setEnabled(False)
+
+    def new_database(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "新建数据库", str(self.store.path.parent / "新数据库.db"),
+                                              "数据库文件 (*.db)")
+        if path:
+            target = Path(path)
+            if target.exists():
+                QMessageBox.warning(self, "文件已存在", f"“{target.name}”已存在；新建数据库不会覆盖已有文件，请换一个名字。")
+                return
+            self.open_path(target)
+
+    def open_database(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "打开数据库", str(self.store.path.parent),
+                                              "数据库文件 (*.db *.sqlite);;所有文件 (*)")
+        if path:
+            self.open_path(Path(path))
+
+    def open_path(self, path: Path) -> bool:
+        """Switch to another database; a refused file leaves the current one open and untouched."""
+        if path.resolve() == self.store.path.resolve() or not self.settings_page.confirm_leave():
+            return False
+        try:
+            store = Store.open(path)
+        except StoreError as err:
+            QMessageBox.critical(self, "无法打开数据库", str(err))
+            return False
+        self.set_store(store)
+        from .app import offer_demo_once
+        offer_demo_once(self)
+        return True
+
+    def about(self) -> None:
+        QMessageBox.about(self, "关于", f"<h3>学雷锋职工志愿服务 工作台</h3><p>版本 {__version__}</p>"
+                          "<p>供市总工会及各级工会离线登记志愿服务队、记录活动与大走访帮扶、选树典型、"
+                          "生成登记表、台账和总结材料，并向上级报送数据。</p>"
+                          f"<p>当前数据库：{self.store.path}</p>")
+
+    def closeEvent(self, event) -> None:
+        if not self.settings_page.confirm_leave():
+            event.ignore()
+            return
+        self.qsettings.setValue("window/geometry", self.saveGeometry())
+        self.qsettings.setValue("window/state", self.saveState())
+        if self.signals:
+            self.signals.close()
+        super().closeEvent(event)

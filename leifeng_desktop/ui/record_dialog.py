@@ -1,0 +1,94 @@
+"""A dialog that edits one record through its forms/<type>.ui and the binder: Enter saves, Esc cancels, errors
+appear beside their fields and nothing typed is lost when a save is refused."""
+from __future__ import annotations
+
+from PySide6.QtCore import QSize
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QMessageBox, QScrollArea, QVBoxLayout, QWidget
+
+from ..core import schema as s
+from ..core.store import Store, StoreError
+from ..core.validation import ValidationError
+from .binder import FormBinder, load_form
+
+
+def ref_options(store: Store):
+    """(id, title) pairs for a REF combo, in the record type's own order."""
+    def options(type_key: str) -> list[tuple[str, str]]:
+        rt = s.record_type(type_key)
+        return [(r["id"], str(r.get(rt.title) or "")) for r in store.rows(type_key)]
+    return options
+
+
+def unit_names(store: Store) -> list[str]:
+    names = [r["name"] for r in store.rows("unit")]
+    ours = store.our_unit()
+    return names if ours in names else [ours, *names]
+
+
+class RecordDialog(QDialog):
+    def __init__(self, store: Store, type_key: str, record_id: str | None = None, *, parent: QWidget | None = None,
+                 defaults: dict | None = None):
+        super().__init__(parent)
+        self.store = store
+        self.rt = s.record_type(type_key)
+        self.record_id = record_id
+        self.setWindowTitle(("编辑" if record_id else "新建") + self.rt.label)
+        self.form = load_form(type_key)
+        self.binder = FormBinder(self.form, self.rt, choices=store.settings.choices(),
+                                 ref_options=ref_options(store), unit_options=unit_names(store), parent=self)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.form)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Save).setText("保存(&S)")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
+        buttons.button(QDialogButtonBox.StandardButton.Save).setDefault(True)
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(scroll)
+        layout.addWidget(buttons)
+        record = store.get(type_key, record_id) if record_id else {
+            **{f.key: f.default for f in self.rt.fields if f.default is not None}, **(defaults or {})}
+        self.binder.load(record or {})
+        self.resize(fitting_size(self, self.form.sizeHint()))
+
+    def save(self) -> bool:
+        if self.binder.validate():
+            return False
+        values = self.binder.values()
+        try:
+            if self.record_id:
+                self.store.update(self.rt.key, self.record_id, values)
+            else:
+                self.record_id = self.store.insert(self.rt.key, values)
+        except ValidationError as err:
+            self.binder.show_errors(err.errors)
+            return False
+        except StoreError as err:
+            QMessageBox.warning(self, "无法保存", str(err))
+            return False
+        self.binder.mark_clean()
+        self.accept()
+        return True
+
+    def reject(self) -> None:
+        if self.binder.dirty and not confirm_discard(self):
+            return
+        super().reject()
+
+
+def fitting_size(dialog: QWidget, content: QSize) -> QSize:
+    """The form's own size plus room for the scroll bar and buttons, never more than the screen allows."""
+    screen = dialog.screen().availableGeometry() if dialog.screen() else None
+    width, height = content.width() + 60, content.height() + 90
+    if screen is not None:
+        width, height = min(width, screen.width() - 40), min(height, screen.height() - 60)
+    return QSize(max(width, 480), max(height, 240))
+
+
+def confirm_discard(parent: QWidget) -> bool:
+    answer = QMessageBox.question(parent, "放弃修改", "有尚未保存的修改，确定放弃吗？",
+                                  QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+                                  QMessageBox.StandardButton.Cancel)
+    return answer == QMessageBox.StandardButton.Discard

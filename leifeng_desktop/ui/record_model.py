@@ -1,0 +1,167 @@
+"""The one list model for every record type: rows arrive a batch at a time (canFetchMore/fetchMore), sorting and
+the text filter run in SQL (core.listing), values are shown through core.formatting (masked unless revealed)."""
+from __future__ import annotations
+
+from typing import Sequence
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+
+from ..core import listing, schema as s
+from ..core.formatting import display
+from ..core.store import Store
+
+RecordIdRole = Qt.ItemDataRole.UserRole + 1
+NUMERIC = (s.INT, s.MONEY, s.HOURS)
+_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+
+
+class RecordListModel(QAbstractTableModel):
+    """DisplayRole: formatted text; UserRole: the stored value (a REF's uuid); RecordIdRole: the row's id."""
+
+    def __init__(self, store: Store, type_key: str, *, columns: Sequence[str] | None = None, batch_size: int = 200,
+                 reveal: bool = False, parent=None):
+        super().__init__(parent)
+        self.store = store
+        self.rt = s.record_type(type_key)
+        self.columns = list(columns) if columns else [f.key for f in self.rt.list_fields]
+        self.fields = [self.rt.field(k) for k in self.columns]
+        self.batch_size = max(1, int(batch_size))
+        self.reveal = reveal
+        self._rows: list[dict] = []
+        self._index: dict[str, int] = {}
+        self._total = 0
+        self._text = ""
+        self._where: str | None = None
+        self._params: tuple = ()
+        self._order: str | None = None
+        self._descending = False
+        # "*" is the notice for everything (a new file, demo data); a list also shows the titles of its refs
+        self._watched = {self.rt.key, "*"} | {f.ref for f in self.fields if f.type == s.REF}
+        self._listener = self._on_store_change
+        self._subscribed = True
+        store.subscribe(self._listener)
+        # a bound method in the store's list would keep this model alive: let go when Qt destroys it
+        self.destroyed.connect(lambda *_a, st=store, li=self._listener: st.unsubscribe(li))
+        self._load(self.batch_size)
+
+    # -- queries -------------------------------------------------------------------------------------------
+    def _args(self) -> dict:
+        return dict(columns=self.columns, text=self._text, where=self._where, params=self._params)
+
+    def _query(self, limit: int, offset: int) -> list[dict]:
+        return listing.fetch_rows(self.store, self.rt, **self._args(), order_by=self._order,
+                                  descending=self._descending, limit=limit, offset=offset, ref_ids=True)
+
+    def _load(self, n: int) -> None:
+        self._total = listing.fetch_count(self.store, self.rt, **self._args())
+        self._rows = self._query(n, 0) if self._total else []
+        self._index = {row["id"]: i for i, row in enumerate(self._rows)}
+
+    def refresh(self) -> None:
+        """Query again with the same sort and filter, keeping as many rows loaded as before (the view's scroll)."""
+        loaded = len(self._rows)
+        self.beginResetModel()
+        self._load(max(self.batch_size, -(-loaded // self.batch_size) * self.batch_size))
+        self.endResetModel()
+
+    def set_filter_text(self, text: str) -> None:
+        text = (text or "").strip()
+        if text != self._text:
+            self._text = text
+            self._reset()
+
+    def set_where(self, where: str | None, params=()) -> None:
+        self._where, self._params = where or None, tuple(params)
+        self._reset()
+
+    def set_reveal(self, reveal: bool) -> None:
+        if reveal != self.reveal:
+            self.reveal = reveal
+            if self._rows:
+                self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, len(self.columns) - 1),
+                                      [Qt.ItemDataRole.DisplayRole])
+
+    def _reset(self) -> None:
+        self.beginResetModel()
+        self._load(self.batch_size)
+        self.endResetModel()
+
+    def close(self) -> None:
+        """Stop following the store (a model without a Qt parent should be closed when its page goes)."""
+        if self._subscribed:
+            self.store.unsubscribe(self._listener)
+            self._subscribed = False
+
+    def _on_store_change(self, key: str) -> None:
+        if key in self._watched:
+            self.refresh()
+
+    # -- Qt model API --------------------------------------------------------------------------------------
+    def rowCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.columns)
+
+    def canFetchMore(self, parent=QModelIndex()) -> bool:
+        return not parent.isValid() and len(self._rows) < self._total
+
+    def fetchMore(self, parent=QModelIndex()) -> None:
+        if parent.isValid() or len(self._rows) >= self._total:
+            return
+        start = len(self._rows)
+        rows = self._query(min(self.batch_size, self._total - start), start)
+        if not rows:
+            self._total = start   # rows went away meanwhile; the store's notice will refresh
+            return
+        self.beginInsertRows(QModelIndex(), start, start + len(rows) - 1)
+        for i, row in enumerate(rows, start):
+            self._index.setdefault(row["id"], i)
+        self._rows.extend(rows)
+        self.endInsertRows()
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not 0 <= index.row() < len(self._rows) \
+                or not 0 <= index.column() < len(self.fields):
+            return None
+        row, field = self._rows[index.row()], self.fields[index.column()]
+        value = row.get(field.key)
+        if role == Qt.ItemDataRole.DisplayRole:
+            if field.type == s.REF:   # the title of the referenced record, already text
+                return "" if value is None else str(value)
+            return display(field, value, reveal=self.reveal)
+        if role == Qt.ItemDataRole.ToolTipRole and field.type == s.LONGTEXT and value:
+            return str(value)[:500]
+        if role == Qt.ItemDataRole.TextAlignmentRole and field.type in NUMERIC:
+            return _RIGHT
+        if role == Qt.ItemDataRole.UserRole:
+            return row.get(listing.REF_ID.format(field.key)) if field.type == s.REF else value
+        if role == RecordIdRole:
+            return row["id"]
+        return None
+
+    def headerData(self, section: int, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Horizontal:
+            return self.fields[section].label if 0 <= section < len(self.fields) else None
+        return section + 1 if section >= 0 else None
+
+    def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
+        self._order = self.columns[column] if 0 <= column < len(self.columns) else None
+        self._descending = order == Qt.SortOrder.DescendingOrder
+        self._reset()   # not a layout change: the number of loaded rows may change
+
+    # -- helpers for pages ---------------------------------------------------------------------------------
+    def record_id(self, row: int) -> str | None:
+        return self._rows[row]["id"] if 0 <= row < len(self._rows) else None
+
+    def row_of(self, record_id: str, *, fetch: bool = False) -> int | None:
+        """The row showing `record_id`; with fetch=True more batches are loaded until it is found."""
+        while record_id not in self._index and fetch and self.canFetchMore():
+            self.fetchMore()
+        return self._index.get(record_id)
+
+    def total_count(self) -> int:
+        """Every row the filter lets through, loaded or not (for a status line)."""
+        return self._total

@@ -1,0 +1,105 @@
+"""Long work off the GUI thread: a QThread runs a core function, a progress dialog follows it, results come back
+by signal. Core functions take `progress(done, total)` and `cancelled()` callables and never see Qt."""
+from __future__ import annotations
+
+from typing import Callable
+
+from PySide6.QtCore import QObject, QThread, Qt, Signal, Slot
+from PySide6.QtWidgets import QProgressDialog, QWidget
+
+
+class Cancelled(Exception):
+    """Raised by a job that noticed the user pressed 取消."""
+
+
+class Worker(QObject):
+    progressed = Signal(int, int)
+    finished = Signal(object)
+    failed = Signal(str)
+    cancelled = Signal()
+
+    def __init__(self, job: Callable[[Callable[[int, int], None], Callable[[], bool]], object]):
+        super().__init__()
+        self._job = job
+        self._cancel = False
+
+    def cancel(self) -> None:
+        self._cancel = True
+
+    @Slot()
+    def run(self) -> None:
+        try:
+            result = self._job(lambda done, total: self.progressed.emit(done, total), lambda: self._cancel)
+        except Cancelled:
+            self.cancelled.emit()
+        except Exception as exc:  # the message goes to a dialog; the GUI stays up
+            if self._cancel:
+                self.cancelled.emit()
+            else:
+                self.failed.emit(str(exc) or exc.__class__.__name__)
+        else:
+            self.finished.emit(result)
+
+
+class Task(QObject):
+    """One job on its own thread with an optional modal progress dialog. Keep a reference until `done`."""
+
+    done = Signal(object)
+    failed = Signal(str)
+    cancelled = Signal()
+
+    def __init__(self, job, *, parent: QWidget | None = None, title: str = "", label: str = "",
+                 show_dialog: bool = True):
+        super().__init__(parent)
+        self._thread = QThread()
+        self._worker = Worker(job)
+        self._worker.moveToThread(self._thread)
+        self._thread.started.connect(self._worker.run)
+        self.dialog = None
+        if show_dialog:
+            self.dialog = QProgressDialog(label, "取消", 0, 0, parent)
+            self.dialog.setWindowTitle(title)
+            self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
+            self.dialog.setMinimumDuration(300)
+            self.dialog.canceled.connect(self._worker.cancel, Qt.ConnectionType.DirectConnection)
+            self._worker.progressed.connect(self._on_progress)
+        # Slots of this GUI-thread object, so they are queued here: waiting for the thread from the worker
+        # itself would deadlock.
+        self._worker.finished.connect(self._on_finished)
+        self._worker.failed.connect(self._on_failed)
+        self._worker.cancelled.connect(self._on_cancelled)
+
+    def _stop(self) -> None:
+        self._thread.quit()
+        self._thread.wait()
+        if self.dialog:
+            self.dialog.reset()
+            self.dialog.close()
+
+    @Slot(object)
+    def _on_finished(self, result) -> None:
+        self._stop()
+        self.done.emit(result)
+
+    @Slot(str)
+    def _on_failed(self, message: str) -> None:
+        self._stop()
+        self.failed.emit(message)
+
+    @Slot()
+    def _on_cancelled(self) -> None:
+        self._stop()
+        self.cancelled.emit()
+
+    @Slot(int, int)
+    def _on_progress(self, done: int, total: int) -> None:
+        if self.dialog and not self.dialog.wasCanceled():
+            self.dialog.setMaximum(max(total, 1))
+            self.dialog.setValue(min(done, total))
+
+    def start(self) -> "Task":
+        self._thread.start()
+        return self
+
+    def is_running(self) -> bool:
+        return self._thread.isRunning()

@@ -1,0 +1,266 @@
+"""The headless CLI: demo, check, one-line errors that leave refused files untouched, and no need for PySide6."""
+import ctypes
+import hashlib
+import os
+import re
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from leifeng_desktop import cli
+from leifeng_desktop.core import migrations as mig
+from leifeng_desktop.core.store import Store
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# Run the CLI with PySide6 unimportable: a finder that refuses it sits first on sys.meta_path.
+BLOCKED_PYSIDE = """
+import sys
+class _NoQt:
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] == "PySide6":
+            raise ImportError("PySide6 is blocked for this test")
+sys.meta_path.insert(0, _NoQt())
+from leifeng_desktop.cli import main
+code = main(sys.argv[1:])
+assert not [m for m in sys.modules if m.split(".")[0] == "PySide6"], "PySide6 was imported"
+sys.exit(code)
+"""
+
+
+def digest(path: Path) -> str | None:
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else None
+
+
+def files_of(path: Path) -> dict[str, str | None]:
+    """The database and its WAL/SHM companions, to prove a refused file is left exactly as it was."""
+    return {suffix: digest(Path(f"{path}{suffix}")) for suffix in ("", "-wal", "-shm")}
+
+
+def run(*args, cwd=None, env_extra=None, code=None, preexec_fn=None) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k != "LEIFENG_DEBUG"}
+    env.update(PYTHONPATH=str(ROOT), **(env_extra or {}))
+    cmd = [sys.executable, "-c", code, *args] if code else [sys.executable, "-m", "leifeng_desktop", *args]
+    return subprocess.run(cmd, capture_output=True, cwd=cwd, env=env, timeout=120, preexec_fn=preexec_fn)
+
+
+def text(stream: bytes) -> str:
+    return stream.decode("utf-8")
+
+
+def assert_one_error_line(stderr: str, *fragments: str) -> None:
+    lines = stderr.strip().splitlines()
+    assert len(lines) == 1, stderr
+    assert lines[0].startswith("错误："), stderr
+    assert "Traceback" not in stderr
+    for fragment in fragments:
+        assert fragment in lines[0], stderr
+
+
+def count_line(label: str, key: str, n: int) -> re.Pattern:
+    return re.compile(rf"^\s*{label}\s+{key}\s+{n}\s*$", re.MULTILINE)
+
+
+@pytest.fixture
+def newer_db(tmp_path):
+    """A database written by a later version of the program (it has a migration this one does not know)."""
+    path = tmp_path / "newer.db"
+    with Store.open(path) as st:
+        st.db["_sqlite_migrations"].insert({"migration_set": "leifeng", "name": "m999_future",
+                                            "applied_at": "2030-01-01"})
+        st.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return path
+
+
+# -- in-process ------------------------------------------------------------------------------------------------
+def test_demo_then_check(tmp_path, capsys):
+    db = tmp_path / "x.db"
+    assert cli.main(["--db", str(db), "demo"]) == 0
+    out = capsys.readouterr().out
+    assert re.search(r"^\s*志愿服务队\s+30\s*$", out, re.MULTILINE), out
+    assert re.search(r"^\s*队员\s+300\s*$", out, re.MULTILINE)
+    assert cli.main(["--db", str(db), "check"]) == 0
+    out = capsys.readouterr().out
+    assert f"数据库：{db}" in out
+    assert f"数据结构版本：{mig.SCHEMA_VERSION}" in out
+    assert "完整性检查：正常" in out
+    assert count_line("志愿服务队", "team", 30).search(out), out
+    assert count_line("困难职工", "household", 85).search(out)
+    assert count_line("工作组", "working_group", 4).search(out)
+
+
+def test_demo_refuses_a_database_with_records(tmp_path, capsys):
+    db = tmp_path / "x.db"
+    assert cli.main(["--db", str(db), "demo"]) == 0
+    capsys.readouterr()
+    assert cli.main(["--db", str(db), "demo"]) == 2
+    assert_one_error_line(capsys.readouterr().err, "已有")
+    with Store.open(db) as st:
+        assert st.count("team") == 30
+
+
+def test_check_on_a_missing_file_creates_nothing(tmp_path, capsys):
+    db = tmp_path / "none.db"
+    assert cli.main(["--db", str(db), "check"]) == 2
+    assert_one_error_line(capsys.readouterr().err, "不存在")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_check_reports_integrity_problems_with_exit_1(tmp_path, capsys):
+    db = tmp_path / "x.db"
+    Store.open(db).close()
+    conn = sqlite3.connect(db)   # a member whose team is gone: what a foreign-key check must find
+    conn.execute("PRAGMA foreign_keys = OFF")
+    conn.execute("INSERT INTO member (id, unit, created_at, updated_at, team_id, name) "
+                 "VALUES ('m1', 'XX市总工会', 'now', 'now', 'no-such-team', '张三')")
+    conn.commit()
+    conn.close()
+    assert cli.main(["--db", str(db), "check"]) == 1
+    out = capsys.readouterr().out
+    assert "完整性检查：发现 1 个问题" in out and "member" in out
+    assert count_line("队员", "member", 1).search(out)
+
+
+def test_not_sqlite_is_refused_untouched(tmp_path, capsys):
+    db = tmp_path / "notes.db"
+    db.write_text("这不是数据库\n" * 50, encoding="utf-8")
+    before = files_of(db)
+    for command in ("check", "demo"):
+        assert cli.main(["--db", str(db), command]) == 2
+        assert_one_error_line(capsys.readouterr().err, "notes.db")
+        assert files_of(db) == before
+
+
+def test_newer_database_is_refused_untouched(newer_db, capsys):
+    before = files_of(newer_db)
+    assert before["-wal"] is None
+    for command in ("check", "demo"):
+        assert cli.main(["--db", str(newer_db), command]) == 2
+        assert_one_error_line(capsys.readouterr().err, "更新版本")
+        assert files_of(newer_db) == before
+
+
+def test_unexpected_error_is_one_line_unless_debugging(tmp_path, capsys, monkeypatch):
+    def broken(args):
+        raise KeyError("boom")
+    monkeypatch.setattr(cli, "cmd_check", broken)
+    monkeypatch.delenv("LEIFENG_DEBUG", raising=False)
+    assert cli.main(["--db", str(tmp_path / "x.db"), "check"]) == 2
+    assert_one_error_line(capsys.readouterr().err, "程序内部错误", "boom")
+    monkeypatch.setenv("LEIFENG_DEBUG", "1")
+    with pytest.raises(KeyError):
+        cli.main(["--db", str(tmp_path / "x.db"), "check"])
+
+
+def test_usage_errors_exit_2(capsys):
+    with pytest.raises(SystemExit) as exc:
+        cli.main(["no-such-command"])
+    assert exc.value.code == 2
+    assert "错误：" in capsys.readouterr().err
+
+
+def test_no_command_opens_the_window(monkeypatch, tmp_path):
+    import types
+    calls = []
+    fake = types.ModuleType("leifeng_desktop.ui.app")
+    fake.run_app = lambda path: calls.append(path) or 0
+    monkeypatch.setitem(sys.modules, "leifeng_desktop.ui.app", fake)
+    assert cli.main([]) == 0
+    assert cli.main(["--db", str(tmp_path / "a.db")]) == 0
+    assert calls == [None, tmp_path / "a.db"]
+
+
+# -- as a separate process -------------------------------------------------------------------------------------
+def test_subprocess_demo_and_check_under_a_c_locale(tmp_path):
+    env = {"LANG": "C", "LC_ALL": "C", "PYTHONIOENCODING": "ascii"}   # stdout that cannot encode Chinese
+    r = run("--db", "x.db", "demo", cwd=tmp_path, env_extra=env)
+    assert r.returncode == 0, text(r.stderr)
+    assert re.search(r"志愿服务队\s+30", text(r.stdout))
+    r = run("--db", "x.db", "check", cwd=tmp_path, env_extra=env)
+    assert r.returncode == 0, text(r.stderr)
+    out = text(r.stdout)
+    assert f"数据结构版本：{mig.SCHEMA_VERSION}" in out and "完整性检查：正常" in out
+    assert count_line("队员", "member", 300).search(out)
+    assert r.stderr == b""
+
+
+def test_subprocess_refusals_are_one_line_and_leave_files_untouched(tmp_path, newer_db):
+    junk = tmp_path / "notes.db"
+    junk.write_bytes(b"\x00\x01 not a database " * 100)
+    for path, fragment in ((junk, "不是"), (newer_db, "更新版本")):
+        before = files_of(path)
+        r = run("--db", str(path), "check")
+        assert r.returncode == 2
+        assert r.stdout == b""
+        assert_one_error_line(text(r.stderr), fragment)
+        assert files_of(path) == before
+
+
+def test_cli_runs_without_pyside6(tmp_path):
+    db = str(tmp_path / "x.db")
+    r = run("--db", db, "demo", code=BLOCKED_PYSIDE)
+    assert r.returncode == 0, text(r.stderr)
+    r = run("--db", db, "check", code=BLOCKED_PYSIDE)
+    assert r.returncode == 0, text(r.stderr)
+    assert "完整性检查：正常" in text(r.stdout)
+    r = run("--help", code=BLOCKED_PYSIDE)
+    assert r.returncode == 0 and "check" in text(r.stdout)
+    r = run("--db", db, code=BLOCKED_PYSIDE)   # the window needs PySide6: a clear line, not a traceback
+    assert r.returncode == 2
+    assert_one_error_line(text(r.stderr), "窗口")
+
+
+# -- a read-only folder ----------------------------------------------------------------------------------------
+CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH, PR_CAPBSET_DROP = 1, 2, 24
+
+
+def _drop_root_override():
+    """In the child before exec: take away root's power to ignore permission bits (it keeps uid 0)."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    for cap in (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH):
+        if libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0:
+            raise OSError(ctypes.get_errno(), "prctl(PR_CAPBSET_DROP) failed")
+
+
+@pytest.fixture
+def read_only_folder(tmp_path):
+    if sys.platform == "win32":
+        pytest.skip("POSIX permissions")
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    with Store.open(folder / "old.db") as st:   # an existing database in the folder
+        st.insert("household", {"name": "李梅"})
+    folder.chmod(0o555)
+    preexec = None
+    if os.geteuid() == 0:
+        # root ignores permission bits; run the CLI as root without CAP_DAC_OVERRIDE so the folder really is
+        # read-only to it (skip where the container does not let us drop capabilities)
+        preexec = _drop_root_override
+        try:
+            probe = run(f"open({str(folder / 'probe')!r}, 'w')", code="import sys; exec(sys.argv[1])",
+                        preexec_fn=preexec)
+        except subprocess.SubprocessError as exc:
+            folder.chmod(0o755)
+            pytest.skip(f"cannot drop root's permission override here: {exc}")
+        if probe.returncode == 0:
+            folder.chmod(0o755)
+            pytest.skip("root can still write into a read-only folder here")
+    yield folder, preexec
+    folder.chmod(0o755)
+
+
+def test_read_only_folder_is_refused(read_only_folder):
+    folder, preexec = read_only_folder
+    old = folder / "old.db"
+    before = files_of(old)
+    r = run("--db", str(folder / "new.db"), "demo", preexec_fn=preexec)
+    assert r.returncode == 2
+    assert_one_error_line(text(r.stderr), "只读")
+    assert sorted(p.name for p in folder.iterdir()) == ["old.db"]
+    r = run("--db", str(old), "check", preexec_fn=preexec)
+    assert r.returncode == 2
+    assert_one_error_line(text(r.stderr), "只读")
+    assert files_of(old) == before

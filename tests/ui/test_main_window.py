@@ -1,0 +1,125 @@
+"""The window as a clerk meets it: opening, navigating, status bar, menus, switching databases."""
+import sqlite3
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QMessageBox, QTabWidget
+
+from leifeng_desktop.ui import app as app_module
+from leifeng_desktop.ui.app import create_application, install_translations, offer_demo_once
+from leifeng_desktop.ui.main_window import MainWindow
+
+
+@pytest.fixture
+def qsettings(tmp_path):
+    settings = QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat)
+    yield settings
+    settings.sync()
+
+
+@pytest.fixture
+def window(qtbot, store, qsettings):
+    create_application()
+    win = MainWindow(store, qsettings=qsettings)
+    qtbot.addWidget(win)
+    win.show()
+    return win
+
+
+def test_opens_with_seven_pages_and_navigates_by_keyboard(window, qtbot):
+    assert [window.nav.item(i).text() for i in range(window.nav.count())] == list(MainWindow.PAGES)
+    assert window.stack.currentIndex() == 0
+    for row in range(len(MainWindow.PAGES)):
+        qtbot.keyClick(window, Qt.Key(Qt.Key.Key_1 + row), Qt.KeyboardModifier.ControlModifier)
+        assert window.stack.currentIndex() == row
+    window.go_to("志愿服务队")
+    assert window.stack.currentIndex() == 1
+    assert isinstance(window.stack.currentWidget(), QTabWidget)
+
+
+def test_status_bar_shows_path_and_counts_and_follows_edits(window, store, team_values):
+    assert str(store.path) in window.path_label.text()
+    assert "志愿服务队 0" in window.counts_label.text()
+    store.insert("team", team_values)
+    assert "志愿服务队 1" in window.counts_label.text()
+
+
+def test_team_list_shows_the_new_team(window, store, team_values):
+    store.insert("team", team_values)
+    page = window.stack.widget(1).widget(0)
+    assert page.model.rowCount() == 1
+    assert "共 1 条" in page.count_label.text()
+
+
+def test_geometry_is_remembered(qtbot, store, qsettings):
+    create_application()
+    first = MainWindow(store, qsettings=qsettings)
+    qtbot.addWidget(first)
+    first.show()
+    first.resize(780, 480)
+    qtbot.waitUntil(lambda: first.width() == 780)
+    first.close()
+    second = MainWindow(store, qsettings=qsettings)
+    qtbot.addWidget(second)
+    second.show()
+    assert (second.width(), second.height()) == (780, 480)
+
+
+def test_window_fits_1366x768_at_150_percent(window):
+    # 1366×768 at 150 % scaling leaves 910×512 logical pixels
+    assert window.minimumSizeHint().width() <= 910 and window.minimumSizeHint().height() <= 512
+    assert window.minimumWidth() <= 910 and window.minimumHeight() <= 512
+
+
+def test_open_database_switches_and_remembers_recent(window, tmp_path, monkeypatch):
+    asked = []
+    monkeypatch.setattr(app_module.FirstRunDialog, "ask", staticmethod(lambda parent: asked.append(1) or False))
+    other = tmp_path / "other.db"
+    assert window.open_path(other)
+    assert window.store.path == other
+    assert str(other) in window.recent_paths()
+    assert str(other) in window.path_label.text()
+    assert asked == [1], "a new empty database gets the demo offer once"
+
+
+def test_refused_database_keeps_the_current_one(window, tmp_path, monkeypatch):
+    bad = tmp_path / "bad.db"
+    bad.write_bytes(b"not a database at all" * 10)
+    shown = []
+    monkeypatch.setattr(QMessageBox, "critical", lambda *a, **k: shown.append(a[2]))
+    current = window.store
+    assert not window.open_path(bad)
+    assert window.store is current
+    assert shown and "不是" in shown[0]
+    assert bad.read_bytes() == b"not a database at all" * 10
+
+
+def test_qt_dialogs_speak_chinese(qtbot):
+    app = create_application()
+    assert install_translations(app), "Qt's zh_CN translations should load"
+    assert app.translate("QPlatformTheme", "Cancel") == "取消"
+
+
+def test_first_start_offers_demo_once(window, monkeypatch, qtbot):
+    asked = []
+    monkeypatch.setattr(app_module.FirstRunDialog, "ask", staticmethod(lambda parent: asked.append(1) or False))
+    assert offer_demo_once(window) is None
+    assert offer_demo_once(window) is None
+    assert asked == [1]
+    assert window.store.is_empty()
+
+
+def test_first_start_can_load_the_demo(window, monkeypatch, qtbot):
+    monkeypatch.setattr(app_module.FirstRunDialog, "ask", staticmethod(lambda parent: True))
+    task = offer_demo_once(window)
+    assert task is not None
+    with qtbot.waitSignal(task.done, timeout=60000):
+        pass
+    qtbot.waitUntil(lambda: "志愿服务队 30" in window.counts_label.text(), timeout=5000)
+    assert window.stack.widget(1).widget(0).model.total_count() == 30
+
+
+def test_not_offered_on_a_database_with_records(window, monkeypatch, store, team_values):
+    store.insert("team", team_values)
+    monkeypatch.setattr(app_module.FirstRunDialog, "ask", staticmethod(lambda parent: pytest.fail("asked")))
+    assert offer_demo_once(window) is None

@@ -1,0 +1,67 @@
+"""Write a first layout for forms/<type>.ui from the schema: one QFormLayout row per field, in schema order.
+
+    python tools/new_form.py team [--skip team_id] > forms/team.ui
+
+Designer owns the file afterwards; tests/ui/test_forms_match_schema.py keeps it honest."""
+from __future__ import annotations
+
+import argparse
+import sys
+from xml.sax.saxutils import escape
+
+from leifeng_desktop.core import schema as s
+from leifeng_desktop.core.settings import CAMPAIGN
+from leifeng_desktop.ui.widgets import WIDGET_CLASSES
+
+
+def widget_xml(field: s.Field) -> str:
+    cls = WIDGET_CLASSES[field.type][0]
+    props = ""
+    if field.type == s.LONGTEXT:
+        props = '<property name="minimumSize"><size><width>0</width><height>90</height></size></property>'
+    if field.type == s.MULTI:
+        props = ('<property name="maximumSize"><size><width>16777215</width><height>110</height></size></property>'
+                 '<property name="flow"><enum>QListView::LeftToRight</enum></property>'
+                 '<property name="wrapping" stdset="0"><bool>true</bool></property>')
+    return f'<widget class="{cls}" name="{field.key}">{props}</widget>'
+
+
+def form_xml(rt: s.RecordType, skip: set[str]) -> str:
+    fields = [f for f in rt.fields if f.key not in skip and f.key != rt.parent]
+    rows = "\n".join(
+        f'    <item row="{i}" column="0"><widget class="QLabel" name="{f.key}_label">'
+        f'<property name="text"><string>{escape(f.key)}</string></property></widget></item>\n'
+        f'    <item row="{i}" column="1">{widget_xml(f)}</item>' for i, f in enumerate(fields))
+    tabs = "\n".join(f"  <tabstop>{f.key}</tabstop>" for f in fields)
+    name = "".join(part.title() for part in rt.key.split("_")) + "Form"
+    return f'''<?xml version="1.0" encoding="UTF-8"?>
+<ui version="4.0">
+ <class>{name}</class>
+ <widget class="QWidget" name="{name}">
+  <layout class="QFormLayout" name="form_layout">
+   <property name="fieldGrowthPolicy"><enum>QFormLayout::AllNonFixedFieldsGrow</enum></property>
+   <property name="labelAlignment"><set>Qt::AlignRight|Qt::AlignVCenter</set></property>
+{rows}
+  </layout>
+ </widget>
+ <tabstops>
+{tabs}
+ </tabstops>
+ <resources/>
+ <connections/>
+</ui>
+'''
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("type_key")
+    parser.add_argument("--skip", action="append", default=[])
+    args = parser.parse_args()
+    rt = CAMPAIGN if args.type_key == "campaign" else s.record_type(args.type_key)
+    sys.stdout.write(form_xml(rt, set(args.skip)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
