@@ -5,7 +5,7 @@ module. Choice lists are named here but their items live in the database (core.s
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field as dc_field
+from dataclasses import dataclass
 
 # Field types. Money is integer fen and hours integer minutes: never floats.
 TEXT, LONGTEXT, DATE, DATETIME, MONTH = "text", "longtext", "date", "datetime", "month"

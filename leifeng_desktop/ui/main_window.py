@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QFileDialog, QLabel, QListWidget, QListWidgetItem, QMainWindow, QMessageBox,
-                               QSplitter, QStackedWidget, QTabWidget, QWidget)
+                               QHBoxLayout, QStackedWidget, QTabWidget, QWidget)
 
 from .. import __version__
 from ..core import schema as s
@@ -44,12 +44,13 @@ class MainWindow(QMainWindow):
         self.nav.setFixedWidth(self.nav.sizeHintForColumn(0) + 36)
         self.stack = QStackedWidget()
         self.stack.setObjectName("pages")
-        splitter = QSplitter()
-        splitter.addWidget(self.nav)
-        splitter.addWidget(self.stack)
-        splitter.setStretchFactor(1, 1)
-        splitter.setChildrenCollapsible(False)
-        self.setCentralWidget(splitter)
+        central = QWidget()
+        row = QHBoxLayout(central)   # the navigation has a fixed width: a splitter would only leave a gap
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(0)
+        row.addWidget(self.nav)
+        row.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
         self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
 
         self.path_label = QLabel()

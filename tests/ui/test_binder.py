@@ -6,26 +6,17 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import pytest  # noqa: E402
 from PySide6 import QtWidgets  # noqa: E402
 from PySide6.QtCore import QDate, QPoint, Qt  # noqa: E402
-from PySide6.QtGui import QInputMethodEvent  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
-from PySide6.QtWidgets import QApplication, QFormLayout, QLabel, QWidget  # noqa: E402
+from PySide6.QtWidgets import QFormLayout, QLabel, QWidget  # noqa: E402
 
 from leifeng_desktop.core import schema as s  # noqa: E402
 from leifeng_desktop.ui.binder import FormBinder, load_form  # noqa: E402
 from leifeng_desktop.ui.widgets import WIDGET_CLASSES  # noqa: E402
+from keyboard import commit_text, type_text  # noqa: E402
 
 CHOICES = {name: list(items) for name, (_label, items) in s.CHOICE_LISTS.items()}
 
 
-def type_text(widget, text):
-    for ch in text:
-        QTest.sendKeyEvent(QTest.KeyAction.Click, widget, Qt.Key.Key_unknown, ch, Qt.KeyboardModifier.NoModifier)
-
-
-def commit_text(widget, text):
-    event = QInputMethodEvent("", [])
-    event.setCommitString(text)
-    QApplication.sendEvent(widget, event)
 
 
 def build_form(rt: s.RecordType) -> QWidget:

@@ -1,5 +1,4 @@
 """The window as a clerk meets it: opening, navigating, status bar, menus, switching databases."""
-import sqlite3
 
 import pytest
 from PySide6.QtCore import QSettings, Qt

@@ -1,22 +1,12 @@
 """设置: load() shows the database's values, save() writes them, bad values stay beside their field."""
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QInputMethodEvent
-from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QMessageBox
 
 from leifeng_desktop.ui.app import create_application
 from leifeng_desktop.ui.pages.settings_page import SettingsPage
+from keyboard import commit_text, type_text
 
 
-def type_text(widget, text):
-    for ch in text:
-        QTest.sendKeyEvent(QTest.KeyAction.Click, widget, Qt.Key.Key_unknown, ch, Qt.KeyboardModifier.NoModifier)
-
-
-def commit_text(widget, text):
-    event = QInputMethodEvent("", [])
-    event.setCommitString(text)
-    QApplication.sendEvent(widget, event)
 
 
 def make_page(qtbot, store):
