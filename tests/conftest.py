@@ -27,3 +27,37 @@ def team_values(store):
     return {"name": "供电公司职工志愿服务队", "kind": store.settings.choices()["team_kind"][0],
             "unit": "XX市供电公司工会", "leader": "王建国", "leader_phone": "13812345678",
             "categories": ["扶老助残", "便民利民"], "service_forms": ["上门服务"], "founded_on": "2026-08-01"}
+
+
+@pytest.fixture
+def fake_id():
+    """A checksum-valid 18-digit 身份证号 (python-stdnum also checks the area code, so a real one is used)."""
+    from stdnum.cn import ric
+
+    def make(birth: str = "19850312", seq: int = 1) -> str:
+        body = f"110101{birth}{seq:03d}"
+        return body + ric.calc_check_digit(body + "0")   # it reads the first 17 digits of an 18-digit number
+    return make
+
+
+@pytest.fixture(autouse=True)
+def no_blocking_message_boxes(monkeypatch):
+    """A message box nobody answers would hang the run: any a test did not expect (and patch itself) fails it,
+    showing what it said."""
+    try:
+        from PySide6.QtWidgets import QMessageBox
+    except ImportError:   # the Qt-free tests still run without PySide6
+        yield
+        return
+
+    def unexpected(kind):
+        def fail(*args, **kwargs):
+            text = " / ".join(str(a) for a in args[1:3])
+            raise AssertionError(f"unexpected QMessageBox.{kind}: {text}")
+        return staticmethod(fail)
+
+    for kind in ("warning", "critical", "information", "question"):
+        monkeypatch.setattr(QMessageBox, kind, unexpected(kind))
+    monkeypatch.setattr(QMessageBox, "exec", lambda self: (_ for _ in ()).throw(
+        AssertionError(f"unexpected message box: {self.windowTitle()} / {self.text()}")))
+    yield

@@ -22,7 +22,8 @@ def widget_xml(field: s.Field) -> str:
     if field.type == s.MULTI:
         props = ('<property name="maximumSize"><size><width>16777215</width><height>110</height></size></property>'
                  '<property name="flow"><enum>QListView::LeftToRight</enum></property>'
-                 '<property name="wrapping" stdset="0"><bool>true</bool></property>')
+                 '<property name="isWrapping" stdset="0"><bool>true</bool></property>'
+                 '<property name="resizeMode"><enum>QListView::Adjust</enum></property>')
     return f'<widget class="{cls}" name="{field.key}">{props}</widget>'
 
 

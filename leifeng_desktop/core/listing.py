@@ -6,13 +6,56 @@ runs in a sub-select, so its column names never clash with a joined table's.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Sequence
 
 from . import schema as s
+from . import teams
 from .store import Store, decode
 
 SEARCHABLE = (s.TEXT, s.LONGTEXT, s.CHOICE, s.MULTI, s.UNIT)
 REF_ID = "{}:id"   # key of a REF column's raw uuid when list_query(ref_ids=True)
+
+
+@dataclass(frozen=True)
+class Derived:
+    """A list column computed in SQL from other rows or the settings (a roster count, lateness). `sql` is an
+    expression over the record's table, written as {t}; `depends` are the record types whose changes alter it."""
+    field: s.Field
+    sql: str
+    depends: tuple[str, ...] = ()
+
+
+def _setting(key: str) -> str:
+    return f"(SELECT json_extract(value, '$') FROM settings WHERE key = '{key}')"
+
+
+DERIVED: dict[str, dict[str, Derived]] = {
+    "team": {
+        "member_count": Derived(s.F("member_count", "队员人数", s.INT),
+                                "(SELECT COUNT(*) FROM member WHERE member.team_id = {t}.id)", ("member",)),
+        "lateness": Derived(s.F("lateness", "逾期/按期", s.TEXT),
+                            teams.lateness_sql(_setting("registration_deadline"), table="{t}"), ("settings",)),
+    },
+}
+
+
+def column_field(rt: s.RecordType, key: str) -> s.Field:
+    """The schema field of a list column, or the field that describes a derived column."""
+    derived = DERIVED.get(rt.key, {}).get(key)
+    return derived.field if derived else rt.field(key)
+
+
+def depends_on(rt: s.RecordType, columns: Sequence[str]) -> set[str]:
+    """Record types (and "settings") whose changes can alter these columns."""
+    out = set()
+    for key in columns:
+        derived = DERIVED.get(rt.key, {}).get(key)
+        if derived:
+            out.update(derived.depends)
+        elif rt.field(key).type == s.REF:
+            out.add(rt.field(key).ref)
+    return out
 
 
 def escape_like(text: str) -> str:
@@ -33,10 +76,13 @@ class _Plan:
         self.joins: list[str] = []
         self.expr: dict[str, str] = {}
         self.ref_ids: list[str] = []
+        derived = DERIVED.get(rt.key, {})
         for i, key in enumerate(self.columns):
-            f = rt.field(key)   # KeyError for a key the schema does not know
+            f = column_field(rt, key)   # KeyError for a key the schema does not know
             own = f"{self.table}.{_q(key)}"
-            if f.type == s.REF:
+            if key in derived:
+                self.expr[key] = derived[key].sql.format(t=self.table)
+            elif f.type == s.REF:
                 target = s.record_type(f.ref)
                 alias = f"_r{i}"
                 self.joins.append(f"LEFT JOIN {_q(target.key)} AS {alias} ON {alias}.id = {own}")
@@ -51,7 +97,7 @@ class _Plan:
         """Every non-sensitive text-like field of the record (shown or not) and the titles of the shown refs."""
         out = [f"{self.table}.{_q(f.key)}" for f in self.rt.fields if f.type in SEARCHABLE and not f.sensitive]
         for key in self.columns:   # shown meta columns (unit) and the titles of shown refs
-            f = self.rt.field(key)
+            f = column_field(self.rt, key)
             if (f.type == s.REF or (f.type in SEARCHABLE and not f.sensitive)) and self.expr[key] not in out:
                 out.append(self.expr[key])
         return out

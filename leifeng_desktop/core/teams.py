@@ -19,10 +19,11 @@ def lateness(founded_on: str | None, deadline: str | None) -> str:
     return ON_TIME
 
 
-def lateness_sql(deadline_param: str = ":deadline") -> str:
-    """The same rule as SQL over team.founded_on, for lists and statistics."""
-    return (f"CASE WHEN founded_on IS NULL OR founded_on = '' THEN '{UNDATED}' "
-            f"WHEN founded_on > {deadline_param} THEN '{LATE}' ELSE '{ON_TIME}' END")
+def lateness_sql(deadline: str = ":deadline", *, table: str = "") -> str:
+    """The same rule as SQL over team.founded_on, for lists and statistics; `deadline` is an SQL expression."""
+    col = f"{table}.founded_on" if table else "founded_on"
+    return (f"CASE WHEN {col} IS NULL OR {col} = '' THEN '{UNDATED}' "
+            f"WHEN {deadline} IS NOT NULL AND {col} > {deadline} THEN '{LATE}' ELSE '{ON_TIME}' END")
 
 
 def missing_kinds(store: Store) -> dict[str, list[str]]:
@@ -57,3 +58,26 @@ def roster_duplicates(members: Iterable[Mapping]) -> list[Duplicate]:
     found += [Duplicate(tuple(rows), "姓名和电话相同") for rows in by_name_phone.values() if len(rows) > 1
               and not any(set(rows) <= set(d.rows) for d in found)]
     return found
+
+
+def save_team(store: Store, team_id: str | None, values: Mapping, members: Iterable[Mapping]) -> str:
+    """The team and its whole roster in one transaction: members without an id are added, those no longer listed
+    are removed, the rest updated. A bad member raises ValidationError and nothing is written."""
+    members = list(members)
+    with store.transaction():
+        if team_id:
+            store.update("team", team_id, dict(values))
+        else:
+            team_id = store.insert("team", dict(values))
+        keep = {m["id"] for m in members if m.get("id")}
+        for old in store.rows("member", where="team_id = ?", params=[team_id]):
+            if old["id"] not in keep:
+                store.delete("member", old["id"])
+        for member in members:
+            fields = {k: v for k, v in member.items() if k != "id"}
+            fields["team_id"] = team_id
+            if member.get("id"):
+                store.update("member", member["id"], fields)
+            else:
+                store.insert("member", fields)
+    return team_id

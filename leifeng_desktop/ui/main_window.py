@@ -14,6 +14,7 @@ from ..core.store import Store, StoreError
 from .pages.overview import OverviewPage
 from .pages.record_page import RecordListPage
 from .pages.settings_page import SettingsPage
+from .pages.team_page import MissingKindsView, TeamPage
 from .store_signals import StoreSignals
 
 MAX_RECENT = 8
@@ -75,9 +76,8 @@ class MainWindow(QMainWindow):
         self.settings_page = SettingsPage(store)
         return [
             self.overview,
-            _tabs(("服务队", rp("team", "各服务队于登记截止日前成立并报送《学雷锋职工志愿服务队登记表》。"
-                                       "登记表编辑与 Word 导出将在此页提供。")),
-                  ("队员", rp("member"))),
+            _tabs(("服务队", TeamPage(store)), ("队员", RecordListPage(store, "member", columns=("name", "team_id", "gender", "politics", "work", "phone", "id_number"))),
+                  ("未组建的队伍类型", MissingKindsView(store))),
             _tabs(("志愿服务活动", rp("activity", "活动记录的录入、参加人员时长与志愿服务记录证明将在此页提供。")),
                   ("宣传与文化活动", rp("publicity"))),
             _tabs(("走访企业", rp("enterprise_visit", "大走访与帮扶记录的录入将在此页提供。")),

@@ -42,38 +42,66 @@ class RecordDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Save).setText("保存(&S)")
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        buttons.button(QDialogButtonBox.StandardButton.Save).setDefault(True)
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addWidget(scroll)
+        layout.addWidget(self.build_body(scroll), 1)
         layout.addWidget(buttons)
+        # only once the button is inside the dialog does Qt keep it as the default that Enter presses
+        buttons.button(QDialogButtonBox.StandardButton.Save).setDefault(True)
         record = store.get(type_key, record_id) if record_id else {
             **{f.key: f.default for f in self.rt.fields if f.default is not None}, **(defaults or {})}
         self.binder.load(record or {})
         self.resize(fitting_size(self, self.form.sizeHint()))
 
+    # -- hooks for editors with more than one form (a team and its roster) -----------------------------------
+    def build_body(self, form_area: QWidget) -> QWidget:
+        return form_area
+
+    def reveal_form(self) -> None:
+        """Bring the form with the messages into view (an editor with tabs switches to it)."""
+
+    def check_more(self) -> bool:
+        """Further checks before writing; show why and return False to refuse."""
+        return True
+
+    def write(self, values: dict) -> str:
+        """Write the record (one transaction) and return its id."""
+        if self.record_id:
+            self.store.update(self.rt.key, self.record_id, values)
+            return self.record_id
+        return self.store.insert(self.rt.key, values)
+
+    @property
+    def dirty(self) -> bool:
+        return self.binder.dirty
+
+    def mark_clean(self) -> None:
+        self.binder.mark_clean()
+
+    # -- saving --------------------------------------------------------------------------------------------
     def save(self) -> bool:
         if self.binder.validate():
+            self.reveal_form()
             return False
-        values = self.binder.values()
+        if not self.check_more():
+            return False
         try:
-            if self.record_id:
-                self.store.update(self.rt.key, self.record_id, values)
-            else:
-                self.record_id = self.store.insert(self.rt.key, values)
+            self.record_id = self.write(self.binder.values())
         except ValidationError as err:
-            self.binder.show_errors(err.errors)
+            unshown = self.binder.show_errors(err.errors)
+            if unshown:
+                QMessageBox.warning(self, "无法保存", "\n".join(unshown.values()))
             return False
         except StoreError as err:
             QMessageBox.warning(self, "无法保存", str(err))
             return False
-        self.binder.mark_clean()
+        self.mark_clean()
         self.accept()
         return True
 
     def reject(self) -> None:
-        if self.binder.dirty and not confirm_discard(self):
+        if self.dirty and not confirm_discard(self):
             return
         super().reject()
 

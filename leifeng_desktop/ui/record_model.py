@@ -24,7 +24,7 @@ class RecordListModel(QAbstractTableModel):
         self.store = store
         self.rt = s.record_type(type_key)
         self.columns = list(columns) if columns else [f.key for f in self.rt.list_fields]
-        self.fields = [self.rt.field(k) for k in self.columns]
+        self.fields = [listing.column_field(self.rt, k) for k in self.columns]
         self.batch_size = max(1, int(batch_size))
         self.reveal = reveal
         self._rows: list[dict] = []
@@ -36,7 +36,7 @@ class RecordListModel(QAbstractTableModel):
         self._order: str | None = None
         self._descending = False
         # "*" is the notice for everything (a new file, demo data); a list also shows the titles of its refs
-        self._watched = {self.rt.key, "*"} | {f.ref for f in self.fields if f.type == s.REF}
+        self._watched = {self.rt.key, "*"} | listing.depends_on(self.rt, self.columns)
         self._listener = self._on_store_change
         self._subscribed = True
         store.subscribe(self._listener)

@@ -1,9 +1,11 @@
 """A list of one record type over the generic model: search, count, and (where a form exists) 新建/编辑/删除."""
 from __future__ import annotations
 
+from typing import Callable
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMessageBox,
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMessageBox,
                                QPushButton, QTableView, QVBoxLayout, QWidget)
 
 from ...core import schema as s
@@ -13,10 +15,15 @@ from ..record_dialog import RecordDialog
 from ..record_model import RecordListModel
 
 
+FilterItems = Callable[[], list[tuple[str, str | None, tuple]]]   # (text shown, SQL clause or None, params)
+
+
 class RecordListPage(QWidget):
-    """`editable` needs forms/<type_key>.ui; without it the page lists and searches only."""
+    """`editable` needs forms/<type_key>.ui; without it the page lists and searches only. Subclasses may set
+    `dialog_class` (an editor taking (store, record_id, parent=)) and add filters with add_filter()."""
 
     recordOpened = Signal(str)
+    dialog_class = None
 
     def __init__(self, store: Store, type_key: str, *, title: str = "", description: str = "",
                  columns=None, editable: bool | None = None, parent: QWidget | None = None):
@@ -35,20 +42,26 @@ class RecordListPage(QWidget):
             note.setObjectName("pageNote")
             layout.addWidget(note)
 
-        bar = QHBoxLayout()
-        self.search = QLineEdit()
-        self.search.setObjectName("search")
-        self.search.setPlaceholderText(f"搜索{self.rt.label}（Ctrl+F）")
-        self.search.setClearButtonEnabled(True)
-        bar.addWidget(self.search, 1)
+        # two rows, so filters and actions both fit a 150 % scaled laptop screen: actions, then filters + search
+        self.button_bar = QHBoxLayout()
         self.buttons = {}
         if self.editable:
             for key, text in (("new", "新建(&N)"), ("edit", "编辑(&E)"), ("delete", "删除(&D)")):
                 button = QPushButton(text)
                 button.setObjectName(f"{key}_button")
-                bar.addWidget(button)
+                self.button_bar.addWidget(button)
                 self.buttons[key] = button
-        layout.addLayout(bar)
+        self.button_bar.addStretch(1)
+        self.filter_bar = QHBoxLayout()
+        self.filters: list[tuple[QComboBox, FilterItems]] = []
+        self.search = QLineEdit()
+        self.search.setObjectName("search")
+        self.search.setPlaceholderText(f"搜索{self.rt.label}（Ctrl+F）")
+        self.search.setClearButtonEnabled(True)
+        self.filter_bar.addWidget(self.search, 1)
+        if self.editable:
+            layout.addLayout(self.button_bar)
+        layout.addLayout(self.filter_bar)
 
         self.model = RecordListModel(store, type_key, columns=columns, parent=self)
         self.view = QTableView()
@@ -84,6 +97,57 @@ class RecordListPage(QWidget):
     def _filter(self, text: str) -> None:
         self.model.set_filter_text(text)
 
+    # -- filters -------------------------------------------------------------------------------------------
+    def add_filter(self, name: str, tip: str, items: FilterItems) -> QComboBox:
+        """A combo before the search box; `items()` is read again whenever the records change (new units)."""
+        combo = QComboBox()
+        combo.setObjectName(f"{name}_filter")
+        combo.setToolTip(tip)
+        combo.setAccessibleName(tip)
+        # a long unit name must not widen the page past a 150 % scaled laptop screen
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        combo.setMinimumContentsLength(7)
+        self.filter_bar.insertWidget(len(self.filters), combo)
+        self.filters.append((combo, items))
+        self._fill_filter(combo, items)
+        combo.currentIndexChanged.connect(self.apply_filters)
+        return combo
+
+    def _fill_filter(self, combo: QComboBox, items: FilterItems) -> None:
+        current = combo.currentText()
+        combo.blockSignals(True)
+        combo.clear()
+        for text, clause, params in items():
+            combo.addItem(text, (clause, tuple(params)))
+        combo.setCurrentIndex(max(combo.findText(current), 0))
+        combo.blockSignals(False)
+
+    def refresh_filters(self, *args) -> None:
+        before = [c.currentData() for c, _ in self.filters]
+        for combo, items in self.filters:
+            self._fill_filter(combo, items)
+        if before != [c.currentData() for c, _ in self.filters]:
+            self.apply_filters()
+
+    def apply_filters(self, *args) -> None:
+        clauses, params = [], []
+        for combo, _items in self.filters:
+            clause, args_ = combo.currentData() or (None, ())
+            if clause:
+                clauses.append(f"({clause})")
+                params.extend(args_)
+        self.model.set_where(" AND ".join(clauses) or None, params)
+
+    def select_filter(self, name: str, text: str) -> bool:
+        """Choose a filter entry by its text (the dashboard's figures open lists this way)."""
+        for combo, _items in self.filters:
+            if combo.objectName() == f"{name}_filter":
+                index = combo.findText(text)
+                if index >= 0:
+                    combo.setCurrentIndex(index)
+                    return True
+        return False
+
     def _update_count(self, *args) -> None:
         total = self.model.total_count()
         self.count_label.setText(f"共 {total} 条{self.rt.label}记录")
@@ -99,22 +163,30 @@ class RecordListPage(QWidget):
             if self.editable:
                 self.edit_current()
 
+    def make_dialog(self, record_id: str | None = None):
+        if self.dialog_class is not None:
+            return self.dialog_class(self.store, record_id, parent=self)
+        return RecordDialog(self.store, self.rt.key, record_id, parent=self)
+
     def new_record(self) -> str | None:
-        dialog = RecordDialog(self.store, self.rt.key, parent=self)
+        dialog = self.make_dialog()
         return dialog.record_id if dialog.exec() else None
 
     def edit_current(self) -> None:
         record_id = self.current_id()
         if record_id:
-            RecordDialog(self.store, self.rt.key, record_id, parent=self).exec()
+            self.make_dialog(record_id).exec()
+
+    def delete_question(self, record: dict) -> str:
+        name = record.get(self.rt.title) or ""
+        return f"确定删除{self.rt.label}“{name}”吗？此操作不能撤销。"
 
     def delete_current(self) -> None:
         record_id = self.current_id()
         if not record_id or not self.editable:
             return
         record = self.store.get(self.rt.key, record_id) or {}
-        name = record.get(self.rt.title) or ""
-        answer = QMessageBox.question(self, f"删除{self.rt.label}", f"确定删除{self.rt.label}“{name}”吗？此操作不能撤销。")
+        answer = QMessageBox.question(self, f"删除{self.rt.label}", self.delete_question(record))
         if answer != QMessageBox.StandardButton.Yes:
             return
         try:

@@ -1,0 +1,123 @@
+"""Exports from the window: choose a folder and options, run the core's export on a worker thread with a
+progress dialog (cancel leaves no file), then offer to open the folder."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (QCheckBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel,
+                               QLineEdit, QMessageBox, QPushButton, QVBoxLayout, QWidget)
+
+from ..core.store import Store
+from .workers import Task
+
+REVEAL_WARNING = "导出的文件会离开本程序：除非确有需要（如上级要求报送完整信息），请保持隐藏。"
+
+
+class ExportOptionsDialog(QDialog):
+    """Folder, 完整号码 or masked, and any extra checkboxes the export has."""
+
+    def __init__(self, parent: QWidget, *, title: str, summary: str, extras: dict[str, tuple[str, bool]] = None):
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.folder = QLineEdit(QSettings().value("export/folder", "") or str(Path.home()))
+        self.folder.setObjectName("folder")
+        browse = QPushButton("浏览(&B)…")
+        browse.setAutoDefault(False)   # Enter means 导出
+        browse.clicked.connect(self._browse)
+        row = QHBoxLayout()
+        row.addWidget(self.folder, 1)
+        row.addWidget(browse)
+        self.reveal = QCheckBox("身份证号和电话导出完整号码(&F)")
+        self.reveal.setObjectName("reveal")
+        self.reveal.setToolTip(REVEAL_WARNING)
+        self.extras = {}
+        form = QFormLayout()
+        form.addRow(QLabel(summary))
+        form.addRow("保存到文件夹：", row)
+        for key, (text, checked) in (extras or {}).items():
+            box = QCheckBox(text)
+            box.setObjectName(key)
+            box.setChecked(checked)
+            self.extras[key] = box
+            form.addRow("", box)
+        form.addRow("", self.reveal)
+        note = QLabel(REVEAL_WARNING)
+        note.setWordWrap(True)
+        note.setObjectName("pageNote")
+        form.addRow("", note)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("导出(&E)")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
+        buttons.accepted.connect(self._accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+        self.resize(560, self.sizeHint().height())
+
+    def _browse(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "选择保存位置", self.folder.text())
+        if folder:
+            self.folder.setText(folder)
+
+    def _accept(self) -> None:
+        folder = Path(self.folder.text().strip()).expanduser()
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            QMessageBox.warning(self, "无法使用该文件夹", f"无法创建或写入“{folder}”：{exc.strerror or exc}")
+            return
+        QSettings().setValue("export/folder", str(folder))
+        self.accept()
+
+    def options(self) -> dict:
+        return {"folder": Path(self.folder.text().strip()).expanduser(), "reveal": self.reveal.isChecked(),
+                **{k: box.isChecked() for k, box in self.extras.items()}}
+
+
+def run_export(parent: QWidget, store: Store, job, *, title: str, folder: Path) -> Task:
+    """`job(store, progress, cancelled)` runs on its own connection to the same file and returns written paths."""
+    path = store.path
+
+    def work(progress, cancelled):
+        with Store.open(path) as own:
+            return job(own, progress, cancelled)
+
+    task = Task(work, parent=parent, title=title, label=f"正在{title}…")
+    task.done.connect(lambda paths: offer_open_folder(parent, folder, paths))
+    task.failed.connect(lambda message: QMessageBox.warning(parent, f"{title}失败", message))
+    task.cancelled.connect(lambda: QMessageBox.information(parent, title, "已取消，未留下任何文件。"))
+    parent._export_task = task   # keep it alive until it ends
+    return task.start()
+
+
+def offer_open_folder(parent: QWidget, folder: Path, paths) -> None:
+    paths = list(paths or [])
+    box = QMessageBox(QMessageBox.Icon.Information, "导出完成",
+                      f"已导出 {len(paths)} 个文件到：\n{folder}", parent=parent)
+    open_button = box.addButton("打开文件夹(&O)", QMessageBox.ButtonRole.AcceptRole)
+    box.addButton("关闭", QMessageBox.ButtonRole.RejectRole)
+    box.exec()
+    if box.clickedButton() is open_button:
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+
+
+def export_registration(page, team_ids: list[str]) -> Task | None:
+    """登记表 of the given teams: one .docx each and, for several, one combined document."""
+    if not team_ids:
+        QMessageBox.information(page, "导出登记表", "请先在列表中选择要导出的队伍（可按住 Ctrl 或 Shift 多选）。")
+        return None
+    dialog = ExportOptionsDialog(page, title="导出登记表", summary=f"将导出 {len(team_ids)} 支队伍的登记表（Word）。",
+                                 extras={"combined": ("另生成一份合并文档（各队之间分页），便于一次打印", True)})
+    if not dialog.exec():
+        return None
+    opts = dialog.options()
+
+    def job(store, progress, cancelled):
+        from ..exports.registration import export_registration as export
+        return export(store, team_ids, opts["folder"], reveal=opts["reveal"], combined=opts["combined"],
+                      progress=progress, cancelled=cancelled)
+
+    return run_export(page, page.store, job, title="导出登记表", folder=opts["folder"])

@@ -1,0 +1,158 @@
+"""The team editor: the 登记表 fields (forms/team.ui) on one tab and the roster on the other; the team and its
+whole roster are saved together in one transaction."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QFileDialog, QHBoxLayout, QHeaderView, QLabel,
+                               QMessageBox, QPushButton, QTableView, QTabWidget, QVBoxLayout, QWidget)
+
+from ..core import teams
+from ..core.store import Store
+from .record_dialog import RecordDialog, fitting_size
+from .roster import COLUMNS, RosterDelegate, RosterModel
+
+
+class TeamDialog(RecordDialog):
+    def __init__(self, store: Store, record_id: str | None = None, *, parent: QWidget | None = None,
+                 defaults: dict | None = None):
+        self.roster = RosterModel(store.settings.choices())
+        self._roster_dirty = False
+        super().__init__(store, "team", record_id, parent=parent, defaults=defaults)
+        self.roster.setParent(self)
+        members = store.rows("member", where="team_id = ?", params=[record_id]) if record_id else []
+        self.roster.load(members)
+        self.roster.changed.connect(self._roster_changed)
+        self._update_count()
+        self.resize(fitting_size(self, QSize(max(self.form.sizeHint().width(), 860), self.form.sizeHint().height())))
+
+    # -- layout --------------------------------------------------------------------------------------------
+    def build_body(self, form_area: QWidget) -> QWidget:
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("team_tabs")
+        self.tabs.addTab(form_area, "基本信息(&1)")
+        self.tabs.addTab(self._roster_page(), "队员名单(&2)")
+        return self.tabs
+
+    def _roster_page(self) -> QWidget:
+        page = QWidget()
+        self.add_button = QPushButton("添加队员(&A)")
+        self.add_button.setObjectName("add_member")
+        self.remove_button = QPushButton("删除所选(&R)")
+        self.remove_button.setObjectName("remove_members")
+        self.import_button = QPushButton("从 Excel 导入(&I)…")
+        self.import_button.setObjectName("import_members")
+        self.template_button = QPushButton("保存导入模板(&T)…")
+        self.template_button.setObjectName("save_template")
+        self.reveal_box = QCheckBox("显示完整身份证号和电话(&V)")
+        self.reveal_box.setObjectName("reveal")
+        bar = QHBoxLayout()
+        for widget in (self.add_button, self.remove_button, self.import_button, self.template_button):
+            widget.setAutoDefault(False)   # Enter anywhere in the editor means 保存, never 添加队员
+            bar.addWidget(widget)
+        bar.addStretch(1)
+        bar.addWidget(self.reveal_box)
+
+        self.table = QTableView()
+        self.table.setObjectName("roster")
+        self.table.setModel(self.roster)
+        self.table.setItemDelegate(RosterDelegate(self.roster, self.table))
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
+                                   | QAbstractItemView.EditTrigger.EditKeyPressed
+                                   | QAbstractItemView.EditTrigger.AnyKeyPressed)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        for i, field in enumerate(COLUMNS):
+            self.table.setColumnWidth(i, {"name": 80, "gender": 50, "birth_month": 80, "politics": 90,
+                                          "id_number": 170, "phone": 110}.get(field.key, 140))
+        self.count_label = QLabel()
+        self.count_label.setObjectName("member_count")
+        self.count_label.setWordWrap(True)
+
+        layout = QVBoxLayout(page)
+        layout.addLayout(bar)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.count_label)
+        self.add_button.clicked.connect(self.add_member)
+        self.remove_button.clicked.connect(self.remove_selected)
+        self.import_button.clicked.connect(self.import_from_excel)
+        self.template_button.clicked.connect(self.save_template)
+        self.reveal_box.toggled.connect(self.roster.set_reveal)
+        QShortcut(QKeySequence("Ctrl+Shift+A"), page, activated=self.add_member)
+        QShortcut(QKeySequence.StandardKey.Delete, self.table, activated=self.remove_selected,
+                  context=Qt.ShortcutContext.WidgetShortcut)
+        return page
+
+    # -- roster actions ------------------------------------------------------------------------------------
+    def add_member(self) -> None:
+        row = self.roster.add_rows([{}])
+        self.tabs.setCurrentIndex(1)
+        index = self.roster.index(row, 0)
+        self.table.setCurrentIndex(index)
+        self.table.setFocus()
+        self.table.edit(index)
+
+    def remove_selected(self) -> None:
+        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()}
+                      or ({self.table.currentIndex().row()} if self.table.currentIndex().isValid() else set()))
+        if not rows:
+            return
+        names = [self.roster.members()[r].get("name") or f"第 {r + 1} 行" for r in rows]
+        answer = QMessageBox.question(self, "删除队员", f"从名单中删除 {'、'.join(names[:5])}"
+                                      f"{' 等' if len(names) > 5 else ''} {len(rows)} 人吗？（保存队伍后生效）")
+        if answer == QMessageBox.StandardButton.Yes:
+            self.roster.remove_rows(rows)
+
+    def import_from_excel(self) -> None:
+        from .import_dialog import run_import
+        path, _ = QFileDialog.getOpenFileName(self, "选择队员名单", str(Path.home()), "Excel 工作簿 (*.xlsx)")
+        if not path:
+            return
+        rows = run_import(self, Path(path), "member", choices=self.store.settings.choices(),
+                          existing=self.roster.members())
+        if rows:
+            self.roster.add_rows(rows)
+            self.tabs.setCurrentIndex(1)
+
+    def save_template(self) -> None:
+        from .import_dialog import save_template
+        save_template(self, "member", "队员名单导入模板.xlsx")
+
+    def _roster_changed(self) -> None:
+        self._roster_dirty = True
+        self._update_count()
+
+    def _update_count(self) -> None:
+        bad = len(self.roster.problems())
+        text = f"队员 {self.roster.rowCount()} 人"
+        if bad:
+            text += f"；<span style='color:#c0392b'>{bad} 行有问题，鼠标停在红色或黄色格子上可看原因</span>"
+        self.count_label.setText(text)
+
+    # -- RecordDialog hooks --------------------------------------------------------------------------------
+    def reveal_form(self) -> None:
+        self.tabs.setCurrentIndex(0)
+        self.binder.validate()   # again, now visible, so focus lands on the first bad field
+
+    def check_more(self) -> bool:
+        problems = self.roster.problems()
+        if not problems:
+            return True
+        self.tabs.setCurrentIndex(1)
+        QMessageBox.warning(self, "队员名单有误", "以下队员信息需要修改后才能保存：\n\n" + "\n".join(problems[:15])
+                            + (f"\n……共 {len(problems)} 行" if len(problems) > 15 else ""))
+        return False
+
+    def write(self, values: dict) -> str:
+        return teams.save_team(self.store, self.record_id, values, self.roster.members())
+
+    @property
+    def dirty(self) -> bool:
+        return self.binder.dirty or self._roster_dirty
+
+    def mark_clean(self) -> None:
+        super().mark_clean()
+        self._roster_dirty = False
