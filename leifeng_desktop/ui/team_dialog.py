@@ -119,7 +119,7 @@ class TeamDialog(RecordDialog):
 
     def save_template(self) -> None:
         from .import_dialog import save_template
-        save_template(self, "member", "队员名单导入模板.xlsx")
+        save_template(self, "member", "队员名单导入模板.xlsx", choices=self.store.settings.choices())
 
     def _roster_changed(self) -> None:
         self._roster_dirty = True

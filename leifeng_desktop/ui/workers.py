@@ -2,9 +2,10 @@
 by signal. Core functions take `progress(done, total)` and `cancelled()` callables and never see Qt."""
 from __future__ import annotations
 
+import time
 from typing import Callable
 
-from PySide6.QtCore import QObject, QThread, Qt, Signal, Slot
+from PySide6.QtCore import QObject, QThread, QTimer, Qt, Signal, Slot
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 
@@ -26,10 +27,18 @@ class Worker(QObject):
     def cancel(self) -> None:
         self._cancel = True
 
+    def _progress(self, done: int, total: int) -> None:
+        # at most ~20 updates a second: each one costs the GUI thread a repaint, and the GIL is shared
+        now = time.monotonic()
+        if done >= total or now - self._last >= 0.05:
+            self._last = now
+            self.progressed.emit(done, total)
+
     @Slot()
     def run(self) -> None:
+        self._last = 0.0
         try:
-            result = self._job(lambda done, total: self.progressed.emit(done, total), lambda: self._cancel)
+            result = self._job(self._progress, lambda: self._cancel)
         except Cancelled:
             self.cancelled.emit()
         except Exception as exc:  # the message goes to a dialog; the GUI stays up
@@ -56,6 +65,7 @@ class Task(QObject):
         self._worker.moveToThread(self._thread)
         self._thread.started.connect(self._worker.run)
         self.dialog = None
+        self._in_progress = False
         if show_dialog:
             self.dialog = QProgressDialog(label, "取消", 0, 0, parent)
             self.dialog.setWindowTitle(title)
@@ -69,6 +79,14 @@ class Task(QObject):
         self._worker.failed.connect(self._on_failed)
         self._worker.cancelled.connect(self._on_cancelled)
 
+    def _later_if_busy(self, fn, *args) -> bool:
+        """A modal QProgressDialog.setValue() spins the event loop, so the end can arrive inside it: closing the
+        dialog there crashes Qt. Finish on the next turn of the loop instead."""
+        if self._in_progress:
+            QTimer.singleShot(0, self, lambda: fn(*args))
+            return True
+        return False
+
     def _stop(self) -> None:
         self._thread.quit()
         self._thread.wait()
@@ -78,24 +96,35 @@ class Task(QObject):
 
     @Slot(object)
     def _on_finished(self, result) -> None:
+        if self._later_if_busy(self._on_finished, result):
+            return
         self._stop()
         self.done.emit(result)
 
     @Slot(str)
     def _on_failed(self, message: str) -> None:
+        if self._later_if_busy(self._on_failed, message):
+            return
         self._stop()
         self.failed.emit(message)
 
     @Slot()
     def _on_cancelled(self) -> None:
+        if self._later_if_busy(self._on_cancelled):
+            return
         self._stop()
         self.cancelled.emit()
 
     @Slot(int, int)
     def _on_progress(self, done: int, total: int) -> None:
-        if self.dialog and not self.dialog.wasCanceled():
+        if self._in_progress or not self.dialog or self.dialog.wasCanceled() or not self._thread.isRunning():
+            return   # a nested call from setValue's own event loop, or a late one after the end
+        self._in_progress = True
+        try:
             self.dialog.setMaximum(max(total, 1))
             self.dialog.setValue(min(done, total))
+        finally:
+            self._in_progress = False
 
     def start(self) -> "Task":
         self._thread.start()

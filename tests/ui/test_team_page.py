@@ -197,3 +197,51 @@ def test_missing_kinds_per_unit(qtbot, store, team_values):
     store.insert("team", {**team_values, "unit": "丁单位工会", "kind": kinds[2]})
     cells = {view.table.item(r, 0).text(): view.table.item(r, 2).text() for r in range(view.table.rowCount())}
     assert kinds[2] not in cells["丁单位工会"]
+
+
+def test_roster_import_previews_bad_rows_and_adds_only_valid_ones(qtbot, store, open_dialog, monkeypatch, tmp_path,
+                                                                   fake_id):
+    from openpyxl import Workbook
+    from PySide6.QtWidgets import QFileDialog
+    from leifeng_desktop.ui import import_dialog
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["供电公司志愿服务队队员名单"])
+    ws.append(["联系电话", "姓名", "身份证号", "性别", "爱好"])
+    ws.append(["13900002222", "孙八", fake_id(seq=995), "男", "下棋"])
+    ws.append(["12345", "周九", fake_id(seq=997)[:-1] + "0", "女", ""])
+    ws.append(["13900003333", "", "", "", ""])
+    path = tmp_path / "名单.xlsx"
+    wb.save(path)
+
+    dialog = open_dialog()
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(path), "")))
+    shown = []
+
+    def confirm(self):
+        shown.append({"ok": self.ok_button.text(), "rows": self.table.rowCount(),
+                      "problems": [self.table.item(r, 1).text() for r in range(self.table.rowCount())]})
+        return True
+    monkeypatch.setattr(import_dialog.ImportPreviewDialog, "exec", confirm)
+    dialog.import_from_excel()
+    assert shown[0]["rows"] == 3 and "导入 1 行" in shown[0]["ok"]
+    assert shown[0]["problems"][0] == "可导入"
+    assert "校验位" in shown[0]["problems"][1] and "电话" in shown[0]["problems"][1]
+    assert "姓名" in shown[0]["problems"][2]
+    assert [m["name"] for m in dialog.roster.members()] == ["孙八"]
+    assert dialog.roster.members()[0]["phone"] == "13900002222"
+    assert store.count("member") == 0, "imported rows are saved with the team, not before"
+
+
+def test_a_workbook_that_cannot_be_read_is_explained(qtbot, open_dialog, monkeypatch, tmp_path):
+    from PySide6.QtWidgets import QFileDialog
+    bad = tmp_path / "名单.xlsx"
+    bad.write_text("姓名,电话\n张三,13800000000\n", encoding="utf-8")
+    dialog = open_dialog()
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(bad), "")))
+    warnings = []
+    monkeypatch.setattr(QMessageBox, "warning", staticmethod(lambda *a, **k: warnings.append(a[2])))
+    dialog.import_from_excel()
+    assert warnings and "未导入任何数据" in warnings[0]
+    assert dialog.roster.rowCount() == 0
