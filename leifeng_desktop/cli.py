@@ -59,6 +59,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("check", help="显示数据结构版本、完整性检查结果和各类记录数量",
                        description="检查数据库：数据结构版本、完整性检查结果和各类记录数量。发现问题时退出码为 1。")
     p.set_defaults(func=cmd_check)
+
+    add_import_parser(sub)
+    add_export_parser(sub)
     return parser
 
 
@@ -107,6 +110,133 @@ def cmd_check(args: argparse.Namespace) -> int:
         print("记录数量：")
         print_counts(store.counts(), with_keys=True)
     return EXIT_PROBLEMS if problems else EXIT_OK
+
+
+# -- import: a group, so `import households FILE.xlsx` can join `members` as a sibling ------------------------
+IMPORTABLE = {"members": "member"}   # the CLI word → record type (core/xlsx_import.SPECS)
+
+
+def add_import_parser(sub) -> None:
+    p = sub.add_parser(
+        "import", help="从 Excel（.xlsx）导入队员名单，或生成空白导入模板",
+        description="从 Excel 工作簿（.xlsx）导入记录：逐行检查，只导入合格的行（一次写入，出错则全部不写），"
+                    "并列出有问题的行号和原因。退出码：0 全部导入；1 有行被拒（合格的行仍已导入）；2 出错。",
+        epilog=f"例：{PROG} --db 台账.db import template members --out 队员名单.xlsx ；"
+               f"{PROG} --db 台账.db import members --team 供电公司职工志愿服务队 队员名单.xlsx")
+    what = p.add_subparsers(dest="import_what", metavar="内容", parser_class=_Parser, required=True)
+    q = what.add_parser("members", help="把队员名单导入到一支服务队",
+                        description="把 Excel 队员名单导入到一支已登记的服务队。第一个工作表中含“姓名”的一行"
+                                    "（前 10 行内）为列标题，列的顺序不限；空行跳过；本队已有的人和表中重复的人不会导入。")
+    q._positionals.title = "参数"
+    q.add_argument("file", metavar="文件.xlsx", type=Path, help="队员名单（可先用 import template members 生成模板）")
+    q.add_argument("--team", required=True, metavar="队伍名称", help="导入到哪支服务队（按队伍名称查找）")
+    q.add_argument("--unit", metavar="单位名称", help="有同名服务队时，用所属单位区分")
+    q.add_argument("--dry-run", action="store_true", help="只检查并列出问题，不写入数据库")
+    q.set_defaults(func=cmd_import_members)
+    q = what.add_parser("template", help="生成空白导入模板（含下拉选项和“填写说明”工作表）",
+                        description="生成空白的 Excel 导入模板。若 --db 所指数据库已存在，下拉选项取自其中的设置。")
+    q.add_argument("kind", choices=sorted(IMPORTABLE), metavar="内容", help="members（队员名单）")
+    q.add_argument("--out", required=True, type=Path, metavar="文件.xlsx", help="模板保存到哪里（不会覆盖已有文件）")
+    q.set_defaults(func=cmd_import_template)
+
+
+def find_team(store: Store, name: str, unit: str | None = None) -> dict:
+    """The one team of that name (and unit); a Chinese ValueError naming the choices otherwise."""
+    name, unit = name.strip(), (unit or "").strip()
+    teams = store.rows("team", where="name = ?", params=[name])
+    matches = [t for t in teams if t["unit"] == unit] if unit else teams
+    if len(matches) == 1:
+        return matches[0]
+    if len(matches) > 1 and unit:
+        raise ValueError(f"“{unit}”下有 {len(matches)} 支服务队都叫“{name}”，请先在程序中修改队伍名称以便区分")
+    if len(matches) > 1:
+        raise ValueError(f"有 {len(matches)} 支服务队名为“{name}”，分属：{'、'.join(t['unit'] for t in matches)}；"
+                         "请用 --unit 单位名称 指定")
+    where = f"（所属单位“{unit}”；该名称的服务队属于：{'、'.join(t['unit'] for t in teams)}）" if teams else ""
+    similar = [t["name"] for t in store.rows("team", where="name LIKE ?", params=[f"%{name}%"], limit=5)]
+    hint = f"；名称相近的有：{'、'.join(similar)}" if similar and not teams else ""
+    raise ValueError(f"找不到名为“{name}”的服务队{where}{hint}")
+
+
+def cmd_import_members(args: argparse.Namespace) -> int:
+    from .core import xlsx_import as xi
+    with open_store(args, must_exist=True) as store:
+        team = find_team(store, args.team, args.unit)
+        existing = store.rows("member", where="team_id = ?", params=[team["id"]])
+        preview = xi.read_workbook(args.file, "member", choices=store.settings.choices(), existing=existing)
+        for line in xi.format_report(preview):
+            print(line)
+        if args.dry_run:
+            print(f"试运行：未写入数据库（去掉 --dry-run 将导入 {preview.valid} 名队员）")
+        elif preview.valid:
+            ids = xi.import_rows(store, preview, parent_values={"team_id": team["id"]}, unit=team["unit"])
+            print(f"已导入 {len(ids)} 名队员到服务队“{team['name']}”（{team['unit']}）")
+        else:
+            print("没有可导入的行，数据库未作修改")
+    return EXIT_PROBLEMS if preview.invalid else EXIT_OK
+
+
+def cmd_import_template(args: argparse.Namespace) -> int:
+    from .core.xlsx_template import write_template
+    out = Path(args.out).expanduser()
+    if out.suffix.lower() != ".xlsx":
+        raise ValueError(f"模板文件名应以 .xlsx 结尾：{out}")
+    if out.exists():
+        raise ValueError(f"文件“{out}”已存在，为免覆盖已填写的名单，请换一个文件名")
+    choices = None
+    if db_path(args).exists():   # the clerk's edited choice lists, when there is a database
+        with open_store(args) as store:
+            choices = store.settings.choices()
+    write_template(out, IMPORTABLE[args.kind], choices=choices)
+    print(f"已生成导入模板：{out}（第二个工作表“填写说明”列出各列的填写要求）")
+    return EXIT_OK
+
+
+# -- export: a group, so `export ledger …`, `export certificate`, `export summary` join `registration` -----------
+def add_export_parser(sub) -> None:
+    p = sub.add_parser("export", help="导出文档（服务队登记表等）",
+                       description="导出 Word 文档。身份证号和电话号码默认部分隐藏（前 6 位/前 3 位和后 4 位），"
+                                   "加 --full 才显示完整号码。",
+                       epilog=f"例：{PROG} --db 台账.db export registration --all --out 登记表 ；"
+                              f"{PROG} --db 台账.db export registration --team 供电公司职工志愿服务队 --out 登记表.docx")
+    what = p.add_subparsers(dest="export_what", metavar="内容", parser_class=_Parser, required=True)
+    q = what.add_parser("registration", help="导出《学雷锋职工志愿服务队登记表》（Word，每队一个文件）",
+                        description="导出服务队登记表：每支队伍一个 .docx 文件；导出多支时另生成一份合并文档"
+                                    "（登记表_汇总_日期.docx，各队之间分页），便于一次打印。")
+    which = q.add_mutually_exclusive_group(required=True)
+    which.add_argument("--team", metavar="队伍名称", help="导出一支服务队（按队伍名称查找）")
+    which.add_argument("--all", action="store_true", help="导出全部服务队")
+    q.add_argument("--unit", metavar="单位名称", help="有同名服务队时，用所属单位区分（与 --team 一起用）")
+    q.add_argument("--out", required=True, type=Path, metavar="路径",
+                   help="保存到哪个文件夹（不存在则创建）；只导出一支队伍时也可以是以 .docx 结尾的文件名")
+    q.add_argument("--full", action="store_true", help="显示完整的身份证号和电话号码（默认部分隐藏）")
+    q.set_defaults(func=cmd_export_registration)
+
+
+def cmd_export_registration(args: argparse.Namespace) -> int:
+    from .exports.document import save_atomic
+    from .exports.registration import build_registration, export_registration
+    if args.unit and not args.team:
+        raise ValueError("--unit 只能与 --team 一起使用")
+    out = Path(args.out).expanduser()
+    with open_store(args, must_exist=True) as store:
+        teams = [find_team(store, args.team, args.unit)] if args.team else \
+            store.rows("team", order_by="unit, name, created_at")
+        if not teams:
+            raise ValueError("数据库中还没有服务队，没有可导出的登记表")
+        ids = [t["id"] for t in teams]
+        if out.suffix.lower() == ".docx":
+            if len(ids) > 1:
+                raise ValueError("导出多支服务队时 --out 应是文件夹，不能是 .docx 文件名")
+            out.parent.mkdir(parents=True, exist_ok=True)
+            paths = [save_atomic(build_registration(store, ids, reveal=args.full), out)]
+        else:
+            paths = export_registration(store, ids, out, reveal=args.full)
+    for path in paths:
+        print(path)
+    shown = "含完整身份证号和电话号码，请妥善保管" if args.full else "身份证号和电话号码已部分隐藏"
+    print(f"已导出 {len(teams)} 支服务队的登记表，共 {len(paths)} 个文件（{shown}）")
+    return EXIT_OK
 
 
 # -- output ---------------------------------------------------------------------------------------------------
