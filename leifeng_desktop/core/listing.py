@@ -24,6 +24,7 @@ class Derived:
     field: s.Field
     sql: str
     depends: tuple[str, ...] = ()
+    alerts: tuple[str, ...] = ()   # values a list shows as a warning (逾期)
 
 
 def _setting(key: str) -> str:
@@ -35,7 +36,8 @@ DERIVED: dict[str, dict[str, Derived]] = {
         "member_count": Derived(s.F("member_count", "队员人数", s.INT),
                                 "(SELECT COUNT(*) FROM member WHERE member.team_id = {t}.id)", ("member",)),
         "lateness": Derived(s.F("lateness", "逾期/按期", s.TEXT),
-                            teams.lateness_sql(_setting("registration_deadline"), table="{t}"), ("settings",)),
+                            teams.lateness_sql(_setting("registration_deadline"), table="{t}"), ("settings",),
+                            alerts=(teams.LATE,)),
     },
 }
 
@@ -44,6 +46,11 @@ def column_field(rt: s.RecordType, key: str) -> s.Field:
     """The schema field of a list column, or the field that describes a derived column."""
     derived = DERIVED.get(rt.key, {}).get(key)
     return derived.field if derived else rt.field(key)
+
+
+def alerts(rt: s.RecordType, key: str) -> tuple[str, ...]:
+    derived = DERIVED.get(rt.key, {}).get(key)
+    return derived.alerts if derived else ()
 
 
 def depends_on(rt: s.RecordType, columns: Sequence[str]) -> set[str]:

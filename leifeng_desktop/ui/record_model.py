@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Sequence
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor
 
 from ..core import listing, schema as s
 from ..core.formatting import display
@@ -13,6 +14,7 @@ from ..core.store import Store
 RecordIdRole = Qt.ItemDataRole.UserRole + 1
 NUMERIC = (s.INT, s.MONEY, s.HOURS)
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+ALERT = QColor("#c0392b")
 
 
 class RecordListModel(QAbstractTableModel):
@@ -25,6 +27,7 @@ class RecordListModel(QAbstractTableModel):
         self.rt = s.record_type(type_key)
         self.columns = list(columns) if columns else [f.key for f in self.rt.list_fields]
         self.fields = [listing.column_field(self.rt, k) for k in self.columns]
+        self._alerts = {k: listing.alerts(self.rt, k) for k in self.columns}
         self.batch_size = max(1, int(batch_size))
         self.reveal = reveal
         self._rows: list[dict] = []
@@ -132,6 +135,8 @@ class RecordListModel(QAbstractTableModel):
             return display(field, value, reveal=self.reveal)
         if role == Qt.ItemDataRole.ToolTipRole and field.type == s.LONGTEXT and value:
             return str(value)[:500]
+        if role == Qt.ItemDataRole.ForegroundRole and value in self._alerts[field.key]:
+            return ALERT
         if role == Qt.ItemDataRole.TextAlignmentRole and field.type in NUMERIC:
             return _RIGHT
         if role == Qt.ItemDataRole.UserRole:

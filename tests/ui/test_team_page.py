@@ -147,6 +147,8 @@ def test_list_shows_roster_count_and_lateness(page):
     rows = {model.index(r, 0).data(): [model.index(r, c).data() for c in range(7)] for r in range(model.rowCount())}
     assert rows["供电公司职工志愿服务队"][4] == "2" and rows["供电公司职工志愿服务队"][6] == "按期"
     assert rows["迟到的服务队"][6] == "逾期"
+    late_row = next(r for r in range(model.rowCount()) if model.index(r, 0).data() == "迟到的服务队")
+    assert model.index(late_row, 6).data(Qt.ItemDataRole.ForegroundRole) is not None   # shown in red
 
 
 def test_filters_by_kind_unit_and_lateness(page, store):
@@ -245,3 +247,13 @@ def test_a_workbook_that_cannot_be_read_is_explained(qtbot, open_dialog, monkeyp
     dialog.import_from_excel()
     assert warnings and "未导入任何数据" in warnings[0]
     assert dialog.roster.rowCount() == 0
+
+
+def test_roster_model_passes_the_model_tester(qtmodeltester, store, fake_id):
+    from leifeng_desktop.ui.roster import RosterModel
+    model = RosterModel(store.settings.choices())
+    model.load([{"id": "a", "name": "甲", "id_number": fake_id(seq=981)}, {"id": "b", "name": "乙", "phone": "1"}])
+    qtmodeltester.check(model)
+    model.add_rows([{"name": "丙"}])
+    model.remove_rows([0])
+    qtmodeltester.check(model)
