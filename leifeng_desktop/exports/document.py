@@ -1,0 +1,312 @@
+"""GB/T 9704-2012 page set-up and the python-docx plumbing every Word document of the app shares.
+
+python-docx knows nothing of East Asian text: `font.name` sets only the Latin fonts, its default template says
+ja-JP and uses theme fonts that override any font name we write. new_document() fixes the defaults; set_run_font()
+writes w:eastAsia on each run, so a document reads the same in Word, WPS and LibreOffice.
+"""
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from pathlib import Path
+
+from docx import Document
+from docx.document import Document as DocumentObject
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_LINE_SPACING
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+
+# Font sizes by their Chinese names (points).
+SIZE_2, SIZE_XIAO2, SIZE_3, SIZE_XIAO3, SIZE_4, SIZE_XIAO4, SIZE_5 = 22, 18, 16, 15, 14, 12, 10.5
+
+# The office fonts GB/T 9704 names; Word/WPS fall back to the second name (fontTable w:altName) where the first is
+# missing, LibreOffice through its own substitution table.
+FANGSONG, XIAOBIAOSONG, SONG, HEI, KAI = "仿宋_GB2312", "方正小标宋简体", "宋体", "黑体", "楷体_GB2312"
+LATIN = "Times New Roman"
+FALLBACKS = {FANGSONG: "仿宋", XIAOBIAOSONG: SONG, KAI: "楷体", "仿宋": "FangSong", SONG: "SimSun",
+             HEI: "SimHei", "楷体": "KaiTi"}
+
+PAGE_W, PAGE_H = 210, 297
+MARGIN_TOP, MARGIN_BOTTOM, MARGIN_LEFT, MARGIN_RIGHT = 37, 35, 28, 26
+TEXT_W = PAGE_W - MARGIN_LEFT - MARGIN_RIGHT     # 156 mm
+
+# XML 1.0 refuses these (and lxml with them); \t and \n stay.
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def clean_text(value) -> str:
+    """Text safe for a document: line ends as \\n, XML-illegal characters dropped, everything else kept."""
+    if value is None:
+        return ""
+    text = str(value).replace("\r\n", "\n").replace("\r", "\n")
+    return _ILLEGAL.sub("", text)
+
+
+# -- the document -----------------------------------------------------------------------------------------------
+def new_document() -> DocumentObject:
+    """An empty A4 document with GB/T 9704 margins, zh-CN language and 仿宋_GB2312 as the default CJK font."""
+    doc = Document()
+    section = doc.sections[0]
+    section.page_width, section.page_height = Mm(PAGE_W), Mm(PAGE_H)
+    section.top_margin, section.bottom_margin = Mm(MARGIN_TOP), Mm(MARGIN_BOTTOM)
+    section.left_margin, section.right_margin = Mm(MARGIN_LEFT), Mm(MARGIN_RIGHT)
+    section.header_distance, section.footer_distance = Mm(15), Mm(25)
+    _set_defaults(doc)
+    _register_fonts(doc)
+    doc.core_properties.language = "zh-CN"
+    return doc
+
+
+def _set_defaults(doc: DocumentObject) -> None:
+    defaults = doc.styles.element.find(qn("w:docDefaults"))
+    rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    fonts = rpr.find(qn("w:rFonts"))
+    for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):   # themes beat names
+        fonts.attrib.pop(qn(attr), None)
+    for attr, name in (("w:ascii", LATIN), ("w:hAnsi", LATIN), ("w:eastAsia", FANGSONG), ("w:cs", LATIN)):
+        fonts.set(qn(attr), name)
+    for tag, half_points in (("w:sz", SIZE_3 * 2), ("w:szCs", SIZE_3 * 2)):
+        rpr.find(qn(tag)).set(qn("w:val"), str(half_points))
+    lang = rpr.find(qn("w:lang"))
+    lang.set(qn("w:val"), "zh-CN")
+    lang.set(qn("w:eastAsia"), "zh-CN")
+    ppr = defaults.find(qn("w:pPrDefault")).find(qn("w:pPr"))
+    spacing = ppr.find(qn("w:spacing"))
+    spacing.set(qn("w:after"), "0")
+    spacing.set(qn("w:line"), "240")
+    # no extra quarter-em between Chinese and Latin/digits: "2026年8月1日" as typed, and form cells keep their room
+    for tag in ("w:autoSpaceDE", "w:autoSpaceDN"):
+        el = OxmlElement(tag)
+        el.set(qn("w:val"), "0")
+        spacing.addprevious(el)
+    theme_lang = doc.settings.element.find(qn("w:themeFontLang"))
+    if theme_lang is not None:
+        theme_lang.set(qn("w:eastAsia"), "zh-CN")
+
+
+def _register_fonts(doc: DocumentObject) -> None:
+    """Declare the CJK fonts (GB2312 charset, fall-back name) in word/fontTable.xml."""
+    part = doc.part.part_related_by(RT.FONT_TABLE)
+    entries = "".join(
+        f'<w:font w:name="{name}"><w:altName w:val="{alt}"/><w:charset w:val="86"/>'
+        f'<w:family w:val="{"swiss" if name == HEI else "modern"}"/><w:pitch w:val="fixed"/></w:font>'
+        for name, alt in FALLBACKS.items())
+    blob = part.blob.decode("utf-8")
+    part._blob = blob.replace("</w:fonts>", entries + "</w:fonts>").encode("utf-8")
+
+
+def save_atomic(doc: DocumentObject, path: str | os.PathLike) -> Path:
+    """Write beside the target, then rename over it: a reader never sees half a file, and a failure leaves none."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=".~", suffix=".docx.tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        doc.save(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+    return path
+
+
+# -- runs and paragraphs ----------------------------------------------------------------------------------------
+def set_run_font(run, east_asia: str = FANGSONG, *, size: float | None = None, bold: bool | None = None,
+                 latin: str = LATIN) -> None:
+    """Latin and East Asian fonts of one run (python-docx's font.name writes only the Latin ones)."""
+    rpr = run._r.get_or_add_rPr()
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.insert(0, fonts)
+    for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        fonts.attrib.pop(qn(attr), None)
+    for attr, name in (("w:ascii", latin), ("w:hAnsi", latin), ("w:eastAsia", east_asia), ("w:cs", latin)):
+        fonts.set(qn(attr), name)
+    if size is not None:
+        run.font.size = Pt(size)
+    if bold is not None:
+        run.font.bold = bold
+
+
+def add_run(paragraph, text, east_asia: str = FANGSONG, *, size: float | None = None,
+            bold: bool | None = None):
+    """A run of cleaned text; \\n becomes a line break and \\t a tab (python-docx's run.text does both)."""
+    run = paragraph.add_run()
+    run.text = clean_text(text)
+    set_run_font(run, east_asia, size=size, bold=bold)
+    return run
+
+
+def set_spacing(paragraph, *, line: float | None = None, before: float = 0, after: float = 0,
+                first_indent: float | None = None) -> None:
+    """Exact line height in points (fonts with tall ascent, Noto CJK, then take the same room as 仿宋)."""
+    fmt = paragraph.paragraph_format
+    fmt.space_before, fmt.space_after = Pt(before), Pt(after)
+    _no_autospace(paragraph)
+    if line is not None:
+        fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+        fmt.line_spacing = Pt(line)
+    if first_indent is not None:
+        fmt.first_line_indent = Pt(first_indent)
+
+
+def _no_autospace(paragraph) -> None:
+    """Repeat the document default on the paragraph: LibreOffice ignores w:autoSpaceDE/DN in docDefaults."""
+    ppr = paragraph._p.get_or_add_pPr()
+    for tag in ("w:autoSpaceDE", "w:autoSpaceDN"):
+        if ppr.find(qn(tag)) is None:
+            el = OxmlElement(tag)
+            el.set(qn("w:val"), "0")
+            ppr.insert_element_before(el, "w:bidi", "w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind",
+                                      "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap", "w:jc",
+                                      "w:textDirection", "w:textAlignment", "w:textboxTightWrap",
+                                      "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr",
+                                      "w:pPrChange")
+
+
+def add_paragraph(container, text: str = "", east_asia: str = FANGSONG, *, size: float = SIZE_3,
+                  bold: bool | None = None, align=None, line: float | None = None, before: float = 0,
+                  after: float = 0):
+    """A paragraph holding one run; container is the document or a table cell."""
+    paragraph = container.add_paragraph()
+    if align is not None:
+        paragraph.alignment = align
+    set_spacing(paragraph, line=line, before=before, after=after)
+    if text:
+        add_run(paragraph, text, east_asia, size=size, bold=bold)
+    return paragraph
+
+
+def add_page_break_before(paragraph) -> None:
+    paragraph.paragraph_format.page_break_before = True
+
+
+# -- tables -----------------------------------------------------------------------------------------------------
+# Child order the schema demands (Word refuses, LibreOffice ignores, elements out of order).
+_ORDER = {
+    "w:tblPr": ("w:tblStyle", "w:tblpPr", "w:tblOverlap", "w:bidiVisual", "w:tblStyleRowBandSize",
+                "w:tblStyleColBandSize", "w:tblW", "w:jc", "w:tblCellSpacing", "w:tblInd", "w:tblBorders", "w:shd",
+                "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption", "w:tblDescription"),
+    "w:trPr": ("w:cnfStyle", "w:divId", "w:gridBefore", "w:gridAfter", "w:wBefore", "w:wAfter", "w:cantSplit",
+               "w:trHeight", "w:tblHeader", "w:tblCellSpacing", "w:jc", "w:hidden"),
+    "w:tblCellMar": ("w:top", "w:start", "w:left", "w:bottom", "w:end", "w:right"),
+}
+
+
+def _child(parent, tag: str):
+    """The parent's `tag` child, created in its schema position if missing."""
+    el = parent.find(qn(tag))
+    if el is not None:
+        return el
+    el = OxmlElement(tag)
+    order = _ORDER[next(k for k in _ORDER if parent.tag == qn(k))]
+    later = {qn(t) for t in order[order.index(tag) + 1:]}
+    for sibling in parent:
+        if sibling.tag in later:
+            sibling.addprevious(el)
+            return el
+    parent.append(el)
+    return el
+
+
+def set_table_borders(table, *, size: int = 4) -> None:
+    """Single lines around and between all cells; size in eighths of a point."""
+    borders = _child(table._tbl.tblPr, "w:tblBorders")
+    for el in list(borders):
+        borders.remove(el)
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        el = OxmlElement(f"w:{edge}")
+        el.set(qn("w:val"), "single")
+        el.set(qn("w:sz"), str(size))
+        el.set(qn("w:space"), "0")
+        el.set(qn("w:color"), "000000")
+        borders.append(el)
+
+
+def set_col_widths(table, widths_mm: list[float]) -> None:
+    """Fixed column widths: tblGrid for LibreOffice, tcW on every cell for Word, no autofit."""
+    table.autofit = False
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    tbl_pr = table._tbl.tblPr
+    tbl_w = _child(tbl_pr, "w:tblW")
+    tbl_w.set(qn("w:w"), str(int(Mm(sum(widths_mm)).twips)))
+    tbl_w.set(qn("w:type"), "dxa")
+    layout = _child(tbl_pr, "w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    for col, width in zip(table.columns, widths_mm):
+        col.width = Mm(width)
+    for row in table.rows:
+        for idx, tc in enumerate(row._tr.tc_lst):
+            span = tc.grid_span
+            col = sum(c.grid_span for c in row._tr.tc_lst[:idx])
+            tc.width = Mm(sum(widths_mm[col:col + span]))
+
+
+def set_cell_margins(table, *, left: float = 1.0, right: float = 1.0, top: float = 0, bottom: float = 0) -> None:
+    """Default padding of every cell of the table, in millimetres."""
+    mar = _child(table._tbl.tblPr, "w:tblCellMar")
+    for edge, mm in (("top", top), ("left", left), ("bottom", bottom), ("right", right)):
+        el = _child(mar, f"w:{edge}")
+        el.set(qn("w:w"), str(int(Mm(mm).twips)))
+        el.set(qn("w:type"), "dxa")
+
+
+def _tr_pr(row):
+    return row._tr.get_or_add_trPr()
+
+
+def repeat_header(row) -> None:
+    """The row repeats at the top of every page the table runs onto (w:tblHeader)."""
+    _child(_tr_pr(row), "w:tblHeader").set(qn("w:val"), "true")
+
+
+def cant_split(row) -> None:
+    """A row is never broken across two pages (w:cantSplit)."""
+    _child(_tr_pr(row), "w:cantSplit").set(qn("w:val"), "true")
+
+
+def set_row_height(row, mm: float, *, exact: bool = False) -> None:
+    row.height = Mm(mm)
+    tr_height = _tr_pr(row).find(qn("w:trHeight"))
+    tr_height.set(qn("w:hRule"), "exact" if exact else "atLeast")
+
+
+def set_cell_valign(cell, where: str = "center") -> None:
+    """Vertical alignment of a cell's content: top, center or bottom."""
+    cell.vertical_alignment = {"top": WD_CELL_VERTICAL_ALIGNMENT.TOP, "center": WD_CELL_VERTICAL_ALIGNMENT.CENTER,
+                               "bottom": WD_CELL_VERTICAL_ALIGNMENT.BOTTOM}[where]
+
+
+def merge_across(row, start: int, end: int):
+    """Merge cells start..end (inclusive) of one row into one; returns the merged cell."""
+    return row.cells[start].merge(row.cells[end])
+
+
+def merge_down(table, col: int, start: int, end: int):
+    """Merge the cells of one column from row start to row end (inclusive)."""
+    return table.cell(start, col).merge(table.cell(end, col))
+
+
+def write_cell(cell, text, east_asia: str = FANGSONG, *, size: float = SIZE_5, bold: bool | None = None,
+               align=None, valign: str | None = "center", line: float | None = None):
+    """Replace a cell's content by one paragraph of (multi-line) text."""
+    paragraph = cell.paragraphs[0]
+    for extra in cell.paragraphs[1:]:
+        extra._p.getparent().remove(extra._p)
+    for run in list(paragraph.runs):
+        run._r.getparent().remove(run._r)
+    if align is not None:
+        paragraph.alignment = align
+    set_spacing(paragraph, line=line)
+    if text not in (None, ""):
+        add_run(paragraph, text, east_asia, size=size, bold=bold)
+    if valign:
+        set_cell_valign(cell, valign)
+    return paragraph
