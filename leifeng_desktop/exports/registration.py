@@ -38,7 +38,7 @@ SEQ_LABEL = "序号"
 
 # Millimetres; each table is 156 mm, the GB/T 9704 text block.
 TEAM_COLS = (27, 51, 27, 51)
-ROSTER_COLS = (9.5, 15, 9.5, 20.5, 21, 29, 21, 30.5)     # 序号 + ROSTER
+ROSTER_COLS = (9.5, 15, 9.5, 16.5, 20.5, 33.5, 21, 30.5)   # 序号 + ROSTER; no header may wrap
 OPINION_COLS = (27, 129)
 CELL_PAD, CELL_PAD_V = 0.6, 0.35        # cell padding left/right and top/bottom (mm)
 ROW_H, OPINION_H = 5.6, 21.0
@@ -56,6 +56,13 @@ def format_value(field: s.Field, value, *, reveal: bool = False) -> str:
             text = f"{int(m[1])}年{int(m[2])}月"
             return text + f"{int(m[3])}日" if m[3] else text
     return display(field, value, reveal=reveal)
+
+
+def roster_value(field: s.Field, value, *, reveal: bool = False) -> str:
+    """In the narrow roster columns a month reads 1984.02, as on printed rosters; the rest as format_value."""
+    if field.type == s.MONTH and value and re.fullmatch(r"\d{4}-\d{2}", str(value)):
+        return str(value).replace("-", ".")
+    return format_value(field, value, reveal=reveal)
 
 
 def cn_date(day: dt.date) -> str:
@@ -195,7 +202,7 @@ def _roster_table(doc, members: list[dict], reveal: bool):
         row = table.rows[1]
         d.set_row_height(row, ROW_H)
         d.write_cell(d.merge_across(row, 0, len(ROSTER)), "（暂无队员）", size=FONT_SIZE, align=CENTER, line=LINE)
-    values = [[str(n)] + [format_value(f, m.get(f.key), reveal=reveal) for f in fields]
+    values = [[str(n)] + [roster_value(f, m.get(f.key), reveal=reveal) for f in fields]
               for n, m in enumerate(members, start=1)]
     # a column with a value too wide for one line at 五号 is set in 小五 throughout: most values then fit one
     # line, the rest wrap in less height, and the column reads evenly

@@ -257,3 +257,33 @@ def test_roster_model_passes_the_model_tester(qtmodeltester, store, fake_id):
     model.add_rows([{"name": "丙"}])
     model.remove_rows([0])
     qtmodeltester.check(model)
+
+
+def test_export_of_selected_teams_runs_off_thread_and_offers_the_folder(page, qtbot, monkeypatch, tmp_path):
+    from docx import Document
+    from leifeng_desktop.ui import export_dialog
+
+    out = tmp_path / "登记表"
+    monkeypatch.setattr(export_dialog.ExportOptionsDialog, "exec", lambda self: True)
+    monkeypatch.setattr(export_dialog.ExportOptionsDialog, "options",
+                        lambda self: {"folder": out, "reveal": False, "combined": True})
+    offered = []
+    monkeypatch.setattr(export_dialog, "offer_open_folder", lambda parent, folder, paths: offered.append(paths))
+    page.view.selectAll()
+    task = page.export_selected()
+    with qtbot.waitSignal(task.done, timeout=30000):
+        pass
+    qtbot.waitUntil(lambda: bool(offered))
+    names = sorted(p.name for p in offered[0])
+    assert names == sorted(["登记表_XX市供电公司工会_供电公司职工志愿服务队.docx", "登记表_乙单位工会_迟到的服务队.docx",
+                            *[n for n in names if n.startswith("登记表_汇总_")]]) and len(names) == 3
+    text = "\n".join(c.text for t in Document(out / names[0]).tables for r in t.rows for c in r.cells)
+    assert "13812345678" not in text and "138****5678" in text   # masked by default
+
+
+def test_export_with_nothing_selected_explains(page, monkeypatch):
+    shown = []
+    monkeypatch.setattr(QMessageBox, "information", staticmethod(lambda *a, **k: shown.append(a[2])))
+    page.view.clearSelection()
+    assert page.export_selected() is None
+    assert shown and "选择" in shown[0]

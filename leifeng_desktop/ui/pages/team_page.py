@@ -64,13 +64,13 @@ class TeamPage(RecordListPage):
             self.model.fetchMore()
         return [self.model.record_id(r) for r in range(self.model.rowCount())]
 
-    def export_selected(self) -> None:
+    def export_selected(self):
         from ..export_dialog import export_registration
-        export_registration(self, self.selected_ids())
+        return export_registration(self, self.selected_ids())
 
-    def export_listed(self) -> None:
+    def export_listed(self):
         from ..export_dialog import export_registration
-        export_registration(self, self.listed_ids())
+        return export_registration(self, self.listed_ids())
 
 
 class MissingKindsView(QWidget):
