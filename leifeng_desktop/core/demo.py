@@ -1,7 +1,7 @@
 """A realistic, deterministic demo data set for an empty database (the first-start offer, `leifeng-desktop demo`).
 
-Everything is invented. The same seed gives the same content (names, dates, amounts); record UUIDs are fresh each
-time, so two demo databases never clash when merged.
+Everything is invented. The same seed gives the same content (names, dates, amounts, attachment files byte for byte);
+record UUIDs are fresh each time, so two demo databases never clash when merged. Activities: core.demo_activities.
 
 Made-up identifiers that still pass the checks:
 - 身份证号: region 110101, the birth date, sequence "99", a gender digit (odd for men, even for women) and the
@@ -12,6 +12,7 @@ Made-up identifiers that still pass the checks:
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import random
 from typing import Callable
@@ -20,6 +21,8 @@ from stdnum.cn import ric, uscc
 
 from . import demo_pools as P
 from . import schema as s
+from .attachments import attachments_dir, stored_files
+from .demo_activities import ActivityPlan, write_files
 from .settings import DEFAULT_GROUPS
 from .store import Store, new_id
 
@@ -36,29 +39,53 @@ class DemoCancelled(Exception):
 
 def load_demo(store: Store, *, seed: int = 2026, progress: Callable[[int, int], None] | None = None,
               cancelled: Callable[[], bool] | None = None) -> dict[str, int]:
-    """Fill an empty store in one transaction; returns the number of records added per record type."""
+    """Fill an empty store in one transaction; returns the number of records added per record type. Attachment
+    files go into attachments_dir(store); a cancel or failure rolls the records back and removes the files."""
     if not store.is_empty():
         raise ValueError("数据库中已有录入的记录，演示数据只能载入空数据库；请新建一个数据库后再载入")
     plan = _Plan(store, random.Random(seed))
     plan.build()
-    total = len(plan.rows) + len(plan.updates)
+    total = len(plan.rows) + len(plan.updates) + len(plan.files)
     counts = {key: 0 for key in s.RECORD_TYPES}
-    with store.transaction():
-        for done, (key, values, unit, record_id) in enumerate(plan.rows):
-            if cancelled is not None and cancelled():
-                raise DemoCancelled()
-            if progress is not None and done % PROGRESS_EVERY == 0:
-                progress(done, total)
-            store.insert(key, values, unit=unit, record_id=record_id)
-            counts[key] += 1
-        for key, record_id, values in plan.updates:
-            store.update(key, record_id, values)
+    done = 0
+
+    def tick(every: int = 1) -> None:   # before each step: a cancel, the progress, one more step done
+        nonlocal done
+        if cancelled is not None and cancelled():
+            raise DemoCancelled()
+        if progress is not None and done % every == 0:
+            progress(done, total)
+        done += 1
+
+    files_before = set(stored_files(store))
+    try:
+        with store.transaction():
+            for key, values, unit, record_id in plan.rows:
+                tick(PROGRESS_EVERY)
+                store.insert(key, values, unit=unit, record_id=record_id)
+                counts[key] += 1
+            for key, record_id, values in plan.updates:
+                store.update(key, record_id, values)
+            done += len(plan.updates)
+            counts["attachment"] = write_files(store, plan.files, tick)   # the files live beside the database
+    except BaseException:
+        _remove_new_files(store, files_before)   # the rolled-back records took nothing with them
+        raise
     if progress is not None:
         progress(total, total)
     return counts
 
 
-class _Plan:
+def _remove_new_files(store: Store, before: set) -> None:
+    for path in set(stored_files(store)) - before:
+        path.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            path.parent.rmdir()
+    with contextlib.suppress(OSError):
+        attachments_dir(store).rmdir()   # only when empty
+
+
+class _Plan(ActivityPlan):
     """Builds every record first (ids assigned up front), so load_demo knows the total and writes in one go."""
 
     def __init__(self, store: Store, rng: random.Random):
@@ -145,7 +172,7 @@ class _Plan:
     def build(self) -> None:
         for step in (self.build_groups, self.build_units, self.build_teams, self.build_activities,
                      self.build_publicity, self.build_enterprise_visits, self.build_households, self.build_honors,
-                     self.build_submissions):
+                     self.build_submissions, self.build_attachments):
             step()
 
     def build_groups(self) -> None:
@@ -220,56 +247,6 @@ class _Plan:
                     values["volunteer_no"] = f"ZY{self.year}{self.rng.randrange(10 ** 6):06d}"
                 team["roster"].append(dict(p, id=self.add("member", values, unit["name"]), work=workplace,
                                            politics=values["politics"]))
-
-    def build_activities(self, n: int = 200) -> None:
-        self.activities = []
-        end = dt.date(self.year, 11, 30)
-        for _ in range(n):
-            team = self.rng.choices(self.teams, [len(t["roster"]) for t in self.teams])[0]
-            start = max(team["founded"] + dt.timedelta(days=1), dt.date(self.year, 3, 1))
-            day = self.day(min(start, end), end)
-            begins = dt.datetime.combine(day, dt.time(self.rng.choice((8, 9, 10, 14, 15)), self.rng.choice((0, 30))))
-            duration = self.rng.choice((60, 90, 120, 150, 180, 240))
-            category, place = self.rng.choice(team["categories"]), self.rng.choice(P.PLACES)
-            title = self.rng.choice(P.ACTIVITY_TITLES.get(category, P.ACTIVITY_TITLES["便民利民"])).format(p=place)
-            served = P.SERVED.get(category, "社区居民")
-            roster = team["roster"]
-            people = self.rng.sample(roster, self.rng.randint(3, min(10, len(roster))))
-            beneficiaries = self.rng.randint(15, 300)
-            where = f"{self.city}{place}{self.rng.choice(P.SPOTS)}"
-            activity_id = self.add("activity", {
-                "title": title, "starts_at": f"{begins:%Y-%m-%dT%H:%M}",
-                "ends_at": f"{begins + dt.timedelta(minutes=duration):%Y-%m-%dT%H:%M}", "place": where,
-                "served": served, "category": category, "service_form": self.rng.choice(team["forms"]),
-                "team_id": team["id"], "beneficiaries": beneficiaries, "recorder": people[-1]["name"],
-                "leader": roster[0]["name"] if self.rng.random() < 0.8 else people[0]["name"],
-                "evaluation": self.weighted(self.choices["evaluation"], (50, 40, 10, 0)),
-                "summary": f"{day.month}月{day.day}日，{team['name']}组织{len(people)}名队员在{where}开展“{title}”活动，"
-                           f"服务{served}{beneficiaries}人次，{self.rng.choice(P.CLOSINGS)}。"}, team["unit"])
-            for m in people:   # time on site, not travel: never more than the activity lasted
-                minutes = max(30, duration - self.rng.choice((0, 0, 0, 15, 30)))
-                self.add("participant", {"activity_id": activity_id, "member_id": m["id"], "minutes": minutes},
-                         team["unit"])
-            self.activities.append({"id": activity_id, "title": title, "day": day, "team": team})
-
-    def report(self, title: str, day: dt.date, activity_id: str | None = None) -> dict:
-        link = f"{self.rng.choice(P.LINK_HOSTS)}/{day:%Y%m}/{day:%d}/{self.rng.randrange(10 ** 6, 10 ** 7)}.html"
-        return {"kind": self.pick("publicity_kind", "媒体报道"), "date": day.isoformat(), "title": title,
-                "outlet": self.tpl(self.rng.choice(P.OUTLETS)), "link": link, "activity_id": activity_id}
-
-    def build_publicity(self) -> None:
-        for a in self.rng.sample(self.activities, 15):
-            day = a["day"] + dt.timedelta(days=self.rng.randint(0, 3))
-            self.add("publicity", self.report(f"{a['team']['name']}：{a['title']}", day, a["id"]), a["team"]["unit"])
-        for title in P.MEDIA_TITLES:
-            self.add("publicity", self.report(self.tpl(title), self.in_year(3, 1, 11, 30)), self.our_unit)
-        units = [self.our_unit] + [u["name"] for u in self.units]
-        for i in range(22):
-            kind, title, where = P.PUBLICITY_EVENTS[i % len(P.PUBLICITY_EVENTS)]
-            fill = {"p": self.rng.choice(P.PLACES), "n": i // len(P.PUBLICITY_EVENTS) + 1}
-            self.add("publicity", {"kind": self.pick("publicity_kind", kind), "title": self.tpl(title, **fill),
-                                   "date": self.in_year(3, 1, 11, 30).isoformat(), "outlet": self.tpl(where, **fill),
-                                   "participants": self.rng.randint(30, 500)}, self.rng.choice(units))
 
     def build_enterprise_visits(self) -> None:
         firms = []

@@ -56,6 +56,11 @@ def m002_settings(db: Database) -> None:
     db.execute("CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL)")
 
 
+@migrations()
+def m003_attachments(db: Database) -> None:
+    sync_tables(db)   # the attachment table (photos and documents of an activity)
+
+
 def known_names() -> list[str]:
     return [m.name for m in migrations._migrations]
 

@@ -205,6 +205,17 @@ PARTICIPANT = _register(RecordType("participant", "参加人员", (
     F("minutes", "服务时长", HOURS, required=True, maximum=60 * 24 * 366),
 ), title="member_id", parent="activity_id"))
 
+# A photo or document of an activity. The file itself lives beside the database (core.attachments), named by its
+# content hash; the record keeps the name it came with. No form: core.attachments writes these records.
+ATTACHMENT = _register(RecordType("attachment", "附件", (
+    F("activity_id", "活动", REF, required=True, ref="activity"),
+    F("name", "原文件名", required=True, max_length=255),
+    F("sha256", "内容摘要", required=True, max_length=64),
+    F("size", "大小（字节）", INT),
+    F("kind", "类型", max_length=10),
+    F("note", "说明", max_length=200),
+), parent="activity_id", order_by="rowid", list_columns=("name", "kind", "size", "note")))
+
 PUBLICITY = _register(RecordType("publicity", "宣传与文化活动", (
     F("kind", "类型", CHOICE, required=True, choices="publicity_kind"),
     F("date", "日期", DATE, required=True),

@@ -5,7 +5,9 @@ from collections import Counter
 import pytest
 from stdnum.cn import ric, uscc
 
+from leifeng_desktop.core import attachments as att
 from leifeng_desktop.core.demo import DemoCancelled, load_demo
+from leifeng_desktop.core.demo_activities import BRIEFS, SHEETS
 from leifeng_desktop.core.store import Store
 
 
@@ -41,6 +43,8 @@ def test_counts_match_the_campaign(demo):
     assert 15 <= demo.count("honor") <= 25
     assert 35 <= demo.count("publicity") <= 45
     assert demo.count("submission") > 0
+    assert demo.count("attachment") == SHEETS + BRIEFS == 26
+    assert scalar(demo, "SELECT COUNT(DISTINCT activity_id) FROM attachment") == SHEETS == 20
     counts = demo.demo_counts   # what load_demo reports having added
     assert counts["unit"] == 12 and counts["working_group"] == 0
     assert all(counts[k] == n for k, n in demo.counts().items() if k not in ("unit", "working_group"))
@@ -114,6 +118,24 @@ def test_participants_come_from_the_roster_and_never_outlast_the_activity(demo):
         assert a["starts_at"].startswith(year)
 
 
+def test_attachments_are_real_files_beside_the_database(demo):
+    from docx import Document
+    records = demo.rows("attachment")
+    assert all(att.exists(demo, r) for r in records)
+    assert len(att.stored_files(demo)) == len({r["sha256"] for r in records}) == len(records)
+    assert all(r["kind"] == "文档" and r["name"].endswith(".docx") and 0 < r["size"] <= att.MAX_BYTES
+               for r in records)
+    assert att.purge_orphans(demo) == []
+    sheets = [r for r in records if r["name"].startswith("签到表_")]
+    assert len(sheets) == SHEETS and len(records) - len(sheets) == BRIEFS
+    for r in sheets[:3]:   # each lists the activity's participants
+        names = {row.cells[1].text for row in Document(att.file_path(demo, r)).tables[0].rows[1:]}
+        assert names == {m[0] for m in demo.db.execute(
+            "SELECT m.name FROM participant p JOIN member m ON m.id = p.member_id WHERE p.activity_id = ?",
+            [r["activity_id"]])}
+        assert att.file_path(demo, r).stat().st_size == r["size"]
+
+
 def test_demands_follow_the_reply_rule(demo):
     days = demo.settings.campaign()["demand_reply_days"]
     visits = {v["id"]: v for v in demo.rows("enterprise_visit")}
@@ -164,7 +186,9 @@ def test_same_seed_same_content(tmp_path):
             return ([t["name"] for t in st.rows("team", order_by="rowid")],
                     [(m["name"], m["phone"], m["id_number"]) for m in st.rows("member")],
                     [(a["title"], a["starts_at"]) for a in st.rows("activity", order_by="rowid")],
-                    [(h["name"], h["income"]) for h in st.rows("household", order_by="rowid")])
+                    [(h["name"], h["income"]) for h in st.rows("household", order_by="rowid")],
+                    [(f["name"], f["sha256"], f["size"]) for f in st.rows("attachment")],
+                    [(p.name, p.read_bytes()) for p in att.stored_files(st)])
     first = content(tmp_path / "a.db", 2026)
     assert content(tmp_path / "b.db", 2026) == first
     assert content(tmp_path / "c.db", 7) != first
@@ -191,7 +215,34 @@ def test_cancel_leaves_the_store_empty(store):
     assert seen and max(seen) >= 650   # it had written a good part before the cancel
     assert store.counts() == before and store.is_empty()
     assert all(not g["leader"] for g in store.rows("working_group"))
+    assert not att.attachments_dir(store).exists()   # the cancel came before any file was written
     assert load_demo(store)["team"] == 30   # and a later load still works
+
+
+def test_cancel_while_writing_files_removes_them(store):
+    folder = att.attachments_dir(store)
+
+    def cancelled():
+        return len(list(folder.glob("*/*.docx"))) >= 5 if folder.exists() else False
+    with pytest.raises(DemoCancelled):
+        load_demo(store, cancelled=cancelled)
+    assert store.is_empty() and store.count("attachment") == 0
+    assert not folder.exists()
+
+
+def test_a_failure_while_writing_files_leaves_nothing(store, monkeypatch):
+    from leifeng_desktop.core import demo_activities
+    real, calls = demo_activities.add_attachment, []
+
+    def flaky(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 4:
+            raise att.AttachmentError("磁盘已满")
+        return real(*args, **kwargs)
+    monkeypatch.setattr(demo_activities, "add_attachment", flaky)
+    with pytest.raises(att.AttachmentError):
+        load_demo(store)
+    assert store.is_empty() and not att.attachments_dir(store).exists()
 
 
 def test_follows_the_campaign_settings(store):
