@@ -39,6 +39,14 @@ DERIVED: dict[str, dict[str, Derived]] = {
                             teams.lateness_sql(_setting("registration_deadline"), table="{t}"), ("settings",),
                             alerts=(teams.LATE,)),
     },
+    "activity": {
+        "participant_count": Derived(s.F("participant_count", "参加人数", s.INT),
+                                     "(SELECT COUNT(*) FROM participant WHERE participant.activity_id = {t}.id)",
+                                     ("participant",)),
+        "total_minutes": Derived(s.F("total_minutes", "服务总时长（小时）", s.HOURS),
+                                 "(SELECT COALESCE(SUM(minutes), 0) FROM participant "
+                                 "WHERE participant.activity_id = {t}.id)", ("participant",)),
+    },
 }
 
 

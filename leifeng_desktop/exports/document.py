@@ -100,9 +100,10 @@ def _register_fonts(doc: DocumentObject) -> None:
 
 
 def save_atomic(doc: DocumentObject, path: str | os.PathLike) -> Path:
-    """Write beside the target, then rename over it: a reader never sees half a file, and a failure leaves none."""
+    """Write beside the target, then rename over it: a reader never sees half a file, and a failure leaves none.
+    Anything with .save(filename) works (an openpyxl Workbook too)."""
     path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=".~", suffix=".docx.tmp", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=".~", suffix=f"{path.suffix or '.docx'}.tmp", dir=path.parent)
     os.close(fd)
     try:
         doc.save(tmp)
@@ -182,6 +183,36 @@ def add_paragraph(container, text: str = "", east_asia: str = FANGSONG, *, size:
     if text:
         add_run(paragraph, text, east_asia, size=size, bold=bold)
     return paragraph
+
+
+def add_page_numbers(doc: DocumentObject) -> None:
+    """GB/T 9704 page numbers: "— 1 —" in 4号 宋体, odd pages at the right and even pages at the left, one
+    character in from the edge of the text block."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    doc.settings.odd_and_even_pages_header_footer = True
+    section = doc.sections[0]
+    for footer, align in ((section.footer, WD_ALIGN_PARAGRAPH.RIGHT), (section.even_page_footer,
+                                                                        WD_ALIGN_PARAGRAPH.LEFT)):
+        footer.is_linked_to_previous = False
+        paragraph = footer.paragraphs[0]
+        paragraph.alignment = align
+        indent = Pt(SIZE_4)
+        if align == WD_ALIGN_PARAGRAPH.RIGHT:
+            paragraph.paragraph_format.right_indent = indent
+        else:
+            paragraph.paragraph_format.left_indent = indent
+        add_run(paragraph, "— ", SONG, size=SIZE_4)
+        for tag, text in (("begin", None), (None, " PAGE "), ("separate", None), (None, "1"), ("end", None)):
+            run = add_run(paragraph, "", SONG, size=SIZE_4)   # one field part per run, as Word writes them
+            if tag:
+                el = OxmlElement("w:fldChar")
+                el.set(qn("w:fldCharType"), tag)
+            else:
+                el = OxmlElement("w:instrText" if tag is None and text == " PAGE " else "w:t")
+                el.set(qn("xml:space"), "preserve")
+                el.text = text
+            run._r.append(el)
+        add_run(paragraph, " —", SONG, size=SIZE_4)
 
 
 def add_page_break_before(paragraph) -> None:

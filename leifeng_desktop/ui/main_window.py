@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (QFileDialog, QLabel, QListWidget, QListWidgetItem
 from .. import __version__
 from ..core import schema as s
 from ..core.store import Store, StoreError
+from .pages.activity_page import ActivityPage, VolunteerHoursPage
 from .pages.overview import OverviewPage
 from .pages.record_page import RecordListPage
 from .pages.settings_page import SettingsPage
@@ -78,8 +79,9 @@ class MainWindow(QMainWindow):
             self.overview,
             _tabs(("服务队", TeamPage(store)), ("队员", RecordListPage(store, "member", columns=("name", "team_id", "gender", "politics", "work", "phone", "id_number"))),
                   ("未组建的队伍类型", MissingKindsView(store))),
-            _tabs(("志愿服务活动", rp("activity", "活动记录的录入、参加人员时长与志愿服务记录证明将在此页提供。")),
-                  ("宣传与文化活动", rp("publicity"))),
+            _tabs(("志愿服务活动", ActivityPage(store)), ("志愿者服务时长", VolunteerHoursPage(store)),
+                  ("宣传与文化活动", rp("publicity", "演讲、征文、先进模范人物事迹巡回报告、送电影/培训/书籍/讲座、"
+                                              "媒体报道和标语/横幅/电子屏等宣传活动。"))),
             _tabs(("走访企业", rp("enterprise_visit", "大走访与帮扶记录的录入将在此页提供。")),
                   ("困难职工", rp("household")), ("走访困难职工", rp("household_visit")), ("帮扶记录", rp("aid"))),
             rp("honor", "工人先锋号、“双十佳”、金牌工人和各类标兵的推荐、公示、表彰将在此页记录。"),

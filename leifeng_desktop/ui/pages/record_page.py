@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from typing import Callable
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMessageBox,
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDateEdit, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMessageBox,
                                QPushButton, QTableView, QVBoxLayout, QWidget)
 
 from ...core import schema as s
@@ -15,6 +15,7 @@ from ..record_dialog import RecordDialog
 from ..record_model import RecordListModel
 
 
+NO_DATE = QDate(2000, 1, 1)   # the date pickers' "不限"
 FilterItems = Callable[[], list[tuple[str, str | None, tuple]]]   # (text shown, SQL clause or None, params)
 
 
@@ -54,6 +55,7 @@ class RecordListPage(QWidget):
         self.button_bar.addStretch(1)
         self.filter_bar = QHBoxLayout()
         self.filters: list[tuple[QComboBox, FilterItems]] = []
+        self.date_ranges: list[tuple[str, QDateEdit, QDateEdit]] = []
         self.search = QLineEdit()
         self.search.setObjectName("search")
         self.search.setPlaceholderText(f"搜索{self.rt.label}（Ctrl+F）")
@@ -129,6 +131,33 @@ class RecordListPage(QWidget):
         if before != [c.currentData() for c, _ in self.filters]:
             self.apply_filters()
 
+    def add_date_range(self, column: str, tip: str) -> tuple[QDateEdit, QDateEdit]:
+        """From/to date pickers on a DATE or DATETIME column; the earliest date means 不限 (no bound)."""
+        edits = []
+        for which in ("from", "to"):
+            edit = QDateEdit()
+            edit.setObjectName(f"{column}_{which}")
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("yyyy-MM-dd")
+            edit.setMinimumDate(NO_DATE)
+            edit.setSpecialValueText("起始不限" if which == "from" else "截止不限")
+            edit.setDate(NO_DATE)
+            edit.setToolTip(f"{tip}（{'起' if which == 'from' else '止'}）")
+            edit.setAccessibleName(edit.toolTip())
+            edit.dateChanged.connect(self.apply_filters)
+            edits.append(edit)
+        position = len(self.filters) + 2 * len(self.date_ranges)
+        self.filter_bar.insertWidget(position, edits[0])
+        self.filter_bar.insertWidget(position + 1, edits[1])
+        self.date_ranges.append((column, *edits))
+        return edits[0], edits[1]
+
+    def set_date_range(self, column: str, start: str | None, end: str | None) -> None:
+        for key, from_edit, to_edit in self.date_ranges:
+            if key == column:
+                from_edit.setDate(QDate.fromString(start, "yyyy-MM-dd") if start else NO_DATE)
+                to_edit.setDate(QDate.fromString(end, "yyyy-MM-dd") if end else NO_DATE)
+
     def apply_filters(self, *args) -> None:
         clauses, params = [], []
         for combo, _items in self.filters:
@@ -136,6 +165,12 @@ class RecordListPage(QWidget):
             if clause:
                 clauses.append(f"({clause})")
                 params.extend(args_)
+        for column, from_edit, to_edit in self.date_ranges:
+            self.rt.field(column)   # only schema columns reach the SQL
+            for edit, op in ((from_edit, ">="), (to_edit, "<=")):
+                if edit.date() != NO_DATE:
+                    clauses.append(f'substr("{column}", 1, 10) {op} ?')
+                    params.append(edit.date().toString("yyyy-MM-dd"))
         self.model.set_where(" AND ".join(clauses) or None, params)
 
     def select_filter(self, name: str, text: str) -> bool:
@@ -177,6 +212,9 @@ class RecordListPage(QWidget):
         if record_id:
             self.make_dialog(record_id).exec()
 
+    def delete_record(self, record_id: str) -> None:
+        self.store.delete(self.rt.key, record_id)
+
     def delete_question(self, record: dict) -> str:
         name = record.get(self.rt.title) or ""
         return f"确定删除{self.rt.label}“{name}”吗？此操作不能撤销。"
@@ -190,6 +228,6 @@ class RecordListPage(QWidget):
         if answer != QMessageBox.StandardButton.Yes:
             return
         try:
-            self.store.delete(self.rt.key, record_id)
+            self.delete_record(record_id)
         except StoreError as err:
             QMessageBox.warning(self, "不能删除", str(err))

@@ -1,0 +1,101 @@
+"""活动台账: one row per activity with every field of the schema, 参加人数 and 服务总时长, and a 合计 row."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..core import schema as s
+from ..core.service_record import period_sql
+from ..core.store import Store
+from . import xlsx
+
+TITLE = "学雷锋职工志愿服务活动台账"
+SEQ, PARTICIPANTS, HOURS = "序号", "参加人数", "服务总时长（小时）"
+
+
+
+@dataclass(frozen=True)
+class LedgerSummary:
+    activities: int
+    participants: int
+    total_minutes: int
+    beneficiaries: int
+
+
+def _fields() -> tuple[list[s.Field], list[s.Field]]:
+    """Short fields first, long text last; the unit (填报单位) after the short ones."""
+    short = [f for f in s.ACTIVITY.fields if f.type != s.LONGTEXT]
+    long = [f for f in s.ACTIVITY.fields if f.type == s.LONGTEXT]
+    return short + [s.ACTIVITY.field("unit")], long
+
+
+def columns() -> list[xlsx.Column]:
+    short, long = _fields()
+    cols = [xlsx.Column(SEQ, xlsx.INT, width=6, align="center")]
+    for f in short:
+        if f.type == s.REF:   # the query puts the team's name here
+            cols.append(xlsx.Column(f.label, xlsx.TEXT))
+        else:
+            cols.append(xlsx.Column.of(f))
+    cols += [xlsx.Column(PARTICIPANTS, xlsx.INT), xlsx.Column(HOURS, xlsx.HOURS)]
+    cols += [xlsx.Column.of(f) for f in long]
+    return cols
+
+
+def ledger_rows(store: Store, *, date_from: str | None = None, date_to: str | None = None,
+                team_id: str | None = None) -> list[dict]:
+    """Activities in the period (inclusive, by start date) with team name, participant count and minutes."""
+    conds, params = period_sql("a.starts_at", date_from, date_to)
+    if team_id:
+        conds.append("a.team_id = ?")
+        params.append(team_id)
+    where = f"WHERE {' AND '.join(conds)}" if conds else ""
+    sql = (f"SELECT a.*, t.name AS team_name, COUNT(p.id) AS participant_count, "
+           f"COALESCE(SUM(p.minutes), 0) AS total_minutes FROM activity a "
+           f"LEFT JOIN team t ON t.id = a.team_id LEFT JOIN participant p ON p.activity_id = a.id "
+           f"{where} GROUP BY a.id ORDER BY a.starts_at, a.title")
+    return [dict(r) for r in store.db.query(sql, params)]
+
+
+def _row(n: int, a: dict) -> list:
+    short, long = _fields()
+    values = [n] + [a["team_name"] if f.type == s.REF else a.get(f.key) for f in short]
+    return values + [a["participant_count"], a["total_minutes"]] + [a.get(f.key) for f in long]
+
+
+def export_activity_ledger(store: Store, path, *, date_from: str | None = None, date_to: str | None = None,
+                           team_id: str | None = None) -> Path:
+    """Write the ledger workbook (atomic) and return its path."""
+    return export_with_summary(store, path, date_from=date_from, date_to=date_to, team_id=team_id)[0]
+
+
+def export_with_summary(store: Store, path, *, date_from: str | None = None, date_to: str | None = None,
+                        team_id: str | None = None) -> tuple[Path, LedgerSummary]:
+    rows = ledger_rows(store, date_from=date_from, date_to=date_to, team_id=team_id)
+    cols = columns()
+    labels = [c.label for c in cols]
+    title_col, benef_col = labels.index(s.ACTIVITY.field("title").label), labels.index(
+        s.ACTIVITY.field("beneficiaries").label)
+    totals = {title_col: f"共 {len(rows)} 场", benef_col: xlsx.SUM, labels.index(PARTICIPANTS): xlsx.SUM,
+              labels.index(HOURS): xlsx.SUM}
+    summary = LedgerSummary(len(rows), sum(r["participant_count"] for r in rows),
+                            sum(r["total_minutes"] for r in rows), sum(r["beneficiaries"] or 0 for r in rows))
+    out = xlsx.write_ledger(path, title=_title(store), subtitle=_subtitle(store, date_from, date_to, team_id),
+                            columns=cols, rows=(_row(n, a) for n, a in enumerate(rows, start=1)), totals=totals,
+                            sheet_name="活动台账")
+    return out, summary
+
+
+def _title(store: Store) -> str:
+    year = store.settings.get("year")
+    return f"{year}年{TITLE}" if year else TITLE
+
+
+def _subtitle(store: Store, date_from, date_to, team_id) -> str:
+    parts = [f"填报单位：{store.our_unit()}"]
+    if date_from or date_to:
+        parts.append(f"统计期间：{date_from or '…'} 至 {date_to or '…'}")
+    if team_id:
+        team = store.get("team", team_id)
+        parts.append(f"组织队伍：{team['name'] if team else ''}")
+    return "　　".join(parts)

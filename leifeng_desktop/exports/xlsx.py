@@ -1,0 +1,247 @@
+"""A generic Excel ledger (台账): title row, bold header, frozen panes, number formats, a 合计 row, print set-up.
+
+Columns say what kind of value they hold; rows carry stored values (minutes, fen, ISO dates) and the writer turns
+them into Excel numbers and dates exactly (Decimal, never float arithmetic). Columns built from schema fields take
+the schema's label and show choices, lists and sensitive values through core.formatting.display.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import math
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Callable, Iterable, Mapping
+
+from ..core import schema as s
+from ..core.formatting import display
+from . import document as d
+
+# Column kinds.
+TEXT, LONG, INT, HOURS, MONEY, DATE, DATETIME = "text", "long", "int", "hours", "money", "date", "datetime"
+NUMERIC = (INT, HOURS, MONEY)
+
+# Totals: SUM adds the column's stored values exactly; COUNT is the number of data rows.
+SUM, COUNT = "__sum__", "__count__"
+
+FONT, TITLE_SIZE, SIZE = "宋体", 16, 10
+HEADER_FILL = "DDEBF7"
+FORMATS = {INT: "0", HOURS: "0.0#", MONEY: "#,##0.00", DATE: "yyyy-mm-dd", DATETIME: "yyyy-mm-dd hh:mm"}
+# (minimum, maximum) width in Excel character units; longer text wraps inside the maximum.
+WIDTHS = {TEXT: (6, 16), LONG: (20, 40), INT: (6, 10), HOURS: (7, 12), MONEY: (10, 16), DATE: (12, 12),
+          DATETIME: (17, 17)}
+LINE_PT, PAD_PT = 13.5, 4      # row height per line of 10 pt text, and the room above and below
+MINUTES_PER_HOUR, FEN_PER_YUAN = Decimal(60), Decimal(100)
+TWO_PLACES = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class Column:
+    label: str
+    kind: str = TEXT
+    width: float | None = None                  # fixed width; otherwise from the label and the values
+    convert: Callable[[Any], Any] | None = None  # stored value → the value of `kind` (e.g. display text)
+    align: str | None = None                     # horizontal alignment; numbers right, text left by default
+
+    @classmethod
+    def of(cls, f: s.Field, *, label: str | None = None, reveal: bool = False, **kw) -> "Column":
+        """A column for a schema field: its label, the kind its type fits, display() for what is shown as text.
+        A sensitive number (income) is masked text unless reveal."""
+        masked = f.sensitive and not reveal
+        kind = {s.INT: INT, s.HOURS: HOURS, s.MONEY: MONEY, s.DATE: DATE, s.DATETIME: DATETIME,
+                s.LONGTEXT: LONG}.get(f.type, TEXT)
+        if masked and kind in NUMERIC:
+            kind = TEXT
+        convert = None if kind in (*NUMERIC, DATE, DATETIME) else (lambda v: display(f, v, reveal=reveal))
+        return cls(label or f.label, kind, convert=convert, **kw)
+
+
+def text_width(text: str) -> int:
+    """Excel character units: CJK and full-width characters count double."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in str(text))
+
+
+def hours(minutes: int | None) -> Decimal | None:
+    """Integer minutes as Decimal hours rounded to 2 places (1.25, 3.5)."""
+    if minutes is None or minutes == "":
+        return None
+    return (Decimal(int(minutes)) / MINUTES_PER_HOUR).quantize(TWO_PLACES)
+
+
+def yuan(fen: int | None) -> Decimal | None:
+    if fen is None or fen == "":
+        return None
+    return (Decimal(int(fen)) / FEN_PER_YUAN).quantize(TWO_PLACES)
+
+
+def _cell_value(kind: str, value):
+    """The stored value as the Excel cell holds it."""
+    if value is None or value == "":
+        return None
+    if kind == HOURS:
+        return hours(value)
+    if kind == MONEY:
+        return yuan(value)
+    if kind == INT:
+        return int(value)
+    if kind in (DATE, DATETIME) and isinstance(value, str):
+        try:
+            parsed = dt.datetime.fromisoformat(value)
+        except ValueError:
+            return d.clean_text(value)
+        return parsed.date() if kind == DATE else parsed.replace(tzinfo=None, second=0, microsecond=0)
+    if isinstance(value, str):
+        return d.clean_text(value)
+    return value
+
+
+def _shown(kind: str, value) -> str:
+    """Roughly what the cell shows, for its width."""
+    if value is None:
+        return ""
+    if kind == DATE:
+        return "2026-08-25"
+    if kind == DATETIME:
+        return "2026-08-25 09:00"
+    if kind == MONEY:
+        return f"{value:,.2f}"
+    return str(value)
+
+
+def _lines(text: str, width: float) -> int:
+    """Lines a wrapped cell takes at `width` character units (one unit of padding)."""
+    room = max(1.0, width - 2.5)     # padding, and the punctuation a line may not start with
+    return sum(max(1, math.ceil(text_width(part) / room)) for part in str(text).split("\n"))
+
+
+def _header(label: str, width: float) -> str:
+    """A label too long for its column breaks before its bracket: 服务总时长 / （小时）."""
+    head, bracket, rest = label.partition("（")
+    if bracket and head and text_width(label) > width - 1.5:
+        return f"{head}\n（{rest}"
+    return label
+
+
+def _widths(columns: list[Column], cells: list[list]) -> list[float]:
+    """From the label (a long label wraps onto two lines) and the widest value, within the kind's bounds."""
+    out = []
+    for i, col in enumerate(columns):
+        if col.width:
+            out.append(col.width)
+            continue
+        low, high = WIDTHS[col.kind]
+        label = text_width(col.label)
+        need = max([label if label <= 10 else math.ceil(label / 2) + 1] +
+                   [text_width(_shown(col.kind, row[i])) for row in cells])
+        out.append(max(low, min(high, need + 2)))
+    return out
+
+
+def write_ledger(path, *, title: str, columns: list[Column], rows: Iterable[list],
+                 totals: Mapping[int, Any] | None = None, subtitle: str = "", sheet_name: str = "台账",
+                 totals_label: str = "合计") -> Path:
+    """Write one ledger sheet and return the path. `rows` hold stored values in column order; `totals` maps a
+    column index to a stored value, SUM or COUNT (the 合计 label goes in column 0 unless it has a total)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.utils import get_column_letter
+    from openpyxl.utils.indexed_list import IndexedList
+    from openpyxl.worksheet.properties import PageSetupProperties
+
+    ncols, last = len(columns), get_column_letter(len(columns))
+    sums: dict[int, int] = {}
+    cells = []
+    for raw in rows:
+        values = []
+        for i, (col, value) in enumerate(zip(columns, raw)):
+            if col.convert is not None:
+                value = col.convert(value)
+            if col.kind in NUMERIC and value not in (None, ""):
+                sums[i] = sums.get(i, 0) + int(value)     # stored integers: the total is exact
+            values.append(_cell_value(col.kind, value))
+        cells.append(values)
+    count = len(cells)
+    if totals is not None:
+        out = [None] * ncols
+        for i, value in totals.items():
+            raw = sums.get(i, 0) if value == SUM else count if value == COUNT else value
+            out[i] = count if value == COUNT else _cell_value(columns[i].kind, raw)
+        if out[0] is None:
+            out[0] = totals_label
+    widths = _widths(columns, cells + ([out] if totals is not None else []))
+
+    wb = Workbook()
+    # the default font sets Excel's width unit: with 宋体 10 a CJK character is two units in Excel and LibreOffice
+    default = Font(name=FONT, size=SIZE)
+    wb._fonts = IndexedList([default])
+    wb._named_styles["Normal"].font = default
+    ws = wb.active
+    ws.title = d.clean_text(sheet_name)[:31] or "台账"
+    thin = Side(style="thin", color="000000")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    font, bold = Font(name=FONT, size=SIZE), Font(name=FONT, size=SIZE, bold=True)
+    center = Alignment(horizontal="center", vertical="center", wrap_text=True)
+
+    ws.append([d.clean_text(title)] + [None] * (ncols - 1))
+    ws.merge_cells(f"A1:{last}1")
+    ws["A1"].font, ws["A1"].alignment = Font(name=FONT, size=TITLE_SIZE, bold=True), center
+    ws.row_dimensions[1].height = 30
+    header_row = 2
+    if subtitle:
+        ws.append([d.clean_text(subtitle)] + [None] * (ncols - 1))
+        ws.merge_cells(f"A2:{last}2")
+        ws["A2"].font, ws["A2"].alignment = font, Alignment(horizontal="left", vertical="center")
+        header_row = 3
+    ws.append([_header(c.label, w) for c, w in zip(columns, widths)])
+    for cell in ws[header_row]:
+        cell.font, cell.alignment, cell.border = bold, center, border
+        cell.fill = PatternFill("solid", fgColor=HEADER_FILL)
+    lines = max(_lines(c.label, w) for c, w in zip(columns, widths))
+    ws.row_dimensions[header_row].height = LINE_PT * lines + PAD_PT
+
+    # row heights are set, not left to the reader: LibreOffice and Excel do not grow wrapped rows on opening
+    for values in cells:
+        ws.append(values)
+        r, height = ws.max_row, 1
+        for i, (col, value) in enumerate(zip(columns, values)):
+            cell = ws.cell(r, i + 1)
+            cell.font, cell.border = font, border
+            wrap = col.kind in (TEXT, LONG) and value is not None
+            if wrap:
+                height = max(height, _lines(_shown(col.kind, value), widths[i]))
+            cell.alignment = Alignment(vertical="center", wrap_text=wrap,
+                                       horizontal=col.align or ("right" if col.kind in NUMERIC else None),
+                                       indent=1 if col.kind in NUMERIC and not col.align else 0)
+            if col.kind in FORMATS:
+                cell.number_format = FORMATS[col.kind]
+        ws.row_dimensions[r].height = LINE_PT * height + PAD_PT
+
+    if totals is not None:
+        ws.append(out)
+        r = ws.max_row
+        for i, col in enumerate(columns):
+            cell = ws.cell(r, i + 1)
+            cell.font, cell.border = bold, border
+            number = isinstance(cell.value, (int, Decimal)) and i > 0
+            cell.alignment = Alignment(horizontal="right" if number else "center", vertical="center",
+                                       indent=1 if number else 0)
+            if col.kind in FORMATS and totals.get(i) != COUNT:
+                cell.number_format = FORMATS[col.kind]
+        ws.row_dimensions[r].height = LINE_PT + PAD_PT
+
+    for i, width in enumerate(widths):
+        ws.column_dimensions[get_column_letter(i + 1)].width = width
+    ws.freeze_panes = f"A{header_row + 1}"
+    if count:
+        ws.auto_filter.ref = f"A{header_row}:{last}{header_row + count}"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.print_title_rows = f"{header_row}:{header_row}"
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top, ws.page_margins.bottom = 0.6, 0.8     # inches; the page number sits in the bottom one
+    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+    return d.save_atomic(wb, Path(path))

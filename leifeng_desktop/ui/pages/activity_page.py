@@ -1,0 +1,206 @@
+"""活动记录: the activity list (filters: dates, team, 服务内容, 服务形式; search), its editor, the 活动台账, and
+each volunteer's service record with the 志愿服务记录证明."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QDate, QSettings, Qt
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDateEdit, QFileDialog, QHBoxLayout, QHeaderView,
+                               QLabel, QMessageBox, QPushButton, QSplitter, QTableWidget, QTableWidgetItem,
+                               QVBoxLayout, QWidget)
+
+from ...core import attachments, service_record
+from ...core.store import Store
+from ...core.validation import minutes_to_hours
+from ..activity_dialog import ActivityDialog
+from .record_page import NO_DATE, RecordListPage
+
+ACTIVITY_COLUMNS = ("title", "starts_at", "category", "service_form", "team_id", "participant_count",
+                    "total_minutes", "beneficiaries")
+
+
+def _choice_items(store: Store, column: str, list_name: str, everything: str):
+    def items():
+        return [(everything, None, ())] + [(c, f"{column} = ?", (c,)) for c in store.settings.choices()[list_name]]
+    return items
+
+
+def team_items(store: Store, column: str = "team_id"):
+    def items():
+        rows = store.db.query("SELECT id, name FROM team ORDER BY name")
+        return [("全部队伍", None, ())] + [(r["name"], f"{column} = ?", (r["id"],)) for r in rows]
+    return items
+
+
+class ActivityPage(RecordListPage):
+    dialog_class = ActivityDialog
+
+    def __init__(self, store: Store, parent: QWidget | None = None):
+        super().__init__(store, "activity", columns=ACTIVITY_COLUMNS, parent=parent)
+        self.add_filter("team", "按组织队伍筛选", team_items(store))
+        self.add_filter("category", "按服务内容筛选", _choice_items(store, "category", "service_category", "全部服务内容"))
+        self.add_filter("service_form", "按服务形式筛选", _choice_items(store, "service_form", "service_form", "全部服务形式"))
+        self.add_date_range("starts_at", "活动日期")
+        self.ledger_button = QPushButton("导出活动台账(&L)…")
+        self.ledger_button.setObjectName("ledger_button")
+        self.ledger_button.clicked.connect(self.export_ledger)
+        self.button_bar.insertWidget(len(self.buttons), self.ledger_button)
+        self.model.modelReset.connect(self.refresh_filters)
+        self.view.resizeColumnsToContents()
+
+    def delete_record(self, record_id: str) -> None:
+        attachments.delete_activity(self.store, record_id)   # its attachment files go too
+
+    def delete_question(self, record: dict) -> str:
+        n = self.store.count("participant", where="activity_id = ?", params=[record.get("id")])
+        return f"确定删除活动《{record.get('title') or ''}》吗？其 {n} 名参加人员的时长和附件将一并删除，此操作不能撤销。"
+
+    def current_filters(self) -> dict:
+        team = next((c.currentData() for c, _ in self.filters if c.objectName() == "team_filter"), None)
+        _col, from_edit, to_edit = self.date_ranges[0]
+        as_text = lambda e: None if e.date() == NO_DATE else e.date().toString("yyyy-MM-dd")  # noqa: E731
+        return {"team_id": team[1][0] if team and team[0] else None,
+                "date_from": as_text(from_edit), "date_to": as_text(to_edit)}
+
+    def export_ledger(self):
+        from ...exports.activity_ledger import export_activity_ledger
+        from ..export_dialog import run_export
+        folder = QSettings().value("export/folder", "") or str(Path.home())
+        path, _ = QFileDialog.getSaveFileName(self, "导出活动台账", str(Path(folder) / "活动台账.xlsx"),
+                                              "Excel 工作簿 (*.xlsx)")
+        if not path:
+            return None
+        target = Path(path) if path.lower().endswith(".xlsx") else Path(path + ".xlsx")
+        QSettings().setValue("export/folder", str(target.parent))
+        filters = self.current_filters()
+        return run_export(self, self.store, lambda st, progress, cancelled: [
+            export_activity_ledger(st, target, **filters)], title="导出活动台账", folder=target.parent)
+
+
+class VolunteerHoursPage(QWidget):
+    """Each volunteer's hours for a period; the chosen one's activities and the 志愿服务记录证明."""
+
+    def __init__(self, store: Store, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.store = store
+        year = store.settings.get("year") or QDate.currentDate().year()
+        self.date_from, self.date_to = QDateEdit(QDate(year, 1, 1)), QDateEdit(QDate(year, 12, 31))
+        for edit, name in ((self.date_from, "hours_from"), (self.date_to, "hours_to")):
+            edit.setObjectName(name)
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("yyyy-MM-dd")
+            edit.dateChanged.connect(self.refresh)
+        self.team = QComboBox()
+        self.team.setObjectName("hours_team")
+        self.certificate_button = QPushButton("出具志愿服务记录证明(&C)…")
+        self.certificate_button.setObjectName("certificate_button")
+        self.certificate_button.clicked.connect(self.export_certificate)
+        bar = QHBoxLayout()
+        bar.addWidget(QLabel("期间："))
+        bar.addWidget(self.date_from)
+        bar.addWidget(QLabel("至"))
+        bar.addWidget(self.date_to)
+        bar.addWidget(self.team)
+        bar.addStretch(1)
+        bar.addWidget(self.certificate_button)
+        self.people = self._table("volunteers", ["姓名", "所在队伍", "活动次数", "服务时长（小时）"])
+        self.detail = self._table("volunteer_activities", ["日期", "活动名称", "服务内容", "时长（小时）"])
+        self.detail_label = QLabel("选择一名志愿者查看其参加的活动。")
+        self.detail_label.setObjectName("detail_label")
+        right = QWidget()
+        side = QVBoxLayout(right)
+        side.setContentsMargins(0, 0, 0, 0)
+        side.addWidget(self.detail_label)
+        side.addWidget(self.detail, 1)
+        split = QSplitter()
+        split.addWidget(self.people)
+        split.addWidget(right)
+        split.setChildrenCollapsible(False)
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(split, 1)
+        self.team.currentIndexChanged.connect(self.refresh)
+        self.people.currentCellChanged.connect(lambda row, *_: self.show_member(row))
+        self._listener = lambda key: key in ("participant", "activity", "member", "team", "*") and self.refresh()
+        store.subscribe(self._listener)
+        self.destroyed.connect(lambda *_a, st=store, li=self._listener: st.unsubscribe(li))
+        self._fill_teams()
+        self.refresh()
+
+    @staticmethod
+    def _table(name: str, headers: list[str]) -> QTableWidget:
+        table = QTableWidget(0, len(headers))
+        table.setObjectName(name)
+        table.setHorizontalHeaderLabels(headers)
+        table.verticalHeader().setVisible(False)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        table.horizontalHeader().setStretchLastSection(True)
+        return table
+
+    def _fill_teams(self) -> None:
+        self.team.blockSignals(True)
+        self.team.clear()
+        self.team.addItem("全部队伍", None)
+        for row in self.store.db.query("SELECT id, name FROM team ORDER BY name"):
+            self.team.addItem(row["name"], row["id"])
+        self.team.blockSignals(False)
+
+    def period(self) -> tuple[str, str]:
+        return self.date_from.date().toString("yyyy-MM-dd"), self.date_to.date().toString("yyyy-MM-dd")
+
+    def refresh(self, *args) -> None:
+        start, end = self.period()
+        self.summary = service_record.members_summary(self.store, date_from=start, date_to=end,
+                                                      team_id=self.team.currentData())
+        self.people.setRowCount(len(self.summary))
+        for r, m in enumerate(self.summary):
+            cells = [m["name"], m["team"] or "", str(m["activity_count"]), minutes_to_hours(m["total_minutes"]) or "0"]
+            for c, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if c >= 2:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                self.people.setItem(r, c, item)
+        self.show_member(self.people.currentRow())
+
+    def current_member(self) -> dict | None:
+        row = self.people.currentRow()
+        return self.summary[row] if 0 <= row < len(self.summary) else None
+
+    def show_member(self, row: int) -> None:
+        member = self.summary[row] if 0 <= row < len(self.summary) else None
+        if member is None:
+            self.detail.setRowCount(0)
+            self.detail_label.setText("选择一名志愿者查看其参加的活动。")
+            return
+        start, end = self.period()
+        record = service_record.member_record(self.store, member["member_id"], date_from=start, date_to=end)
+        self.detail_label.setText(f"{member['name']}（{member['team'] or ''}）：{record.activity_count} 次活动，"
+                                  f"累计 {minutes_to_hours(record.total_minutes) or 0} 小时")
+        self.detail.setRowCount(len(record.items))
+        for r, item in enumerate(record.items):
+            for c, text in enumerate((str(item.date), item.title, item.category or "",
+                                      minutes_to_hours(item.minutes) or "0")):
+                self.detail.setItem(r, c, QTableWidgetItem(text))
+
+    def export_certificate(self):
+        member = self.current_member()
+        if member is None:
+            QMessageBox.information(self, "出具证明", "请先在左侧选择一名志愿者。")
+            return None
+        from ...exports.certificate import export_certificate
+        from ..export_dialog import run_export
+        folder = QSettings().value("export/folder", "") or str(Path.home())
+        name = f"志愿服务记录证明_{member['name']}.docx"
+        path, _ = QFileDialog.getSaveFileName(self, "出具志愿服务记录证明", str(Path(folder) / name),
+                                              "Word 文档 (*.docx)")
+        if not path:
+            return None
+        target = Path(path) if path.lower().endswith(".docx") else Path(path + ".docx")
+        QSettings().setValue("export/folder", str(target.parent))
+        start, end = self.period()
+        return run_export(self, self.store, lambda st, progress, cancelled: [export_certificate(
+            st, member["member_id"], target, date_from=start, date_to=end)],
+            title="出具志愿服务记录证明", folder=target.parent)
