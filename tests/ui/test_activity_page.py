@@ -192,3 +192,22 @@ def test_volunteer_hours_page_matches_a_hand_count(qtbot, store, team_id):
     page.date_from.setDate(QDate(2026, 4, 1))
     rows = {page.people.item(r, 0).text(): page.people.item(r, 3).text() for r in range(page.people.rowCount())}
     assert rows["甲"] == "1.5"
+
+
+def test_publicity_events_have_their_own_editor(qtbot, store):
+    from leifeng_desktop.ui.record_dialog import RecordDialog
+    create_application()
+    dialog = RecordDialog(store, "publicity")
+    qtbot.addWidget(dialog)
+    w = dialog.binder.widget
+    w("kind").setCurrentIndex(w("kind").findText("征文"))
+    w("date").setDate(QDate(2026, 3, 5))
+    w("title").setFocus()
+    type_text(w("title"), "学雷锋征文比赛")
+    w("link").setText("不是链接")
+    assert not dialog.save()
+    assert "http" in dialog.binder.error_label("link").text()
+    w("link").setText("https://example.cn/zw")
+    assert dialog.save()
+    record = store.rows("publicity")[0]
+    assert (record["kind"], record["date"], record["title"]) == ("征文", "2026-03-05", "学雷锋征文比赛")
