@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from . import schema as s
-from . import teams
+from . import teams, visits
 from .store import Store, decode
 
 SEARCHABLE = (s.TEXT, s.LONGTEXT, s.CHOICE, s.MULTI, s.UNIT)
@@ -38,6 +38,21 @@ DERIVED: dict[str, dict[str, Derived]] = {
         "lateness": Derived(s.F("lateness", "逾期/按期", s.TEXT),
                             teams.lateness_sql(_setting("registration_deadline"), table="{t}"), ("settings",),
                             alerts=(teams.LATE,)),
+    },
+    "enterprise_visit": {
+        "demand_count": Derived(s.F("demand_count", "诉求数", s.INT),
+                                "(SELECT COUNT(*) FROM demand WHERE demand.visit_id = {t}.id)", ("demand",)),
+        "overdue_count": Derived(s.F("overdue_count", "逾期未办结", s.INT),
+                                 "(SELECT COUNT(*) FROM demand WHERE demand.visit_id = {t}.id AND "
+                                 + visits.overdue_sql("date('now', 'localtime')", _setting("demand_reply_days"))
+                                 + ")", ("demand", "settings")),
+    },
+    "household": {
+        "visit_count": Derived(s.F("visit_count", "走访次数", s.INT),
+                               "(SELECT COUNT(*) FROM household_visit WHERE household_visit.household_id = {t}.id)",
+                               ("household_visit",)),
+        "aid_fen": Derived(s.F("aid_fen", "帮扶金额（元）", s.MONEY),
+                           "(SELECT COALESCE(SUM(amount), 0) FROM aid WHERE aid.household_id = {t}.id)", ("aid",)),
     },
     "activity": {
         "participant_count": Derived(s.F("participant_count", "参加人数", s.INT),

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Mapping
 
 from . import schema as s
-from .teams import roster_duplicates
+from .teams import Duplicate, roster_duplicates
 from .validation import ValidationError, hours_to_minutes, normalize, validate, yuan_to_fen
 
 HEADER_SCAN_ROWS = 10
@@ -60,6 +60,16 @@ class ImportSpec:
         return out
 
 
+def same_id_number(rows: list[Mapping]) -> list:
+    """Rows (0-based) that are the same person by 身份证号: a household is one archive per person."""
+    by_id: dict[str, list[int]] = {}
+    for i, r in enumerate(rows):
+        number = (r.get("id_number") or "").strip().upper()
+        if number:
+            by_id.setdefault(number, []).append(i)
+    return [Duplicate(tuple(found), "身份证号相同") for found in by_id.values() if len(found) > 1]
+
+
 SPECS: dict[str, ImportSpec] = {
     "member": ImportSpec(
         "member",
@@ -71,7 +81,21 @@ SPECS: dict[str, ImportSpec] = {
                  "id_number": ("身份证", "身份证号码", "公民身份号码"),
                  "volunteer_no": ("志愿者编号", "注册编号", "志愿者注册号")},
         duplicates=roster_duplicates, existing_message="名单中已有此人"),
+    "household": ImportSpec(
+        "household",
+        ("name", "gender", "id_number", "birth_date", "employer", "work_status", "hardship", "main_cause",
+         "other_causes", "family_size", "income", "health", "bank_account", "address", "phone", "filed_on",
+         "filed_by"),
+        aliases={"name": ("困难职工姓名", "户主姓名"), "id_number": ("身份证", "身份证号码", "公民身份号码"),
+                 "birth_date": ("出生年月日",), "employer": ("工作单位", "单位"), "hardship": ("困难类型",),
+                 "main_cause": ("致困原因", "主要困难原因"), "other_causes": ("其他致困原因", "次要致困原因"),
+                 "family_size": ("家庭人数", "家庭人口数"),
+                 "income": ("月人均收入", "家庭月人均收入（元）", "人均月收入"),
+                 "health": ("健康状况", "身体状况", "残疾状况"), "bank_account": ("银行账号", "银行卡号码"),
+                 "address": ("家庭住址", "地址"), "phone": ("电话", "手机", "手机号", "联系方式", "手机号码")},
+        duplicates=same_id_number, existing_message="已有此困难职工档案"),
 }
+
 
 
 def spec_for(record_type_key: str) -> ImportSpec:
@@ -238,6 +262,8 @@ def convert(f: s.Field, raw, choices: Mapping[str, list[str]], warnings: list[st
         return None
     if f.check == s.RIC and isinstance(raw, (int, float)) and not isinstance(raw, bool):
         return _numeric_id(f, raw, warnings)
+    if f.type == s.TEXT and isinstance(raw, float) and raw >= 1e15:   # a bank card number typed as a number
+        raise ValueError(f"{f.label}被 Excel 存成了数字，后几位已丢失；请把该列设置为“文本”格式后重新填写")
     t = f.type
     if t == s.MONTH:
         return _month(f, raw)
@@ -249,8 +275,11 @@ def convert(f: s.Field, raw, choices: Mapping[str, list[str]], warnings: list[st
     if t == s.INT:
         text = cell_text(raw).replace(",", "").replace("，", "")
         return int(text) if re.fullmatch(r"\d+", text) else text
-    if t == s.MONEY:
-        return yuan_to_fen(Decimal(repr(raw)) if isinstance(raw, float) else raw)
+    if t == s.MONEY:   # repr keeps the digits typed (0.3, not 0.299999…); never float arithmetic
+        try:
+            return yuan_to_fen(Decimal(repr(raw)) if isinstance(raw, float) else raw)
+        except ValueError as exc:
+            raise ValueError(f"{f.label}“{cell_text(raw)}”：{exc}") from None
     if t == s.HOURS:
         return hours_to_minutes(cell_text(raw))
     if t == s.BOOL:

@@ -15,6 +15,7 @@ from .pages.activity_page import ActivityPage, VolunteerHoursPage
 from .pages.overview import OverviewPage
 from .pages.record_page import RecordListPage
 from .pages.settings_page import SettingsPage
+from .pages.visits_page import visits_tabs
 from .pages.team_page import MissingKindsView, TeamPage
 from .store_signals import StoreSignals
 
@@ -82,8 +83,7 @@ class MainWindow(QMainWindow):
             _tabs(("志愿服务活动", ActivityPage(store)), ("志愿者服务时长", VolunteerHoursPage(store)),
                   ("宣传与文化活动", rp("publicity", "演讲、征文、先进模范人物事迹巡回报告、送电影/培训/书籍/讲座、"
                                               "媒体报道和标语/横幅/电子屏等宣传活动。"))),
-            _tabs(("走访企业", rp("enterprise_visit", "大走访与帮扶记录的录入将在此页提供。")),
-                  ("困难职工", rp("household")), ("走访困难职工", rp("household_visit")), ("帮扶记录", rp("aid"))),
+            visits_tabs(store),
             rp("honor", "工人先锋号、“双十佳”、金牌工人和各类标兵的推荐、公示、表彰将在此页记录。"),
             rp("submission", "各单位报送登记表、实施方案、总结材料和数据包的情况；导出与数据包将在此页提供。"),
             self.settings_page,

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QFileDialog, QHBoxL
 from ..core import teams
 from ..core.store import Store
 from .record_dialog import RecordDialog, fitting_size
-from .roster import COLUMNS, RosterDelegate, RosterModel
+from .child_table import COLUMNS, RosterDelegate, RosterModel
 
 
 class TeamDialog(RecordDialog):

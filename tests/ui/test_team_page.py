@@ -7,7 +7,7 @@ from keyboard import type_text
 from leifeng_desktop.core import teams
 from leifeng_desktop.ui.app import create_application
 from leifeng_desktop.ui.pages.team_page import MissingKindsView, TeamPage
-from leifeng_desktop.ui.roster import COLUMNS
+from leifeng_desktop.ui.child_table import COLUMNS
 from leifeng_desktop.ui.team_dialog import TeamDialog
 
 COL = {f.key: i for i, f in enumerate(COLUMNS)}
@@ -250,7 +250,7 @@ def test_a_workbook_that_cannot_be_read_is_explained(qtbot, open_dialog, monkeyp
 
 
 def test_roster_model_passes_the_model_tester(qtmodeltester, store, fake_id):
-    from leifeng_desktop.ui.roster import RosterModel
+    from leifeng_desktop.ui.child_table import RosterModel
     model = RosterModel(store.settings.choices())
     model.load([{"id": "a", "name": "甲", "id_number": fake_id(seq=981)}, {"id": "b", "name": "乙", "phone": "1"}])
     qtmodeltester.check(model)

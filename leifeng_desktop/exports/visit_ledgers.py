@@ -1,0 +1,219 @@
+"""走访台账 and 帮扶台账, written by the generic ledger writer (exports.xlsx) and then finished in place.
+
+走访台账: one row per 职工诉求 under its visit, the visit's cells merged down over its demands (a visit without
+demands is one row), so a clerk reads each visit once with its demands beside it, as on the paper ledger; the 合计 row
+gives visits, distinct enterprises (core.visits rule), demands, settled and overdue.
+帮扶台账: one row per aid record, 身份证号 masked unless reveal; a 合计 row (records, households, amount) and under it
+one “其中” row per programme. Amounts go from integer fen to Decimal 元: never float arithmetic.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+from pathlib import Path
+from typing import Callable
+
+from ..core import schema as s
+from ..core import visits as v
+from ..core.store import Store
+from . import document as d
+from . import xlsx
+
+VISIT_TITLE = "“面对面，心贴心，实打实”大走访企业台账"
+AID_TITLE = "困难职工帮扶台账"
+SEQ, GROUP, OVERDUE = "序号", "工作组", "逾期情况"
+HEADER_ROW = 3      # title, subtitle, header
+DEMAND_FIELDS = ("content", "kind", "handler", "due_on", "status", "reply")
+DEMAND_LABELS = {"content": "诉求内容", "kind": "诉求类别", "due_on": "答复期限", "reply": "答复情况"}
+# Fixed widths: 19 columns fitted to A4 landscape; wider would print the text too small to read.
+WIDTHS = {"date": 11, "group_id": 11, "leader": 8, "visitors": 12, "enterprise": 14, "uscc": 11, "address": 14,
+          "industry": 10, "workers": 7, "interviewees": 12, "content": 24, "kind": 9, "handler": 7, "due_on": 11,
+          "status": 7, "reply": 18, "note": 12, "unit": 12}
+CENTRED = {"date", "group_id", "leader", "kind", "handler", "due_on", "status", "programme", "name", "id_number"}
+
+
+def _year_sql(column: str, year) -> tuple[str, dict]:
+    return (f"substr({column}, 1, 4) = :year", {"year": str(int(year))}) if year is not None else ("1 = 1", {})
+
+
+def _year_prefix(store: Store, table: str, year) -> str:
+    """'2026年' for the year asked, or the one year all the records are in; '' when they span several."""
+    if year is not None:
+        return f"{int(year)}年"
+    years = [r[0] for r in store.db.execute(f"SELECT DISTINCT substr(date, 1, 4) FROM {table} WHERE date <> ''")]
+    return f"{years[0]}年" if len(years) == 1 else ""
+
+
+def _several_units(store: Store, table: str, cond: str, params) -> bool:
+    return store.db.execute(f"SELECT COUNT(DISTINCT unit) FROM {table} WHERE {cond}", params).fetchone()[0] > 1
+
+
+def _finish(path, write: Callable[[Path], Path], edit: Callable) -> Path:
+    """write() the ledger to a scratch file beside `path`, edit its sheet, then save over `path` atomically."""
+    path = Path(path)
+    fd, scratch = tempfile.mkstemp(prefix=".~", suffix=".xlsx", dir=path.parent)
+    os.close(fd)
+    try:
+        from openpyxl import load_workbook
+        write(Path(scratch))
+        wb = load_workbook(scratch)
+        edit(wb.active)
+        return d.save_atomic(wb, path)
+    finally:
+        os.unlink(scratch)
+
+
+def _style(cell, *, bold: bool = False, horizontal: str | None = "center") -> None:
+    from openpyxl.styles import Alignment, Border, Font, Side
+    thin = Side(style="thin", color="000000")
+    cell.font = Font(name=xlsx.FONT, size=xlsx.SIZE, bold=bold)
+    cell.border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    cell.alignment = Alignment(horizontal=horizontal, vertical="center", wrap_text=True)
+
+
+# -- 走访台账 ---------------------------------------------------------------------------------------------------
+def visit_summary(store: Store, *, year: int | None = None, today=None) -> dict:
+    """{visits, enterprises, demands, done, overdue} for the year (None: every year), overdue as of `today`."""
+    today = (today if isinstance(today, dt.date) else dt.date.fromisoformat(today)) if today else dt.date.today()
+    cond, params = _year_sql("v.date", year)
+    visits = store.db.execute(f"SELECT COUNT(*) FROM enterprise_visit v WHERE {cond}", params).fetchone()[0]
+    demands, done, overdue = store.db.execute(
+        f"SELECT COUNT(d.id), COALESCE(SUM(d.status = '{v.DONE}'), 0), "
+        f"COALESCE(SUM({v.overdue_sql(':today', ':days', table='d')}), 0) "
+        f"FROM demand d JOIN enterprise_visit v ON v.id = d.visit_id WHERE {cond}",
+        {**params, "today": today.isoformat(), "days": v.reply_days(store)}).fetchone()
+    return {"visits": visits, "enterprises": v.distinct_enterprises(store, year=year), "demands": demands,
+            "done": done, "overdue": overdue, "today": today.isoformat()}
+
+
+def _visit_fields(several_units: bool) -> tuple[list[s.Field], list[s.Field]]:
+    """The visit's columns before the demands (short fields) and after them (备注, 填报单位)."""
+    rt = s.ENTERPRISE_VISIT
+    short = [f for f in rt.fields if f.type != s.LONGTEXT]
+    return short, [f for f in rt.fields if f.type == s.LONGTEXT] + ([rt.field("unit")] if several_units else [])
+
+
+def _visit_columns(before: list[s.Field], after: list[s.Field]) -> list[xlsx.Column]:
+    cols = [xlsx.Column(SEQ, xlsx.INT, width=5, align="center")]
+    cols += [xlsx.Column(GROUP, width=WIDTHS["group_id"], align="center") if f.type == s.REF else _col(f)
+             for f in before]
+    cols += [_col(s.DEMAND.field(k), label=DEMAND_LABELS.get(k)) for k in DEMAND_FIELDS]
+    cols.append(xlsx.Column(OVERDUE, width=8, align="center"))
+    return cols + [_col(f) for f in after]
+
+
+def _col(f: s.Field, **kw) -> xlsx.Column:
+    return xlsx.Column.of(f, width=WIDTHS.get(f.key), align="center" if f.key in CENTRED else None, **kw)
+
+
+def export_visit_ledger(store: Store, path, *, year: int | None = None, today=None) -> Path:
+    """Write the 走访台账 (year None: every visit) and return its path. Overdue is judged as of `today`."""
+    summary = visit_summary(store, year=year, today=today)
+    today = dt.date.fromisoformat(summary["today"])
+    days = v.reply_days(store)
+    cond, params = _year_sql("date", year)
+    before, after = _visit_fields(_several_units(store, "enterprise_visit", cond, params))
+    cols = _visit_columns(before, after)
+    labels = [c.label for c in cols]
+    visit_cols = [0, *range(1, 1 + len(before)), *range(len(cols) - len(after), len(cols))]
+    rows, spans = [], []
+    cond, params = _year_sql("v.date", year)
+    visits = [dict(r) for r in store.db.query(
+        f"SELECT v.*, g.name AS group_name FROM enterprise_visit v LEFT JOIN working_group g ON g.id = v.group_id "
+        f"WHERE {cond} ORDER BY v.date, v.enterprise, v.rowid", params)]
+    demands: dict[str, list[dict]] = {}
+    for r in store.db.query(f"SELECT d.* FROM demand d JOIN enterprise_visit v ON v.id = d.visit_id "
+                            f"WHERE {cond} ORDER BY d.rowid", params):
+        demands.setdefault(r["visit_id"], []).append(dict(r))
+    for n, visit in enumerate(visits, start=1):
+        head = [n] + [visit["group_name"] if f.type == s.REF else visit.get(f.key) for f in before]
+        tail = [visit.get(f.key) for f in after]
+        mine = demands.get(visit["id"]) or [{"content": "无"}]
+        spans.append(len(mine))
+        for k, dem in enumerate(mine):
+            lead = head if k == 0 else [None] * len(head)
+            real = "id" in dem
+            shown = {**dem, "due_on": v.deadline({**dem, "visit_date": visit["date"]}, days) if real else None}
+            late = real and v.is_overdue(shown, today)
+            overdue = f"逾期{(today - dt.date.fromisoformat(shown['due_on'])).days}天" if late else None
+            rows.append(lead + [shown.get(key) for key in DEMAND_FIELDS] + [overdue] +
+                        (tail if k == 0 else [None] * len(tail)))
+    totals = {labels.index(s.ENTERPRISE_VISIT.field("enterprise").label):
+              f"走访 {summary['visits']} 次，{summary['enterprises']} 家企业",
+              labels.index(DEMAND_LABELS["content"]): f"职工诉求 {summary['demands']} 条",
+              labels.index(s.DEMAND.field("status").label): f"已办结 {summary['done']} 条",
+              labels.index(OVERDUE): f"逾期 {summary['overdue']} 条"}
+    prefix = _year_prefix(store, "enterprise_visit", year)
+    subtitle = "　　".join([f"填报单位：{store.our_unit()}", f"职工诉求答复期限：走访后 {days} 天",
+                           f"逾期情况截至 {today.year}年{today.month}月{today.day}日"])
+
+    def merge_visits(ws) -> None:
+        first = HEADER_ROW + 1
+        for span in spans:
+            if span > 1:
+                for c in visit_cols:
+                    ws.merge_cells(start_row=first, start_column=c + 1, end_row=first + span - 1, end_column=c + 1)
+            first += span
+
+    return _finish(path, lambda p: xlsx.write_ledger(
+        p, title=f"{prefix}{VISIT_TITLE}", subtitle=subtitle, columns=cols, rows=rows, totals=totals,
+        sheet_name="走访台账"), merge_visits)
+
+
+# -- 帮扶台账 ---------------------------------------------------------------------------------------------------
+def aid_summary(store: Store, *, year: int | None = None) -> dict:
+    """{records, households, amount_fen, programmes: core.visits.aid_totals(year)}."""
+    cond, params = _year_sql("date", year)
+    records, households, amount = store.db.execute(
+        f"SELECT COUNT(*), COUNT(DISTINCT household_id), COALESCE(SUM(amount), 0) FROM aid WHERE {cond}",
+        params).fetchone()
+    return {"records": records, "households": households, "amount_fen": amount,
+            "programmes": v.aid_totals(store, year=year)}
+
+
+def export_aid_ledger(store: Store, path, *, year: int | None = None, reveal: bool = False) -> Path:
+    """Write the 帮扶台账 (year None: every record) and return its path; 身份证号 masked unless reveal."""
+    cond, params = _year_sql("a.date", year)
+    several = _several_units(store, "aid a", cond, params)
+    hh, aid = s.HOUSEHOLD, s.AID
+    records = [dict(r) for r in store.db.query(
+        f"SELECT a.*, h.name, h.id_number FROM aid a JOIN household h ON h.id = a.household_id WHERE {cond} "
+        f"ORDER BY a.date, h.name, a.programme, a.rowid", params)]
+    fields = [aid.field("date"), hh.field("name"), hh.field("id_number"), aid.field("programme"), aid.field("amount"),
+              aid.field("goods"), aid.field("handler"), aid.field("note")] + ([aid.field("unit")] if several else [])
+    cols = [xlsx.Column(SEQ, xlsx.INT, width=5, align="center")]
+    for f in fields:   # text wide enough for one line where it is short (goods, handler), up to a limit
+        fit = {"goods": 34, "handler": 24, "note": 36, "unit": 20}.get(f.key)
+        need = max([xlsx.text_width(r.get(f.key) or "") + 3 for r in records] + [10]) if fit else None
+        cols.append(xlsx.Column.of(f, reveal=reveal, width=min(need, fit) if fit else
+                                   {"name": 10, "id_number": 21, "programme": 10, "amount": 13, "date": 11}[f.key],
+                                   align="center" if f.key in CENTRED else None))
+    rows = [[n] + [r[f.key] for f in fields] for n, r in enumerate(records, start=1)]
+    summary = aid_summary(store, year=year)
+    amount_col = 5
+    totals = {1: f"共 {summary['records']} 笔，{summary['households']} 户", amount_col: xlsx.SUM}
+
+    def add_programmes(ws) -> None:
+        total_row = ws.max_row
+        ws.merge_cells(start_row=total_row, start_column=2, end_row=total_row, end_column=4)
+        for p in summary["programmes"]:
+            ws.append([None, f"{p['count']} 笔，{p['households']} 户", None, None, p["programme"],
+                       xlsx.yuan(p["amount_fen"])] + [None] * (len(cols) - 6))
+            r = ws.max_row
+            for c in range(1, len(cols) + 1):
+                _style(ws.cell(r, c))
+            ws.cell(r, amount_col + 1).number_format = xlsx.FORMATS[xlsx.MONEY]
+            ws.cell(r, amount_col + 1).alignment = ws.cell(total_row, amount_col + 1).alignment.copy()
+            ws.merge_cells(start_row=r, start_column=2, end_row=r, end_column=4)
+            ws.row_dimensions[r].height = xlsx.LINE_PT + xlsx.PAD_PT
+        if summary["programmes"]:
+            ws.cell(total_row + 1, 1, "其中")
+            ws.merge_cells(start_row=total_row + 1, start_column=1, end_row=ws.max_row, end_column=1)
+
+    prefix = _year_prefix(store, "aid", year)
+    shown = "身份证号为完整号码，请妥善保管" if reveal else "身份证号已部分隐藏"
+    subtitle = "　　".join([f"填报单位：{store.our_unit()}", "金额单位：元", shown])
+    return _finish(path, lambda p: xlsx.write_ledger(
+        p, title=f"{prefix}{AID_TITLE}", subtitle=subtitle, columns=cols, rows=rows, totals=totals,
+        sheet_name="帮扶台账"), add_programmes)

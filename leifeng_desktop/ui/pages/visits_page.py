@@ -1,0 +1,128 @@
+"""走访帮扶: enterprise visits with their 职工诉求, households (困难职工档案), household visits and aid records, the
+working groups, and the two ledgers."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QFileDialog, QPushButton, QTabWidget, QWidget
+
+from ...core import visits
+from ...core.store import Store
+from ..visit_dialogs import AidDialog, EnterpriseVisitDialog, HouseholdDialog, HouseholdVisitDialog
+from .activity_page import _choice_items
+from .record_page import RecordListPage
+
+OVERDUE = visits.overdue_sql("date('now', 'localtime')",
+                             "(SELECT json_extract(value, '$') FROM settings WHERE key = 'demand_reply_days')")
+
+
+def ledgers():
+    """The ledger module, imported when a ledger is first exported (openpyxl is not needed before)."""
+    from ...exports import visit_ledgers
+    return visit_ledgers
+
+
+def group_items(store: Store):
+    def items():
+        rows = store.db.query("SELECT id, name FROM working_group ORDER BY rowid")
+        return [("全部工作组", None, ())] + [(r["name"], "group_id = ?", (r["id"],)) for r in rows]
+    return items
+
+
+def ledger_button(page: RecordListPage, text: str, name: str, default_file: str, export) -> QPushButton:
+    """A button that saves one ledger (.xlsx) off the GUI thread; `export(store, path)` writes it."""
+    def run():
+        from ..export_dialog import run_export
+        folder = QSettings().value("export/folder", "") or str(Path.home())
+        path, _ = QFileDialog.getSaveFileName(page, text, str(Path(folder) / default_file), "Excel 工作簿 (*.xlsx)")
+        if not path:
+            return None
+        target = Path(path) if path.lower().endswith(".xlsx") else Path(path + ".xlsx")
+        QSettings().setValue("export/folder", str(target.parent))
+        return run_export(page, page.store, lambda st, progress, cancelled: [export(st, target)],
+                          title=text.rstrip("…"), folder=target.parent)
+    button = QPushButton(text)
+    button.setObjectName(name)
+    button.clicked.connect(run)
+    page.button_bar.insertWidget(len(page.buttons), button)
+    page.export_ledger = run
+    return button
+
+
+class EnterpriseVisitPage(RecordListPage):
+    dialog_class = EnterpriseVisitDialog
+
+    def __init__(self, store: Store, parent: QWidget | None = None):
+        super().__init__(store, "enterprise_visit", parent=parent, columns=(
+            "date", "group_id", "enterprise", "uscc", "leader", "workers", "demand_count", "overdue_count"),
+            description="市总工会领导带队分组走访企业，不少于 40 家（同一企业多次走访只计一家）；"
+                        "职工诉求在编辑窗口第二页登记，答复期限默认走访日期后 3 天，逾期未办结的标橙色。")
+        self.add_filter("group", "按工作组筛选", group_items(store))
+        self.add_filter("overdue", "按诉求办理情况筛选", lambda: [
+            ("全部走访", None, ()),
+            ("有逾期未办结诉求", f"EXISTS (SELECT 1 FROM demand WHERE demand.visit_id = enterprise_visit.id "
+                          f"AND {OVERDUE})", ())])
+        self.add_date_range("date", "走访日期")
+        year = store.settings.get("year")
+        ledger_button(self, "导出走访台账(&L)…", "ledger_button", "走访台账.xlsx",
+                      lambda st, path: ledgers().export_visit_ledger(st, path, year=year))
+        self.model.modelReset.connect(self.refresh_filters)
+
+
+class HouseholdPage(RecordListPage):
+    dialog_class = HouseholdDialog
+
+    def __init__(self, store: Store, parent: QWidget | None = None):
+        super().__init__(store, "household", parent=parent, columns=(
+            "name", "gender", "id_number", "employer", "hardship", "main_cause", "family_size", "visit_count",
+            "aid_fen"),
+            description="困难职工档案。身份证号、电话等在列表中部分隐藏；收入、健康和银行卡信息只在编辑窗口中点“显示”后可见。")
+        self.add_filter("hardship", "按困难类别筛选", _choice_items(store, "hardship", "hardship_kind", "全部困难类别"))
+        self.add_filter("counted", "按是否计入目标筛选", lambda: [
+            ("全部困难职工", None, ()),
+            ("已走访且已帮扶（计入 80 户目标）", "id IN (SELECT household_id FROM household_visit WHERE "
+             "substr(date, 1, 4) = ?) AND id IN (SELECT household_id FROM aid WHERE substr(date, 1, 4) = ?)",
+             (str(store.settings.get("year")), str(store.settings.get("year")))),
+            ("尚未走访", "id NOT IN (SELECT household_id FROM household_visit)", ())])
+
+    def delete_question(self, record: dict) -> str:
+        return f"确定删除{visits.household_dependents(self.store, record['id'])['text']}吗？此操作不能撤销。"
+
+    def delete_record(self, record_id: str) -> None:
+        visits.delete_household(self.store, record_id)
+
+
+class AidPage(RecordListPage):
+    dialog_class = AidDialog
+
+    def __init__(self, store: Store, parent: QWidget | None = None):
+        super().__init__(store, "aid", parent=parent,
+                         columns=("date", "household_id", "programme", "amount", "goods", "handler"),
+                         description="送温暖、送清凉、金秋助学、日常救助、法律援助。金额以元填写，最多两位小数。")
+        self.add_filter("programme", "按帮扶项目筛选", _choice_items(store, "programme", "aid_programme", "全部帮扶项目"))
+        self.add_date_range("date", "帮扶日期")
+        year = store.settings.get("year")
+        ledger_button(self, "导出帮扶台账(&L)…", "ledger_button", "帮扶台账.xlsx",
+                      lambda st, path: ledgers().export_aid_ledger(st, path, year=year))
+
+
+class HouseholdVisitPage(RecordListPage):
+    dialog_class = HouseholdVisitDialog
+
+    def __init__(self, store: Store, parent: QWidget | None = None):
+        super().__init__(store, "household_visit", parent=parent,
+                         columns=("date", "group_id", "household_id", "visitors", "needs"))
+        self.add_filter("group", "按工作组筛选", group_items(store))
+        self.add_date_range("date", "走访日期")
+
+
+def visits_tabs(store: Store) -> QTabWidget:
+    tabs = QTabWidget()
+    tabs.addTab(EnterpriseVisitPage(store), "走访企业")
+    tabs.addTab(HouseholdPage(store), "困难职工")
+    tabs.addTab(HouseholdVisitPage(store), "走访困难职工")
+    tabs.addTab(AidPage(store), "帮扶记录")
+    tabs.addTab(RecordListPage(store, "working_group", description="市总机关由领导带队，分成若干工作组开展大走访。"),
+                "工作组")
+    return tabs
