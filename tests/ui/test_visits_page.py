@@ -134,3 +134,26 @@ def test_deleting_a_household_asks_and_takes_its_visits_and_aid(qtbot, store, mo
 def test_household_visit_form_binds(make, store):
     dialog = make(lambda st, rid: RecordDialog(st, "household_visit", rid))
     assert dialog.binder.widget("household_id") is not None and dialog.binder.widget("findings") is not None
+
+
+def test_households_import_from_a_workbook_with_a_preview(qtbot, store, monkeypatch, tmp_path, fake_id):
+    from openpyxl import Workbook
+    from leifeng_desktop.ui import import_dialog
+    create_application()
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["姓名", "身份证号", "困难类别", "家庭月人均收入"])
+    ws.append(["周九", fake_id(seq=961), "低保户", "800.5"])
+    ws.append(["吴十", fake_id(seq=963)[:-1] + "0", "低保户", "12.345"])
+    path = tmp_path / "困难职工.xlsx"
+    wb.save(path)
+    page = HouseholdPage(store)
+    qtbot.addWidget(page)
+    shown = []
+    monkeypatch.setattr(import_dialog.ImportPreviewDialog, "exec",
+                        lambda self: shown.append(self.ok_button.text()) or True)
+    monkeypatch.setattr(QMessageBox, "information", staticmethod(lambda *a, **k: None))
+    ids = page.import_households(path)
+    assert len(ids) == 1 and "导入 1 行" in shown[0]
+    row = store.get("household", ids[0])
+    assert (row["name"], row["income"]) == ("周九", 80050)

@@ -5,10 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QFileDialog, QPushButton, QTabWidget, QWidget
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QPushButton, QTabWidget, QWidget
 
 from ...core import visits
 from ...core.store import Store
+from ...core.xlsx_import import XlsxImportError, import_rows
+from ..import_dialog import ImportPreviewDialog, read_with_message, save_template
 from ..visit_dialogs import AidDialog, EnterpriseVisitDialog, HouseholdDialog, HouseholdVisitDialog
 from .activity_page import _choice_items
 from .record_page import RecordListPage
@@ -85,6 +87,35 @@ class HouseholdPage(RecordListPage):
              "substr(date, 1, 4) = ?) AND id IN (SELECT household_id FROM aid WHERE substr(date, 1, 4) = ?)",
              (str(store.settings.get("year")), str(store.settings.get("year")))),
             ("尚未走访", "id NOT IN (SELECT household_id FROM household_visit)", ())])
+
+        self.import_button = QPushButton("从 Excel 导入(&I)…")
+        self.import_button.setObjectName("import_button")
+        self.import_button.clicked.connect(self.import_households)
+        self.template_button = QPushButton("保存导入模板(&T)…")
+        self.template_button.setObjectName("template_button")
+        self.template_button.clicked.connect(
+            lambda: save_template(self, "household", "困难职工导入模板.xlsx", choices=store.settings.choices()))
+        self.button_bar.insertWidget(len(self.buttons), self.import_button)
+        self.button_bar.insertWidget(len(self.buttons) + 1, self.template_button)
+
+    def import_households(self, path: Path | None = None) -> list[str]:
+        """Preview every row of a workbook, then write the valid ones in one transaction."""
+        if path is None:
+            chosen, _ = QFileDialog.getOpenFileName(self, "选择困难职工名单", str(Path.home()), "Excel 工作簿 (*.xlsx)")
+            if not chosen:
+                return []
+            path = Path(chosen)
+        existing = self.store.rows("household")
+        preview = read_with_message(self, path, "household", choices=self.store.settings.choices(), existing=existing)
+        if preview is None or not ImportPreviewDialog(preview, parent=self).exec():
+            return []
+        try:
+            ids = import_rows(self.store, preview, parent_values={})
+        except XlsxImportError as err:
+            QMessageBox.warning(self, "无法导入", str(err))
+            return []
+        QMessageBox.information(self, "导入完成", f"已导入 {len(ids)} 户困难职工档案。")
+        return ids
 
     def delete_question(self, record: dict) -> str:
         return f"确定删除{visits.household_dependents(self.store, record['id'])['text']}吗？此操作不能撤销。"
