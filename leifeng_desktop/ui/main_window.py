@@ -12,6 +12,7 @@ from .. import __version__
 from ..core import schema as s
 from ..core.store import Store, StoreError
 from .pages.activity_page import ActivityPage, VolunteerHoursPage
+from .pages.honors_page import HonorPage, SubmissionPage
 from .pages.overview import OverviewPage
 from .pages.record_page import RecordListPage
 from .pages.settings_page import SettingsPage
@@ -84,8 +85,8 @@ class MainWindow(QMainWindow):
                   ("宣传与文化活动", rp("publicity", "演讲、征文、先进模范人物事迹巡回报告、送电影/培训/书籍/讲座、"
                                               "媒体报道和标语/横幅/电子屏等宣传活动。"))),
             visits_tabs(store),
-            rp("honor", "工人先锋号、“双十佳”、金牌工人和各类标兵的推荐、公示、表彰将在此页记录。"),
-            rp("submission", "各单位报送登记表、实施方案、总结材料和数据包的情况；导出与数据包将在此页提供。"),
+            HonorPage(store),
+            _tabs(("报送记录", SubmissionPage(store))),
             self.settings_page,
         ]
 
