@@ -46,8 +46,7 @@ import json
 
 from . import teams as team_rules
 from . import visits
-from .stats_filters import (REPORT_DEADLINES, FigureFilter, Scope, figure, figure_keys, filters_for,  # noqa: F401
-                            first_visits_sql)
+from .stats_filters import REPORT_DEADLINES, FigureFilter, Scope, figure, figure_keys, filters_for  # noqa: F401
 from .store import Store
 
 
@@ -71,10 +70,12 @@ def _count_by(store: Store, table: str, column: str, key: str, cond, order) -> l
 def campaign_stats(store: Store, *, year: int | None = None, unit: str | None = None, today=None) -> dict:
     """Every figure of the dashboard (see the module docstring for the keys)."""
     sc = Scope(store, year, unit, today)
-    return {"year": sc.year, "unit": sc.unit, "today": sc.today.isoformat(),
-            "targets": _targets(store, sc), "teams": _teams(store, sc), "reporting": _reporting(store, sc),
-            "activities": _activities(store, sc), "publicity": _publicity(store, sc), "aid": _aid(store, sc),
-            "demands": _demands(store, sc), "honors": _honors(store, sc), "visits": _visits(store, sc)}
+    out = {"year": sc.year, "unit": sc.unit, "today": sc.today.isoformat(),
+           "targets": _targets(store, sc), "teams": _teams(store, sc), "reporting": _reporting(store, sc),
+           "activities": _activities(store, sc), "publicity": _publicity(store, sc), "aid": _aid(store, sc),
+           "demands": _demands(store, sc), "honors": _honors(store, sc), "visits": _visits(store, sc)}
+    out["visits"]["distinct_enterprises"] = out["targets"]["enterprises"]["done"]
+    return out
 
 
 def _targets(store: Store, sc: Scope) -> dict:
@@ -91,7 +92,7 @@ def _targets(store: Store, sc: Scope) -> dict:
             f'SELECT g.id AS group_id, g.name AS "group", COUNT(k.id) AS visits, COUNT(DISTINCT k.enterprise_key) '
             f"AS enterprises FROM working_group g LEFT JOIN ({keys}) k ON k.group_id = g.id AND {cond} "
             f"GROUP BY g.id ORDER BY g.rowid", params)
-        w, p = sc.household()
+        w, p = sc.counted()
         households = _one(store, f"SELECT COUNT(*) FROM household WHERE {w}", p)
     by_group = [{"group": g["group"], "group_id": g["group_id"], "visits": g["visits"], "done": g["enterprises"]}
                 for g in groups]
@@ -180,10 +181,9 @@ def _activities(store: Store, sc: Scope) -> dict:
         f"FROM participant WHERE {pw}", [*pp, *pp]).fetchone()
     total, beneficiaries = store.db.execute(
         f"SELECT COUNT(*), COALESCE(SUM(beneficiaries), 0) FROM activity WHERE {w}", p).fetchone()
-    by_form = group("a.service_form", "form", sc.choices.get("service_form", []))
     return {"total": total,
             "by_category": group("a.category", "category", sc.choices.get("service_category", [])),
-            "by_form": [f for f in by_form if f["form"] is not None or f["count"]],
+            "by_form": group("a.service_form", "form", sc.choices.get("service_form", [])),
             "by_month": group("substr(a.starts_at, 1, 7)", "month", sc.months()),
             "total_minutes": part[0], "participants": part[2], "volunteers": part[1],
             "beneficiaries": beneficiaries}
@@ -230,8 +230,7 @@ def _visits(store: Store, sc: Scope) -> dict:
     ew, ep = sc.enterprise_visit()
     hw, hp = sc.household_visit()
     return {"enterprise_visits": _one(store, f"SELECT COUNT(*) FROM enterprise_visit WHERE {ew}", ep),
-            "distinct_enterprises": _one(store, f"SELECT COUNT(*) FROM enterprise_visit WHERE "
-                                                f"id IN ({first_visits_sql(sc)[0]})", first_visits_sql(sc)[1]),
+            "distinct_enterprises": None,   # filled from targets.enterprises.done
             "household_visits": _one(store, f"SELECT COUNT(*) FROM household_visit WHERE {hw}", hp),
             "households_visited": _one(store, f"SELECT COUNT(DISTINCT household_id) FROM household_visit "
                                               f"WHERE {hw}", hp)}

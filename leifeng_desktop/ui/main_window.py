@@ -13,7 +13,7 @@ from ..core import schema as s
 from ..core.store import Store, StoreError
 from .pages.activity_page import ActivityPage, VolunteerHoursPage
 from .pages.honors_page import HonorPage, SubmissionPage
-from .pages.overview import OverviewPage
+from .pages.dashboard import DashboardPage
 from .pages.record_page import RecordListPage
 from .pages.settings_page import SettingsPage
 from .pages.visits_page import visits_tabs
@@ -75,7 +75,7 @@ class MainWindow(QMainWindow):
     # -- pages ---------------------------------------------------------------------------------------------
     def _build_pages(self, store: Store) -> list[QWidget]:
         rp = lambda key, text="": RecordListPage(store, key, description=text)  # noqa: E731
-        self.overview = OverviewPage(store)
+        self.overview = DashboardPage(store)
         self.settings_page = SettingsPage(store)
         return [
             self.overview,
@@ -94,6 +94,8 @@ class MainWindow(QMainWindow):
         old = self.store
         if self.signals:
             self.signals.close()
+        if self.store is not None:
+            self.overview.shutdown()
         while self.stack.count():
             page = self.stack.widget(0)
             self.stack.removeWidget(page)
@@ -103,7 +105,6 @@ class MainWindow(QMainWindow):
         for page in self._build_pages(store):
             self.stack.addWidget(page)
         self.signals.changed.connect(self.refresh_status)
-        self.signals.changed.connect(self.overview.refresh)
         self.stack.setCurrentIndex(max(self.nav.currentRow(), 0))
         if old is not None and old is not store:
             old.close()
@@ -193,6 +194,10 @@ class MainWindow(QMainWindow):
         if not self.settings_page.confirm_leave():
             event.ignore()
             return
+        self.overview.shutdown()
+        demo = getattr(self, "_demo_task", None)
+        if demo is not None:
+            demo.stop_and_wait()
         self.qsettings.setValue("window/geometry", self.saveGeometry())
         self.qsettings.setValue("window/state", self.saveState())
         if self.signals:

@@ -132,3 +132,11 @@ class Task(QObject):
 
     def is_running(self) -> bool:
         return self._thread.isRunning()
+
+    def stop_and_wait(self) -> None:
+        """Ask the job to stop and wait for its thread: a QThread destroyed while running aborts the process,
+        so whoever owns a task calls this before going away."""
+        self._worker.cancel()
+        if self._thread.isRunning():
+            self._thread.quit()
+            self._thread.wait()

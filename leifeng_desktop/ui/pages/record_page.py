@@ -158,8 +158,13 @@ class RecordListPage(QWidget):
                 from_edit.setDate(QDate.fromString(start, "yyyy-MM-dd") if start else NO_DATE)
                 to_edit.setDate(QDate.fromString(end, "yyyy-MM-dd") if end else NO_DATE)
 
+    base_where: tuple[str, list] | None = None   # a fixed condition (the records behind a dashboard figure)
+
     def apply_filters(self, *args) -> None:
         clauses, params = [], []
+        if self.base_where:
+            clauses.append(f"({self.base_where[0]})")
+            params.extend(self.base_where[1])
         for combo, _items in self.filters:
             clause, args_ = combo.currentData() or (None, ())
             if clause:

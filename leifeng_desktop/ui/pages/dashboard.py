@@ -1,0 +1,344 @@
+"""仪表盘: the plan's targets and deadlines for the campaign year and a unit scope. Every figure comes from
+core.stats (computed off the GUI thread) and is a way in: clicking it lists the records behind it."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QChart, QChartView, QLineSeries, QValueAxis
+from PySide6.QtCore import QDate, QPointF, Qt, QTimer, Signal
+from PySide6.QtGui import QPainter
+from PySide6.QtWidgets import (QComboBox, QDialog, QFileDialog, QFrame, QGridLayout, QGroupBox, QHBoxLayout, QLabel,
+                               QProgressBar, QPushButton, QScrollArea, QVBoxLayout, QWidget)
+
+from ...core import stats as st
+from ...core.store import Store
+from ...core.validation import fen_to_yuan, minutes_to_hours
+from ..workers import Task
+from .record_page import RecordListPage
+
+FIGURE_STYLE = ("QPushButton#figure { color: #1a5fb4; font-weight: bold; border: none; padding: 0 6px;"
+                " text-align: right; min-width: 3em; }"
+                " QPushButton#figure:hover { text-decoration: underline; }")
+WATCHED = {"team", "member", "activity", "participant", "publicity", "enterprise_visit", "demand", "household",
+           "household_visit", "aid", "honor", "submission", "unit", "working_group", "settings", "*"}
+
+
+class Figure(QPushButton):
+    """A number that opens the records behind it."""
+
+    def __init__(self, key: tuple, text: str, opener, parent=None):
+        super().__init__(text, parent)
+        self.key = key
+        self.setFlat(True)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setObjectName("figure")
+        self.setToolTip("点击查看这些记录")
+        self.clicked.connect(lambda: opener(key))
+
+
+class FigureListDialog(QDialog):
+    """The records behind one figure, as a list that opens each record's editor."""
+
+    def __init__(self, store: Store, figure: st.FigureFilter, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle(figure.label)
+        self.page = RecordListPage(store, figure.record_type, description=f"仪表盘：{figure.label}")
+        self.page.base_where = (figure.where, list(figure.params))
+        self.page.apply_filters()
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.page)
+        self.resize(900, 520)
+
+
+def chart_view(chart: QChart, name: str) -> QChartView:
+    view = QChartView(chart)
+    view.setObjectName(name)
+    view.setRenderHint(QPainter.RenderHint.Antialiasing)
+    view.setMinimumHeight(230)
+    chart.legend().setVisible(False)
+    chart.setBackgroundRoundness(0)
+    chart.setMargins(chart.margins().__class__(4, 4, 4, 4))
+    return view
+
+
+class DashboardPage(QWidget):
+    figureOpened = Signal(object)   # the FigureFilter of a clicked figure
+
+    def __init__(self, store: Store, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.store = store
+        self.stats: dict | None = None
+        self._task: Task | None = None
+        self.dialogs: list[QDialog] = []
+        self.unit = QComboBox()
+        self.unit.setObjectName("unit_scope")
+        self.unit.setToolTip("统计范围")
+        self.status = QLabel()
+        self.status.setObjectName("dashboard_status")
+        save = QPushButton("保存为图片(&P)…")
+        save.setObjectName("save_png")
+        save.clicked.connect(self.save_png_dialog)
+        title = QLabel("仪表盘")
+        title.setObjectName("pageTitle")
+        top = QHBoxLayout()
+        top.addWidget(title)
+        top.addWidget(self.unit)
+        top.addWidget(self.status, 1)
+        top.addWidget(save)
+
+        self.body = QWidget()
+        self.body.setObjectName("dashboard_body")
+        self.body.setStyleSheet(FIGURE_STYLE)
+        self.grid = QGridLayout(self.body)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(self.body)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(scroll, 1)
+        self._fill_units()
+        self.unit.currentIndexChanged.connect(self.refresh)
+        self._timer = QTimer(self, singleShot=True, interval=400)   # many edits in a row: one recount
+        self._timer.timeout.connect(self.refresh)
+        self._listener = lambda key: key in WATCHED and self._timer.start()
+        store.subscribe(self._listener)
+        self.destroyed.connect(lambda *_a, s=store, li=self._listener: s.unsubscribe(li))
+        self.refresh()
+
+    def shutdown(self) -> None:
+        """Stop recounting and wait for a count in progress (its thread must not outlive the page)."""
+        self._timer.stop()
+        self.store.unsubscribe(self._listener)
+        if self._task is not None:
+            self._task.stop_and_wait()
+
+    def closeEvent(self, event) -> None:
+        self.shutdown()
+        super().closeEvent(event)
+
+    def _fill_units(self) -> None:
+        self.unit.blockSignals(True)
+        current = self.unit.currentData()
+        self.unit.clear()
+        self.unit.addItem("全部单位", None)
+        for row in self.store.db.query("SELECT name FROM unit ORDER BY name"):
+            self.unit.addItem(row["name"], row["name"])
+        self.unit.setCurrentIndex(max(self.unit.findData(current), 0))
+        self.unit.blockSignals(False)
+
+    # -- computing -----------------------------------------------------------------------------------------
+    def refresh(self, *args) -> None:
+        """Recount on a worker thread with its own connection; the window stays responsive on a large file."""
+        if self._task is not None and self._task.is_running():
+            self._timer.start()
+            return
+        path, unit = self.store.path, self.unit.currentData()
+
+        def job(progress, cancelled):
+            with Store.open(path) as own:
+                return st.campaign_stats(own, unit=unit)
+        self.status.setText("正在统计…")
+        self._task = Task(job, parent=self, show_dialog=False)
+        self._task.done.connect(self.show_stats)
+        self._task.failed.connect(lambda message: self.status.setText(f"统计失败：{message}"))
+        self._task.start()
+
+    def refresh_now(self) -> dict:
+        """Count on this thread (tests, the summary export)."""
+        self.show_stats(st.campaign_stats(self.store, unit=self.unit.currentData()))
+        return self.stats
+
+    # -- showing -------------------------------------------------------------------------------------------
+    def open_figure(self, key: tuple) -> FigureListDialog:
+        figure = st.filters_for(self.store, key, year=self.stats["year"], unit=self.stats["unit"],
+                                today=self.stats["today"])
+        self.figureOpened.emit(figure)
+        dialog = FigureListDialog(self.store, figure, parent=self)
+        self.dialogs.append(dialog)
+        dialog.show()
+        return dialog
+
+    def _fig(self, key: tuple, text) -> Figure:
+        figure = Figure(key, str(text), self.open_figure)
+        self.figures.append(figure)
+        return figure
+
+    def show_stats(self, stats: dict) -> None:
+        self.stats = stats
+        self.figures: list[Figure] = []   # those on show now (old ones wait for deleteLater)
+        self._fill_units()
+        while self.grid.count():
+            item = self.grid.takeAt(0)
+            widget = item.widget()
+            if widget is not None:
+                widget.hide()
+                widget.deleteLater()   # Qt owns it: never setParent(None) here, Python would delete it twice
+        scope = stats["unit"] or "全部单位"
+        self.status.setText(f"{stats['year']}年 · {scope} · 统计至 {stats['today']}")
+        self.grid.addWidget(self._targets(stats), 0, 0)
+        self.grid.addWidget(self._reporting(stats), 0, 1)
+        self.grid.addWidget(self._teams(stats), 1, 0)
+        self.grid.addWidget(self._activity_figures(stats), 1, 1)
+        self.grid.addWidget(self._category_chart(stats), 2, 0)
+        self.grid.addWidget(self._month_chart(stats), 2, 1)
+        self.grid.addWidget(self._aid(stats), 3, 0)
+        self.grid.addWidget(self._others(stats), 3, 1)
+        self.grid.setColumnStretch(0, 1)
+        self.grid.setColumnStretch(1, 1)
+
+    def _box(self, title: str, name: str) -> tuple[QGroupBox, QGridLayout]:
+        box = QGroupBox(title)
+        box.setObjectName(name)
+        grid = QGridLayout(box)
+        grid.setAlignment(Qt.AlignmentFlag.AlignTop)   # rows keep their height when a neighbour box is taller
+        grid.setColumnStretch(4, 1)
+        grid.setVerticalSpacing(2)
+        return box, grid
+
+    def _row(self, grid: QGridLayout, label: str, key: tuple | None, value, suffix: str = "") -> None:
+        row = grid.rowCount()
+        grid.addWidget(QLabel(label), row, 0)
+        grid.addWidget(self._fig(key, value) if key else QLabel(str(value)), row, 1)
+        if suffix:
+            grid.addWidget(QLabel(suffix), row, 2)
+
+    def _targets(self, s: dict) -> QGroupBox:
+        box, grid = self._box("目标完成情况", "targets")
+        for key, label in (("enterprises", "走访企业（家）"), ("households", "走访帮扶困难职工（户）")):
+            t = s["targets"][key]
+            bar = QProgressBar()
+            bar.setObjectName(f"{key}_progress")
+            bar.setRange(0, max(t["target"], 1))
+            bar.setValue(min(t["done"], t["target"]))
+            bar.setFormat(f"{t['done']} / {t['target']}（{round(100 * t['done'] / max(t['target'], 1))}%）")
+            row = grid.rowCount()
+            grid.addWidget(QLabel(label), row, 0)
+            grid.addWidget(bar, row, 1)
+            grid.addWidget(self._fig(("targets", key), t["done"]), row, 2)
+        grid.setColumnStretch(1, 3)   # the progress bars take the width
+        for g in s["targets"]["enterprises"]["by_group"]:
+            self._row(grid, f"　{g['group']}", ("targets", "enterprises", "by_group", g["group_id"]), g["done"], "家")
+        return box
+
+    def _reporting(self, s: dict) -> QGroupBox:
+        box, grid = self._box("报送情况（未报送）", "reporting")
+        for m in s["reporting"]["materials"]:
+            if m["days_left"] is not None:
+                when = f"截止 {m['deadline']}，还有 {m['days_left']} 天"
+            elif m["days_overdue"] is not None:
+                when = f"截止 {m['deadline']}，已过 {m['days_overdue']} 天"
+            else:
+                when = "未设截止日期"
+            row = grid.rowCount()
+            grid.addWidget(QLabel(f"{m['material']}：已报 "), row, 0)
+            grid.addWidget(self._fig(("reporting", "materials", m["material"], "sent"), m["sent"]), row, 1)
+            grid.addWidget(QLabel("未报"), row, 2)
+            grid.addWidget(self._fig(("reporting", "materials", m["material"], "missing"), len(m["missing"])), row, 3)
+            note = QLabel(when + ("；未报：" + "、".join(m["missing"][:6]) + ("等" if len(m["missing"]) > 6 else "")
+                                  if m["missing"] else ""))
+            note.setWordWrap(True)
+            grid.addWidget(note, row + 1, 0, 1, 4)
+        return box
+
+    def _teams(self, s: dict) -> QGroupBox:
+        t = s["teams"]
+        box, grid = self._box("志愿服务队", "teams")
+        self._row(grid, "服务队总数", ("teams", "total"), t["total"], "支")
+        self._row(grid, "队员", ("teams", "members"), t["members"], "人")
+        self._row(grid, "逾期成立", ("teams", "late"), t["late"], "支")
+        for k in t["by_kind"]:
+            self._row(grid, f"　{k['kind']}", ("teams", "by_kind", k["kind"]), k["count"], "支")
+        return box
+
+    def _activity_figures(self, s: dict) -> QGroupBox:
+        a, p = s["activities"], s["publicity"]
+        box, grid = self._box("志愿服务活动与宣传", "activities")
+        self._row(grid, "活动", ("activities", "total"), a["total"], "场")
+        self._row(grid, "参加志愿者", ("activities", "volunteers"), a["volunteers"], "人")
+        self._row(grid, "服务时长", None, minutes_to_hours(a["total_minutes"]) or 0, "小时")
+        self._row(grid, "受益群众", None, a["beneficiaries"], "人次")
+        self._row(grid, "宣传与文化活动", ("publicity", "total"), p["total"], "项")
+        return box
+
+    def _bar_chart(self, title: str, name: str, labels: list[str], values: list[float], keys: list[tuple]):
+        bars = QBarSet(title)
+        bars.append(values)
+        series = QBarSeries()
+        series.append(bars)
+        bars.clicked.connect(lambda index: self.open_figure(keys[index]))
+        chart = QChart()
+        chart.setTitle(title)
+        chart.addSeries(series)
+        axis_x, axis_y = QBarCategoryAxis(), QValueAxis()
+        axis_x.append(labels)
+        axis_y.setLabelFormat("%d")
+        axis_y.setRange(0, max(values + [1]) * 1.15)
+        chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
+        chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
+        series.attachAxis(axis_x)
+        series.attachAxis(axis_y)
+        series.setLabelsVisible(True)
+        return chart_view(chart, name)
+
+    def _category_chart(self, s: dict) -> QChartView:
+        cats = s["activities"]["by_category"]
+        return self._bar_chart("按服务内容的活动场次（点击柱子查看）", "category_chart", [c["category"] for c in cats],
+                               [c["count"] for c in cats], [("activities", "by_category", c["category"]) for c in cats])
+
+    def _month_chart(self, s: dict) -> QChartView:
+        months = s["activities"]["by_month"]
+        series = QLineSeries()
+        series.setName("活动场次")
+        for i, m in enumerate(months):
+            series.append(QPointF(i, m["count"]))
+        series.setPointsVisible(True)
+        series.clicked.connect(lambda point: self.open_figure(
+            ("activities", "by_month", months[min(max(round(point.x()), 0), len(months) - 1)]["month"])))
+        chart = QChart()
+        chart.setTitle("各月活动场次")
+        chart.addSeries(series)
+        axis_x, axis_y = QBarCategoryAxis(), QValueAxis()
+        axis_x.append([f"{int(m['month'][5:])}月" for m in months])
+        axis_y.setLabelFormat("%d")
+        axis_y.setRange(0, max([m["count"] for m in months] + [1]) * 1.15)
+        chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
+        chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
+        series.attachAxis(axis_y)
+        axis_line = QValueAxis()
+        axis_line.setRange(-0.5, len(months) - 0.5)
+        axis_line.setVisible(False)
+        chart.addAxis(axis_line, Qt.AlignmentFlag.AlignBottom)
+        series.attachAxis(axis_line)
+        return chart_view(chart, "month_chart")
+
+    def _aid(self, s: dict) -> QGroupBox:
+        box, grid = self._box(f"帮扶（合计 {fen_to_yuan(s['aid']['total_fen'])} 元，{s['aid']['households']} 户）", "aid")
+        for p in s["aid"]["by_programme"]:
+            self._row(grid, p["programme"], ("aid", "by_programme", p["programme"]), p["count"],
+                      f"次　{p['households']} 户　{fen_to_yuan(p['amount_fen'])} 元")
+        return box
+
+    def _others(self, s: dict) -> QGroupBox:
+        box, grid = self._box("走访、诉求与选树典型", "others")
+        v, d = s["visits"], s["demands"]
+        self._row(grid, "走访企业", ("visits", "enterprise_visits"), v["enterprise_visits"], "次")
+        self._row(grid, "职工诉求", ("demands", "total"), d["total"], "件")
+        self._row(grid, "逾期未办结诉求", ("demands", "overdue"), d["overdue"], "件")
+        self._row(grid, "走访困难职工", ("visits", "household_visits"), v["household_visits"], "次")
+        for h in s["honors"]["by_status"]:
+            self._row(grid, f"典型（{h['status']}）", ("honors", "by_status", h["status"]), h["count"], "个")
+        return box
+
+    # -- picture -------------------------------------------------------------------------------------------
+    def save_png(self, path: Path) -> Path:
+        """The dashboard as a picture (the summary materials can include it)."""
+        if not self.body.grab().save(str(path), "PNG"):
+            raise OSError(f"无法保存图片“{path}”")
+        return Path(path)
+
+    def save_png_dialog(self) -> None:
+        name = f"仪表盘_{QDate.currentDate().toString('yyyyMMdd')}.png"
+        path, _ = QFileDialog.getSaveFileName(self, "保存仪表盘图片", str(Path.home() / name), "PNG 图片 (*.png)")
+        if path:
+            self.save_png(Path(path))
