@@ -63,6 +63,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_import_parser(sub)
     add_export_parser(sub)
+    from .cli_stats import add_stats_parser   # imported here: cli_stats imports this module
+    add_stats_parser(sub)
     return parser
 
 
@@ -114,12 +116,12 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 # -- import: a group, so `import households FILE.xlsx` can join `members` as a sibling ------------------------
-IMPORTABLE = {"members": "member"}   # the CLI word → record type (core/xlsx_import.SPECS)
+IMPORTABLE = {"members": "member", "households": "household"}   # the CLI word → record type (xlsx_import.SPECS)
 
 
 def add_import_parser(sub) -> None:
     p = sub.add_parser(
-        "import", help="从 Excel（.xlsx）导入队员名单，或生成空白导入模板",
+        "import", help="从 Excel（.xlsx）导入队员名单、困难职工档案，或生成空白导入模板",
         description="从 Excel 工作簿（.xlsx）导入记录：逐行检查，只导入合格的行（一次写入，出错则全部不写），"
                     "并列出有问题的行号和原因。退出码：0 全部导入；1 有行被拒（合格的行仍已导入）；2 出错。",
         epilog=f"例：{PROG} --db 台账.db import template members --out 队员名单.xlsx ；"
@@ -134,9 +136,11 @@ def add_import_parser(sub) -> None:
     q.add_argument("--unit", metavar="单位名称", help="有同名服务队时，用所属单位区分")
     q.add_argument("--dry-run", action="store_true", help="只检查并列出问题，不写入数据库")
     q.set_defaults(func=cmd_import_members)
+    from .cli_visits import add_import_households
+    add_import_households(what)
     q = what.add_parser("template", help="生成空白导入模板（含下拉选项和“填写说明”工作表）",
                         description="生成空白的 Excel 导入模板。若 --db 所指数据库已存在，下拉选项取自其中的设置。")
-    q.add_argument("kind", choices=sorted(IMPORTABLE), metavar="内容", help="members（队员名单）")
+    q.add_argument("kind", choices=sorted(IMPORTABLE), metavar="内容", help="members（队员名单）或 households（困难职工档案）")
     q.add_argument("--out", required=True, type=Path, metavar="文件.xlsx", help="模板保存到哪里（不会覆盖已有文件）")
     q.set_defaults(func=cmd_import_template)
 
@@ -213,6 +217,8 @@ def add_export_parser(sub) -> None:
     q.add_argument("--full", action="store_true", help="显示完整的身份证号和电话号码（默认部分隐藏）")
     q.set_defaults(func=cmd_export_registration)
     add_export_activity_parsers(what)
+    from .cli_documents import add_document_parsers   # summary, plan (cli_documents imports this module)
+    add_document_parsers(what)
 
 
 def cmd_export_registration(args: argparse.Namespace) -> int:
@@ -255,7 +261,7 @@ def add_export_activity_parsers(what) -> None:
     q.add_argument("--out", required=True, type=Path, metavar="文件.docx", help="保存到哪个文件")
     q.add_argument("--full", action="store_true", help="显示完整的身份证号（默认部分隐藏）")
     q.set_defaults(func=cmd_export_certificate)
-    q = what.add_parser("ledger", help="导出 Excel 台账（活动台账）",
+    q = what.add_parser("ledger", help="导出 Excel 台账（活动台账、走访台账、帮扶台账）",
                         description="导出 Excel 台账：每条记录一行，末行为合计；横向 A4 打印，每页重复标题行。")
     kind = q.add_subparsers(dest="ledger_what", metavar="台账", parser_class=_Parser, required=True)
     r = kind.add_parser("activities", help="志愿服务活动台账：每场活动一行，含参加人数和服务总时长",
@@ -266,6 +272,8 @@ def add_export_activity_parsers(what) -> None:
     r.add_argument("--unit", metavar="单位名称", help="有同名服务队时，用所属单位区分（与 --team 一起用）")
     r.add_argument("--out", required=True, type=Path, metavar="文件.xlsx", help="保存到哪个文件")
     r.set_defaults(func=cmd_export_ledger_activities)
+    from .cli_visits import add_ledger_parsers
+    add_ledger_parsers(kind)   # visits, aid
 
 
 def add_period_arguments(parser) -> None:

@@ -152,7 +152,7 @@ def test_usage_errors(db, capsys):
         run(db, "import", "members", "x.xlsx")   # --team is required
     assert info.value.code == 2
     with pytest.raises(SystemExit) as info:
-        run(db, "import", "template", "households", "--out", "x.xlsx")
+        run(db, "import", "template", "activities", "--out", "x.xlsx")   # not importable
     assert info.value.code == 2
 
 

@@ -59,8 +59,8 @@ def enterprise_keys_sql() -> str:
     """SELECT id, group_id, date, unit, enterprise_key for every enterprise visit; use it as a subquery. The name's
     replacements run in stages because SQLite's parser allows only about 30 nested calls in one expression."""
     cols, items = "id, group_id, date, unit, code", list(_FOLD.items())
-    ctes = ["s0 AS (SELECT id, group_id, date, unit, NULLIF(upper(replace(COALESCE(uscc, ''), ' ', '')), '') AS code, "
-            "COALESCE(enterprise, '') AS t FROM enterprise_visit)"]
+    ctes = [("s0 AS (SELECT id, group_id, date, unit, NULLIF(upper(replace(COALESCE(uscc, ''), ' ', '')), '') "
+             "AS code, COALESCE(enterprise, '') AS t FROM enterprise_visit)")]
     for n, start in enumerate(range(0, len(items), _STAGE), start=1):
         expr = "t"
         for char, repl in items[start:start + _STAGE]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import tempfile
+from copy import copy
 from pathlib import Path
 from typing import Callable
 
@@ -27,9 +28,9 @@ HEADER_ROW = 3      # title, subtitle, header
 DEMAND_FIELDS = ("content", "kind", "handler", "due_on", "status", "reply")
 DEMAND_LABELS = {"content": "诉求内容", "kind": "诉求类别", "due_on": "答复期限", "reply": "答复情况"}
 # Fixed widths: 19 columns fitted to A4 landscape; wider would print the text too small to read.
-WIDTHS = {"date": 11, "group_id": 11, "leader": 8, "visitors": 12, "enterprise": 14, "uscc": 11, "address": 14,
-          "industry": 10, "workers": 7, "interviewees": 12, "content": 24, "kind": 9, "handler": 7, "due_on": 11,
-          "status": 7, "reply": 18, "note": 12, "unit": 12}
+WIDTHS = {"date": 11, "group_id": 11, "leader": 8, "visitors": 12, "enterprise": 14, "uscc": 11, "address": 13,
+          "industry": 10, "workers": 9, "interviewees": 14, "content": 23, "kind": 9, "handler": 7, "due_on": 11,
+          "status": 9, "reply": 17, "note": 12, "unit": 12}
 CENTRED = {"date", "group_id", "leader", "kind", "handler", "due_on", "status", "programme", "name", "id_number"}
 
 
@@ -64,12 +65,13 @@ def _finish(path, write: Callable[[Path], Path], edit: Callable) -> Path:
         os.unlink(scratch)
 
 
-def _style(cell, *, bold: bool = False, horizontal: str | None = "center") -> None:
+def _style(cell) -> None:
+    """A cell added after the writer's 合计 row, in the writer's font and borders."""
     from openpyxl.styles import Alignment, Border, Font, Side
     thin = Side(style="thin", color="000000")
-    cell.font = Font(name=xlsx.FONT, size=xlsx.SIZE, bold=bold)
+    cell.font = Font(name=xlsx.FONT, size=xlsx.SIZE)
     cell.border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    cell.alignment = Alignment(horizontal=horizontal, vertical="center", wrap_text=True)
+    cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
 
 # -- 走访台账 ---------------------------------------------------------------------------------------------------
@@ -99,7 +101,7 @@ def _visit_columns(before: list[s.Field], after: list[s.Field]) -> list[xlsx.Col
     cols += [xlsx.Column(GROUP, width=WIDTHS["group_id"], align="center") if f.type == s.REF else _col(f)
              for f in before]
     cols += [_col(s.DEMAND.field(k), label=DEMAND_LABELS.get(k)) for k in DEMAND_FIELDS]
-    cols.append(xlsx.Column(OVERDUE, width=8, align="center"))
+    cols.append(xlsx.Column(OVERDUE, width=10, align="center"))
     return cols + [_col(f) for f in after]
 
 
@@ -112,13 +114,12 @@ def export_visit_ledger(store: Store, path, *, year: int | None = None, today=No
     summary = visit_summary(store, year=year, today=today)
     today = dt.date.fromisoformat(summary["today"])
     days = v.reply_days(store)
-    cond, params = _year_sql("date", year)
-    before, after = _visit_fields(_several_units(store, "enterprise_visit", cond, params))
+    cond, params = _year_sql("v.date", year)
+    before, after = _visit_fields(_several_units(store, "enterprise_visit v", cond, params))
     cols = _visit_columns(before, after)
     labels = [c.label for c in cols]
     visit_cols = [0, *range(1, 1 + len(before)), *range(len(cols) - len(after), len(cols))]
     rows, spans = [], []
-    cond, params = _year_sql("v.date", year)
     visits = [dict(r) for r in store.db.query(
         f"SELECT v.*, g.name AS group_name FROM enterprise_visit v LEFT JOIN working_group g ON g.id = v.group_id "
         f"WHERE {cond} ORDER BY v.date, v.enterprise, v.rowid", params)]
@@ -139,16 +140,18 @@ def export_visit_ledger(store: Store, path, *, year: int | None = None, today=No
             overdue = f"逾期{(today - dt.date.fromisoformat(shown['due_on'])).days}天" if late else None
             rows.append(lead + [shown.get(key) for key in DEMAND_FIELDS] + [overdue] +
                         (tail if k == 0 else [None] * len(tail)))
-    totals = {labels.index(s.ENTERPRISE_VISIT.field("enterprise").label):
-              f"走访 {summary['visits']} 次，{summary['enterprises']} 家企业",
-              labels.index(DEMAND_LABELS["content"]): f"职工诉求 {summary['demands']} 条",
-              labels.index(s.DEMAND.field("status").label): f"已办结 {summary['done']} 条",
-              labels.index(OVERDUE): f"逾期 {summary['overdue']} 条"}
+    first_demand, last_demand = labels.index(DEMAND_LABELS["content"]), labels.index(OVERDUE)
+    totals = {1: f"走访 {summary['visits']} 次，涉及企业 {summary['enterprises']} 家",
+              first_demand: f"职工诉求 {summary['demands']} 条，其中已办结 {summary['done']} 条，"
+                            f"逾期未办结 {summary['overdue']} 条"}
     prefix = _year_prefix(store, "enterprise_visit", year)
     subtitle = "　　".join([f"填报单位：{store.our_unit()}", f"职工诉求答复期限：走访后 {days} 天",
                            f"逾期情况截至 {today.year}年{today.month}月{today.day}日"])
 
     def merge_visits(ws) -> None:
+        total = ws.max_row     # the 合计 texts span the visit and the demand columns
+        ws.merge_cells(start_row=total, start_column=2, end_row=total, end_column=first_demand)
+        ws.merge_cells(start_row=total, start_column=first_demand + 1, end_row=total, end_column=last_demand + 1)
         first = HEADER_ROW + 1
         for span in spans:
             if span > 1:
@@ -184,10 +187,10 @@ def export_aid_ledger(store: Store, path, *, year: int | None = None, reveal: bo
               aid.field("goods"), aid.field("handler"), aid.field("note")] + ([aid.field("unit")] if several else [])
     cols = [xlsx.Column(SEQ, xlsx.INT, width=5, align="center")]
     for f in fields:   # text wide enough for one line where it is short (goods, handler), up to a limit
-        fit = {"goods": 34, "handler": 24, "note": 36, "unit": 20}.get(f.key)
+        fit = {"goods": 40, "handler": 26, "note": 40, "unit": 20}.get(f.key)
         need = max([xlsx.text_width(r.get(f.key) or "") + 3 for r in records] + [10]) if fit else None
         cols.append(xlsx.Column.of(f, reveal=reveal, width=min(need, fit) if fit else
-                                   {"name": 10, "id_number": 21, "programme": 10, "amount": 13, "date": 11}[f.key],
+                                   {"name": 10, "id_number": 21, "programme": 11, "amount": 13, "date": 11}[f.key],
                                    align="center" if f.key in CENTRED else None))
     rows = [[n] + [r[f.key] for f in fields] for n, r in enumerate(records, start=1)]
     summary = aid_summary(store, year=year)
@@ -204,11 +207,12 @@ def export_aid_ledger(store: Store, path, *, year: int | None = None, reveal: bo
             for c in range(1, len(cols) + 1):
                 _style(ws.cell(r, c))
             ws.cell(r, amount_col + 1).number_format = xlsx.FORMATS[xlsx.MONEY]
-            ws.cell(r, amount_col + 1).alignment = ws.cell(total_row, amount_col + 1).alignment.copy()
+            ws.cell(r, amount_col + 1).alignment = copy(ws.cell(total_row, amount_col + 1).alignment)
             ws.merge_cells(start_row=r, start_column=2, end_row=r, end_column=4)
             ws.row_dimensions[r].height = xlsx.LINE_PT + xlsx.PAD_PT
         if summary["programmes"]:
             ws.cell(total_row + 1, 1, "其中")
+        if ws.max_row > total_row + 1:
             ws.merge_cells(start_row=total_row + 1, start_column=1, end_row=ws.max_row, end_column=1)
 
     prefix = _year_prefix(store, "aid", year)
