@@ -1,0 +1,137 @@
+"""`leifeng-desktop --db PATH stats [--json] [--year N] [--unit NAME] [--today DATE]`: the dashboard's figures.
+
+Plain output is Chinese, one aligned block per part of the plan; --json prints core.stats.campaign_stats as it is
+(UTF-8, indented; its keys are stable and documented in core/stats.py and the README).
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+
+from . import cli
+from .core.validation import fen_to_yuan, minutes_to_hours
+
+
+def add_stats_parser(sub) -> None:
+    p = sub.add_parser("stats", help="统计：目标完成情况、报送截止日期、服务队、活动、走访帮扶等各项数字",
+                       description="按活动方案统计各项数字：走访企业和困难职工目标的完成情况、登记表/实施方案/"
+                                   "总结材料的报送情况和截止日期、服务队、志愿服务活动、宣传、帮扶、职工诉求、选树典型。",
+                       epilog=f"例：{cli.PROG} --db 台账.db stats ；{cli.PROG} --db 台账.db stats --unit "
+                              f"XX市供电公司工会 --json")
+    p.add_argument("--json", action="store_true", help="以 JSON 输出（字段名固定，便于其他程序读取）")
+    p.add_argument("--year", type=int, metavar="年度", help="统计哪一年（默认：设置中的活动年度）")
+    p.add_argument("--unit", metavar="单位名称", help="只统计一个单位的记录（默认：全部单位）")
+    p.add_argument("--today", metavar="日期", help="按哪一天计算剩余/逾期天数（默认：今天），如 2026-08-27")
+    p.set_defaults(func=cmd_stats)
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    from .core.stats import campaign_stats
+    today = None
+    if args.today:
+        try:
+            today = dt.date.fromisoformat(args.today.strip())
+        except ValueError:
+            raise ValueError(f"--today 的日期“{args.today}”无法识别，应写作 2026-08-27") from None
+    if args.year is not None and not 2000 <= args.year <= 2100:
+        raise ValueError(f"--year 应为 2000 到 2100 之间的年份：{args.year}")
+    with cli.open_store(args, must_exist=True) as store:
+        unit = (args.unit or "").strip() or None
+        if unit and not _known_unit(store, unit):
+            raise ValueError(f"找不到单位“{unit}”（单位表和服务队的所属单位中都没有）")
+        stats = campaign_stats(store, year=args.year, unit=unit, today=today)
+    if args.json:
+        print(json.dumps(stats, ensure_ascii=False, indent=2))
+    else:
+        for line in format_stats(stats):
+            print(line)
+    return cli.EXIT_OK
+
+
+def _known_unit(store, unit: str) -> bool:
+    return bool(store.db.execute("SELECT 1 FROM unit WHERE name = ? UNION SELECT 1 FROM team WHERE unit = ?",
+                                 [unit, unit]).fetchone())
+
+
+# -- plain text -------------------------------------------------------------------------------------------------
+def _table(rows: list[list], right: set[int] = frozenset(), indent: str = "  ") -> list[str]:
+    """Columns padded to the widest cell (CJK counts two); columns in `right` are right-aligned."""
+    cells = [[str(c) for c in row] for row in rows]
+    widths = [max(cli.width(r[i]) for r in cells if i < len(r)) for i in range(max(map(len, cells), default=0))]
+    out = []
+    for row in cells:
+        parts = [(" " * (widths[i] - cli.width(c)) + c) if i in right else cli.pad(c, widths[i])
+                 for i, c in enumerate(row)]
+        out.append((indent + "  ".join(parts)).rstrip())
+    return out
+
+
+def _hours(minutes: int) -> str:
+    return minutes_to_hours(minutes) or "0"
+
+
+def _deadline(m: dict) -> str:
+    if not m["deadline"]:
+        return "未设截止日期"
+    if m["days_overdue"]:
+        return f"{m['deadline']}（已过 {m['days_overdue']} 天）"
+    left = "今天截止" if m["days_left"] == 0 else f"还有 {m['days_left']} 天"
+    return f"{m['deadline']}（{left}）"
+
+
+def _pairs(items: list[dict], name: str, value=lambda e: e["count"]) -> list[str]:
+    return _table([[e[name] if e[name] is not None else "未填", value(e)] for e in items], right={1}, indent="    ")
+
+
+def _mark(target: dict) -> str:
+    return "已完成" if target["target"] is not None and target["done"] >= target["target"] else "未完成"
+
+
+def format_stats(st: dict) -> list[str]:
+    """campaign_stats as aligned Chinese lines."""
+    scope = st["unit"] or "全部单位"
+    out = [f"{st['year']}年度 学雷锋职工志愿服务统计（{scope}，截至 {st['today']}）", ""]
+    ent, hh = st["targets"]["enterprises"], st["targets"]["households"]
+    out += ["【目标】", *_table([
+        ["走访企业", f"{ent['done']} / {ent['target']} 家", _mark(ent)],
+        ["走访帮扶困难职工", f"{hh['done']} / {hh['target']} 户", _mark(hh)]], right={1})]
+    out += ["  各工作组走访企业：", *_table([[g["group"], f"{g['done']} 家", f"（走访 {g['visits']} 次）"]
+                                            for g in ent["by_group"]], right={1}, indent="    "), ""]
+    rep = st["reporting"]
+    out += [f"【报送】应报送单位 {rep['expected_units']} 个"]
+    rows = [["材料", "截止日期", "已报送", "逾期报送", "未报送"]]
+    rows += [[m["material"], _deadline(m), m["sent"], m["late"], len(m["missing"])] for m in rep["materials"]]
+    out += _table(rows, right={2, 3, 4})
+    for m in rep["materials"]:
+        if m["missing"] and len(m["missing"]) < rep["expected_units"]:
+            out.append(f"  {m['material']}未报送：{'、'.join(m['missing'])}")
+    tm = st["teams"]
+    out += ["", (f"【志愿服务队】{tm['total']} 支，队员 {tm['members']} 人；逾期成立 {tm['late']} 支，"
+                 f"未填成立日期 {tm['undated']} 支"), "  按类型：", *_pairs(tm["by_kind"], "kind"), "  按单位：",
+            *_table([[u["unit"], f"{u['count']} 支", ("未组建：" + "、".join(u["missing_kinds"]))
+                      if u["missing_kinds"] else "各类型齐全"] for u in tm["by_unit"]], right={1}, indent="    ")]
+    ac = st["activities"]
+    out += ["", (f"【志愿服务活动】{ac['total']} 场，参与 {ac['participants']} 人次（{ac['volunteers']} 名志愿者），"
+                 f"服务总时长 {_hours(ac['total_minutes'])} 小时，受益 {ac['beneficiaries']} 人次")]
+    for title, key, name in (("按服务内容", "by_category", "category"), ("按服务形式", "by_form", "form"),
+                             ("按月份", "by_month", "month")):
+        out += [f"  {title}：", *_table([[e[name] if e[name] is not None else "未填", f"{e['count']} 场",
+                                          f"{_hours(e['minutes'])} 小时"] for e in ac[key]], right={1, 2},
+                                        indent="    ")]
+    pb = st["publicity"]
+    out += ["", f"【宣传与文化活动】{pb['total']} 项", *_pairs(pb["by_kind"], "kind")]
+    aid, vi = st["aid"], st["visits"]
+    out += ["", (f"【走访与帮扶】走访企业 {vi['enterprise_visits']} 次（{vi['distinct_enterprises']} 家），"
+                 f"走访困难职工 {vi['household_visits']} 次（{vi['households_visited']} 户）"),
+            f"  帮扶 {aid['count']} 次，{aid['households']} 户，金额合计 {fen_to_yuan(aid['total_fen'])} 元",
+            *_table([["帮扶项目", "次数", "户数", "金额（元）"]] +
+                    [[p["programme"], p["count"], p["households"], fen_to_yuan(p["amount_fen"])]
+                     for p in aid["by_programme"]], right={1, 2, 3}, indent="    ")]
+    dm = st["demands"]
+    out += ["", (f"【职工诉求】{dm['total']} 件：已办结 {dm['done']} 件，未办结 {dm['open']} 件，"
+                 f"其中逾期未答复 {dm['overdue']} 件")]
+    ho = st["honors"]
+    out += ["", f"【选树典型】{ho['total']} 个", "  按状态：", *_pairs(ho["by_status"], "status"),
+            "  按类别：", *_pairs(ho["by_kind"], "kind")]
+    return out

@@ -1,0 +1,343 @@
+"""The user-written parts of the 总结材料 and the 实施方案, kept in the settings table, and the summary's highlights.
+
+A text part is stored under "<doc>.<part>" (e.g. "summary.problems", "plan.guiding") as a JSON string; a part never
+saved (or saved empty) reads as its starting draft (core.text_drafts), built from the settings and the records. The
+records chosen as highlights of a content area are stored under "summary.highlights.<area>" as a JSON list of record
+ids; never saved means "the first few candidates", an empty list means "none".
+
+    SUMMARY_PARTS, PLAN_PARTS      ordered TextPart(key, title, draft) tuples
+    load_texts(store, doc, unit=None) -> {part: text}      saved text, else the draft
+    save_texts(store, doc, texts)  one transaction, one "settings" notice; "highlights.<area>" keys take id lists
+    summary_highlights(store, date_from=, date_to=, unit=) -> {area: [candidate]}   what may be chosen
+    chosen_highlights(store, date_from=, date_to=, unit=) -> {area: [candidate]}    what the summary shows
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from typing import Callable
+
+from . import text_drafts as td
+from .store import Store
+from .text_drafts import AREAS, Context
+from .validation import ValidationError, minutes_to_hours
+
+DOCS = ("summary", "plan")
+MAX_TEXT = 20000
+
+
+@dataclass(frozen=True)
+class TextPart:
+    key: str
+    title: str                         # the label of the part in an editor
+    draft: Callable[[Context], str]    # the starting draft
+
+
+SUMMARY_PARTS: tuple[TextPart, ...] = (
+    TextPart("addressee", "主送机关", td.summary_addressee),
+    TextPart("opening", "开头语", td.summary_opening),
+    TextPart("basic", "基本情况（组织开展情况）", td.summary_basic),
+    *(TextPart(f"area.{key}", f"主要做法和成效：{title}", lambda c, k=key: td.SUMMARY_AREA_DRAFTS[k])
+      for key, title in AREAS),
+    TextPart("problems", "存在问题", td.summary_problems),
+    TextPart("next_steps", "下步打算", td.summary_next_steps),
+)
+
+PLAN_PARTS: tuple[TextPart, ...] = (
+    TextPart("preamble", "开头语", td.plan_preamble),
+    TextPart("guiding", "指导思想", td.plan_guiding),
+    TextPart("content.values", AREAS[0][1], td.plan_values),
+    TextPart("content.models", AREAS[1][1], td.plan_models),
+    TextPart("content.visits", AREAS[2][1], td.plan_visits),
+    TextPart("content.service", AREAS[3][1], td.plan_service),
+    TextPart("content.publicity", AREAS[4][1], td.plan_publicity),
+    TextPart("steps.mobilize", "动员部署", td.plan_mobilize),
+    TextPart("steps.implement", "推进实施", td.plan_implement),
+    TextPart("steps.review", "总结回顾", td.plan_review),
+    TextPart("requirements.leadership", "加强组织领导", td.plan_leadership),
+    TextPart("requirements.atmosphere", "营造良好氛围", td.plan_atmosphere),
+    TextPart("requirements.results", "注重工作实效", td.plan_results),
+)
+
+PARTS = {"summary": SUMMARY_PARTS, "plan": PLAN_PARTS}
+
+# Highlight areas of the summary: the five content areas, then 典型事迹 (honors whose deeds section 三 prints).
+HIGHLIGHT_AREAS = (*AREAS, ("deeds", "典型事迹"))
+DEFAULT_HIGHLIGHTS = 3     # candidates shown for an area nobody has chosen for
+VALUES_KINDS = ("演讲", "征文", "先进模范人物事迹巡回报告")
+MEDIA_KIND = "媒体报道"
+CULTURE_KINDS = ("送电影", "送培训", "送书籍", "送讲座")
+AWARDED = "表彰"
+
+
+def _check_doc(doc: str) -> None:
+    if doc not in PARTS:
+        raise ValueError(f"没有名为 {doc} 的文稿（应为 summary 或 plan）")
+
+
+# -- the unit a document is for ------------------------------------------------------------------------------
+def document_unit(store: Store, unit: str | None = None) -> tuple[str, bool]:
+    """(the unit that signs, whether it is the city federation): the unit scope, else our unit of the settings."""
+    campaign = store.settings.campaign()
+    name = (unit or "").strip() or campaign.get("our_unit") or ""
+    row = store.db.execute("SELECT kind FROM unit WHERE name = ?", [name]).fetchone()
+    kind = row[0] if row else (campaign.get("our_unit_kind") if name == campaign.get("our_unit") else "基层工会")
+    return name, kind == "市总工会"
+
+
+def context(store: Store, unit: str | None = None) -> Context:
+    name, is_city = document_unit(store, unit)
+    if is_city and not unit:
+        teams = store.rows("team", order_by="unit, name")
+    else:
+        teams = store.rows("team", where="unit = ?", params=[name], order_by="name")
+    return Context(store.settings.campaign(), name, is_city, teams, store.count("working_group"))
+
+
+def summary_period(store: Store, date_from=None, date_to=None) -> tuple[int, str, str]:
+    """(year, first day, last day) of a summary: the given dates (ISO), the open ends filled with the year's first or
+    last day; the year is that of the dates, else the campaign year. A period across two years is refused (the
+    figures are counted per campaign year)."""
+    def iso(value, flag):
+        if value in (None, ""):
+            return None
+        try:
+            return dt.date.fromisoformat(str(value).strip()[:10]).isoformat()
+        except ValueError:
+            raise ValueError(f"{flag}“{value}”无法识别，应写作 2026-08-01") from None
+    start, end = iso(date_from, "起始日期"), iso(date_to, "截止日期")
+    if start and end and start > end:
+        raise ValueError(f"起始日期 {start} 晚于截止日期 {end}")
+    year = int((start or end or "")[:4] or store.settings.get("year") or dt.date.today().year)
+    if start and end and start[:4] != end[:4]:
+        raise ValueError(f"总结的期间应在同一年度内（{start} 至 {end} 跨了年度），各项数字按活动年度统计")
+    return year, start or f"{year}-01-01", end or f"{year}-12-31"
+
+
+# -- texts ------------------------------------------------------------------------------------------------------
+def saved_texts(store: Store, doc: str) -> dict:
+    """Everything saved for the document, by part key (texts and highlight id lists), drafts not included."""
+    _check_doc(doc)
+    rows = store.db.query("SELECT key, value FROM settings WHERE key LIKE ? ESCAPE '\\'", [f"{doc}.%"])
+    return {r["key"][len(doc) + 1:]: json.loads(r["value"]) for r in rows}
+
+
+def load_texts(store: Store, doc: str, *, unit: str | None = None) -> dict[str, str]:
+    """Every text part of the document in PARTS order: the saved text, else the draft for `unit`'s document."""
+    _check_doc(doc)
+    saved = saved_texts(store, doc)
+    ctx = None
+    out = {}
+    for part in PARTS[doc]:
+        text = saved.get(part.key)
+        if not isinstance(text, str) or not text.strip():
+            ctx = ctx or context(store, unit)
+            text = part.draft(ctx)
+        out[part.key] = text
+    return out
+
+
+def draft_texts(store: Store, doc: str, *, unit: str | None = None) -> dict[str, str]:
+    """The starting drafts only (what 恢复默认 would show)."""
+    _check_doc(doc)
+    ctx = context(store, unit)
+    return {part.key: part.draft(ctx) for part in PARTS[doc]}
+
+
+def _clean(text) -> str:
+    return str(text).replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+def save_texts(store: Store, doc: str, texts: dict) -> None:
+    """Save text parts (an empty text removes the saved one: the draft shows again) and, for the summary,
+    "highlights.<area>" id lists (None removes the choice). One transaction; listeners hear "settings"."""
+    _check_doc(doc)
+    known = {p.key for p in PARTS[doc]}
+    areas = {a for a, _ in HIGHLIGHT_AREAS} if doc == "summary" else set()
+    errors, rows = {}, {}
+    for key, value in texts.items():
+        if key in known:
+            if value is not None and not isinstance(value, str):
+                errors[key] = "应为文字"
+            elif value is not None and len(_clean(value)) > MAX_TEXT:
+                errors[key] = f"不能超过 {MAX_TEXT} 个字"
+            else:
+                rows[key] = _clean(value) if value is not None else None
+        elif key.startswith("highlights.") and key.removeprefix("highlights.") in areas:
+            if value is not None and (not isinstance(value, (list, tuple))
+                                      or not all(isinstance(i, str) for i in value)):
+                errors[key] = "应为记录编号的列表"
+            else:
+                rows[key] = list(dict.fromkeys(value)) if value is not None else None
+        else:
+            errors[key] = "没有这一部分"
+    if errors:
+        raise ValidationError(errors)
+    with store.transaction():
+        for key, value in rows.items():
+            if value is None or value == "":
+                store.db.execute("DELETE FROM settings WHERE key = ?", [f"{doc}.{key}"])
+            else:
+                store.db.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)",
+                                 [f"{doc}.{key}", json.dumps(value, ensure_ascii=False)])
+        store.notify("settings")
+
+
+# -- highlights -------------------------------------------------------------------------------------------------
+def _scope(column: str, date_from, date_to, unit, table: str) -> tuple[str, list]:
+    conds, params = [], []
+    if date_from:
+        conds.append(f"substr({column}, 1, 10) >= ?")
+        params.append(str(date_from)[:10])
+    if date_to:
+        conds.append(f"substr({column}, 1, 10) <= ?")
+        params.append(str(date_to)[:10])
+    if unit:
+        conds.append(f"{table}.unit = ?")
+        params.append(unit)
+    return " AND ".join(conds) or "1", params
+
+
+def _who(row_unit: str | None, own: tuple[str, str]) -> str:
+    """A record's unit as the subject of a sentence: the document's own unit is 市总工会/我会."""
+    return own[1] if not row_unit or row_unit == own[0] else row_unit
+
+
+def _publicity(store, where, params, kinds, own) -> list[dict]:
+    marks = ",".join("?" * len(kinds))
+    rows = store.db.query(
+        f"SELECT * FROM publicity WHERE kind IN ({marks}) AND {where} ORDER BY COALESCE(participants, 0) DESC, "
+        f"date, rowid", [*kinds, *params])
+    out = []
+    for r in rows:
+        day = td.cn_day(r["date"], year=False)
+        where_ = f"在{r['outlet']}" if r["outlet"] else ""
+        if r["kind"] == MEDIA_KIND:
+            text = f"{day}，{r['outlet'] or '媒体'}以《{r['title']}》为题作了报道"
+        elif r["kind"] in VALUES_KINDS:
+            text = f"{day}，{_who(r['unit'], own)}{where_}举办{r['title']}"
+        else:
+            text = f"{day}，{_who(r['unit'], own)}{where_}开展“{r['title']}”活动"
+        text += f"，{r['participants']}人参加" if r["participants"] and r["kind"] != MEDIA_KIND else ""
+        out.append({"id": r["id"], "type": "publicity", "group": r["kind"], "date": r["date"],
+                    "title": r["title"], "sentence": text})
+    return out
+
+
+def _honors(store, where, params) -> list[dict]:
+    rows = store.db.query(
+        f"SELECT * FROM honor WHERE {where} ORDER BY status = '{AWARDED}' DESC, "
+        f"COALESCE(recommended_on, substr(created_at, 1, 10)), rowid", params)
+    out = []
+    for r in rows:
+        who = r["name"] if r["subject_kind"] == "集体" or not r["employer"] or r["employer"] == r["name"] \
+            else f"{r['employer']}{r['name']}"
+        verb = "获评" if r["status"] == AWARDED else "被推荐参评"
+        out.append({"id": r["id"], "type": "honor", "group": "honor", "title": r["name"],
+                    "date": r["recommended_on"] or r["created_at"][:10], "status": r["status"],
+                    "sentence": f"{who}{verb}{r['category']}"})
+    return out
+
+
+def _visits_and_aid(store, date_from, date_to, unit) -> list[dict]:
+    w, p = _scope("v.date", date_from, date_to, unit, "v")
+    visits = store.db.query(
+        "SELECT v.*, g.name AS group_name, (SELECT COUNT(*) FROM demand d WHERE d.visit_id = v.id) AS demands "
+        f"FROM enterprise_visit v LEFT JOIN working_group g ON g.id = v.group_id WHERE {w} "
+        "ORDER BY demands DESC, v.date, v.rowid", p)
+    out = []
+    for v in visits:
+        lead = f"{v['leader']}带领{v['group_name'] or '工作组'}" if v["leader"] else (v["group_name"] or "")
+        text = f"{td.cn_day(v['date'], year=False)}，{lead}走访{v['enterprise']}"
+        text += f"，与{v['interviewees']}座谈" if v["interviewees"] else ""
+        text += f"，收集职工诉求{v['demands']}条" if v["demands"] else ""
+        out.append({"id": v["id"], "type": "enterprise_visit", "group": "visit", "date": v["date"],
+                    "title": v["enterprise"], "sentence": text})
+    w, p = _scope("a.date", date_from, date_to, unit, "a")
+    for a in store.db.query(f"SELECT a.* FROM aid a WHERE {w} ORDER BY COALESCE(a.amount, 0) DESC, a.date, "
+                            "a.rowid", p):
+        gift = f"慰问金{yuan(a['amount'])}元" if a["amount"] else ""
+        if a["goods"]:
+            gift += ("及" if gift else "") + a["goods"]
+        text = f"{td.cn_day(a['date'], year=False)}，开展“{a['programme']}”帮扶，为困难职工家庭送去{gift or '帮扶'}"
+        out.append({"id": a["id"], "type": "aid", "group": "aid", "date": a["date"], "title": a["programme"],
+                    "sentence": text})
+    return out
+
+
+def _activities(store, date_from, date_to, unit) -> list[dict]:
+    w, p = _scope("a.starts_at", date_from, date_to, unit, "a")
+    rows = store.db.query(
+        "SELECT a.*, t.name AS team_name, COALESCE(pm.minutes, 0) AS minutes, COALESCE(pm.people, 0) AS people "
+        "FROM activity a LEFT JOIN team t ON t.id = a.team_id LEFT JOIN (SELECT activity_id, SUM(minutes) AS "
+        "minutes, COUNT(DISTINCT member_id) AS people FROM participant GROUP BY activity_id) pm "
+        f"ON pm.activity_id = a.id WHERE {w} ORDER BY minutes DESC, a.starts_at, a.rowid", p)
+    out = []
+    for a in rows:
+        text = f"{td.cn_day(a['starts_at'], year=False)}，{a['team_name'] or ''}"
+        text += f"在{a['place']}" if a["place"] else ""
+        text += f"开展“{a['title']}”志愿服务"
+        if a["people"]:
+            text += f"，{a['people']}名志愿者参加，服务{minutes_to_hours(a['minutes'])}小时"
+        text += f"，受益{a['beneficiaries']}人" if a["beneficiaries"] else ""
+        out.append({"id": a["id"], "type": "activity", "group": "activity", "date": a["starts_at"][:10],
+                    "title": a["title"], "sentence": text})
+    return out
+
+
+def yuan(fen) -> str:
+    """Integer fen as yuan for running text: 500, 1234.5 → '500', '12.35'."""
+    fen = int(fen or 0)
+    whole, part = divmod(fen, 100)
+    return str(whole) if not part else f"{whole}.{part:02d}"
+
+
+def summary_highlights(store: Store, *, date_from=None, date_to=None, unit: str | None = None) -> dict[str, list]:
+    """Candidate records per highlight area, best first: {area: [{id, type, group, date, title, sentence}]}.
+    values: publicity of kinds 演讲/征文/先进模范人物事迹巡回报告 (most participants first); models and deeds: honors
+    (表彰 first); visits: enterprise visits (most demands first), then aid (largest first); service: activities
+    with the most service hours; publicity: media reports, then culture brought to the grassroots."""
+    name, is_city = document_unit(store, unit)
+    own = (name, "市总工会" if is_city else "我会")
+    w, p = _scope("publicity.date", date_from, date_to, unit, "publicity")
+    hw, hp = _scope("COALESCE(recommended_on, created_at)", date_from, date_to, unit, "honor")
+    honors = _honors(store, hw, hp)
+    return {
+        "values": _publicity(store, w, p, VALUES_KINDS, own),
+        "models": honors,
+        "visits": _visits_and_aid(store, date_from, date_to, unit),
+        "service": _activities(store, date_from, date_to, unit),
+        "publicity": _publicity(store, w, p, (MEDIA_KIND,), own) + _publicity(store, w, p, CULTURE_KINDS, own),
+        "deeds": [h for h in honors if h.get("status") == AWARDED] + [h for h in honors if h.get("status") != AWARDED],
+    }
+
+
+def _default_pick(area: str, candidates: list[dict]) -> list[dict]:
+    if area == "deeds":
+        return [c for c in candidates if c.get("status") == AWARDED]
+    groups: dict[str, list[dict]] = {}
+    for c in candidates:
+        groups.setdefault(c["group"], []).append(c)
+    picked, lists = [], list(groups.values())
+    while len(picked) < DEFAULT_HIGHLIGHTS and any(lists):   # one of each kind in turn
+        for items in lists:
+            if items and len(picked) < DEFAULT_HIGHLIGHTS:
+                picked.append(items.pop(0))
+    return sorted(picked, key=lambda c: c["date"])
+
+
+def chosen_highlights(store: Store, *, date_from=None, date_to=None, unit: str | None = None) -> dict[str, list]:
+    """The highlights the summary prints: the saved choice (in its order; records outside the period or unit are
+    left out), else a default pick (a few of each kind, by date; for deeds every honor with status 表彰)."""
+    candidates = summary_highlights(store, date_from=date_from, date_to=date_to, unit=unit)
+    saved = saved_texts(store, "summary")
+    out = {}
+    for area, items in candidates.items():
+        ids = saved.get(f"highlights.{area}")
+        if ids is None:
+            out[area] = _default_pick(area, items)
+        else:
+            by_id = {c["id"]: c for c in items}
+            out[area] = [by_id[i] for i in ids if i in by_id]
+    return out

@@ -1,0 +1,233 @@
+"""《关于<year>年学雷锋职工志愿服务活动开展情况的总结》 (总结材料), Qt-free.
+
+Title; 主送; 开头语; 一、基本情况 (the user's text, then the figures of core.stats.campaign_stats in sentences and a
+table, and an optional dashboard picture); 二、主要做法和成效, one （一）…（五） per content area of the seed plan with
+the user's text and the chosen highlight records; 三、典型事迹 (the deeds of the chosen honors; left out when none);
+四、存在问题和下步打算; signature and date; 附表 1–3 on new pages. Every figure comes from campaign_stats; the texts and
+highlight choices from core.texts. Figures are those of the campaign year the period falls in (campaign_stats counts
+by year); the period (date_from/date_to) limits the highlight records and the 典型事迹.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from docx.shared import Mm
+
+from ..core import texts as tx
+from ..core.stats import campaign_stats
+from ..core.text_drafts import AREAS, cn_day
+from ..core.validation import fen_to_yuan, minutes_to_hours
+from . import document as d
+from . import prose as pr
+
+yuan = tx.yuan
+PICTURE_CAPTION = "学雷锋职工志愿服务活动数据概览"
+SECTIONS = ("基本情况", "主要做法和成效", "典型事迹", "存在问题和下步打算")
+
+
+def summary_title(year: int) -> list[str]:
+    """The title in two lines (GB/T 9704: split where the sense allows, upper line longer)."""
+    return [f"关于{year}年学雷锋职工志愿服务", "活动开展情况的总结"]
+
+
+def _count(items: list[dict], key: str, value: str) -> int:
+    return next((i["count"] for i in items if i[key] == value), 0)
+
+
+def figure_sentences(st: dict, *, is_city: bool, year: int) -> list[str]:
+    """基本情况 in words, every number from campaign_stats; a topic with nothing to report is left out."""
+    out = []
+    t, a = st["teams"], st["activities"]
+    kinds = "、".join(f"{k['kind']}{k['count']}支" for k in t["by_kind"] if k["count"])
+    out.append(f"目前，共组建学雷锋职工志愿服务队{t['total']}支，登记队员{t['members']}名"
+               + (f"，其中{kinds}。" if kinds else "。"))
+    out.append(f"{year}年，共开展志愿服务活动{a['total']}场，{a['volunteers']}名志愿者参加志愿服务{a['participants']}"
+               f"人次，服务总时长{minutes_to_hours(a['total_minutes']) or 0}小时，受益群众{a['beneficiaries']}人次。")
+    v, tg, dm, aid = st["visits"], st["targets"], st["demands"], st["aid"]
+    visit = []
+    if v["enterprise_visits"]:
+        ent = tg["enterprises"]
+        goal = f"（目标不少于{ent['target']}家）" if is_city and ent["target"] else ""
+        visit.append(f"走访企业{v['enterprise_visits']}次，覆盖企业{ent['done']}家{goal}")
+        if dm["total"]:
+            visit.append(f"收集职工诉求{dm['total']}条，已办结{dm['done']}条")
+    if v["household_visits"]:
+        hh = tg["households"]
+        goal = f"（目标不少于{hh['target']}户）" if is_city and hh["target"] else ""
+        visit.append(f"走访困难职工{v['household_visits']}户次，走访并帮扶困难职工{hh['done']}户{goal}")
+    if aid["count"]:
+        parts = "、".join(f"“{p['programme']}”{yuan(p['amount_fen'])}元" for p in aid["by_programme"]
+                         if p["amount_fen"])
+        visit.append(f"开展帮扶{aid['count']}次，帮扶困难职工{aid['households']}户，发放帮扶资金{yuan(aid['total_fen'])}元"
+                     + (f"（其中{parts}）" if parts else ""))
+    if visit:
+        out.append("深入开展“面心实”大走访活动，" + "；".join(visit) + "。")
+    pub, hon = st["publicity"], st["honors"]
+    tail = []
+    if pub["total"]:
+        media = _count(pub["by_kind"], "kind", "媒体报道")
+        tail.append(f"开展宣传和职工文化活动{pub['total']}次" + (f"，其中媒体报道{media}篇" if media else ""))
+    if hon["total"]:
+        awarded = _count(hon["by_status"], "status", tx.AWARDED)
+        tail.append(f"推荐选树先进典型{hon['total']}个" + (f"，其中{awarded}个受到表彰" if awarded else ""))
+    if tail:
+        out.append("；".join(tail) + "。")
+    return out
+
+
+def figure_rows(st: dict) -> list[tuple[str, str]]:
+    """The 主要数据 table: (项目, 数量), every value from campaign_stats."""
+    a, v, tg, aid = st["activities"], st["visits"], st["targets"], st["aid"]
+    return [
+        ("志愿服务队（支）", st["teams"]["total"]), ("登记队员（名）", st["teams"]["members"]),
+        ("志愿服务活动（场）", a["total"]), ("参加志愿者（名）", a["volunteers"]),
+        ("参与志愿服务（人次）", a["participants"]), ("服务总时长（小时）", minutes_to_hours(a["total_minutes"]) or 0),
+        ("受益群众（人次）", a["beneficiaries"]), ("宣传和文化活动（次）", st["publicity"]["total"]),
+        ("走访企业（次）", v["enterprise_visits"]), ("覆盖企业（家）", tg["enterprises"]["done"]),
+        ("职工诉求（条）", st["demands"]["total"]), ("已办结诉求（条）", st["demands"]["done"]),
+        ("走访困难职工（户次）", v["household_visits"]), ("走访并帮扶困难职工（户）", tg["households"]["done"]),
+        ("帮扶困难职工（户）", aid["households"]), ("帮扶资金（元）", yuan(aid["total_fen"])),
+        ("推荐先进典型（个）", st["honors"]["total"]),
+        ("受表彰先进典型（个）", _count(st["honors"]["by_status"], "status", tx.AWARDED)),
+    ]
+
+
+def _figure_table(doc, st: dict) -> None:
+    pairs = figure_rows(st)
+    rows = [(*pairs[i], *(pairs[i + 1] if i + 1 < len(pairs) else ("", ""))) for i in range(0, len(pairs), 2)]
+    pr.caption(doc, "学雷锋职工志愿服务活动主要数据", before=6)
+    pr.table(doc, ("项目", "数量", "项目", "数量"), rows, (53, 25, 53, 25),
+             aligns=(pr.LEFT, pr.CENTER, pr.LEFT, pr.CENTER))
+
+
+def _picture(doc, picture: Path) -> None:
+    picture = Path(picture)
+    if not picture.is_file():
+        raise ValueError(f"找不到图片文件“{picture}”")
+    p = doc.add_paragraph()
+    p.alignment = pr.CENTER
+    d.set_spacing(p, before=6)
+    p.paragraph_format.keep_with_next = True
+    try:
+        p.add_run().add_picture(str(picture), width=Mm(d.TEXT_W))
+    except Exception as exc:   # python-docx's UnrecognizedImageError and friends
+        raise ValueError(f"无法插入图片“{picture.name}”（应为 PNG 或 JPEG 图片）：{exc}") from None
+    pr.caption(doc, PICTURE_CAPTION)
+
+
+def _highlight_paragraph(doc, items: list[dict]) -> None:
+    if items:
+        pr.body(doc, "其中，" + "；".join(i["sentence"] for i in items) + "。")
+
+
+def _deeds(doc, store, items: list[dict]) -> None:
+    for n, item in enumerate(items, start=1):
+        pr.heading(doc, 3, n, item["sentence"])
+        honor = store.get("honor", item["id"]) or {}
+        pr.body(doc, honor.get("deeds") or "")
+
+
+def _appendices(doc, st: dict, unit_name: str) -> None:
+    a = st["activities"]
+    pr.appendix_page(doc, "附表1", "志愿服务活动分类统计表")
+    rows = [(n, c["category"] or "未填写", c["count"], minutes_to_hours(c["minutes"]) or 0)
+            for n, c in enumerate(a["by_category"], start=1)]
+    pr.caption(doc, "按服务内容统计")
+    pr.table(doc, ("序号", "服务内容", "活动场次", "服务时长（小时）"), rows, (16, 60, 36, 44),
+             total=("合计", a["total"], minutes_to_hours(a["total_minutes"]) or 0))
+    rows = [(n, f["form"] or "未填写", f["count"], minutes_to_hours(f["minutes"]) or 0)
+            for n, f in enumerate(a["by_form"], start=1)]
+    pr.caption(doc, "按服务形式统计", before=12)
+    pr.table(doc, ("序号", "服务形式", "活动场次", "服务时长（小时）"), rows, (16, 60, 36, 44),
+             total=("合计", a["total"], minutes_to_hours(a["total_minutes"]) or 0))
+
+    aid = st["aid"]
+    pr.appendix_page(doc, "附表2", "困难职工帮扶项目统计表")
+    rows = [(n, p["programme"], p["count"], p["households"], fen_to_yuan(p["amount_fen"]))
+            for n, p in enumerate(aid["by_programme"], start=1)]
+    pr.table(doc, ("序号", "帮扶项目", "帮扶次数", "帮扶户数", "帮扶金额（元）"), rows, (16, 44, 28, 28, 40),
+             total=("合计", aid["count"], aid["households"], fen_to_yuan(aid["total_fen"])))
+    pr.note(doc, "注：合计帮扶户数按户统计，同一户获多个项目帮扶的只计一次。")
+
+    pr.appendix_page(doc, "附表3", "各单位志愿服务队及材料报送情况表")
+    reporting = {u["unit"]: {m["material"]: m for m in u["materials"]} for u in st["reporting"]["units"]}
+    materials = [m["material"] for m in st["reporting"]["materials"]]
+    units = list(dict.fromkeys([*(u["unit"] for u in st["teams"]["by_unit"]), *reporting]))
+    counts = {u["unit"]: u["count"] for u in st["teams"]["by_unit"]}
+    rows = []
+    for n, unit in enumerate(units, start=1):
+        sent = reporting.get(unit)
+        cells = [_sent(sent.get(m)) if sent is not None else "—" for m in materials]
+        rows.append((n, unit, counts.get(unit, 0), *cells))
+    rest = (156 - 10 - 50 - 20) / max(1, len(materials))
+    totals = [f"{m['sent']}个单位" for m in st["reporting"]["materials"]]
+    pr.table(doc, ("序号", "单位", "服务队数", *materials), rows, (10, 50, 20, *(rest,) * len(materials)),
+             aligns=(pr.CENTER, pr.LEFT, *(pr.CENTER,) * (1 + len(materials))),
+             total=("合计", st["teams"]["total"], *totals))
+    dash = "，“—”为不需报送的单位" if any(u not in reporting for u in units) else ""
+    pr.note(doc, f"注：报送情况按报送记录填列{dash}；截止日期后报送的注明“逾期”。")
+
+
+def _sent(material: dict | None) -> str:
+    if not material or not material["sent"]:
+        return "未报送"
+    return cn_day(material["date"], year=False) + ("（逾期）" if material["late"] else "")
+
+
+def build_summary(store, *, date_from=None, date_to=None, unit: str | None = None, picture: Path | None = None,
+                  today: dt.date | None = None):
+    """The summary as a python-docx Document (same inputs and data, same document)."""
+    day = today or dt.date.today()
+    year, date_from, date_to = tx.summary_period(store, date_from, date_to)
+    unit = (unit or "").strip() or None
+    st = campaign_stats(store, year=year, unit=unit, today=day)
+    unit_name, is_city = tx.document_unit(store, unit)
+    texts = tx.load_texts(store, "summary", unit=unit)
+    chosen = tx.chosen_highlights(store, date_from=date_from, date_to=date_to, unit=unit)
+
+    doc = pr.start(summary_title(year), "".join(summary_title(year)), day)
+    pr.line(doc, texts["addressee"])
+    pr.body(doc, texts["opening"])
+    number = 0
+
+    def section(title: str) -> None:
+        nonlocal number
+        number += 1
+        pr.heading(doc, 1, number, title)
+
+    section(SECTIONS[0])
+    pr.body(doc, texts["basic"])
+    for sentence in figure_sentences(st, is_city=is_city, year=year):
+        pr.body(doc, sentence)
+    _figure_table(doc, st)
+    if picture is not None:
+        _picture(doc, picture)
+    section(SECTIONS[1])
+    for n, (key, title) in enumerate(AREAS, start=1):
+        pr.heading(doc, 2, n, title)
+        pr.body(doc, texts[f"area.{key}"])
+        _highlight_paragraph(doc, chosen[key])
+    if chosen["deeds"]:
+        section(SECTIONS[2])
+        _deeds(doc, store, chosen["deeds"])
+    section(SECTIONS[3])
+    pr.heading(doc, 2, 1, "存在的问题")
+    pr.body(doc, texts["problems"])
+    pr.heading(doc, 2, 2, "下步打算")
+    pr.body(doc, texts["next_steps"])
+    pr.signature(doc, unit_name, day)
+    _appendices(doc, st, unit_name)
+    return doc
+
+
+def summary_filename(year: int, unit: str) -> str:
+    from .registration import safe_name
+    return f"{safe_name(unit)}_{year}年学雷锋职工志愿服务活动总结.docx"
+
+
+def export_summary(store, path, *, date_from=None, date_to=None, unit: str | None = None,
+                   picture: Path | None = None, today: dt.date | None = None) -> Path:
+    """Write the summary (atomic: a failure leaves no file) and return its path."""
+    doc = build_summary(store, date_from=date_from, date_to=date_to, unit=unit, picture=picture, today=today)
+    return d.save_atomic(doc, Path(path))
