@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from . import text_drafts as td
 from .store import Store

@@ -12,7 +12,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from docx.shared import Mm
+from docx.image.exceptions import UnrecognizedImageError
+from docx.shared import Mm, Pt
 
 from ..core import texts as tx
 from ..core.stats import campaign_stats
@@ -76,10 +77,17 @@ def figure_sentences(st: dict, *, is_city: bool, year: int) -> list[str]:
     return out
 
 
+def has_visits(st: dict) -> bool:
+    """Anything of the visiting campaign to report (a sub-union's own records often have none)."""
+    return bool(st["visits"]["enterprise_visits"] or st["visits"]["household_visits"] or st["aid"]["count"]
+                or st["demands"]["total"])
+
+
 def figure_rows(st: dict) -> list[tuple[str, str]]:
-    """The 主要数据 table: (项目, 数量), every value from campaign_stats."""
+    """The 主要数据 table: (项目, 数量), every value from campaign_stats; the visiting campaign's rows only when
+    there is something to report."""
     a, v, tg, aid = st["activities"], st["visits"], st["targets"], st["aid"]
-    return [
+    rows = [
         ("志愿服务队（支）", st["teams"]["total"]), ("登记队员（名）", st["teams"]["members"]),
         ("志愿服务活动（场）", a["total"]), ("参加志愿者（名）", a["volunteers"]),
         ("参与志愿服务（人次）", a["participants"]), ("服务总时长（小时）", minutes_to_hours(a["total_minutes"]) or 0),
@@ -87,10 +95,11 @@ def figure_rows(st: dict) -> list[tuple[str, str]]:
         ("走访企业（次）", v["enterprise_visits"]), ("覆盖企业（家）", tg["enterprises"]["done"]),
         ("职工诉求（条）", st["demands"]["total"]), ("已办结诉求（条）", st["demands"]["done"]),
         ("走访困难职工（户次）", v["household_visits"]), ("走访并帮扶困难职工（户）", tg["households"]["done"]),
-        ("帮扶困难职工（户）", aid["households"]), ("帮扶资金（元）", yuan(aid["total_fen"])),
+        ("帮扶困难职工（户）", aid["households"]), ("帮扶资金（元）", fen_to_yuan(aid["total_fen"])),
         ("推荐先进典型（个）", st["honors"]["total"]),
         ("受表彰先进典型（个）", _count(st["honors"]["by_status"], "status", tx.AWARDED)),
     ]
+    return rows if has_visits(st) else rows[:8] + rows[16:]
 
 
 def _figure_table(doc, st: dict) -> None:
@@ -111,7 +120,7 @@ def _picture(doc, picture: Path) -> None:
     p.paragraph_format.keep_with_next = True
     try:
         p.add_run().add_picture(str(picture), width=Mm(d.TEXT_W))
-    except Exception as exc:   # python-docx's UnrecognizedImageError and friends
+    except (UnrecognizedImageError, OSError, ValueError, IndexError) as exc:   # not an image python-docx reads
         raise ValueError(f"无法插入图片“{picture.name}”（应为 PNG 或 JPEG 图片）：{exc}") from None
     pr.caption(doc, PICTURE_CAPTION)
 
@@ -128,9 +137,11 @@ def _deeds(doc, store, items: list[dict]) -> None:
         pr.body(doc, honor.get("deeds") or "")
 
 
-def _appendices(doc, st: dict, unit_name: str) -> None:
+def _appendices(doc, st: dict) -> None:
+    """附表1 activities by category and form; 附表2 aid by programme (when there was aid); then units."""
     a = st["activities"]
-    pr.appendix_page(doc, "附表1", "志愿服务活动分类统计表")
+    labels = iter(f"附表{n}" for n in range(1, 10))
+    pr.appendix_page(doc, next(labels), "志愿服务活动分类统计表")
     rows = [(n, c["category"] or "未填写", c["count"], minutes_to_hours(c["minutes"]) or 0)
             for n, c in enumerate(a["by_category"], start=1)]
     pr.caption(doc, "按服务内容统计")
@@ -143,14 +154,22 @@ def _appendices(doc, st: dict, unit_name: str) -> None:
              total=("合计", a["total"], minutes_to_hours(a["total_minutes"]) or 0))
 
     aid = st["aid"]
-    pr.appendix_page(doc, "附表2", "困难职工帮扶项目统计表")
+    if aid["count"]:
+        _aid_table(doc, aid, next(labels))
+    _units_table(doc, st, next(labels))
+
+
+def _aid_table(doc, aid: dict, label: str) -> None:
+    pr.appendix_page(doc, label, "困难职工帮扶项目统计表")
     rows = [(n, p["programme"], p["count"], p["households"], fen_to_yuan(p["amount_fen"]))
             for n, p in enumerate(aid["by_programme"], start=1)]
     pr.table(doc, ("序号", "帮扶项目", "帮扶次数", "帮扶户数", "帮扶金额（元）"), rows, (16, 44, 28, 28, 40),
              total=("合计", aid["count"], aid["households"], fen_to_yuan(aid["total_fen"])))
     pr.note(doc, "注：合计帮扶户数按户统计，同一户获多个项目帮扶的只计一次。")
 
-    pr.appendix_page(doc, "附表3", "各单位志愿服务队及材料报送情况表")
+
+def _units_table(doc, st: dict, label: str) -> None:
+    pr.appendix_page(doc, label, "各单位志愿服务队及材料报送情况表")
     reporting = {u["unit"]: {m["material"]: m for m in u["materials"]} for u in st["reporting"]["units"]}
     materials = [m["material"] for m in st["reporting"]["materials"]]
     units = list(dict.fromkeys([*(u["unit"] for u in st["teams"]["by_unit"]), *reporting]))
@@ -191,10 +210,12 @@ def build_summary(store, *, date_from=None, date_to=None, unit: str | None = Non
     pr.body(doc, texts["opening"])
     number = 0
 
-    def section(title: str) -> None:
+    def section(title: str, after_table: bool = False) -> None:
         nonlocal number
         number += 1
-        pr.heading(doc, 1, number, title)
+        p = pr.heading(doc, 1, number, title)
+        if after_table:   # half a line of air below the table or picture
+            p.paragraph_format.space_before = Pt(pr.BODY_LINE / 2)
 
     section(SECTIONS[0])
     pr.body(doc, texts["basic"])
@@ -203,7 +224,7 @@ def build_summary(store, *, date_from=None, date_to=None, unit: str | None = Non
     _figure_table(doc, st)
     if picture is not None:
         _picture(doc, picture)
-    section(SECTIONS[1])
+    section(SECTIONS[1], after_table=True)
     for n, (key, title) in enumerate(AREAS, start=1):
         pr.heading(doc, 2, n, title)
         pr.body(doc, texts[f"area.{key}"])
@@ -217,7 +238,7 @@ def build_summary(store, *, date_from=None, date_to=None, unit: str | None = Non
     pr.heading(doc, 2, 2, "下步打算")
     pr.body(doc, texts["next_steps"])
     pr.signature(doc, unit_name, day)
-    _appendices(doc, st, unit_name)
+    _appendices(doc, st)
     return doc
 
 

@@ -1,8 +1,8 @@
 """The user-written parts of the 总结材料 and 实施方案: drafts, saving in the settings table, highlights."""
 import pytest
 
-from leifeng_desktop.core import texts as tx
 from leifeng_desktop.core import service_record as sr
+from leifeng_desktop.core import texts as tx
 from leifeng_desktop.core.validation import ValidationError
 
 SUB = "XX市供电公司工会"
@@ -109,7 +109,7 @@ def test_highlight_candidates_per_area(store, records):
 
 
 def test_chosen_highlights_default_pick_and_saved_choice(store, records):
-    period = dict(date_from="2026-01-01", date_to="2026-12-31")
+    period = {"date_from": "2026-01-01", "date_to": "2026-12-31"}
     chosen = tx.chosen_highlights(store, **period)
     assert len(chosen["service"]) == 3 and [x["id"] for x in chosen["deeds"]] == [records["awarded"]]
     assert [x["date"] for x in chosen["service"]] == sorted(x["date"] for x in chosen["service"])

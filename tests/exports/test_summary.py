@@ -18,7 +18,12 @@ from leifeng_desktop.core.stats import campaign_stats
 from leifeng_desktop.core.store import Store
 from leifeng_desktop.core.validation import fen_to_yuan, minutes_to_hours
 from leifeng_desktop.exports import document as d
-from leifeng_desktop.exports.summary import build_summary, export_summary, figure_rows, summary_title
+from leifeng_desktop.exports.summary import (
+    build_summary,
+    export_summary,
+    figure_rows,
+    summary_title,
+)
 
 TODAY = dt.date(2026, 11, 26)
 SUB = "XX市供电公司工会"
@@ -107,6 +112,10 @@ def test_unit_scope_counts_and_signs_for_that_unit(demo, tmp_path):
     assert "走访企业" not in text.split("二、")[0]      # the city's visits are not the unit's
     shown = {r[0]: r[1] for r in cells(doc.tables[0])[1:]}
     assert shown["志愿服务活动（场）"] == str(a["total"])
+    assert st["aid"]["count"] == st["visits"]["enterprise_visits"] == 0
+    assert "帮扶资金（元）" not in body_text(doc) + str(cells(doc.tables[0]))   # no rows of zeros
+    labels = [p for p in paragraphs(doc) if p.startswith("附表")]
+    assert labels == ["附表1", "附表2"] and "困难职工帮扶项目统计表" not in paragraphs(doc)
     ps = paragraphs(doc)
     sign = ps.index(SUB, ps.index("三、存在问题和下步打算") if "三、存在问题和下步打算" in ps else
                     ps.index("四、存在问题和下步打算"))

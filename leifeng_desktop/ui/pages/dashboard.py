@@ -186,6 +186,8 @@ class DashboardPage(QWidget):
         self.grid.addWidget(self._others(stats), 3, 1)
         self.grid.setColumnStretch(0, 1)
         self.grid.setColumnStretch(1, 1)
+        for i in range(self.grid.count()):   # now, not on the next turn of the event loop (a picture may be next)
+            self.grid.itemAt(i).widget().show()
 
     def _box(self, title: str, name: str) -> tuple[QGroupBox, QGridLayout]:
         box = QGroupBox(title)
@@ -273,7 +275,8 @@ class DashboardPage(QWidget):
         axis_x, axis_y = QBarCategoryAxis(), QValueAxis()
         axis_x.append(labels)
         axis_y.setLabelFormat("%d")
-        axis_y.setRange(0, max(values + [1]) * 1.15)
+        axis_y.setRange(0, max(values + [4]) * 1.15)
+        axis_y.applyNiceNumbers()   # whole-number ticks, also on an empty database
         chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
         chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
         series.attachAxis(axis_x)
@@ -301,7 +304,8 @@ class DashboardPage(QWidget):
         axis_x, axis_y = QBarCategoryAxis(), QValueAxis()
         axis_x.append([f"{int(m['month'][5:])}月" for m in months])
         axis_y.setLabelFormat("%d")
-        axis_y.setRange(0, max([m["count"] for m in months] + [1]) * 1.15)
+        axis_y.setRange(0, max([m["count"] for m in months] + [4]) * 1.15)
+        axis_y.applyNiceNumbers()
         chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
         chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
         series.attachAxis(axis_y)
