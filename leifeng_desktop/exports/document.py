@@ -72,7 +72,9 @@ def _set_defaults(doc: DocumentObject) -> None:
     for tag, half_points in (("w:sz", SIZE_3 * 2), ("w:szCs", SIZE_3 * 2)):
         rpr.find(qn(tag)).set(qn("w:val"), str(half_points))
     lang = rpr.find(qn("w:lang"))
-    lang.set(qn("w:val"), "zh-CN")
+    # Latin text (digits, XX) as English, East Asian text as zh-CN: LibreOffice breaks a line anywhere inside a
+    # number tagged zh-CN ("9月1|2日", "49|4人")
+    lang.set(qn("w:val"), "en-US")
     lang.set(qn("w:eastAsia"), "zh-CN")
     ppr = defaults.find(qn("w:pPrDefault")).find(qn("w:pPr"))
     spacing = ppr.find(qn("w:spacing"))

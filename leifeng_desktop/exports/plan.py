@@ -20,9 +20,9 @@ STEPS = (("steps.mobilize", "动员部署"), ("steps.implement", "推进实施")
 REQUIREMENTS = (("requirements.leadership", "加强组织领导"), ("requirements.atmosphere", "营造良好氛围"),
                 ("requirements.results", "注重工作实效"))
 TEAM_HEADERS = ("序号", "队伍名称", "队伍类型", "队长", "人数", "成立日期")
-TEAM_COLS = (12, 50, 43, 15, 14, 22)          # mm, 156 in all; 五号 fits 13 characters of a name on a line
+TEAM_COLS = (12, 46, 43, 15, 14, 26)          # mm, 156 in all; 五号: a type name on one line
 CITY_HEADERS = ("序号", "队伍名称", "所属单位", "队伍类型", "队长", "人数")
-CITY_COLS = (11, 42, 40, 35, 14, 14)
+CITY_COLS = (10, 42, 39, 42, 13, 10)
 
 
 def plan_title(unit: str) -> list[str]:

@@ -36,7 +36,6 @@ def start(title_lines: list[str], core_title: str, today: dt.date):
     for p in list(body.iterchildren(qn("w:p"))):   # the template's empty first paragraph
         body.remove(p)
     d.add_page_numbers(doc)
-    latin_language(doc)
     title = d.add_paragraph(doc, "\n".join(title_lines), d.XIAOBIAOSONG, size=d.SIZE_2, align=CENTER,
                             line=TITLE_LINE)
     title.paragraph_format.keep_with_next = True
@@ -48,12 +47,6 @@ def start(title_lines: list[str], core_title: str, today: dt.date):
     props.revision = 1
     return doc
 
-
-def latin_language(doc, lang: str = "en-US") -> None:
-    """Latin text (digits, XX) tagged as English, East Asian text stays zh-CN: LibreOffice breaks a line anywhere
-    inside a number or a Latin word tagged zh-CN ("9月1|2日", "49|4人"), which a clerk would not accept."""
-    rpr = doc.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
-    rpr.find(qn("w:lang")).set(qn("w:val"), lang)
 
 
 def blank(doc):

@@ -14,6 +14,7 @@ from ..core.store import Store, StoreError
 from .pages.activity_page import ActivityPage, VolunteerHoursPage
 from .pages.honors_page import HonorPage, SubmissionPage
 from .pages.dashboard import DashboardPage
+from .pages.documents_page import DocumentPage
 from .pages.record_page import RecordListPage
 from .pages.settings_page import SettingsPage
 from .pages.visits_page import visits_tabs
@@ -86,7 +87,9 @@ class MainWindow(QMainWindow):
                                               "媒体报道和标语/横幅/电子屏等宣传活动。"))),
             visits_tabs(store),
             HonorPage(store),
-            _tabs(("报送记录", SubmissionPage(store))),
+            _tabs(("报送记录", SubmissionPage(store)),
+                  ("总结材料", DocumentPage(store, "summary", picture=lambda path: self.overview.save_png(path))),
+                  ("实施方案", DocumentPage(store, "plan"))),
             self.settings_page,
         ]
 

@@ -18,7 +18,7 @@ def test_new_document_is_a4_with_gbt9704_margins_and_chinese_defaults(tmp_path):
     fonts, lang = rpr.find(qn("w:rFonts")), rpr.find(qn("w:lang"))
     assert fonts.get(qn("w:eastAsia")) == "仿宋_GB2312"
     assert fonts.get(qn("w:eastAsiaTheme")) is None     # a theme font would override the name
-    assert lang.get(qn("w:eastAsia")) == "zh-CN" and lang.get(qn("w:val")) == "zh-CN"
+    assert lang.get(qn("w:eastAsia")) == "zh-CN" and lang.get(qn("w:val")) == "en-US"   # digits stay whole
     assert doc.settings.element.find(qn("w:themeFontLang")).get(qn("w:eastAsia")) == "zh-CN"
     font_table = doc.part.part_related_by(docx.opc.constants.RELATIONSHIP_TYPE.FONT_TABLE).blob.decode()
     assert '<w:font w:name="仿宋_GB2312"><w:altName w:val="仿宋"/>' in font_table

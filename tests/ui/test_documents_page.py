@@ -1,0 +1,86 @@
+"""总结材料 and 实施方案 in the window: text parts typed and kept, highlights picked, the document exported."""
+import docx
+import pytest
+from PySide6.QtCore import QDate
+
+from keyboard import commit_text
+from leifeng_desktop.core import texts
+from leifeng_desktop.core.demo import load_demo
+from leifeng_desktop.ui.app import create_application
+from leifeng_desktop.ui.pages.documents_page import DocumentPage
+
+
+@pytest.fixture
+def page(qtbot, store):
+    create_application()
+    load_demo(store)
+
+    def make(doc):
+        widget = DocumentPage(store, doc, picture=lambda path: path.write_bytes(b"") or path)
+        qtbot.addWidget(widget)
+        widget.show()
+        return widget
+    return make
+
+
+def all_text(path):
+    d = docx.Document(path)
+    cells = [c.text for t in d.tables for r in t.rows for c in r.cells]
+    return "\n".join([p.text for p in d.paragraphs] + cells)
+
+
+def test_a_typed_part_is_kept_and_printed(page, store, qtbot, tmp_path, monkeypatch):
+    from leifeng_desktop.ui import export_dialog
+    monkeypatch.setattr(export_dialog, "offer_open_folder", lambda *a: None)
+    summary = page("summary")
+    keys = [p.key for p in texts.SUMMARY_PARTS]
+    summary.part_list.setCurrentRow(keys.index("problems"))
+    summary.editor.selectAll()
+    summary.editor.setFocus()
+    commit_text(summary.editor, "部分基层工会活动记录不够及时。")
+    assert summary.dirty
+    assert summary.save()
+    assert texts.load_texts(store, "summary")["problems"] == "部分基层工会活动记录不够及时。"
+    again = page("summary")
+    again.part_list.setCurrentRow(keys.index("problems"))
+    assert again.editor.toPlainText() == "部分基层工会活动记录不够及时。"
+
+    out = tmp_path / "总结.docx"
+    task = again.export_to(out)
+    with qtbot.waitSignal(task.done, timeout=60000):
+        pass
+    assert "部分基层工会活动记录不够及时。" in all_text(out)
+
+
+def test_highlights_picked_in_the_window_reach_the_document(page, store, qtbot, tmp_path, monkeypatch):
+    from leifeng_desktop.ui import export_dialog
+    monkeypatch.setattr(export_dialog, "offer_open_folder", lambda *a: None)
+    summary = page("summary")
+    summary.date_from.setDate(QDate(store.settings.get("year"), 1, 1))
+    areas = [a for a, _t in texts.HIGHLIGHT_AREAS]
+    summary.area_list.setCurrentRow(areas.index("service"))
+    for i in range(summary.candidates.count()):
+        summary.candidates.item(i).setCheckState(summary.candidates.item(i).checkState().Unchecked)
+    chosen = summary.candidates.item(summary.candidates.count() - 1)
+    chosen.setCheckState(chosen.checkState().Checked)
+    assert summary.save()
+    picked = texts.chosen_highlights(store, date_from=summary.period()[0], date_to=summary.period()[1])["service"]
+    assert [c["id"] for c in picked] == [chosen.data(256)]
+    out = tmp_path / "总结.docx"
+    task = summary.export_to(out)
+    with qtbot.waitSignal(task.done, timeout=60000):
+        pass
+    assert picked[0]["title"] in all_text(out)
+
+
+def test_the_plan_draft_exports(page, qtbot, tmp_path, monkeypatch):
+    from leifeng_desktop.ui import export_dialog
+    monkeypatch.setattr(export_dialog, "offer_open_folder", lambda *a: None)
+    plan = page("plan")
+    assert plan.part_list.count() == len(texts.PLAN_PARTS)
+    out = tmp_path / "方案.docx"
+    task = plan.export_to(out)
+    with qtbot.waitSignal(task.done, timeout=60000):
+        pass
+    text = all_text(out)
+    assert "指导思想" in text and "工作要求" in text
