@@ -79,3 +79,33 @@ def pytest_unconfigure(config):
 @pytest.hookimpl(trylast=True)
 def pytest_sessionfinish(session, exitstatus):
     session.config._leifeng_status = exitstatus
+
+
+# The CLI with PySide6 unimportable: a finder that refuses it sits first on sys.meta_path.
+WITHOUT_QT = """
+import sys
+class _NoQt:
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] == "PySide6":
+            raise ImportError("PySide6 is blocked for this test")
+sys.meta_path.insert(0, _NoQt())
+from leifeng_desktop.cli import main
+code = main(sys.argv[1:])
+assert not [m for m in sys.modules if m.split(".")[0] == "PySide6"], "PySide6 was imported"
+sys.exit(code)
+"""
+
+
+@pytest.fixture
+def cli_without_qt():
+    """Run `leifeng-desktop ARGS` in a fresh interpreter that cannot import PySide6."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    def run(*args):
+        env = {k: v for k, v in os.environ.items() if k != "LEIFENG_DEBUG"}
+        env["PYTHONPATH"] = str(Path(__file__).resolve().parents[1])
+        return subprocess.run([sys.executable, "-c", WITHOUT_QT, *map(str, args)], capture_output=True, env=env,
+                              timeout=120, check=False)
+    return run

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import WITHOUT_QT
 
 from leifeng_desktop import cli
 from leifeng_desktop.core import migrations as mig
@@ -16,19 +17,7 @@ from leifeng_desktop.core.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
 
-# Run the CLI with PySide6 unimportable: a finder that refuses it sits first on sys.meta_path.
-BLOCKED_PYSIDE = """
-import sys
-class _NoQt:
-    def find_spec(self, name, path=None, target=None):
-        if name.split(".")[0] == "PySide6":
-            raise ImportError("PySide6 is blocked for this test")
-sys.meta_path.insert(0, _NoQt())
-from leifeng_desktop.cli import main
-code = main(sys.argv[1:])
-assert not [m for m in sys.modules if m.split(".")[0] == "PySide6"], "PySide6 was imported"
-sys.exit(code)
-"""
+BLOCKED_PYSIDE = WITHOUT_QT   # the CLI in an interpreter that cannot import PySide6 (tests/conftest.py)
 
 
 def digest(path: Path) -> str | None:

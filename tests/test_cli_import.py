@@ -1,7 +1,4 @@
 """`leifeng-desktop import members|template`: the printed report, what lands in the database, and the exit codes."""
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import openpyxl
@@ -156,17 +153,7 @@ def test_usage_errors(db, capsys):
     assert info.value.code == 2
 
 
-def test_import_runs_without_pyside(db, tmp_path):
-    code = ("import sys\n"
-            "class _NoQt:\n"
-            "    def find_spec(self, name, path=None, target=None):\n"
-            "        if name.split('.')[0] == 'PySide6':\n"
-            "            raise ImportError('blocked')\n"
-            "sys.meta_path.insert(0, _NoQt())\n"
-            "from leifeng_desktop.cli import main\n"
-            "sys.exit(main(sys.argv[1:]))\n")
-    env = {**{k: v for k, v in os.environ.items() if k != "LEIFENG_DEBUG"}, "PYTHONPATH": str(ROOT)}
-    done = subprocess.run([sys.executable, "-c", code, "--db", str(db), "import", "members", "--team", TEAM,
-                           str(book(tmp_path / "q.xlsx", GOOD + BAD))], capture_output=True, env=env, timeout=120)
+def test_import_runs_without_pyside(db, tmp_path, cli_without_qt):
+    done = cli_without_qt("--db", db, "import", "members", "--team", TEAM, book(tmp_path / "q.xlsx", GOOD + BAD))
     assert done.returncode == 1, done.stderr.decode()
     assert "共 4 行：可导入 2 行，有问题 2 行" in done.stdout.decode("utf-8")

@@ -1,8 +1,5 @@
 """`leifeng-desktop stats`: readable aligned Chinese, --json that round-trips campaign_stats, the scopes, errors."""
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -115,17 +112,7 @@ def test_a_missing_database_is_not_created(tmp_path, capsys):
     assert code == 2 and "不存在" in err and not db.exists()
 
 
-def test_runs_without_pyside6(demo_db):
-    code = ("import sys\n"
-            "class _NoQt:\n"
-            "    def find_spec(self, name, path=None, target=None):\n"
-            "        if name.split('.')[0] == 'PySide6':\n"
-            "            raise ImportError('blocked')\n"
-            "sys.meta_path.insert(0, _NoQt())\n"
-            "from leifeng_desktop.cli import main\n"
-            "sys.exit(main(sys.argv[1:]))\n")
-    env = {**{k: v for k, v in os.environ.items() if k != "LEIFENG_DEBUG"}, "PYTHONPATH": str(ROOT)}
-    done = subprocess.run([sys.executable, "-c", code, "--db", str(demo_db), "stats", "--json"], capture_output=True,
-                          env=env, timeout=120, check=False)
+def test_runs_without_pyside6(demo_db, cli_without_qt):
+    done = cli_without_qt("--db", demo_db, "stats", "--json")
     assert done.returncode == 0, done.stderr.decode()
     assert set(json.loads(done.stdout.decode("utf-8"))) == KEYS

@@ -8,7 +8,7 @@ from PySide6.QtCore import QSize, Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QIcon, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (QAbstractItemView, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QListWidget,
                                QListWidgetItem, QMessageBox, QPushButton, QStyle, QTableView, QTableWidget,
-                               QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget)
+                               QTableWidgetItem, QVBoxLayout, QWidget)
 
 from ..core import attachments, schema as s, service_record
 from ..core.store import Store
@@ -33,7 +33,6 @@ class ActivityDialog(RecordDialog):
     def __init__(self, store: Store, record_id: str | None = None, *, parent: QWidget | None = None,
                  defaults: dict | None = None):
         self.participants = ParticipantModel()
-        self._extra_dirty = False
         self._pending_files: list[Path] = []
         self._removed_attachments: list[str] = []
         super().__init__(store, "activity", record_id, parent=parent, defaults=defaults)
@@ -46,14 +45,9 @@ class ActivityDialog(RecordDialog):
         self.resize(fitting_size(self, QSize(max(self.form.sizeHint().width(), 820), self.form.sizeHint().height())))
 
     # -- layout --------------------------------------------------------------------------------------------
-    def build_body(self, form_area: QWidget) -> QWidget:
-        self.tabs = QTabWidget()
-        self.tabs.setObjectName("activity_tabs")
-        self.tabs.addTab(form_area, "基本信息(&1)")
-        self.tabs.addTab(self._participants_page(), "参加人员(&2)")
-        self.tabs.addTab(self._attachments_page(), "附件(&3)")
-        self.tabs.addTab(self._reports_page(), "宣传报道(&4)")
-        return self.tabs
+    def extra_tabs(self) -> list[tuple[str, QWidget]]:
+        return [("参加人员", self._participants_page()), ("附件", self._attachments_page()),
+                ("宣传报道", self._reports_page())]
 
     def _participants_page(self) -> QWidget:
         page = QWidget()
@@ -153,7 +147,7 @@ class ActivityDialog(RecordDialog):
             for record in self.store.rows("attachment", where="activity_id = ?", params=[self.record_id]):
                 self._show_file(record["name"], attachments.file_path(self.store, record), record["id"])
         self.participants.load(rows)
-        self._extra_dirty = False
+        self.extra_dirty = False
         self._update_total()
 
     # -- participants --------------------------------------------------------------------------------------
@@ -191,7 +185,7 @@ class ActivityDialog(RecordDialog):
         self.total_label.setText(text)
 
     def _children_changed(self, *args) -> None:
-        self._extra_dirty = True
+        self.touched()
         if args == () or not isinstance(args[0], QTableWidgetItem):
             self._check_participants()
 
@@ -226,7 +220,7 @@ class ActivityDialog(RecordDialog):
                 continue
             self._pending_files.append(path)
             self._show_file(path.name, path, None)
-            self._extra_dirty = True
+            self.touched()
         if refused:
             QMessageBox.warning(self, "未添加", "\n".join(refused))
         self.tabs.setCurrentIndex(2)
@@ -251,7 +245,7 @@ class ActivityDialog(RecordDialog):
         else:
             self._pending_files = [p for p in self._pending_files if str(p) != path]
         self.files.takeItem(self.files.row(item))
-        self._extra_dirty = True
+        self.touched()
 
     # -- reports -------------------------------------------------------------------------------------------
     def _add_report(self, report: dict) -> None:
@@ -265,7 +259,7 @@ class ActivityDialog(RecordDialog):
             self.reports.setItem(row, col, item)
         self.reports.blockSignals(False)
         if not report:
-            self._extra_dirty = True
+            self.touched()
             self.tabs.setCurrentIndex(3)
             self.reports.setCurrentCell(row, 0)
             self.reports.editItem(self.reports.item(row, 0))
@@ -273,7 +267,7 @@ class ActivityDialog(RecordDialog):
     def _remove_report(self) -> None:
         for row in sorted({i.row() for i in self.reports.selectedIndexes()}, reverse=True):
             self.reports.removeRow(row)
-            self._extra_dirty = True
+            self.touched()
 
     def report_rows(self) -> tuple[list[dict], list[str]]:
         """The reports typed in the table and a message per bad cell ("第 2 行 日期：…")."""
@@ -294,10 +288,6 @@ class ActivityDialog(RecordDialog):
         return reports, problems
 
     # -- RecordDialog hooks --------------------------------------------------------------------------------
-    def reveal_form(self) -> None:
-        self.tabs.setCurrentIndex(0)
-        self.binder.validate()
-
     def check_more(self) -> bool:
         self._check_participants()
         if self.participants.errors:
@@ -336,11 +326,3 @@ class ActivityDialog(RecordDialog):
         if failed:
             QMessageBox.warning(self, "部分附件未能保存", "活动已保存，但以下附件未能复制：\n" + "\n".join(failed))
         return record_id
-
-    @property
-    def dirty(self) -> bool:
-        return self.binder.dirty or self._extra_dirty
-
-    def mark_clean(self) -> None:
-        super().mark_clean()
-        self._extra_dirty = False

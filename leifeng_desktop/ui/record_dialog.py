@@ -3,7 +3,7 @@ appear beside their fields and nothing typed is lost when a save is refused."""
 from __future__ import annotations
 
 from PySide6.QtCore import QSize
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QMessageBox, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QMessageBox, QScrollArea, QTabWidget, QVBoxLayout, QWidget
 
 from ..core import schema as s
 from ..core.store import Store, StoreError
@@ -55,11 +55,31 @@ class RecordDialog(QDialog):
         self.resize(fitting_size(self, self.form.sizeHint()))
 
     # -- hooks for editors with more than one form (a team and its roster) -----------------------------------
+    extra_dirty = False   # set (via touched()) when something beside the bound form changed
+    tabs: QTabWidget | None = None
+
+    def extra_tabs(self) -> list[tuple[str, QWidget]]:
+        """(title, page) of further tabs after 基本信息; none by default."""
+        return []
+
     def build_body(self, form_area: QWidget) -> QWidget:
-        return form_area
+        pages = self.extra_tabs()
+        if not pages:
+            return form_area
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName(f"{self.rt.key}_tabs")
+        for number, (title, page) in enumerate([("基本信息", form_area), *pages], start=1):
+            self.tabs.addTab(page, f"{title}(&{number})")
+        return self.tabs
 
     def reveal_form(self) -> None:
         """Bring the form with the messages into view (an editor with tabs switches to it)."""
+        if self.tabs is not None and self.tabs.currentIndex() != 0:
+            self.tabs.setCurrentIndex(0)
+            self.binder.validate()   # again, now visible, so focus lands on the first bad field
+
+    def touched(self, *args) -> None:
+        self.extra_dirty = True
 
     def check_more(self) -> bool:
         """Further checks before writing; show why and return False to refuse."""
@@ -74,10 +94,11 @@ class RecordDialog(QDialog):
 
     @property
     def dirty(self) -> bool:
-        return self.binder.dirty
+        return self.binder.dirty or self.extra_dirty
 
     def mark_clean(self) -> None:
         self.binder.mark_clean()
+        self.extra_dirty = False
 
     # -- saving --------------------------------------------------------------------------------------------
     def save(self) -> bool:

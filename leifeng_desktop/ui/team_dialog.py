@@ -7,7 +7,7 @@ from pathlib import Path
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QFileDialog, QHBoxLayout, QHeaderView, QLabel,
-                               QMessageBox, QPushButton, QTableView, QTabWidget, QVBoxLayout, QWidget)
+                               QMessageBox, QPushButton, QTableView, QVBoxLayout, QWidget)
 
 from ..core import teams
 from ..core.store import Store
@@ -19,7 +19,6 @@ class TeamDialog(RecordDialog):
     def __init__(self, store: Store, record_id: str | None = None, *, parent: QWidget | None = None,
                  defaults: dict | None = None):
         self.roster = RosterModel(store.settings.choices())
-        self._roster_dirty = False
         super().__init__(store, "team", record_id, parent=parent, defaults=defaults)
         self.roster.setParent(self)
         members = store.rows("member", where="team_id = ?", params=[record_id]) if record_id else []
@@ -29,12 +28,8 @@ class TeamDialog(RecordDialog):
         self.resize(fitting_size(self, QSize(max(self.form.sizeHint().width(), 860), self.form.sizeHint().height())))
 
     # -- layout --------------------------------------------------------------------------------------------
-    def build_body(self, form_area: QWidget) -> QWidget:
-        self.tabs = QTabWidget()
-        self.tabs.setObjectName("team_tabs")
-        self.tabs.addTab(form_area, "基本信息(&1)")
-        self.tabs.addTab(self._roster_page(), "队员名单(&2)")
-        return self.tabs
+    def extra_tabs(self) -> list[tuple[str, QWidget]]:
+        return [("队员名单", self._roster_page())]
 
     def _roster_page(self) -> QWidget:
         page = QWidget()
@@ -122,7 +117,7 @@ class TeamDialog(RecordDialog):
         save_template(self, "member", "队员名单导入模板.xlsx", choices=self.store.settings.choices())
 
     def _roster_changed(self) -> None:
-        self._roster_dirty = True
+        self.touched()
         self._update_count()
 
     def _update_count(self) -> None:
@@ -133,10 +128,6 @@ class TeamDialog(RecordDialog):
         self.count_label.setText(text)
 
     # -- RecordDialog hooks --------------------------------------------------------------------------------
-    def reveal_form(self) -> None:
-        self.tabs.setCurrentIndex(0)
-        self.binder.validate()   # again, now visible, so focus lands on the first bad field
-
     def check_more(self) -> bool:
         problems = self.roster.problems()
         if not problems:
@@ -148,11 +139,3 @@ class TeamDialog(RecordDialog):
 
     def write(self, values: dict) -> str:
         return teams.save_team(self.store, self.record_id, values, self.roster.members())
-
-    @property
-    def dirty(self) -> bool:
-        return self.binder.dirty or self._roster_dirty
-
-    def mark_clean(self) -> None:
-        super().mark_clean()
-        self._roster_dirty = False

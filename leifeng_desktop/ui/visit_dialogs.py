@@ -6,8 +6,7 @@ import datetime as dt
 
 from PySide6.QtCore import QSize
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
-                               QMessageBox, QPushButton, QTableView, QTableWidget, QTableWidgetItem, QTabWidget,
-                               QVBoxLayout, QWidget)
+                               QMessageBox, QPushButton, QTableView, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from ..core import schema as s, visits
 from ..core.formatting import display
@@ -96,32 +95,21 @@ class ChildrenDialog(RecordDialog):
 
     def __init__(self, store: Store, type_key: str, record_id: str | None = None, *, parent=None, defaults=None):
         self.children = self.make_model(store)
-        self._children_dirty = False
         super().__init__(store, type_key, record_id, parent=parent, defaults=defaults)
         self.children.setParent(self)
         rt = s.record_type(self.child_type)
         rows = store.rows(self.child_type, where=f"{rt.parent} = ?", params=[record_id]) if record_id else []
         self.children.load(rows)
         self.child_page.update_count()
-        self.children.changed.connect(self._children_changed)
+        self.children.changed.connect(self.touched)
         self.resize(fitting_size(self, QSize(max(self.form.sizeHint().width(), 820), self.form.sizeHint().height())))
 
     def make_model(self, store: Store) -> ChildRecordsModel:
         return ChildRecordsModel(s.record_type(self.child_type), store.settings.choices())
 
-    def build_body(self, form_area: QWidget) -> QWidget:
-        self.tabs = QTabWidget()
-        self.tabs.addTab(form_area, "基本信息(&1)")
+    def extra_tabs(self) -> list[tuple[str, QWidget]]:
         self.child_page = ChildRecordsPage(self.children, self.child_noun, reveal_text=self.reveal_text)
-        self.tabs.addTab(self.child_page, f"{s.record_type(self.child_type).label}(&2)")
-        return self.tabs
-
-    def _children_changed(self) -> None:
-        self._children_dirty = True
-
-    def reveal_form(self) -> None:
-        self.tabs.setCurrentIndex(0)
-        self.binder.validate()
+        return [(s.record_type(self.child_type).label, self.child_page)]
 
     def check_more(self) -> bool:
         problems = self.children.problems()
@@ -131,13 +119,6 @@ class ChildrenDialog(RecordDialog):
             return False
         return True
 
-    @property
-    def dirty(self) -> bool:
-        return self.binder.dirty or self._children_dirty
-
-    def mark_clean(self) -> None:
-        super().mark_clean()
-        self._children_dirty = False
 
 
 def confirm_year(dialog: RecordDialog, date) -> bool:
