@@ -109,3 +109,12 @@ def cli_without_qt():
         return subprocess.run([sys.executable, "-c", WITHOUT_QT, *map(str, args)], capture_output=True, env=env,
                               timeout=120, check=False)
     return run
+
+
+@pytest.fixture(autouse=True)
+def collect_on_the_main_thread():
+    """Garbage of one test (closed dialogs' wrappers) is collected here, on the GUI thread, not later by chance
+    on a worker thread of another test."""
+    yield
+    import gc
+    gc.collect()

@@ -2,11 +2,32 @@
 by signal. Core functions take `progress(done, total)` and `cancelled()` callables and never see Qt."""
 from __future__ import annotations
 
+import gc
 import time
 from typing import Callable
 
 from PySide6.QtCore import QObject, QThread, QTimer, Qt, Signal, Slot
 from PySide6.QtWidgets import QProgressDialog, QWidget
+
+
+_running = 0   # tasks whose threads run now; Python's cyclic GC is off meanwhile (see _gc_pause)
+
+
+def _gc_pause() -> None:
+    """Collect on the GUI thread, then keep the cyclic GC off while a worker runs: a collection triggered on the
+    worker thread would destroy unreachable Qt wrappers (widgets of a closed dialog) there and crash Qt."""
+    global _running
+    if _running == 0:
+        gc.collect()
+        gc.disable()
+    _running += 1
+
+
+def _gc_resume() -> None:
+    global _running
+    _running = max(0, _running - 1)
+    if _running == 0:
+        gc.enable()
 
 
 class Cancelled(Exception):
@@ -66,6 +87,7 @@ class Task(QObject):
         self._thread.started.connect(self._worker.run)
         self.dialog = None
         self._in_progress = False
+        self._gc_paused = False
         if show_dialog:
             self.dialog = QProgressDialog(label, "取消", 0, 0, parent)
             self.dialog.setWindowTitle(title)
@@ -90,6 +112,9 @@ class Task(QObject):
     def _stop(self) -> None:
         self._thread.quit()
         self._thread.wait()
+        if self._gc_paused:
+            self._gc_paused = False
+            _gc_resume()
         if self.dialog:
             self.dialog.reset()
             self.dialog.close()
@@ -127,6 +152,8 @@ class Task(QObject):
             self._in_progress = False
 
     def start(self) -> "Task":
+        _gc_pause()
+        self._gc_paused = True
         self._thread.start()
         return self
 
@@ -140,3 +167,6 @@ class Task(QObject):
         if self._thread.isRunning():
             self._thread.quit()
             self._thread.wait()
+        if self._gc_paused:
+            self._gc_paused = False
+            _gc_resume()
