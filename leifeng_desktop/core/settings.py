@@ -42,6 +42,8 @@ class Settings:
 
     def __init__(self, store: "Store"):
         self._store = store
+        self._choices: tuple[int, dict] | None = None   # (PRAGMA data_version, lists): every insert validates
+
 
     def _raw(self) -> dict:
         return {r["key"]: json.loads(r["value"]) for r in self._store.db.query("SELECT key, value FROM settings")}
@@ -55,10 +57,14 @@ class Settings:
         return json.loads(row[0]["value"]) if row else default
 
     def choices(self) -> dict[str, list[str]]:
-        raw = self._raw()
-        out = {name: list(raw.get(f"choices.{name}", items)) for name, (_, items) in s.CHOICE_LISTS.items()}
-        out.update({k: list(v) for k, v in FIXED_CHOICES.items()})
-        return out
+        # data_version changes when another connection commits; our own writes clear the cache in set()
+        version = self._store.db.execute("PRAGMA data_version").fetchone()[0]
+        if self._choices is None or self._choices[0] != version:
+            raw = self._raw()
+            lists = {name: list(raw.get(f"choices.{name}", items)) for name, (_, items) in s.CHOICE_LISTS.items()}
+            lists.update({k: list(v) for k, v in FIXED_CHOICES.items()})
+            self._choices = (version, lists)
+        return {k: list(v) for k, v in self._choices[1].items()}
 
     def set(self, values: dict) -> None:
         """Store several settings in one transaction. Campaign fields are validated first."""
@@ -71,10 +77,12 @@ class Settings:
                 errors.update(check_choice_list(key, items))
         if errors:
             raise ValidationError(errors)
+        self._choices = None
         with self._store.transaction():
             for key, value in values.items():
                 self._store.db.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)",
                                        [key, json.dumps(campaign.get(key, value), ensure_ascii=False)])
+        self._choices = None   # also after a rollback: the lists are read again
         self._store.notify("settings")
 
     def set_choices(self, name: str, items: list[str]) -> None:
@@ -105,6 +113,7 @@ def seed_defaults(store: "Store", today: dt.date | None = None) -> None:
     for name, (_, items) in s.CHOICE_LISTS.items():
         store.db.execute("INSERT OR IGNORE INTO settings (key, value) VALUES (?, ?)",
                          [f"choices.{name}", json.dumps(list(items), ensure_ascii=False)])
+    store.settings._choices = None   # written around Settings.set: read the lists again
     if not store.count("working_group"):
         for name in DEFAULT_GROUPS:
             store.insert("working_group", {"name": name}, unit=values["our_unit"])

@@ -67,3 +67,13 @@ def test_every_campaign_field_has_a_default_or_is_optional():
     for f in CAMPAIGN.fields:
         assert not f.required or values[f.key] not in (None, ""), f.key
     assert all(f.type in s.TYPES for f in CAMPAIGN.fields)
+
+
+def test_choice_lists_changed_by_another_connection_are_seen(store, db_path):
+    from leifeng_desktop.core.store import Store
+    assert "其他" in store.settings.choices()["service_form"]
+    with Store.open(db_path) as other:
+        other.settings.set_choices("service_form", ["广场咨询", "上门服务"])
+    assert store.settings.choices()["service_form"] == ["广场咨询", "上门服务"]
+    store.settings.set_choices("service_form", ["广场咨询"])
+    assert store.settings.choices()["service_form"] == ["广场咨询"]
