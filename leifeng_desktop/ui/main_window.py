@@ -71,7 +71,20 @@ class MainWindow(QMainWindow):
         self.nav.setCurrentRow(0)
         if not self.restoreGeometry(self.qsettings.value("window/geometry", b"")):
             self.resize(1200, 720)
+        self.fit_to_screen()
         self.restoreState(self.qsettings.value("window/state", b""))
+
+    def fit_to_screen(self) -> None:
+        """Never larger than the screen: 1366×768 at 150 % leaves about 910×512 logical pixels, and a geometry
+        saved on a larger monitor must not put the window's edges out of reach."""
+        screen = self.screen().availableGeometry() if self.screen() else None
+        if screen is None or screen.width() <= 0:
+            return
+        width, height = min(self.width(), screen.width()), min(self.height(), screen.height() - 30)
+        if (width, height) != (self.width(), self.height()):
+            self.resize(max(width, self.minimumWidth()), max(height, self.minimumHeight()))
+        if not screen.contains(self.frameGeometry().topLeft()):
+            self.move(screen.topLeft())
 
     # -- pages ---------------------------------------------------------------------------------------------
     def _build_pages(self, store: Store) -> list[QWidget]:

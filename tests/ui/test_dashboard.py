@@ -20,7 +20,7 @@ def page(qtbot, store):
 def test_an_empty_database_shows_zeros(page):
     assert page.stats["targets"]["enterprises"]["done"] == 0
     bar = page.findChild(QProgressBar, "enterprises_progress")
-    assert bar.value() == 0 and "0 / 40" in bar.format()
+    assert bar.value() == 0 and "0/40" in bar.format()
 
 
 def test_every_figure_opens_the_records_behind_it(page, store, qtbot):

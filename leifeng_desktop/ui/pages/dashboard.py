@@ -187,13 +187,15 @@ class DashboardPage(QWidget):
         self.grid.setColumnStretch(0, 1)
         self.grid.setColumnStretch(1, 1)
         for i in range(self.grid.count()):   # now, not on the next turn of the event loop (a picture may be next)
-            self.grid.itemAt(i).widget().show()
+            box = self.grid.itemAt(i).widget()
+            if isinstance(box, QGroupBox):   # spare height goes below the rows, not between them
+                box.layout().setRowStretch(box.layout().rowCount(), 1)
+            box.show()
 
     def _box(self, title: str, name: str) -> tuple[QGroupBox, QGridLayout]:
         box = QGroupBox(title)
         box.setObjectName(name)
-        grid = QGridLayout(box)
-        grid.setAlignment(Qt.AlignmentFlag.AlignTop)   # rows keep their height when a neighbour box is taller
+        grid = QGridLayout(box)   # no layout alignment: it would break the wrapped labels' heightForWidth
         grid.setColumnStretch(4, 1)
         grid.setVerticalSpacing(2)
         return box, grid
@@ -213,7 +215,8 @@ class DashboardPage(QWidget):
             bar.setObjectName(f"{key}_progress")
             bar.setRange(0, max(t["target"], 1))
             bar.setValue(min(t["done"], t["target"]))
-            bar.setFormat(f"{t['done']} / {t['target']}（{round(100 * t['done'] / max(t['target'], 1))}%）")
+            bar.setFormat(f"{t['done']}/{t['target']} {round(100 * t['done'] / max(t['target'], 1))}%")
+            bar.setMinimumWidth(bar.fontMetrics().horizontalAdvance(bar.format()) + 24)
             row = grid.rowCount()
             grid.addWidget(QLabel(label), row, 0)
             grid.addWidget(bar, row, 1)
