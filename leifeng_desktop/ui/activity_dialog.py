@@ -7,26 +7,20 @@ from pathlib import Path
 from PySide6.QtCore import QSize, Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QIcon, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (QAbstractItemView, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QListWidget,
-                               QListWidgetItem, QMessageBox, QPushButton, QStyle, QTableView, QTableWidget,
+                               QListWidgetItem, QMessageBox, QStyle, QTableView, QTableWidget,
                                QTableWidgetItem, QVBoxLayout, QWidget)
 
 from ..core import attachments, schema as s, service_record
 from ..core.store import Store
 from ..core.validation import check_field, minutes_to_hours
 from .participants import HOURS_COL, MemberPicker, ParticipantModel
-from .record_dialog import RecordDialog, fitting_size
+from .record_dialog import RecordDialog, fitting_size, tool_button
 from .widgets import change_signal
 
 PUBLICITY = s.record_type("publicity")
 REPORT_KEYS = ("outlet", "date", "title", "link")   # the 宣传报道 of domain.md: 媒体, 日期, 标题, 链接
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".gif", ".bmp", ".webp"}
 
-
-def _button(text: str, name: str) -> QPushButton:
-    button = QPushButton(text)
-    button.setObjectName(name)
-    button.setAutoDefault(False)   # Enter anywhere in the editor means 保存
-    return button
 
 
 class ActivityDialog(RecordDialog):
@@ -51,9 +45,9 @@ class ActivityDialog(RecordDialog):
 
     def _participants_page(self) -> QWidget:
         page = QWidget()
-        self.pick_button = _button("从名单选择(&A)…", "pick_members")
-        self.remove_participants_button = _button("移除所选(&R)", "remove_participants")
-        self.fill_hours_button = _button("时长都设为活动时长(&H)", "fill_hours")
+        self.pick_button = tool_button("从名单选择(&A)…", "pick_members")
+        self.remove_participants_button = tool_button("移除所选(&R)", "remove_participants")
+        self.fill_hours_button = tool_button("时长都设为活动时长(&H)", "fill_hours")
         bar = QHBoxLayout()
         for b in (self.pick_button, self.remove_participants_button, self.fill_hours_button):
             bar.addWidget(b)
@@ -82,9 +76,9 @@ class ActivityDialog(RecordDialog):
 
     def _attachments_page(self) -> QWidget:
         page = QWidget()
-        self.add_file_button = _button("添加附件(&F)…", "add_files")
-        self.open_file_button = _button("打开(&O)", "open_file")
-        self.remove_file_button = _button("删除附件(&X)", "remove_file")
+        self.add_file_button = tool_button("添加附件(&F)…", "add_files")
+        self.open_file_button = tool_button("打开(&O)", "open_file")
+        self.remove_file_button = tool_button("删除附件(&X)", "remove_file")
         bar = QHBoxLayout()
         for b in (self.add_file_button, self.open_file_button, self.remove_file_button):
             bar.addWidget(b)
@@ -109,8 +103,8 @@ class ActivityDialog(RecordDialog):
 
     def _reports_page(self) -> QWidget:
         page = QWidget()
-        self.add_report_button = _button("添加报道(&P)", "add_report")
-        self.remove_report_button = _button("删除所选报道", "remove_report")
+        self.add_report_button = tool_button("添加报道(&P)", "add_report")
+        self.remove_report_button = tool_button("删除所选报道", "remove_report")
         bar = QHBoxLayout()
         bar.addWidget(self.add_report_button)
         bar.addWidget(self.remove_report_button)

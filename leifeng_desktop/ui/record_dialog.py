@@ -3,12 +3,21 @@ appear beside their fields and nothing typed is lost when a save is refused."""
 from __future__ import annotations
 
 from PySide6.QtCore import QSize
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QMessageBox, QScrollArea, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QMessageBox, QPushButton, QScrollArea, QTabWidget,
+                               QVBoxLayout, QWidget)
 
 from ..core import schema as s
 from ..core.store import Store, StoreError
 from ..core.validation import ValidationError
 from .binder import FormBinder, load_form
+
+
+def tool_button(text: str, name: str) -> QPushButton:
+    """A button inside an editor (添加队员, 删除附件 …) that Enter never presses: Enter means 保存."""
+    button = QPushButton(text)
+    button.setObjectName(name)
+    button.setAutoDefault(False)
+    return button
 
 
 def ref_options(store: Store):

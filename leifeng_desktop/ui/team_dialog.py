@@ -7,11 +7,11 @@ from pathlib import Path
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QFileDialog, QHBoxLayout, QHeaderView, QLabel,
-                               QMessageBox, QPushButton, QTableView, QVBoxLayout, QWidget)
+                               QMessageBox, QTableView, QVBoxLayout, QWidget)
 
 from ..core import teams
 from ..core.store import Store
-from .record_dialog import RecordDialog, fitting_size
+from .record_dialog import RecordDialog, fitting_size, tool_button
 from .child_table import COLUMNS, RosterDelegate, RosterModel
 
 
@@ -33,19 +33,14 @@ class TeamDialog(RecordDialog):
 
     def _roster_page(self) -> QWidget:
         page = QWidget()
-        self.add_button = QPushButton("添加队员(&A)")
-        self.add_button.setObjectName("add_member")
-        self.remove_button = QPushButton("删除所选(&R)")
-        self.remove_button.setObjectName("remove_members")
-        self.import_button = QPushButton("从 Excel 导入(&I)…")
-        self.import_button.setObjectName("import_members")
-        self.template_button = QPushButton("保存导入模板(&T)…")
-        self.template_button.setObjectName("save_template")
+        self.add_button = tool_button("添加队员(&A)", "add_member")
+        self.remove_button = tool_button("删除所选(&R)", "remove_members")
+        self.import_button = tool_button("从 Excel 导入(&I)…", "import_members")
+        self.template_button = tool_button("保存导入模板(&T)…", "save_template")
         self.reveal_box = QCheckBox("显示完整身份证号和电话(&V)")
         self.reveal_box.setObjectName("reveal")
         bar = QHBoxLayout()
         for widget in (self.add_button, self.remove_button, self.import_button, self.template_button):
-            widget.setAutoDefault(False)   # Enter anywhere in the editor means 保存, never 添加队员
             bar.addWidget(widget)
         bar.addStretch(1)
         bar.addWidget(self.reveal_box)

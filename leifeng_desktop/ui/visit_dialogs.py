@@ -6,21 +6,15 @@ import datetime as dt
 
 from PySide6.QtCore import QSize
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
-                               QMessageBox, QPushButton, QTableView, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+                               QMessageBox, QTableView, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from ..core import schema as s, visits
 from ..core.formatting import display
 from ..core.store import Store
 from ..core.validation import fen_to_yuan
 from .child_table import ChildDelegate, ChildRecordsModel
-from .record_dialog import RecordDialog, fitting_size
+from .record_dialog import RecordDialog, fitting_size, tool_button
 
-
-def _button(text: str, name: str) -> QPushButton:
-    button = QPushButton(text)
-    button.setObjectName(name)
-    button.setAutoDefault(False)   # Enter anywhere in the editor means 保存
-    return button
 
 
 class ChildRecordsPage(QWidget):
@@ -29,8 +23,8 @@ class ChildRecordsPage(QWidget):
     def __init__(self, model: ChildRecordsModel, noun: str, *, reveal_text: str = "", parent=None):
         super().__init__(parent)
         self.model = model
-        self.add_button = _button(f"添加{noun}(&A)", "add_row")
-        self.remove_button = _button("删除所选(&R)", "remove_rows")
+        self.add_button = tool_button(f"添加{noun}(&A)", "add_row")
+        self.remove_button = tool_button("删除所选(&R)", "remove_rows")
         bar = QHBoxLayout()
         bar.addWidget(self.add_button)
         bar.addWidget(self.remove_button)
