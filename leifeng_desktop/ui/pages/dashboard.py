@@ -184,6 +184,7 @@ class DashboardPage(QWidget):
         self.grid.addWidget(self._month_chart(stats), 2, 1)
         self.grid.addWidget(self._aid(stats), 3, 0)
         self.grid.addWidget(self._others(stats), 3, 1)
+        self.grid.addWidget(self._teams_by_unit(stats), 4, 0, 1, 2)
         self.grid.setColumnStretch(0, 1)
         self.grid.setColumnStretch(1, 1)
         for i in range(self.grid.count()):   # now, not on the next turn of the event loop (a picture may be next)
@@ -254,6 +255,18 @@ class DashboardPage(QWidget):
         self._row(grid, "逾期成立", ("teams", "late"), t["late"], "支")
         for k in t["by_kind"]:
             self._row(grid, f"　{k['kind']}", ("teams", "by_kind", k["kind"]), k["count"], "支")
+        return box
+
+    def _teams_by_unit(self, s: dict) -> QGroupBox:
+        box, grid = self._box("各单位服务队（尚未组建的类型）", "teams_by_unit")
+        for u in s["teams"]["by_unit"]:
+            row = grid.rowCount()
+            grid.addWidget(QLabel(u["unit"]), row, 0)
+            grid.addWidget(self._fig(("teams", "by_unit", u["unit"]), u["count"]), row, 1)
+            missing = QLabel("、".join(u["missing_kinds"]) if u["missing_kinds"] else "各类均已组建")
+            missing.setWordWrap(True)
+            grid.addWidget(missing, row, 2, 1, 3)
+        grid.setColumnStretch(2, 1)
         return box
 
     def _activity_figures(self, s: dict) -> QGroupBox:
