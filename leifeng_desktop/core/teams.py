@@ -60,6 +60,15 @@ def roster_duplicates(members: Iterable[Mapping]) -> list[Duplicate]:
     return found
 
 
+def service_count(store: Store, member_ids: Iterable[str]) -> int:
+    """Participation rows of these members: they go with the members (ON DELETE CASCADE), so a clerk is told first."""
+    ids = list(member_ids)
+    if not ids:
+        return 0
+    return store.db.execute(f"SELECT COUNT(*) FROM participant WHERE member_id IN ({', '.join('?' * len(ids))})",
+                            ids).fetchone()[0]
+
+
 def save_team(store: Store, team_id: str | None, values: Mapping, members: Iterable[Mapping]) -> str:
     """The team and its whole roster in one transaction: members without an id are added, those no longer listed
     are removed, the rest updated. A bad member raises ValidationError and nothing is written."""

@@ -90,9 +90,13 @@ class TeamDialog(RecordDialog):
                       or ({self.table.currentIndex().row()} if self.table.currentIndex().isValid() else set()))
         if not rows:
             return
-        names = [self.roster.members()[r].get("name") or f"第 {r + 1} 行" for r in rows]
+        members = [self.roster.members()[r] for r in rows]
+        names = [m.get("name") or f"第 {r + 1} 行" for m, r in zip(members, rows)]
+        served = teams.service_count(self.store, [m["id"] for m in members if m.get("id")])
+        hours = (f"\n\n其中有人已有 {served} 条志愿服务记录（活动参加人员及时长），删除队员后这些服务时长也将一并删除，"
+                 "志愿服务记录证明中也不再列出。" if served else "")
         answer = QMessageBox.question(self, "删除队员", f"从名单中删除 {'、'.join(names[:5])}"
-                                      f"{' 等' if len(names) > 5 else ''} {len(rows)} 人吗？（保存队伍后生效）")
+                                      f"{' 等' if len(names) > 5 else ''} {len(rows)} 人吗？（保存队伍后生效）{hours}")
         if answer == QMessageBox.StandardButton.Yes:
             self.roster.remove_rows(rows)
 

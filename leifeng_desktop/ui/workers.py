@@ -88,6 +88,7 @@ class Task(QObject):
         self.dialog = None
         self._in_progress = False
         self._gc_paused = False
+        self._abandoned = False   # its owner went away: results are no longer wanted
         if show_dialog:
             self.dialog = QProgressDialog(label, "取消", 0, 0, parent)
             self.dialog.setWindowTitle(title)
@@ -124,21 +125,24 @@ class Task(QObject):
         if self._later_if_busy(self._on_finished, result):
             return
         self._stop()
-        self.done.emit(result)
+        if not self._abandoned:
+            self.done.emit(result)
 
     @Slot(str)
     def _on_failed(self, message: str) -> None:
         if self._later_if_busy(self._on_failed, message):
             return
         self._stop()
-        self.failed.emit(message)
+        if not self._abandoned:
+            self.failed.emit(message)
 
     @Slot()
     def _on_cancelled(self) -> None:
         if self._later_if_busy(self._on_cancelled):
             return
         self._stop()
-        self.cancelled.emit()
+        if not self._abandoned:
+            self.cancelled.emit()
 
     @Slot(int, int)
     def _on_progress(self, done: int, total: int) -> None:
@@ -163,6 +167,7 @@ class Task(QObject):
     def stop_and_wait(self) -> None:
         """Ask the job to stop and wait for its thread: a QThread destroyed while running aborts the process,
         so whoever owns a task calls this before going away."""
+        self._abandoned = True   # a result already queued must not reach a page that is going away
         self._worker.cancel()
         if self._thread.isRunning():
             self._thread.quit()

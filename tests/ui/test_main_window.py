@@ -122,3 +122,13 @@ def test_not_offered_on_a_database_with_records(window, monkeypatch, store, team
     store.insert("team", team_values)
     monkeypatch.setattr(app_module.FirstRunDialog, "ask", staticmethod(lambda parent: pytest.fail("asked")))
     assert offer_demo_once(window) is None
+
+
+def test_switching_while_the_dashboard_counts_raises_nothing(window, tmp_path, monkeypatch, qtbot, store,
+                                                              team_values):
+    monkeypatch.setattr(app_module.FirstRunDialog, "ask", staticmethod(lambda parent: False))
+    store.insert("team", team_values)   # starts a recount on a worker
+    window.overview.refresh()
+    assert window.open_path(tmp_path / "other.db")
+    qtbot.wait(1500)   # a result queued for the old page must not arrive after its store closed
+    assert window.overview.stats is None or window.overview.stats["teams"]["total"] == 0

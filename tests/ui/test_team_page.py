@@ -287,3 +287,22 @@ def test_export_with_nothing_selected_explains(page, monkeypatch):
     page.view.clearSelection()
     assert page.export_selected() is None
     assert shown and "选择" in shown[0]
+
+
+def test_removing_a_volunteer_with_service_hours_says_so(qtbot, store, open_dialog, team_values, monkeypatch):
+    team_id = teams.save_team(store, None, team_values, [{"name": "甲"}, {"name": "乙"}])
+    member = store.rows("member")[0]
+    activity = store.insert("activity", {"title": "义诊", "starts_at": "2026-03-05T09:00",
+                                         "ends_at": "2026-03-05T11:00", "category": "扶老助残", "team_id": team_id})
+    store.insert("participant", {"activity_id": activity, "member_id": member["id"], "minutes": 120})
+    dialog = open_dialog(team_id)
+    asked = []
+    monkeypatch.setattr(QMessageBox, "question",
+                        staticmethod(lambda *a, **k: asked.append(a[2]) or QMessageBox.StandardButton.No))
+    dialog.table.setCurrentIndex(dialog.roster.index(0, 0))
+    dialog.remove_selected()
+    assert "1 条志愿服务记录" in asked[0]
+    assert dialog.roster.rowCount() == 2, "answered No: nothing removed"
+    page = TeamPage(store)
+    qtbot.addWidget(page)
+    assert "1 条志愿服务记录" in page.delete_question(store.get("team", team_id))

@@ -52,7 +52,10 @@ class TeamPage(RecordListPage):
     def delete_question(self, record: dict) -> str:
         n = self.store.count("member", where="team_id = ?", params=[record.get("id")])
         roster = f"及其名单上的 {n} 名队员" if n else ""
-        return f"确定删除志愿服务队“{record.get('name') or ''}”{roster}吗？此操作不能撤销。"
+        ids = [r["id"] for r in self.store.db.query("SELECT id FROM member WHERE team_id = ?", [record.get("id")])]
+        served = teams.service_count(self.store, ids)
+        hours = f"，以及这些队员的 {served} 条志愿服务记录（参加活动的时长）" if served else ""
+        return f"确定删除志愿服务队“{record.get('name') or ''}”{roster}{hours}吗？此操作不能撤销。"
 
     # -- export --------------------------------------------------------------------------------------------
     def selected_ids(self) -> list[str]:

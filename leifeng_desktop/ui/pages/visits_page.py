@@ -66,9 +66,8 @@ class EnterpriseVisitPage(RecordListPage):
             ("有逾期未办结诉求", f"EXISTS (SELECT 1 FROM demand WHERE demand.visit_id = enterprise_visit.id "
                           f"AND {OVERDUE})", ())])
         self.add_date_range("date", "走访日期")
-        year = store.settings.get("year")
         ledger_button(self, "导出走访台账(&L)…", "ledger_button", "走访台账.xlsx",
-                      lambda st, path: ledgers().export_visit_ledger(st, path, year=year))
+                      lambda st, path: ledgers().export_visit_ledger(st, path, year=st.settings.get("year")))
         self.model.modelReset.connect(self.refresh_filters)
 
 
@@ -133,9 +132,8 @@ class AidPage(RecordListPage):
                          description="送温暖、送清凉、金秋助学、日常救助、法律援助。金额以元填写，最多两位小数。")
         self.add_filter("programme", "按帮扶项目筛选", _choice_items(store, "programme", "aid_programme", "全部帮扶项目"))
         self.add_date_range("date", "帮扶日期")
-        year = store.settings.get("year")
         ledger_button(self, "导出帮扶台账(&L)…", "ledger_button", "帮扶台账.xlsx",
-                      lambda st, path: ledgers().export_aid_ledger(st, path, year=year))
+                      lambda st, path: ledgers().export_aid_ledger(st, path, year=st.settings.get("year")))
 
 
 class HouseholdVisitPage(RecordListPage):
