@@ -219,7 +219,7 @@ def save_activity(store: Store, activity_id: str | None, values: Mapping, partic
         raise ValidationError({"activity": "要修改的活动记录已不存在（可能已被删除）"})
     field_errors: dict[str, str] = {}
     try:
-        store.prepare(s.ACTIVITY, dict(values), partial=bool(activity_id))
+        store.prepare(s.ACTIVITY, dict(values), partial=bool(activity_id), stored=current or None)
     except ValidationError as exc:
         field_errors = exc.errors
     rows = check_participants({**current, **values}, participants)

@@ -19,7 +19,7 @@ from sqlite_utils import Database
 
 from . import migrations as mig
 from . import schema as s
-from .validation import ValidationError, as_list, normalize, validate
+from .validation import ValidationError, as_list, keeping, normalize, validate
 
 APP_DIR_NAME = "LeifengDesktop"
 LOCK_TIMEOUT_S = 2.0
@@ -192,13 +192,14 @@ class Store:
     def our_unit(self) -> str:
         return self.settings.get("our_unit") or ""
 
-    def prepare(self, rt: s.RecordType, values: dict, *, partial: bool = False) -> dict:
-        """Normalized column values, or ValidationError with a Chinese message per field."""
+    def prepare(self, rt: s.RecordType, values: dict, *, partial: bool = False, stored: dict | None = None) -> dict:
+        """Normalized column values, or ValidationError with a Chinese message per field. `stored` is the record
+        being updated: the choice values it already has stay acceptable."""
         unknown = set(values) - set(rt.keys)
         if unknown:
             raise ValidationError({k: "没有这个字段" for k in sorted(unknown)})
         clean = {k: normalize(rt.field(k), v) for k, v in values.items()}
-        errors = validate(rt, clean, self.settings.choices(), partial=partial)
+        errors = validate(rt, clean, keeping(rt, self.settings.choices(), stored), partial=partial)
         if errors:
             raise ValidationError(errors)
         for k, v in clean.items():
@@ -227,7 +228,7 @@ class Store:
 
     def update(self, type_key: str, record_id: str, values: dict) -> None:
         rt = s.record_type(type_key)
-        row = self.prepare(rt, values, partial=True)
+        row = self.prepare(rt, values, partial=True, stored=self.get(type_key, record_id))
         row["updated_at"] = now_iso()
         with self.transaction():
             cur = self.db.execute(

@@ -210,6 +210,18 @@ def validate(rt: s.RecordType, values: Mapping, choices: Mapping[str, list[str]]
     return errors
 
 
+def keeping(rt: s.RecordType, choices: Mapping[str, list[str]], stored: Mapping | None) -> dict[str, list[str]]:
+    """The choice lists plus the values a stored record already has: an option renamed or removed in 设置 must not
+    stop a clerk from saving an old record unchanged (new records still get only the current options)."""
+    out = {k: list(v) for k, v in choices.items()}
+    for f in rt.fields:
+        if f.choices and stored and stored.get(f.key):
+            for value in as_list(stored[f.key]) if f.type == s.MULTI else [stored[f.key]]:
+                if value not in out.setdefault(f.choices, []):
+                    out[f.choices].append(value)
+    return out
+
+
 def cross_checks(rt: s.RecordType, values: Mapping) -> dict[str, str]:
     """Rules that span fields of one record."""
     errors = {}

@@ -12,7 +12,7 @@ from PySide6.QtUiTools import QUiLoader
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QListWidget, QScrollArea, QSizePolicy, QWidget
 
 from ..core import schema as s
-from ..core.validation import validate, yuan_to_fen
+from ..core.validation import keeping, validate, yuan_to_fen
 from ..paths import forms_dir
 from . import widgets as w
 from .widgets import INPUT_CLASSES, WIDGET_CLASSES  # noqa: F401  (re-exported: the one table of widget kinds)
@@ -88,6 +88,7 @@ class FormBinder(QObject):
         self._unit_options = list(unit_options)
         self._dirty = False
         self._loading = False
+        self._stored: dict = {}   # the record as loaded: its old choice values stay acceptable
         self._error_labels: dict[str, QLabel] = {}
         self.fields: dict[str, QWidget] = {}
         for field in rt.fields:
@@ -165,6 +166,7 @@ class FormBinder(QObject):
             for key, widget in self.fields.items():
                 w.set_value(widget, self.rt.field(key), record.get(key))
         self._quietly(fill)
+        self._stored = dict(record)
         self.clear_errors()
         self.mark_clean()
 
@@ -190,7 +192,7 @@ class FormBinder(QObject):
     def validate(self) -> dict[str, str]:
         """Parse messages, then the core's checks of the bound fields; shows them and returns them all."""
         values, errors = self._parse()
-        core = validate(self.rt, values, self._choices, partial=True)
+        core = validate(self.rt, values, keeping(self.rt, self._choices, self._stored), partial=True)
         errors.update({k: v for k, v in core.items() if k not in errors})
         self.show_errors(errors)
         return errors

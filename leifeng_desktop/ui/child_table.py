@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QComboBox, QDateEdit, QStyledItemDelegate
 from ..core import schema as s
 from ..core.formatting import display
 from ..core.teams import roster_duplicates
-from ..core.validation import check_field, fen_to_yuan, normalize, yuan_to_fen
+from ..core.validation import check_field, fen_to_yuan, keeping, normalize, yuan_to_fen
 
 ERROR_BACKGROUND = QColor("#fde2e1")
 DUPLICATE_BACKGROUND = QColor("#fff3cd")
@@ -37,6 +37,7 @@ class ChildRecordsModel(QAbstractTableModel):
         self._find_duplicates = duplicates
         self._alert = alert
         self._rows: list[dict] = []
+        self._stored: dict[str, dict] = {}
         self._errors: dict[tuple[int, str], str] = {}
         self._unparsed: dict[tuple[int, str], str] = {}
         self._duplicates: dict[int, str] = {}
@@ -45,6 +46,7 @@ class ChildRecordsModel(QAbstractTableModel):
     def load(self, members: list[dict]) -> None:
         self.beginResetModel()
         self._rows = [{"id": m.get("id"), **{f.key: m.get(f.key) for f in self.columns}} for m in members]
+        self._stored = {r["id"]: dict(r) for r in self._rows if r["id"]}   # old choice values stay acceptable
         self._unparsed = {}
         self._check_all()
         self.endResetModel()
@@ -78,10 +80,11 @@ class ChildRecordsModel(QAbstractTableModel):
 
     # -- checks --------------------------------------------------------------------------------------------
     def _check_row(self, row: int) -> None:
+        choices = keeping(self.rt, self.choices, self._stored.get(self._rows[row].get("id")))
         for f in self.columns:
             self._errors.pop((row, f.key), None)
             message = self._unparsed.get((row, f.key)) or \
-                check_field(f, normalize(f, self._rows[row].get(f.key)), self.choices)
+                check_field(f, normalize(f, self._rows[row].get(f.key)), choices)
             if message:
                 self._errors[(row, f.key)] = message
 

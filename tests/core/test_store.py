@@ -209,3 +209,13 @@ def test_is_empty_ignores_seeded_defaults(store, team_values):
     assert store.is_empty()
     store.insert("team", team_values)
     assert not store.is_empty()
+
+
+def test_a_renamed_choice_does_not_block_saving_an_old_record(store, team_values):
+    team_id = store.insert("team", team_values)
+    kinds = store.settings.choices()["team_kind"]
+    store.settings.set_choices("team_kind", ["新类型"] + kinds[1:])   # the team's kind was renamed
+    store.update("team", team_id, {**team_values, "leader": "李四"})   # saved unchanged otherwise: accepted
+    assert store.get("team", team_id)["kind"] == team_values["kind"]
+    with pytest.raises(ValidationError):
+        store.insert("team", {**team_values, "name": "新队"})   # a new record gets only the current options

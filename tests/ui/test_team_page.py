@@ -306,3 +306,14 @@ def test_removing_a_volunteer_with_service_hours_says_so(qtbot, store, open_dial
     page = TeamPage(store)
     qtbot.addWidget(page)
     assert "1 条志愿服务记录" in page.delete_question(store.get("team", team_id))
+
+
+def test_an_old_team_whose_kind_was_renamed_still_saves(store, open_dialog, team_values):
+    team_id = teams.save_team(store, None, team_values, [{"name": "甲", "politics": "群众"}])
+    store.settings.set_choices("team_kind", ["新类型"] + store.settings.choices()["team_kind"][1:])
+    store.settings.set_choices("politics", ["中共党员"])
+    dialog = open_dialog(team_id)
+    assert dialog.roster.errors() == {}
+    dialog.binder.widget("leader").setText("李四")
+    assert dialog.save()
+    assert store.get("team", team_id)["kind"] == team_values["kind"]
