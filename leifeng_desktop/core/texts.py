@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from . import text_drafts as td
+from .service_record import period_sql
 from .store import Store
 from .text_drafts import AREAS, Context
 from .validation import ValidationError, minutes_to_hours
@@ -186,13 +187,7 @@ def save_texts(store: Store, doc: str, texts: dict) -> None:
 
 # -- highlights -------------------------------------------------------------------------------------------------
 def _scope(column: str, date_from, date_to, unit, table: str) -> tuple[str, list]:
-    conds, params = [], []
-    if date_from:
-        conds.append(f"substr({column}, 1, 10) >= ?")
-        params.append(str(date_from)[:10])
-    if date_to:
-        conds.append(f"substr({column}, 1, 10) <= ?")
-        params.append(str(date_to)[:10])
+    conds, params = period_sql(column, date_from, date_to)
     if unit:
         conds.append(f"{table}.unit = ?")
         params.append(unit)

@@ -15,6 +15,22 @@ from .workers import Task
 REVEAL_WARNING = "导出的文件会离开本程序：除非确有需要（如上级要求报送完整信息），请保持隐藏。"
 
 
+FILE_KINDS = {".xlsx": "Excel 工作簿 (*.xlsx)", ".docx": "Word 文档 (*.docx)", ".png": "PNG 图片 (*.png)"}
+
+
+def ask_save_path(parent: QWidget, title: str, default_name: str) -> Path | None:
+    """A save dialog in the last export folder; the suffix of `default_name` is kept even if the clerk drops it,
+    and the folder is remembered for the next export."""
+    suffix = Path(default_name).suffix.lower()
+    folder = QSettings().value("export/folder", "") or str(Path.home())
+    path, _ = QFileDialog.getSaveFileName(parent, title, str(Path(folder) / default_name), FILE_KINDS.get(suffix, ""))
+    if not path:
+        return None
+    target = Path(path) if path.lower().endswith(suffix) else Path(path + suffix)
+    QSettings().setValue("export/folder", str(target.parent))
+    return target
+
+
 class ExportOptionsDialog(QDialog):
     """Folder, 完整号码 or masked, and any extra checkboxes the export has."""
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Mapping
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QGuiApplication
-from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QFileDialog, QHeaderView, QLabel,
+from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QHeaderView, QLabel,
                                QMessageBox, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from ..core import schema as s
@@ -100,12 +100,10 @@ def run_import(parent: QWidget, path: Path, type_key: str, *, choices: Mapping[s
 
 
 def save_template(parent: QWidget, type_key: str, default_name: str, *, choices=None) -> Path | None:
-    folder = QSettings().value("export/folder", "") or str(Path.home())
-    path, _ = QFileDialog.getSaveFileName(parent, "保存导入模板", str(Path(folder) / default_name),
-                                          "Excel 工作簿 (*.xlsx)")
-    if not path:
+    from .export_dialog import ask_save_path
+    target = ask_save_path(parent, "保存导入模板", default_name)
+    if target is None:
         return None
-    target = Path(path) if path.lower().endswith(".xlsx") else Path(path + ".xlsx")
     try:
         write_template(target, type_key, choices=choices)
     except OSError as exc:

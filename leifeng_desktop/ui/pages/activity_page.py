@@ -2,10 +2,9 @@
 each volunteer's service record with the 志愿服务记录证明."""
 from __future__ import annotations
 
-from pathlib import Path
 
-from PySide6.QtCore import QDate, QSettings, Qt
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDateEdit, QFileDialog, QHBoxLayout, QHeaderView,
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDateEdit, QHBoxLayout, QHeaderView,
                                QLabel, QMessageBox, QPushButton, QSplitter, QTableWidget, QTableWidgetItem,
                                QVBoxLayout, QWidget)
 
@@ -13,16 +12,12 @@ from ...core import attachments, service_record
 from ...core.store import Store
 from ...core.validation import minutes_to_hours
 from ..activity_dialog import ActivityDialog
-from .record_page import NO_DATE, RecordListPage
+from ..export_dialog import ask_save_path
+from .record_page import NO_DATE, RecordListPage, choice_filter
 
 ACTIVITY_COLUMNS = ("title", "starts_at", "category", "service_form", "team_id", "participant_count",
                     "total_minutes", "beneficiaries")
 
-
-def _choice_items(store: Store, column: str, list_name: str, everything: str):
-    def items():
-        return [(everything, None, ())] + [(c, f"{column} = ?", (c,)) for c in store.settings.choices()[list_name]]
-    return items
 
 
 def team_items(store: Store, column: str = "team_id"):
@@ -38,8 +33,8 @@ class ActivityPage(RecordListPage):
     def __init__(self, store: Store, parent: QWidget | None = None):
         super().__init__(store, "activity", columns=ACTIVITY_COLUMNS, parent=parent)
         self.add_filter("team", "按组织队伍筛选", team_items(store))
-        self.add_filter("category", "按服务内容筛选", _choice_items(store, "category", "service_category", "全部服务内容"))
-        self.add_filter("service_form", "按服务形式筛选", _choice_items(store, "service_form", "service_form", "全部服务形式"))
+        self.add_filter("category", "按服务内容筛选", choice_filter(store, "category", "service_category", "全部服务内容"))
+        self.add_filter("service_form", "按服务形式筛选", choice_filter(store, "service_form", "service_form", "全部服务形式"))
         self.add_date_range("starts_at", "活动日期")
         self.ledger_button = QPushButton("导出活动台账(&L)…")
         self.ledger_button.setObjectName("ledger_button")
@@ -65,13 +60,9 @@ class ActivityPage(RecordListPage):
     def export_ledger(self):
         from ...exports.activity_ledger import export_activity_ledger
         from ..export_dialog import run_export
-        folder = QSettings().value("export/folder", "") or str(Path.home())
-        path, _ = QFileDialog.getSaveFileName(self, "导出活动台账", str(Path(folder) / "活动台账.xlsx"),
-                                              "Excel 工作簿 (*.xlsx)")
-        if not path:
+        target = ask_save_path(self, "导出活动台账", "活动台账.xlsx")
+        if target is None:
             return None
-        target = Path(path) if path.lower().endswith(".xlsx") else Path(path + ".xlsx")
-        QSettings().setValue("export/folder", str(target.parent))
         filters = self.current_filters()
         return run_export(self, self.store, lambda st, progress, cancelled: [
             export_activity_ledger(st, target, **filters)], title="导出活动台账", folder=target.parent)
@@ -192,14 +183,9 @@ class VolunteerHoursPage(QWidget):
             return None
         from ...exports.certificate import export_certificate
         from ..export_dialog import run_export
-        folder = QSettings().value("export/folder", "") or str(Path.home())
-        name = f"志愿服务记录证明_{member['name']}.docx"
-        path, _ = QFileDialog.getSaveFileName(self, "出具志愿服务记录证明", str(Path(folder) / name),
-                                              "Word 文档 (*.docx)")
-        if not path:
+        target = ask_save_path(self, "出具志愿服务记录证明", f"志愿服务记录证明_{member['name']}.docx")
+        if target is None:
             return None
-        target = Path(path) if path.lower().endswith(".docx") else Path(path + ".docx")
-        QSettings().setValue("export/folder", str(target.parent))
         start, end = self.period()
         return run_export(self, self.store, lambda st, progress, cancelled: [export_certificate(
             st, member["member_id"], target, date_from=start, date_to=end)],

@@ -7,7 +7,7 @@ from pathlib import Path
 from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QChart, QChartView, QLineSeries, QValueAxis
 from PySide6.QtCore import QDate, QPointF, Qt, QTimer, Signal
 from PySide6.QtGui import QPainter
-from PySide6.QtWidgets import (QComboBox, QDialog, QFileDialog, QFrame, QGridLayout, QGroupBox, QHBoxLayout, QLabel,
+from PySide6.QtWidgets import (QComboBox, QDialog, QFrame, QGridLayout, QGroupBox, QHBoxLayout, QLabel,
                                QProgressBar, QPushButton, QScrollArea, QVBoxLayout, QWidget)
 
 from ...core import stats as st
@@ -358,7 +358,7 @@ class DashboardPage(QWidget):
         return Path(path)
 
     def save_png_dialog(self) -> None:
-        name = f"仪表盘_{QDate.currentDate().toString('yyyyMMdd')}.png"
-        path, _ = QFileDialog.getSaveFileName(self, "保存仪表盘图片", str(Path.home() / name), "PNG 图片 (*.png)")
+        from ..export_dialog import ask_save_path
+        path = ask_save_path(self, "保存仪表盘图片", f"仪表盘_{QDate.currentDate().toString('yyyyMMdd')}.png")
         if path:
-            self.save_png(Path(path))
+            self.save_png(path)

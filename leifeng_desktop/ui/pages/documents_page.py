@@ -6,9 +6,9 @@ import tempfile
 from pathlib import Path
 from typing import Callable
 
-from PySide6.QtCore import QDate, QSettings, Qt
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QFileDialog, QHBoxLayout, QLabel, QListWidget,
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QHBoxLayout, QLabel, QListWidget,
                                QListWidgetItem, QMessageBox, QPlainTextEdit, QPushButton, QSplitter, QTabWidget,
                                QVBoxLayout, QWidget)
 
@@ -241,10 +241,6 @@ class DocumentPage(QWidget):
     def export_dialog(self):
         year = self.store.settings.get("year")
         name = f"{year}年学雷锋职工志愿服务活动总结.docx" if self.doc == "summary" else f"{year}年学雷锋职工志愿服务活动实施方案.docx"
-        folder = QSettings().value("export/folder", "") or str(Path.home())
-        path, _ = QFileDialog.getSaveFileName(self, "导出 Word", str(Path(folder) / name), "Word 文档 (*.docx)")
-        if not path:
-            return None
-        target = Path(path) if path.lower().endswith(".docx") else Path(path + ".docx")
-        QSettings().setValue("export/folder", str(target.parent))
-        return self.export_to(target)
+        from ..export_dialog import ask_save_path
+        target = ask_save_path(self, "导出 Word", name)
+        return self.export_to(target) if target else None

@@ -19,6 +19,13 @@ NO_DATE = QDate(2000, 1, 1)   # the date pickers' "不限"
 FilterItems = Callable[[], list[tuple[str, str | None, tuple]]]   # (text shown, SQL clause or None, params)
 
 
+def choice_filter(store: Store, column: str, list_name: str, everything: str) -> FilterItems:
+    """Filter entries for a choice column: everything, then each option of the (editable) choice list."""
+    def items():
+        return [(everything, None, ())] + [(c, f"{column} = ?", (c,)) for c in store.settings.choices()[list_name]]
+    return items
+
+
 class RecordListPage(QWidget):
     """`editable` needs forms/<type_key>.ui; without it the page lists and searches only. Subclasses may set
     `dialog_class` (an editor taking (store, record_id, parent=)) and add filters with add_filter()."""

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QLabel, QMenu, QP
 from ...core import listing, teams
 from ...core.store import Store
 from ..team_dialog import TeamDialog
-from .record_page import RecordListPage
+from .record_page import RecordListPage, choice_filter
 
 TEAM_COLUMNS = ("name", "kind", "unit", "leader", "member_count", "founded_on", "lateness")
 LATENESS_SQL = listing.DERIVED["team"]["lateness"].sql.format(t='"team"')
@@ -23,7 +23,7 @@ class TeamPage(RecordListPage):
         super().__init__(store, "team", columns=TEAM_COLUMNS, parent=parent,
                          description="各单位于登记截止日前组建服务队并报送《学雷锋职工志愿服务队登记表》；"
                                      "成立日期晚于截止日的记为逾期。双击一行可编辑，队员名单在编辑窗口的第二页。")
-        self.add_filter("kind", "按队伍类型筛选", self._kind_items)
+        self.add_filter("kind", "按队伍类型筛选", choice_filter(store, "kind", "team_kind", "全部队伍类型"))
         self.add_filter("unit", "按所属单位筛选", self._unit_items)
         self.add_filter("lateness", "按是否逾期筛选", lambda: [
             ("全部（按期与逾期）", None, ()), *((v, f"{LATENESS_SQL} = ?", (v,))
@@ -40,10 +40,6 @@ class TeamPage(RecordListPage):
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.model.modelReset.connect(self.refresh_filters)
         self.view.resizeColumnsToContents()
-
-    def _kind_items(self):
-        kinds = self.store.settings.choices()["team_kind"]
-        return [("全部队伍类型", None, ())] + [(k, "kind = ?", (k,)) for k in kinds]
 
     def _unit_items(self):
         units = [r["unit"] for r in self.store.db.query("SELECT DISTINCT unit FROM team ORDER BY unit")]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QPushButton, QTabWidget, QWidget
 
 from ...core import visits
@@ -12,8 +11,7 @@ from ...core.store import Store
 from ...core.xlsx_import import XlsxImportError, import_rows
 from ..import_dialog import ImportPreviewDialog, read_with_message, save_template
 from ..visit_dialogs import AidDialog, EnterpriseVisitDialog, HouseholdDialog, HouseholdVisitDialog
-from .activity_page import _choice_items
-from .record_page import RecordListPage
+from .record_page import RecordListPage, choice_filter
 
 OVERDUE = visits.overdue_sql("date('now', 'localtime')",
                              "(SELECT json_extract(value, '$') FROM settings WHERE key = 'demand_reply_days')")
@@ -35,13 +33,10 @@ def group_items(store: Store):
 def ledger_button(page: RecordListPage, text: str, name: str, default_file: str, export) -> QPushButton:
     """A button that saves one ledger (.xlsx) off the GUI thread; `export(store, path)` writes it."""
     def run():
-        from ..export_dialog import run_export
-        folder = QSettings().value("export/folder", "") or str(Path.home())
-        path, _ = QFileDialog.getSaveFileName(page, text, str(Path(folder) / default_file), "Excel 工作簿 (*.xlsx)")
-        if not path:
+        from ..export_dialog import ask_save_path, run_export
+        target = ask_save_path(page, text.rstrip("…"), default_file)
+        if target is None:
             return None
-        target = Path(path) if path.lower().endswith(".xlsx") else Path(path + ".xlsx")
-        QSettings().setValue("export/folder", str(target.parent))
         return run_export(page, page.store, lambda st, progress, cancelled: [export(st, target)],
                           title=text.rstrip("…"), folder=target.parent)
     button = QPushButton(text)
@@ -79,7 +74,7 @@ class HouseholdPage(RecordListPage):
             "name", "gender", "id_number", "employer", "hardship", "main_cause", "family_size", "visit_count",
             "aid_fen"),
             description="困难职工档案。身份证号、电话等在列表中部分隐藏；收入、健康和银行卡信息只在编辑窗口中点“显示”后可见。")
-        self.add_filter("hardship", "按困难类别筛选", _choice_items(store, "hardship", "hardship_kind", "全部困难类别"))
+        self.add_filter("hardship", "按困难类别筛选", choice_filter(store, "hardship", "hardship_kind", "全部困难类别"))
         self.add_filter("counted", "按是否计入目标筛选", lambda: [
             ("全部困难职工", None, ()),
             ("已走访且已帮扶（计入 80 户目标）", "id IN (SELECT household_id FROM household_visit WHERE "
@@ -130,7 +125,7 @@ class AidPage(RecordListPage):
         super().__init__(store, "aid", parent=parent,
                          columns=("date", "household_id", "programme", "amount", "goods", "handler"),
                          description="送温暖、送清凉、金秋助学、日常救助、法律援助。金额以元填写，最多两位小数。")
-        self.add_filter("programme", "按帮扶项目筛选", _choice_items(store, "programme", "aid_programme", "全部帮扶项目"))
+        self.add_filter("programme", "按帮扶项目筛选", choice_filter(store, "programme", "aid_programme", "全部帮扶项目"))
         self.add_date_range("date", "帮扶日期")
         ledger_button(self, "导出帮扶台账(&L)…", "ledger_button", "帮扶台账.xlsx",
                       lambda st, path: ledgers().export_aid_ledger(st, path, year=st.settings.get("year")))
