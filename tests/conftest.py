@@ -63,23 +63,6 @@ def no_blocking_message_boxes(monkeypatch):
     yield
 
 
-def pytest_unconfigure(config):
-    """Leave without Python's finalisation. After a full run, tearing down PySide6 6.12 together with lxml's
-    objects can abort with "bool_dealloc: deallocating True" although every test passed; the report is complete
-    by now, so skip the teardown and keep pytest's own exit status."""
-    import sys
-    status = getattr(config, "_leifeng_status", None)
-    if status is None or "PySide6" not in sys.modules:
-        return
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(int(status))
-
-
-@pytest.hookimpl(trylast=True)
-def pytest_sessionfinish(session, exitstatus):
-    session.config._leifeng_status = exitstatus
-
 
 # The CLI with PySide6 unimportable: a finder that refuses it sits first on sys.meta_path.
 WITHOUT_QT = """
