@@ -7,10 +7,30 @@ import subprocess
 import pytest
 
 
-def to_pdf(path, tmp_path):
+def require_soffice() -> str:
+    """The soffice binary, or skip naming the Debian package the README's set-up does not install."""
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if not soffice:
-        pytest.skip("LibreOffice 未安装（找不到 soffice/libreoffice），跳过转换检查")
+        pytest.skip("needs LibreOffice: apt-get install libreoffice-writer-nogui libreoffice-calc-nogui")
+    return soffice
+
+
+def require_fonts(*families: tuple[str, str]) -> None:
+    """Skip unless fontconfig knows each (family, Debian package): printed page counts depend on the fonts."""
+    if not shutil.which("fc-list"):
+        pytest.skip("needs fontconfig: apt-get install fontconfig")
+    known = subprocess.run(["fc-list", ":", "family"], capture_output=True, text=True, timeout=60).stdout
+    for family, package in families:
+        if family not in known:
+            pytest.skip(f"needs the font {family}: apt-get install {package}")
+
+
+PRINT_FONTS = (("Liberation Serif", "fonts-liberation"), ("Noto Serif CJK SC", "fonts-noto-cjk"))
+
+
+def to_pdf(path, tmp_path):
+    soffice = require_soffice()
+    require_fonts(*PRINT_FONTS)
     out = tmp_path / "pdf"
     profile = tmp_path / "lo-profile"     # a private profile: parallel soffice runs do not share one
     r = subprocess.run([soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to", "pdf",
