@@ -111,6 +111,7 @@ def add_attachment(store: Store, activity_id: str, path: str | os.PathLike, *, n
     try:
         if target.is_file() and target.stat().st_size == size:
             temp.unlink()      # the same content is already there (an earlier file, or another record's)
+            os.utime(target)   # young again: a purge on another connection spares it until our record commits
         else:
             target.parent.mkdir(exist_ok=True)
             os.replace(temp, target)
@@ -158,20 +159,24 @@ def stored_files(store: Store) -> list[Path]:
                   and p.is_file())
 
 
-def purge_orphans(store: Store) -> list[Path]:
+def purge_orphans(store: Store, *, min_age_s: float = 0) -> list[Path]:
     """Delete the files no attachment record names (and temporary files a crash left); returns what was deleted.
 
-    Run it outside a transaction: rows deleted but not yet committed would otherwise lose their files on a
-    rollback."""
+    `min_age_s` spares younger files: on opening, another program may be between copying a file and committing
+    its record. Run it outside a transaction: rows deleted but not yet committed would otherwise lose their files
+    on a rollback."""
     if store.db.conn.in_transaction:
         raise RuntimeError("purge_orphans() must run outside a transaction")
     folder = attachments_dir(store)
     if not folder.is_dir():
         return []
+    now = time.time()
+    candidates = [p for p in stored_files(store) if _mtime(p) <= now - min_age_s]
+    candidates += [p for p in folder.glob(f"{TEMP_PREFIX}*") if _mtime(p) < now - max(min_age_s, STALE_TEMP_S)]
+    if not candidates or store.quick_check():
+        return []   # a damaged file may not list every record: delete nothing on its word
     named = _named(store)
-    removed = [p for p in stored_files(store) if p.name not in named and _unlink(p)]
-    old = time.time() - STALE_TEMP_S
-    removed += [p for p in folder.glob(f"{TEMP_PREFIX}*") if _mtime(p) < old and _unlink(p)]
+    removed = [p for p in candidates if p.name not in named and _unlink(p)]
     for sub in folder.glob("??"):
         _rmdir_if_empty(sub)
     return removed

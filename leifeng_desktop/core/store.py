@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
+import logging
 import os
 import sqlite3
 import sys
@@ -17,16 +18,16 @@ from typing import Callable, Iterator
 
 from sqlite_utils import Database
 
+from . import errors
 from . import migrations as mig
 from . import schema as s
+from . import store_open as opening
+from .errors import BUSY_TIMEOUT_S, DatabaseDamaged, RecordConflict, StoreBusy, StoreError  # noqa: F401 (re-exported)
 from .validation import ValidationError, as_list, keeping, normalize, validate
 
+log = logging.getLogger(__name__)
 APP_DIR_NAME = "LeifengDesktop"
-LOCK_TIMEOUT_S = 2.0
-
-
-class StoreError(Exception):
-    """A database that cannot be opened or written; the message is one clear Chinese line."""
+ORPHAN_MIN_AGE_S = 600   # a younger attachment file may belong to a save still running in another process
 
 
 def default_db_path() -> Path:
@@ -48,33 +49,12 @@ def new_id() -> str:
     return str(uuid.uuid4())
 
 
-def _check_path(path: Path) -> None:
-    if path.is_dir():
-        raise StoreError(f"“{path}”是一个文件夹，不是数据库文件")
-    folder = path.parent
-    if not path.exists():
-        if not folder.exists():
-            try:
-                folder.mkdir(parents=True, exist_ok=True)
-            except OSError as exc:
-                raise StoreError(f"无法创建文件夹“{folder}”：{exc.strerror or exc}") from None
-        if not os.access(folder, os.W_OK):
-            raise StoreError(f"文件夹“{folder}”是只读的，无法在其中创建数据库")
-    elif not os.access(path, os.R_OK):
-        raise StoreError(f"没有读取“{path}”的权限")
-    elif not os.access(path, os.W_OK) or not os.access(folder, os.W_OK):
-        raise StoreError(f"“{path}”或其所在文件夹是只读的，无法写入；请复制到可写的位置再打开")
-    if path.exists() and path.stat().st_size:
-        with open(path, "rb") as fh:
-            if fh.read(16) != b"SQLite format 3\x00":
-                raise StoreError(f"“{path.name}”不是本程序的数据库文件（不是 SQLite 格式）")
-
-
 class Store:
     """One open database. Use Store.open(path); close() when done (or use it as a context manager)."""
 
-    def __init__(self, path: Path, conn: sqlite3.Connection):
+    def __init__(self, path: Path, conn: sqlite3.Connection, *, read_only: bool = False):
         self.path = path
+        self.read_only = read_only
         self.db = Database(conn)
         self._listeners: list[Callable[[str], None]] = []
         self._pending: set[str] = set()
@@ -83,29 +63,29 @@ class Store:
 
     # -- opening -------------------------------------------------------------------------------------------
     @classmethod
-    def open(cls, path: str | os.PathLike, *, migrate: bool = True) -> "Store":
-        """Open (creating if needed) and migrate. Raises StoreError, leaving a refused file exactly as it was."""
+    def open(cls, path: str | os.PathLike, *, create: bool = True, read_only: bool = False,
+             migrate: bool = True) -> "Store":
+        """Open and migrate. `create=False` refuses a missing or 0-byte file; `read_only` opens with mode=ro and
+        writes nothing. Raises StoreError, leaving a refused file exactly as it was."""
         path = Path(path).expanduser().absolute()
-        _check_path(path)
+        opening.check_path(path, create=create, read_only=read_only)
         existed = path.exists()
+        conn = opening.connect(path, read_only=read_only)
         try:
-            conn = sqlite3.connect(str(path), timeout=LOCK_TIMEOUT_S, check_same_thread=False)
-            conn.isolation_level = None  # explicit transactions only (Store.transaction)
+            store = cls(path, conn, read_only=read_only)
+            store._check_version()          # reads only: a refused file is not touched
+            if not read_only:
+                store._take_write_lock()
+                store._configure()
+                if migrate:
+                    store._migrate()
+                    store._sweep_orphans()
         except sqlite3.Error as exc:
-            raise StoreError(f"无法打开数据库“{path}”：{exc}") from None
-        try:
-            store = cls(path, conn)
-            store._check_version()          # read-only: a refused file is not touched
-            store._take_write_lock()
-            store._configure()
-            if migrate:
-                store._migrate()
-        except sqlite3.DatabaseError as exc:
             conn.close()
             if not existed and path.exists() and path.stat().st_size == 0:
                 path.unlink()
-            raise StoreError(_explain(exc, path)) from None
-        except StoreError:
+            raise opening.open_error(exc, path) from exc
+        except BaseException:
             conn.close()
             raise
         return store
@@ -124,8 +104,8 @@ class Store:
             self.db.execute("BEGIN IMMEDIATE")
             self.db.execute("ROLLBACK")
         except sqlite3.OperationalError as exc:
-            if "locked" in str(exc) or "busy" in str(exc):
-                raise StoreError(f"数据库“{self.path.name}”正被其他程序占用（已锁定），请关闭其他程序后重试") from None
+            if errors.primary_code(exc) in ("SQLITE_BUSY", "SQLITE_LOCKED"):
+                raise StoreBusy(f"数据库“{self.path.name}”正被其他程序占用（已锁定），请关闭其他程序后重试") from None
             raise
 
     def _configure(self) -> None:
@@ -135,11 +115,20 @@ class Store:
         self.db.conn.execute("PRAGMA synchronous = FULL")
 
     def _migrate(self) -> None:
-        mig.migrations.apply(self.db)
-        if self.settings.get("year") is None:
-            from .settings import seed_defaults
-            with self.transaction():
+        from .settings import seed_defaults
+        if not mig.migrations.pending(self.db) and self.settings.get("year") is not None:
+            return   # the usual case: nothing to write, no write lock needed
+        with self.transaction():   # BEGIN IMMEDIATE: two programs opening a new file do not both migrate it
+            mig.migrations.apply(self.db)
+            if self.settings.get("year") is None:
                 seed_defaults(self)
+
+    def _sweep_orphans(self) -> None:
+        from .attachments import purge_orphans
+        try:
+            purge_orphans(self, min_age_s=ORPHAN_MIN_AGE_S)
+        except (sqlite3.DatabaseError, OSError):   # a damaged file still opens for `check`
+            log.warning("orphan attachments not swept in %s", self.path, exc_info=True)
 
     @property
     def schema_version(self) -> int:
@@ -154,22 +143,68 @@ class Store:
     def __exit__(self, *exc) -> None:
         self.close()
 
+    # -- checking ------------------------------------------------------------------------------------------
+    def data_version(self) -> int:
+        """Changes whenever another connection commits (SQLite's PRAGMA data_version); cheap enough to poll."""
+        return self.db.conn.execute("PRAGMA data_version").fetchone()[0]
+
+    def quick_check(self) -> list[str]:
+        """SQLite's quick_check: the problems found, [] for a sound file. Never raises on a damaged file."""
+        return opening.pragma_problems(self.db.conn, "quick_check")
+
+    def ensure_sound(self) -> None:
+        """Raise DatabaseDamaged when quick_check finds a problem: run before anything writes or exports."""
+        problems = self.quick_check()
+        if problems:
+            raise DatabaseDamaged(errors.damaged_message(self.path, f"发现 {len(problems)} 处问题"))
+
+    def integrity_check(self) -> list[str]:
+        """Every problem integrity_check and foreign_key_check find; [] for a sound file. Never raises."""
+        return opening.pragma_problems(self.db.conn, "integrity_check") + opening.foreign_key_problems(self.db.conn)
+
     # -- transactions and notices --------------------------------------------------------------------------
     @contextlib.contextmanager
     def transaction(self) -> Iterator["Store"]:
-        """One transaction; nested blocks are savepoints. Notices go out after the outermost commit only."""
-        outer = not self.db.conn.in_transaction
-        try:
+        """One write transaction (BEGIN IMMEDIATE: the write lock is waited for BUSY_TIMEOUT_S up front, else
+        StoreBusy); nested blocks are savepoints. Notices go out after the outermost commit only."""
+        if self.read_only:
+            raise StoreError(errors.read_only_message(self.path))
+        conn = self.db.conn
+        if conn.in_transaction:
             with self.db.atomic():
                 yield self
-        except BaseException:
-            if outer:
-                self._pending.clear()
+            return
+        self._execute_classified("BEGIN IMMEDIATE")
+        try:
+            yield self
+            self._execute_classified("COMMIT")
+        except BaseException as exc:
+            self._pending.clear()
+            self._rollback()
+            if isinstance(exc, sqlite3.Error):
+                found = errors.classify(exc, self.path)
+                if found is not exc:
+                    raise found from exc
             raise
-        if outer and self._pending:
-            changed, self._pending = self._pending, set()
-            for key in sorted(changed):
-                self._emit(key)
+        changed, self._pending = self._pending, set()
+        for key in sorted(changed):
+            self._emit(key)
+
+    def _rollback(self) -> None:
+        try:
+            if self.db.conn.in_transaction:
+                self.db.conn.execute("ROLLBACK")
+        except sqlite3.Error:   # SQLite rolls back itself when it cannot; the error that led here is raised
+            log.warning("ROLLBACK failed on %s", self.path, exc_info=True)
+
+    def _execute_classified(self, sql: str) -> None:
+        try:
+            self.db.conn.execute(sql)
+        except sqlite3.Error as exc:
+            found = errors.classify(exc, self.path)
+            if found is exc:
+                raise
+            raise found from exc
 
     def subscribe(self, listener: Callable[[str], None]) -> None:
         self._listeners.append(listener)
@@ -199,9 +234,9 @@ class Store:
         if unknown:
             raise ValidationError({k: "没有这个字段" for k in sorted(unknown)})
         clean = {k: normalize(rt.field(k), v) for k, v in values.items()}
-        errors = validate(rt, clean, keeping(rt, self.settings.choices(), stored), partial=partial)
-        if errors:
-            raise ValidationError(errors)
+        problems = validate(rt, clean, keeping(rt, self.settings.choices(), stored), partial=partial)
+        if problems:
+            raise ValidationError(problems)
         for k, v in clean.items():
             f = rt.field(k)
             if f.type == s.MULTI:
@@ -275,11 +310,6 @@ class Store:
         seeded = {"unit", "working_group"}
         return all(n == 0 for k, n in self.counts().items() if k not in seeded)
 
-    def integrity_check(self) -> list[str]:
-        problems = [r[0] for r in self.db.execute("PRAGMA integrity_check").fetchall() if r[0] != "ok"]
-        problems += [f"{r[0]} 行 {r[1]} 引用了不存在的 {r[2]}" for r in self.db.execute("PRAGMA foreign_key_check")]
-        return problems
-
 
 def decode(rt: s.RecordType, row: dict) -> dict:
     """A stored row as Python values (MULTI lists back from JSON)."""
@@ -291,18 +321,8 @@ def decode(rt: s.RecordType, row: dict) -> dict:
 
 
 def _integrity(rt: s.RecordType, exc: sqlite3.IntegrityError) -> Exception:
-    if "FOREIGN KEY" in str(exc):
+    if getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
         refs = [f for f in rt.fields if f.type == s.REF]
         return ValidationError({f.key: f"所选{f.label}不存在（可能已被删除）" for f in refs})
     return StoreError(f"保存{rt.label}失败：{exc}")
 
-
-def _explain(exc: sqlite3.DatabaseError, path: Path) -> str:
-    text = str(exc)
-    if "not a database" in text or "malformed" in text:
-        return f"“{path.name}”不是有效的数据库文件（可能已损坏或不是 SQLite 格式）"
-    if "locked" in text or "busy" in text:
-        return f"数据库“{path.name}”正被其他程序占用（已锁定），请关闭其他程序后重试"
-    if "readonly" in text or "read-only" in text:
-        return f"“{path}”是只读的，无法写入"
-    return f"无法打开数据库“{path.name}”：{text}"

@@ -1,7 +1,6 @@
 """Field and record checks. Every message is Chinese and meant to sit beside its field."""
 from __future__ import annotations
 
-import datetime as dt
 import json
 import re
 import unicodedata
@@ -12,21 +11,22 @@ from stdnum.cn import ric, uscc
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidLength, ValidationError as StdnumError
 
 from . import schema as s
+from . import values as v
+from .errors import UserError
 
 MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
 # Landline with area code: 010-12345678, 0571-8765432, optional extension.
 LANDLINE_RE = re.compile(r"^0\d{2,3}-?\d{7,8}(-\d{1,6})?$")
 URL_RE = re.compile(r"^https?://\S+$", re.IGNORECASE)
-# Control characters break XML (docx) and are never meant: tab and newline are allowed in long text only.
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-class ValidationError(ValueError):
+class ValidationError(ValueError, UserError):
     """A record that cannot be saved; `errors` maps field key to a Chinese message."""
 
     def __init__(self, errors: Mapping[str, str]):
         self.errors = dict(errors)
-        super().__init__("；".join(f"{k}: {v}" for k, v in self.errors.items()))
+        # str() is what a clerk reads (UserError): the messages, each of which names its field
+        super().__init__("；".join(self.errors.values()))
 
 
 def yuan_to_fen(text: str | int | Decimal) -> int:
@@ -91,13 +91,6 @@ def as_list(value) -> list[str]:
     return list(value)
 
 
-def _parse_date(text: str, fmt: str) -> dt.datetime | None:
-    try:
-        return dt.datetime.strptime(text, fmt)
-    except ValueError:
-        return None
-
-
 def check_phone(value: str) -> str | None:
     compact = value.replace(" ", "").replace("（", "(").replace("）", ")")
     compact = re.sub(r"^\((0\d{2,3})\)", r"\1-", compact)
@@ -137,17 +130,45 @@ _CHECKS = {s.PHONE: check_phone, s.RIC: check_ric, s.USCC: check_uscc,
 
 
 def normalize(field: s.Field, value):
-    """The stored form of a value: trimmed text, upper-case check letters, lists for MULTI."""
+    """The stored form of a value: trimmed NFC text with \\n line ends, upper-case check letters, lists for MULTI,
+    dates in zero-padded ISO form (core.values), booleans as 0/1. What cannot be read is left for check_field."""
     if field.type == s.MULTI:
-        return as_list(value)
+        return [normalize_text(field, i) if isinstance(i, str) else i for i in as_list(value)]
+    if field.type in s.DATE_TYPES and not is_empty(value):
+        value = v.iso(field.type, value) or value
+    if field.type == s.BOOL and isinstance(value, bool):
+        return int(value)
     if isinstance(value, str):
-        value = unicodedata.normalize("NFC", value)
-        value = value.strip() if field.type != s.LONGTEXT else value.strip("\n\r ")
+        value = normalize_text(field, value)
         if field.check in (s.RIC, s.USCC):
             value = value.replace(" ", "").upper()
-        if field.type in (s.INT, s.MONEY, s.HOURS, s.BOOL) and value == "":
+        if field.type in s.NUMBER_TYPES and value == "":
             return None
     return value
+
+
+def normalize_text(field: s.Field, text: str) -> str:
+    """NFC, line ends as \\n, trimmed (long text keeps its inner lines and leading tabs)."""
+    text = unicodedata.normalize("NFC", text)
+    if field.type == s.LONGTEXT:
+        return text.replace("\r\n", "\n").replace("\r", "\n").strip("\n ")
+    return text.strip()
+
+
+def check_number(field: s.Field, value) -> str | None:
+    """INT/MONEY/HOURS/BOOL: a whole number within the field's limits (BOOL: 0 or 1, from True/False)."""
+    t = field.type
+    if t == s.BOOL:
+        return None if type(value) is int and value in (0, 1) else f"{field.label}应为“是”或“否”"
+    if isinstance(value, bool) or not isinstance(value, int):
+        return {s.MONEY: "金额应以分为单位的整数保存", s.HOURS: "时长应为整数分钟"}.get(t, f"{field.label}应为整数")
+    if value < field.minimum:
+        return f"{field.label}不能小于{field.minimum}" if field.minimum else f"{field.label}不能为负数"
+    if value > field.max_value:
+        shown = {s.MONEY: f"{fen_to_yuan(field.max_value)}元",
+                 s.HOURS: f"{minutes_to_hours(field.max_value)}小时"}.get(t, str(field.max_value))
+        return f"{field.label}不能超过{shown}"
+    return None
 
 
 def check_field(field: s.Field, value, choices: Mapping[str, list[str]] | None = None) -> str | None:
@@ -155,36 +176,28 @@ def check_field(field: s.Field, value, choices: Mapping[str, list[str]] | None =
     if is_empty(value):
         return f"请填写{field.label}" if field.required else None
     t = field.type
-    if t in (s.INT, s.MONEY, s.HOURS, s.BOOL):
-        if isinstance(value, bool) or not isinstance(value, int):
-            return {s.MONEY: "金额应以分为单位的整数保存", s.HOURS: "时长应为整数分钟"}.get(t, f"{field.label}应为整数")
-        if value < field.minimum:
-            return f"{field.label}不能小于{field.minimum}" if field.minimum else f"{field.label}不能为负数"
-        if field.maximum is not None and value > field.maximum:
-            return f"{field.label}超出合理范围"
-        return None
+    if t in s.NUMBER_TYPES:
+        return check_number(field, value)
     if t == s.MULTI:
         items = as_list(value)
         if field.max_items and len(items) > field.max_items:
             return f"{field.label}最多选{field.max_items}项"
+        for item in items:
+            bad = v.text_problem(field, item) if isinstance(item, str) else f"{field.label}应为文字"
+            if bad:
+                return bad
         allowed = (choices or {}).get(field.choices) if field.choices else None
         unknown = [i for i in items if allowed is not None and i not in allowed]
         return f"{field.label}中有不在选项内的值：{'、'.join(unknown)}" if unknown else None
     if not isinstance(value, str):
         return f"{field.label}应为文字"
+    bad = v.text_problem(field, value)
+    if bad:
+        return bad
     if len(value) > field.max_len:
         return f"{field.label}不能超过{field.max_len}字（现有{len(value)}字）"
-    if t == s.LONGTEXT:
-        if _CONTROL_RE.search(value):
-            return f"{field.label}含有不可见的控制字符，请删除后再保存"
-    elif _CONTROL_RE.search(value) or "\n" in value or "\t" in value:
-        return f"{field.label}含有换行或不可见的控制字符"
-    if t == s.DATE and not _parse_date(value, "%Y-%m-%d"):
-        return f"{field.label}应为日期，如 2026-08-25"
-    if t == s.MONTH and not _parse_date(value, "%Y-%m"):
-        return f"{field.label}应为年月，如 1985-06"
-    if t == s.DATETIME and not (_parse_date(value, "%Y-%m-%dT%H:%M") or _parse_date(value, "%Y-%m-%dT%H:%M:%S")):
-        return f"{field.label}应为日期和时间，如 2026-08-25T09:00"
+    if t in s.DATE_TYPES:
+        return v.date_problem(field, value)
     if t == s.CHOICE and field.choices and choices is not None:
         allowed = choices.get(field.choices)
         if allowed is not None and value not in allowed:

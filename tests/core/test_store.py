@@ -165,8 +165,9 @@ def test_foreign_sqlite_database_is_refused_untouched(tmp_path):
     assert digest(path) == before
 
 
-def test_locked_database_is_refused(db_path):
+def test_locked_database_is_refused(db_path, monkeypatch):
     Store.open(db_path).close()
+    monkeypatch.setattr("leifeng_desktop.core.errors.BUSY_TIMEOUT_S", 0.2)
     other = sqlite3.connect(db_path, isolation_level=None)
     other.execute("BEGIN IMMEDIATE")
     try:

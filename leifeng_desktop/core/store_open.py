@@ -1,0 +1,82 @@
+"""Opening a database file safely, and checking one: what the store does before it trusts a file.
+
+Nothing here writes: a refused file is left byte for byte as it was, and `create=False` never makes one.
+"""
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+from urllib.parse import quote
+
+from . import errors
+from .errors import StoreError
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def check_path(path: Path, *, create: bool, read_only: bool) -> None:
+    """Refuse a folder, a missing or empty file when not creating, an unwritable place, a file that is not SQLite."""
+    if path.is_dir():
+        raise StoreError(f"“{path}”是一个文件夹，不是数据库文件")
+    if not create or read_only:
+        if not path.exists():
+            raise StoreError(f"数据库文件“{path}”不存在；请检查路径，新建数据库请在窗口中选择“新建”或运行 demo")
+        if path.stat().st_size == 0:
+            raise StoreError(f"数据库文件“{path}”是空文件（0 字节），不是有效的数据库；未作任何修改")
+    folder = path.parent
+    if not path.exists():
+        if not folder.exists():
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreError(f"无法创建文件夹“{folder}”：{exc.strerror or exc}") from None
+        if not os.access(folder, os.W_OK):
+            raise StoreError(f"文件夹“{folder}”是只读的，无法在其中创建数据库")
+    elif not os.access(path, os.R_OK):
+        raise StoreError(f"没有读取“{path}”的权限")
+    elif not read_only and (not os.access(path, os.W_OK) or not os.access(folder, os.W_OK)):
+        raise StoreError(f"“{path}”或其所在文件夹是只读的，无法写入；请复制到可写的位置再打开")
+    if path.exists() and path.stat().st_size:
+        with open(path, "rb") as fh:
+            if fh.read(16) != SQLITE_HEADER:
+                raise StoreError(f"“{path.name}”不是本程序的数据库文件（不是 SQLite 格式）")
+
+
+def connect(path: Path, *, read_only: bool) -> sqlite3.Connection:
+    """An autocommit connection (only Store.transaction opens transactions) that waits BUSY_TIMEOUT_S for locks."""
+    try:
+        if read_only:
+            conn = sqlite3.connect(f"file:{quote(str(path))}?mode=ro", uri=True, timeout=errors.BUSY_TIMEOUT_S,
+                                   check_same_thread=False)
+        else:
+            conn = sqlite3.connect(str(path), timeout=errors.BUSY_TIMEOUT_S, check_same_thread=False)
+        conn.isolation_level = None
+        conn.execute(f"PRAGMA busy_timeout = {int(errors.BUSY_TIMEOUT_S * 1000)}")
+    except sqlite3.Error as exc:
+        found = errors.classify(exc, path)
+        raise (found if found is not exc else StoreError(f"无法打开数据库“{path}”：{exc}")) from exc
+    return conn
+
+
+def open_error(exc: sqlite3.Error, path: Path) -> StoreError:
+    """A StoreError for an SQLite error met while opening (a program error keeps its text and cause)."""
+    found = errors.classify(exc, path)
+    if isinstance(found, StoreError):
+        return found
+    return StoreError(f"无法打开数据库“{path.name}”：{exc}")
+
+
+def pragma_problems(conn: sqlite3.Connection, pragma: str) -> list[str]:
+    """The rows of a checking pragma that are not "ok"; an SQLite error becomes a problem, never an exception."""
+    try:
+        return [str(r[0]) for r in conn.execute(f"PRAGMA {pragma}").fetchall() if r[0] != "ok"]
+    except sqlite3.DatabaseError as exc:
+        return [f"SQLite 报告错误：{exc}"]
+
+
+def foreign_key_problems(conn: sqlite3.Connection) -> list[str]:
+    try:
+        return [f"{r[0]} 行 {r[1]} 引用了不存在的 {r[2]}" for r in conn.execute("PRAGMA foreign_key_check")]
+    except sqlite3.DatabaseError as exc:
+        return [f"检查引用时 SQLite 报告错误：{exc}"]
