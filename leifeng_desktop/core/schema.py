@@ -16,6 +16,12 @@ TYPES = (TEXT, LONGTEXT, DATE, DATETIME, MONTH, INT, MONEY, HOURS, BOOL, CHOICE,
 # Content checks beyond the type.
 RIC, USCC, PHONE, URL = "ric", "uscc", "phone", "url"
 
+# Years a date may have (core.values): what the campaign records happens from 2000 on; births and the founding of
+# a team or unit may lie further back. Wider than any real value, narrow enough to catch 0206 for 2026.
+RECORD_YEARS, HISTORIC_YEARS = (2000, 2100), (1900, 2100)
+DATE_TYPES = (DATE, DATETIME, MONTH)
+NUMBER_TYPES = (INT, MONEY, HOURS, BOOL)
+
 
 @dataclass(frozen=True)
 class Field:
@@ -30,7 +36,8 @@ class Field:
     max_length: int | None = None   # defaults by type, see max_len
     max_items: int | None = None    # for MULTI
     minimum: int = 0                # for INT, MONEY, HOURS
-    maximum: int | None = None
+    maximum: int | None = None     # every INT, MONEY and HOURS field sets one (a test checks)
+    years: tuple[int, int] | None = None   # for DATE, DATETIME, MONTH; RECORD_YEARS unless given
     default: object = None
     on_delete: str = "CASCADE"      # for REF: CASCADE (child rows) or SET NULL (loose links)
     help: str = ""
@@ -43,7 +50,18 @@ class Field:
 
     @property
     def sql_type(self) -> str:
-        return "INTEGER" if self.type in (INT, MONEY, HOURS, BOOL) else "TEXT"
+        return "INTEGER" if self.type in NUMBER_TYPES else "TEXT"
+
+    @property
+    def max_value(self) -> int:
+        """The largest number the field takes; a missing maximum still stays within SQLite's INTEGER."""
+        if self.type == BOOL:
+            return 1
+        return self.maximum if self.maximum is not None else 2**53
+
+    @property
+    def year_range(self) -> tuple[int, int]:
+        return self.years or RECORD_YEARS
 
 
 @dataclass(frozen=True)
@@ -156,7 +174,7 @@ TEAM = _register(RecordType("team", "志愿服务队", (
     F("name", "队伍名称", required=True, max_length=60),
     F("kind", "队伍类型", CHOICE, required=True, choices="team_kind"),
     F("unit", "所属单位", UNIT, required=True),
-    F("founded_on", "成立日期", DATE),
+    F("founded_on", "成立日期", DATE, years=HISTORIC_YEARS),
     F("leader", "队长姓名", required=True, max_length=30),
     F("leader_title", "队长职务", max_length=60),
     F("leader_phone", "队长电话", required=True, **_phone),
@@ -173,7 +191,7 @@ MEMBER = _register(RecordType("member", "队员", (
     F("team_id", "所在队伍", REF, required=True, ref="team"),
     F("name", "姓名", required=True, max_length=30),
     F("gender", "性别", CHOICE, choices="gender"),
-    F("birth_month", "出生年月", MONTH),
+    F("birth_month", "出生年月", MONTH, years=HISTORIC_YEARS),
     F("politics", "政治面貌", CHOICE, choices="politics"),
     F("work", "工作单位及职务", max_length=100),
     F("phone", "联系电话", **_phone),
@@ -211,7 +229,7 @@ ATTACHMENT = _register(RecordType("attachment", "附件", (
     F("activity_id", "活动", REF, required=True, ref="activity"),
     F("name", "原文件名", required=True, max_length=255),
     F("sha256", "内容摘要", required=True, max_length=64),
-    F("size", "大小（字节）", INT),
+    F("size", "大小（字节）", INT, maximum=2**40),
     F("kind", "类型", max_length=10),
     F("note", "说明", max_length=200),
 ), parent="activity_id", order_by="rowid", list_columns=("name", "kind", "size", "note")))
@@ -255,14 +273,14 @@ HOUSEHOLD = _register(RecordType("household", "困难职工", (
     F("name", "姓名", required=True, max_length=30),
     F("gender", "性别", CHOICE, choices="gender"),
     F("id_number", "身份证号", **_ric),
-    F("birth_date", "出生日期", DATE),
+    F("birth_date", "出生日期", DATE, years=HISTORIC_YEARS),
     F("employer", "所在单位", max_length=100),
     F("work_status", "工作状态", CHOICE, choices="work_status"),
     F("hardship", "困难类别", CHOICE, choices="hardship_kind"),
     F("main_cause", "主要致困原因", CHOICE, choices="hardship_cause"),
     F("other_causes", "次要原因", MULTI, choices="hardship_cause", max_items=3),
     F("family_size", "家庭人口", INT, maximum=50),
-    F("income", "家庭月人均收入", MONEY, sensitive=True),
+    F("income", "家庭月人均收入", MONEY, sensitive=True, maximum=10_000_000_00),
     F("health", "健康/残疾状况", max_length=200, sensitive=True),
     F("bank_account", "银行卡号", max_length=30, sensitive=True),
     F("address", "住址", max_length=200),
@@ -275,9 +293,9 @@ FAMILY_MEMBER = _register(RecordType("family_member", "家庭成员", (
     F("household_id", "困难职工", REF, required=True, ref="household"),
     F("name", "姓名", required=True, max_length=30),
     F("relation", "关系", CHOICE, choices="relation"),
-    F("birth_month", "出生年月", MONTH),
+    F("birth_month", "出生年月", MONTH, years=HISTORIC_YEARS),
     F("health", "健康状况", max_length=100, sensitive=True),
-    F("income", "月收入", MONEY, sensitive=True),
+    F("income", "月收入", MONEY, sensitive=True, maximum=10_000_000_00),
     F("school", "单位或学校", max_length=100),
 ), parent="household_id", order_by="rowid"))
 

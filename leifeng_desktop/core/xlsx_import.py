@@ -7,6 +7,8 @@ transaction; core.xlsx_template makes the empty workbook to fill. Qt-free: the C
 from __future__ import annotations
 
 import io
+import re
+import zipfile
 from dataclasses import dataclass, field as dc_field
 from pathlib import Path
 from typing import Callable, Iterable, Mapping
@@ -14,13 +16,14 @@ from typing import Callable, Iterable, Mapping
 from . import schema as s
 from .teams import Duplicate, roster_duplicates
 from .validation import ValidationError, normalize, validate
-from .xlsx_values import cell_text, convert, fold_header  # noqa: F401  (part of this module's API)
+from .xlsx_values import Uncomputed, cell_text, convert, fold_header  # noqa: F401  (part of this module's API)
 
 HEADER_SCAN_ROWS = 10
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP = b"PK\x03\x04"
 # Common columns that carry nothing to import; silently left out rather than reported as unknown.
 IGNORED_HEADERS = frozenset({"序号", "序", "no", "no."})
+_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
 
 
 class XlsxImportError(ValueError):
@@ -159,16 +162,41 @@ def _sheet_rows(path: Path) -> tuple[str, list[tuple]]:
                               f"{save_as}")
     try:
         # From bytes, so the extension does not matter (.xlsm, a misnamed copy …) and no file handle stays open.
-        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        try:
-            ws = wb.worksheets[0]
-            ws.reset_dimensions()   # some writers record wrong dimensions; read what is there
-            return ws.title, [tuple(r) for r in ws.iter_rows(min_row=1, values_only=True)]
-        finally:
-            wb.close()
+        title, rows = _first_sheet(openpyxl, data, data_only=True)
+        if _has_formulas(data):
+            rows = _mark_uncomputed(rows, _first_sheet(openpyxl, data, data_only=False)[1])
+        return title, rows
     except Exception as exc:   # a zip that is not a workbook fails deep inside openpyxl in many ways
         raise XlsxImportError(f"“{path.name}”不是有效的 Excel 工作簿（.xlsx），可能已损坏或是其他格式"
                               f"（{type(exc).__name__}）") from None
+
+
+def _first_sheet(openpyxl, data: bytes, *, data_only: bool) -> tuple[str, list[tuple]]:
+    wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=data_only)
+    try:
+        ws = wb.worksheets[0]
+        ws.reset_dimensions()   # some writers record wrong dimensions; read what is there
+        return ws.title, [tuple(r) for r in ws.iter_rows(min_row=1, values_only=True)]
+    finally:
+        wb.close()
+
+
+def _has_formulas(data: bytes) -> bool:
+    """Whether any worksheet holds a formula (<f> element): only then is the workbook read a second time."""
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        return any(_FORMULA_TAG.search(zf.read(name)) for name in zf.namelist()
+                   if name.startswith("xl/worksheets/") and name.endswith(".xml"))
+
+
+def _mark_uncomputed(values: list[tuple], formulas: list[tuple]) -> list[tuple]:
+    """Cells empty in the cached values but holding a formula become Uncomputed: a program wrote the formula and
+    no spreadsheet ever calculated it, so its result is unknown (not empty)."""
+    out = []
+    for r, row in enumerate(values):
+        given = formulas[r] if r < len(formulas) else ()
+        out.append(tuple(Uncomputed(given[c]) if v is None and c < len(given) and isinstance(given[c], str)
+                         and given[c].startswith("=") else v for c, v in enumerate(row)))
+    return out
 
 
 def _id_warnings(rt: s.RecordType, values: dict, errors: dict) -> list[str]:

@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Mapping
 
 from . import schema as s
+from . import values
 from .validation import hours_to_minutes, yuan_to_fen
 
 
@@ -40,42 +41,42 @@ def cell_text(value) -> str | None:
     return text or None
 
 
-_YM = re.compile(r"^(\d{4})\s*[-./年]\s*(\d{1,2})\s*月?(?:\s*[-./]?\s*(\d{1,2})\s*日?)?$")
-_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})?$")
+class Uncomputed(str):
+    """A formula cell the workbook holds no result for (written by a program, never opened in Excel): the formula
+    text, so the row is not taken for empty, and a row error rather than a silently empty value."""
 
 
-def _ymd(text: str) -> tuple[dt.date, bool] | None:
-    """'1985年3月', '1985.3', '1985/03/12', '19850312' → (the date, whether a day was given)."""
-    m = _YM.match(text) or _COMPACT.match(text)
-    try:
-        return (dt.date(int(m[1]), int(m[2]), int(m[3] or 1)), bool(m[3])) if m else None
-    except ValueError:
-        return None
+def _uncomputed(f: s.Field, raw: Uncomputed) -> ValueError:
+    formula = raw if len(raw) <= 30 else raw[:29] + "…"
+    return ValueError(f"{f.label}单元格是公式（{formula}），没有计算结果（请在 Excel 中打开并保存后再导入，"
+                      f"或改填数值）")
 
 
 def _month(f: s.Field, raw):
-    if isinstance(raw, (dt.date, dt.datetime)):
-        return f"{raw:%Y-%m}"
     if isinstance(raw, float) and not raw.is_integer():
         year, frac = repr(raw).split(".")
         if frac == "1":   # 1985.10 typed into a number cell reads back as 1985.1
             raise ValueError(f"{f.label}“{raw}”被 Excel 存成了小数，无法分辨是1月还是10月；"
                              f"请写成 {year}-01 或 {year}-10，或把该列设置为“文本”格式")
         raw = f"{year}.{frac}"
-    text = cell_text(raw)
-    ymd = _ymd(text)
-    return f"{ymd[0]:%Y-%m}" if ymd else text
+    return values.iso(s.MONTH, _as_text(raw)) or cell_text(raw)
+
+
+def _serial(raw) -> dt.datetime | None:
+    """An Excel date serial number in an unformatted cell (20000 is 1954-10-03, 80000 is 2119-01-10)."""
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool) and 20000 < raw < 80000:
+        from openpyxl.utils.datetime import from_excel
+        return from_excel(raw)
+    return None
 
 
 def _date(f: s.Field, raw):
-    if isinstance(raw, (dt.date, dt.datetime)):
-        return f"{raw:%Y-%m-%d}"
-    if isinstance(raw, (int, float)) and 20000 < raw < 80000:   # a date serial number in an unformatted cell
-        from openpyxl.utils.datetime import from_excel
-        return f"{from_excel(raw):%Y-%m-%d}"
-    text = cell_text(raw)
-    ymd = _ymd(text)
-    return f"{ymd[0]:%Y-%m-%d}" if ymd and ymd[1] else text
+    return values.iso(f.type, _serial(raw) or _as_text(raw)) or cell_text(raw)
+
+
+def _as_text(raw):
+    """Dates as they are, anything else as the text the clerk sees (19850312 typed as a number …)."""
+    return raw if isinstance(raw, dt.date) else cell_text(raw)
 
 
 def _numeric_id(f: s.Field, raw, warnings: list[str]) -> str:
@@ -97,6 +98,8 @@ def _pick(f: s.Field, text: str, choices: Mapping[str, list[str]]) -> str:
 def convert(f: s.Field, raw, choices: Mapping[str, list[str]], warnings: list[str]):
     """A cell as the field's stored value. Unrecognised text is passed on, so validation gives the form's message;
     ValueError only for what Excel itself broke or what cannot be converted."""
+    if isinstance(raw, Uncomputed):
+        raise _uncomputed(f, raw)
     if isinstance(raw, str):
         raw = raw.strip()
     if raw is None or raw == "":
@@ -108,14 +111,11 @@ def convert(f: s.Field, raw, choices: Mapping[str, list[str]], warnings: list[st
     t = f.type
     if t == s.MONTH:
         return _month(f, raw)
-    if t == s.DATE:
+    if t in (s.DATE, s.DATETIME):
         return _date(f, raw)
-    if t == s.DATETIME:
-        text = cell_text(raw)
-        return re.sub(r"^(\d{4}-\d{2}-\d{2})\s+(\d{1,2}:\d{2})", r"\1T\2", text).replace("/", "-")
-    if t == s.INT:
+    if t == s.INT:   # a negative count gets its message from validation ("不能为负数"), a huge one "不能超过"
         text = cell_text(raw).replace(",", "").replace("，", "")
-        return int(text) if re.fullmatch(r"\d+", text) else text
+        return int(text) if re.fullmatch(r"-?\d+", text) else text
     if t == s.MONEY:   # repr keeps the digits typed (0.3, not 0.299999…); never float arithmetic
         try:
             return yuan_to_fen(Decimal(repr(raw)) if isinstance(raw, float) else raw)

@@ -24,7 +24,10 @@ VISIT = s.RECORD_TYPES["enterprise_visit"]
     (TEAM, "name", "坏\x07名字", "控制字符"),
     (TEAM, "kind", "篮球队", "不是队伍类型的可选项"),
     (TEAM, "founded_on", "2026-02-30", "应为日期"),
-    (TEAM, "founded_on", "2026/08/25", "应为日期"),
+    (TEAM, "founded_on", "26/08/25", "应为日期"),        # 2026/08/25 is now normalised (test_values.py)
+    (TEAM, "founded_on", "2026-08-25 09:00", "应为日期"),
+    (TEAM, "founded_on", "1850-01-01", "1900 年至 2100 年"),
+    (s.RECORD_TYPES["aid"], "date", "1999-12-31", "2000 年至 2100 年"),
     (TEAM, "leader_phone", "1381234567", "11位手机号"),
     (TEAM, "leader_phone", "12812345678", "11位手机号"),
     (TEAM, "categories", ["扶老助残", "打篮球"], "不在选项内"),
@@ -37,7 +40,20 @@ VISIT = s.RECORD_TYPES["enterprise_visit"]
     (s.RECORD_TYPES["household"], "other_causes", ["失业", "下岗", "灾害", "残疾"], "最多选3项"),
     (s.RECORD_TYPES["aid"], "amount", 12.5, "以分为单位的整数"),
     (s.RECORD_TYPES["publicity"], "link", "www.example.com", "http"),
-    (s.RECORD_TYPES["activity"], "starts_at", "2026-08-25 09:00", "日期和时间"),
+    (s.RECORD_TYPES["activity"], "starts_at", "2026-08-25", "日期和时间"),
+    (s.RECORD_TYPES["activity"], "starts_at", "2026-08-25 25:00", "日期和时间"),
+    (s.RECORD_TYPES["unit"], "expected", 7, "应为“是”或“否”"),
+    (s.RECORD_TYPES["unit"], "expected", "是", "应为“是”或“否”"),
+    (s.RECORD_TYPES["household"], "income", 10**23, "不能超过10000000.00元"),
+    (s.RECORD_TYPES["household"], "family_size", 51, "不能超过50"),
+    (s.RECORD_TYPES["participant"], "minutes", 60 * 24 * 367, "小时"),
+    (TEAM, "name", "队\ud800名", "无效字符（U+D800）"),
+    (TEAM, "name", "队\ufffe名", "无效字符（U+FFFE）"),
+    (TEAM, "name", "队\ufdd0名", "无效字符（U+FDD0）"),
+    (TEAM, "intro", "简介\U0010ffff", "无效字符（U+10FFFF）"),
+    (TEAM, "intro", "简介\x0b第二段", "控制字符（U+000B）"),
+    (TEAM, "area", "一行\r二行", "换行"),
+    (TEAM, "categories", ["扶老助残\ufffe"], "无效字符"),
 ])
 def test_bad_value_gets_its_message(rt, key, value, message):
     f = rt.field(key)
@@ -57,6 +73,11 @@ def test_bad_value_gets_its_message(rt, key, value, message):
     (VISIT, "uscc", ""),
     (s.RECORD_TYPES["aid"], "amount", 0),
     (s.RECORD_TYPES["activity"], "starts_at", "2026-08-25T09:00"),
+    (s.RECORD_TYPES["activity"], "starts_at", "2026-8-25 9:00"),
+    (s.RECORD_TYPES["unit"], "expected", True),
+    (s.RECORD_TYPES["unit"], "expected", 0),
+    (MEMBER, "birth_month", "1985年6月"),
+    (s.RECORD_TYPES["household"], "income", 10_000_000_00),
 ])
 def test_good_value_passes(rt, key, value):
     f = rt.field(key)
