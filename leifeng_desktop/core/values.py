@@ -23,9 +23,8 @@ _MONTH_RE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?")
 # The time after a date: "T09:00", " 9:00", "日9时30分"; seconds optional (dropped: minutes are the unit).
 _DATETIME_RE = re.compile(_DATE + r"(?:\s*T\s*|\s+|(?<=日))(\d{1,2})\s*[:时点]\s*(\d{1,2})\s*分?"
                                    r"(?:\s*:\s*(\d{1,2})(?:\.\d+)?)?")
-_COMPACT_RE = re.compile(r"(\d{4})(\d{2})(\d{2})?(?!\d)")    # 20260901, 198506
+_COMPACT_RE = re.compile(r"^(\d{4})(\d{2})(\d{2})?(?!\d)")    # 20260901, 198506
 
-DATE_FORMAT, MONTH_FORMAT, DATETIME_FORMAT = "%Y-%m-%d", "%Y-%m", "%Y-%m-%dT%H:%M"
 EXAMPLES = {s.DATE: "2026-08-25", s.MONTH: "1985-06", s.DATETIME: "2026-08-25 09:00"}
 
 
@@ -73,13 +72,13 @@ def iso(field_type: str, value):
     """The stored text of a date, month or date-time value, or None when `value` cannot be read as one."""
     if field_type == s.DATE:
         day = parse_date(value)
-        return day.strftime(DATE_FORMAT) if day else None
+        return day.isoformat() if day else None      # isoformat pads a year below 1000; strftime does not
     if field_type == s.MONTH:
         month = parse_month(value)
         return f"{month[0]:04d}-{month[1]:02d}" if month else None
     if field_type == s.DATETIME:
         moment = parse_datetime(value)
-        return moment.strftime(DATETIME_FORMAT) if moment else None
+        return moment.isoformat(timespec="minutes") if moment else None
     raise ValueError(f"{field_type} is not a date type")
 
 
