@@ -380,3 +380,103 @@ def test_empty_sheet(tmp_path, store):
 def test_no_data_rows(tmp_path, store):
     path = make_book(tmp_path / "h.xlsx", HEADERS, {5: [None] * 8, 6: ["", " ", None]})
     assert "没有数据行" in refused(path, store)
+
+
+# -- one bad cell is one row's problem (issue 11: values the core let through, import messages) -----------------
+HOUSEHOLD_HEADERS = ["姓名", "身份证号码", "家庭人口", "家庭月人均收入（元）", "出生日期", "建档日期"]
+
+
+def household_book(path, rows):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(HOUSEHOLD_HEADERS)
+    for cells in rows:
+        ws.append(cells)
+    wb.save(path)
+    return path
+
+
+def read_households(store, path):
+    return xi.read_workbook(path, "household", choices=store.settings.choices(), existing=store.rows("household"))
+
+
+def test_a_huge_number_is_that_rows_problem_only(tmp_path, store):
+    path = household_book(tmp_path / "h.xlsx", [
+        ["张三", MAN, 3, 1e25, None, None],
+        ["李四", WOMAN, 10**30, 800, None, None],
+        ["王五", OTHER, 2, 650.5, dt.datetime(1978, 1, 1), "2026/9/1"],
+    ])
+    preview = read_households(store, path)
+    assert [r.errors for r in preview.rows[:2]] == [{"income": "家庭月人均收入不能超过10000000.00元"},
+                                                    {"family_size": "家庭人口不能超过50"}]
+    assert preview.valid == 1 and preview.rows[2].values["filed_on"] == "2026-09-01"
+    assert xi.import_rows(store, preview, parent_values={}) and store.count("household") == 1
+    assert store.rows("household")[0]["income"] == 65050
+
+
+@pytest.mark.parametrize("cell,message", [(-3, "家庭人口不能为负数"), ("-3", "家庭人口不能为负数"),
+                                          (2.5, "家庭人口应为整数"), ("三口", "家庭人口应为整数")])
+def test_a_negative_or_broken_count_is_named(tmp_path, store, cell, message):
+    preview = read_households(store, household_book(tmp_path / "n.xlsx", [["张三", MAN, cell, 800, None, None]]))
+    assert preview.rows[0].errors == {"family_size": message}
+    assert f"第 2 行：{message}" in xi.format_report(preview)
+
+
+def test_negative_money_is_named(tmp_path, store):
+    preview = read_households(store, household_book(tmp_path / "m.xlsx", [["张三", MAN, 3, -800, None, None]]))
+    assert "不能为负数" in preview.rows[0].errors["income"]
+
+
+def test_dates_from_cells_are_padded_or_refused_in_the_row(tmp_path, store):
+    preview = read_households(store, household_book(tmp_path / "d.xlsx", [
+        ["张三", MAN, 3, 800, "1985.3.12", 46266],            # a serial number in an unformatted cell
+        ["李四", WOMAN, 3, 800, "1990年7月18日", "2026-02-30"],
+        ["王五", OTHER, 3, 800, "1978-1-1", "1999-12-31"],
+    ]))
+    assert preview.rows[0].errors == {} and preview.rows[0].values["birth_date"] == "1985-03-12"
+    assert preview.rows[0].values["filed_on"] == "2026-09-01"
+    assert preview.rows[1].errors == {"filed_on": "建档日期应为日期，如 2026-08-25"}
+    assert preview.rows[2].errors == {"filed_on": "建档日期的年份应在 2000 年至 2100 年之间"}
+
+
+def test_a_formula_without_a_result_says_so(tmp_path, store):
+    """openpyxl (like other programs) writes formulas without their results; nobody has opened the file in Excel."""
+    path = household_book(tmp_path / "f.xlsx", [["张三", MAN, "=1+2", "=B5*2", None, None],
+                                                ["李四", WOMAN, 3, 800, None, None]])
+    preview = read_households(store, path)
+    assert preview.rows[0].errors == {
+        "family_size": "家庭人口单元格是公式（=1+2），没有计算结果（请在 Excel 中打开并保存后再导入，或改填数值）",
+        "income": "家庭月人均收入单元格是公式（=B5*2），没有计算结果（请在 Excel 中打开并保存后再导入，或改填数值）"}
+    assert preview.rows[1].ok
+
+
+def test_a_formula_with_its_result_is_read_as_the_result(tmp_path, store):
+    path = household_book(tmp_path / "f.xlsx", [["张三", MAN, "=1+2", 800, None, None]])
+    # What Excel writes after a save: the formula and its cached value <v>.
+    with zipfile.ZipFile(path) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    sheet = "xl/worksheets/sheet1.xml"
+    parts[sheet] = parts[sheet].replace(b"<f>1+2</f><v></v>", b"<f>1+2</f><v>3</v>")
+    assert b"<f>1+2</f><v>3</v>" in parts[sheet]
+    with zipfile.ZipFile(path, "w") as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    preview = read_households(store, path)
+    assert preview.rows[0].ok and preview.rows[0].values["family_size"] == 3
+
+
+def test_a_row_of_uncomputed_formulas_is_not_skipped_as_empty(tmp_path, store):
+    path = household_book(tmp_path / "f.xlsx", [["=A1", None, None, None, None, None]])
+    preview = read_households(store, path)
+    assert len(preview.rows) == 1 and "单元格是公式（=A1），没有计算结果" in preview.rows[0].errors["name"]
+
+
+@pytest.mark.parametrize("cell,stored", [("是", 1), ("否", 0), (True, 1), (False, 0)])
+def test_boolean_cells(cell, stored):
+    assert xi.convert(s.UNIT_T.field("expected"), cell, {}, []) == stored
+
+
+def test_a_boolean_cell_refuses_other_numbers():
+    from leifeng_desktop.core.validation import check_field
+    f = s.UNIT_T.field("expected")
+    assert check_field(f, xi.convert(f, 7, {}, [])) == "应报送应为“是”或“否”"
