@@ -13,6 +13,9 @@ from . import schema as s
 MIGRATION_SET = "leifeng"
 migrations = Migrations(MIGRATION_SET)
 
+# Child rows an editor saves together with their owner: any change to them is a change of the owner's revision.
+REVISION_CHILDREN = ("member", "participant", "demand", "family_member")
+
 
 def table_sql(rt: s.RecordType) -> str:
     cols = []
@@ -44,6 +47,28 @@ def sync_tables(db: Database) -> None:
             if f.type == s.REF:
                 db.execute(f'CREATE INDEX IF NOT EXISTS "idx_{rt.key}_{f.key}" ON "{rt.key}"("{f.key}")')
         db.execute(f'CREATE INDEX IF NOT EXISTS "idx_{rt.key}_unit" ON "{rt.key}"(unit)')
+    sync_revisions(db)
+
+
+def sync_revisions(db: Database) -> None:
+    """The `revision` column of every record (1 on insert) and the triggers that raise it on every update, and
+    raise an owner's when one of its child rows is added, changed or removed, whatever program writes."""
+    for rt in s.RECORD_TYPES.values():
+        t = rt.key
+        if "revision" not in db[t].columns_dict:
+            db.execute(f'ALTER TABLE "{t}" ADD COLUMN revision INTEGER NOT NULL DEFAULT 1')
+        owner = f'UPDATE "{rt.field(rt.parent).ref}" SET revision = revision + 1 WHERE id IN ' \
+            if rt.parent and t in REVISION_CHILDREN else ""
+        # WHEN: the trigger's own UPDATE (revision changed) must not count twice
+        db.execute(f'CREATE TRIGGER IF NOT EXISTS "{t}_revision_au" AFTER UPDATE ON "{t}" FOR EACH ROW '
+                   f'WHEN NEW.revision IS OLD.revision BEGIN '
+                   f'UPDATE "{t}" SET revision = OLD.revision + 1 WHERE id = NEW.id; '
+                   + (f'{owner}(OLD."{rt.parent}", NEW."{rt.parent}"); ' if owner else "") + "END")
+        if owner:
+            db.execute(f'CREATE TRIGGER IF NOT EXISTS "{t}_revision_ai" AFTER INSERT ON "{t}" FOR EACH ROW BEGIN '
+                       f'{owner}(NEW."{rt.parent}"); END')
+            db.execute(f'CREATE TRIGGER IF NOT EXISTS "{t}_revision_ad" AFTER DELETE ON "{t}" FOR EACH ROW BEGIN '
+                       f'{owner}(OLD."{rt.parent}"); END')
 
 
 @migrations()
@@ -59,6 +84,11 @@ def m002_settings(db: Database) -> None:
 @migrations()
 def m003_attachments(db: Database) -> None:
     sync_tables(db)   # the attachment table (photos and documents of an activity)
+
+
+@migrations()
+def m004_revisions(db: Database) -> None:
+    sync_tables(db)   # the revision column and its triggers (optimistic concurrency: no lost update)
 
 
 def known_names() -> list[str]:

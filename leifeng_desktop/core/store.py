@@ -254,6 +254,7 @@ class Store:
         row.setdefault("unit", unit or self.our_unit())
         row.update(id=record_id or new_id(), created_at=stamp, updated_at=stamp)
         with self.transaction():
+            self._check_rules(rt, row, None)
             try:
                 self.db[type_key].insert(row)
             except sqlite3.IntegrityError as exc:
@@ -261,17 +262,54 @@ class Store:
             self.notify(type_key)
         return row["id"]
 
-    def update(self, type_key: str, record_id: str, values: dict) -> None:
+    def update(self, type_key: str, record_id: str, values: dict, *, expected_revision: int | None = None,
+               children: dict[str, list[dict]] | None = None) -> None:
+        """Validate and update some fields of one record. With `expected_revision` (the revision the editor
+        loaded) a record changed elsewhere since raises RecordConflict and nothing is written; `children` (the
+        owner's child lists as the editor has them, e.g. {"member": [...]}) only sharpens its differences."""
         rt = s.record_type(type_key)
-        row = self.prepare(rt, values, partial=True, stored=self.get(type_key, record_id))
-        row["updated_at"] = now_iso()
         with self.transaction():
-            cur = self.db.execute(
-                f'UPDATE "{type_key}" SET ' + ", ".join(f'"{k}" = ?' for k in row) + " WHERE id = ?",
-                [*row.values(), record_id])
-            if cur.rowcount != 1:
+            raw = self._raw(type_key, record_id)
+            if raw is None:
                 raise StoreError(f"要修改的{rt.label}记录已不存在（可能已被删除）")
+            if expected_revision is not None and raw["revision"] != expected_revision:
+                from .revisions import conflict
+                raise conflict(self, type_key, decode(rt, raw), values, children)
+            row = self.prepare(rt, values, partial=True, stored=decode(rt, raw))
+            self._check_rules(rt, {**raw, **row}, record_id)
+            row["updated_at"] = now_iso()
+            self.db.execute(f'UPDATE "{type_key}" SET ' + ", ".join(f'"{k}" = ?' for k in row) + " WHERE id = ?",
+                            [*row.values(), record_id])
             self.notify(type_key)
+
+    def check_revision(self, type_key: str, record_id: str, expected_revision: int | None, mine: dict,
+                       children: dict[str, list[dict]] | None = None) -> None:
+        """Inside a save's transaction: RecordConflict when the record changed since `expected_revision` (None: no
+        check), StoreError when it is gone. For saves that write an owner and its child rows together."""
+        if expected_revision is None:
+            return
+        raw = self._raw(type_key, record_id)
+        if raw is None:
+            raise StoreError(f"要修改的{s.record_type(type_key).label}记录已不存在（可能已被删除）")
+        if raw["revision"] != expected_revision:
+            from .revisions import conflict
+            raise conflict(self, type_key, decode(s.record_type(type_key), raw), mine, children)
+
+    def differences(self, type_key: str, record_id: str, mine: dict, *, base: dict | None = None,
+                    children: dict[str, list[dict]] | None = None) -> list[errors.Difference]:
+        """Where `mine` differs from the stored record (see core.revisions.differences)."""
+        from .revisions import differences
+        return differences(self, type_key, record_id, mine, base=base, children=children)
+
+    def _check_rules(self, rt: s.RecordType, row: dict, record_id: str | None) -> None:
+        from . import record_rules
+        problems = record_rules.check(self, rt.key, row, record_id)
+        if problems:
+            raise ValidationError(problems)
+
+    def _raw(self, type_key: str, record_id: str) -> dict | None:
+        rows = list(self.db.query(f'SELECT * FROM "{type_key}" WHERE id = ?', [record_id]))
+        return rows[0] if rows else None
 
     def delete(self, type_key: str, record_id: str) -> None:
         """Delete one record; child records (roster, demands, family …) go with it through ON DELETE CASCADE."""
@@ -286,8 +324,9 @@ class Store:
                 self.notify(child.key)
 
     def get(self, type_key: str, record_id: str) -> dict | None:
-        rows = list(self.db.query(f'SELECT * FROM "{type_key}" WHERE id = ?', [record_id]))
-        return decode(s.record_type(type_key), rows[0]) if rows else None
+        """One record with its meta columns (id, unit, created_at, updated_at, revision), or None."""
+        raw = self._raw(type_key, record_id)
+        return decode(s.record_type(type_key), raw) if raw else None
 
     def rows(self, type_key: str, *, where: str | None = None, params=(), order_by: str | None = None,
              limit: int | None = None, offset: int | None = None) -> list[dict]:
