@@ -188,3 +188,34 @@ def test_an_old_database_gets_revisions_on_opening(db_path, team_values):
         assert st.get("team", team_id)["revision"] == 1
         st.insert("member", {"team_id": team_id, "name": "甲"})
         assert st.get("team", team_id)["revision"] == 2
+
+
+def test_save_activity_checks_the_loaded_revision_before_writing_participants(store, team_id, db_path):
+    from leifeng_desktop.core import service_record as sr
+    a = store.insert("member", {"team_id": team_id, "name": "甲"})
+    b = store.insert("member", {"team_id": team_id, "name": "乙"})
+    values = {"title": "清扫", "starts_at": "2026-09-01T09:00", "ends_at": "2026-09-01T11:00",
+              "category": "保护环境"}
+    activity_id = sr.save_activity(store, None, values, [{"member_id": a, "minutes": 60}])
+    loaded = store.get("activity", activity_id)
+    with Store.open(db_path) as window_b:   # another window adds a participant
+        window_b.insert("participant", {"activity_id": activity_id, "member_id": b, "minutes": 30})
+    with pytest.raises(RecordConflict) as err:
+        sr.save_activity(store, activity_id, {**values, "place": "XX社区"}, [{"member_id": a, "minutes": 90}],
+                         expected_revision=loaded["revision"])
+    assert [d.key for d in err.value.differences] == ["place", "participant"]
+    assert "参加人员名单已在别处修改" in err.value.differences[1].theirs
+    assert store.count("participant") == 2 and store.get("activity", activity_id)["place"] is None
+    sr.save_activity(store, activity_id, values, [{"member_id": a, "minutes": 90}],
+                     expected_revision=err.value.current["revision"])
+    assert store.count("participant") == 1
+
+
+def test_save_team_checks_the_loaded_revision(store, team_id, team_values):
+    from leifeng_desktop.core import teams
+    loaded = store.get("team", team_id)
+    store.insert("member", {"team_id": team_id, "name": "乙"})
+    with pytest.raises(RecordConflict) as err:
+        teams.save_team(store, team_id, team_values, [{"name": "甲"}], expected_revision=loaded["revision"])
+    assert [d.label for d in err.value.differences] == ["队员名单"]
+    assert [m["name"] for m in store.rows("member")] == ["乙"]
