@@ -10,7 +10,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping, NamedTuple
 
-from . import schema as s
+from . import record_rules, schema as s
+from .record_rules import activity_minutes  # noqa: F401  (part of this module's API)
 from .store import Store
 from .validation import ValidationError, minutes_to_hours
 
@@ -30,18 +31,10 @@ def _parse(value) -> dt.datetime | None:
     return None
 
 
-def activity_minutes(activity: Mapping) -> int | None:
-    """Minutes from starts_at to ends_at; None when either is missing or unreadable, or the end comes first."""
-    start, end = _parse(activity.get("starts_at")), _parse(activity.get("ends_at"))
-    if start is None or end is None or end < start:
-        return None
-    return int((end - start).total_seconds() // 60)
-
-
 # -- rules for the participant rows of one activity ------------------------------------------------------------
 def check_participants(activity: Mapping, participants: list[Mapping]) -> dict[int, str]:
     """{row index: Chinese message} for rows that cannot be saved: no member, no or non-positive minutes, more
-    minutes than the activity lasted (service time excludes travel, so it can never be longer), a member twice."""
+    minutes than the activity lasted (the rule of core.record_rules, which the store enforces), a member twice."""
     limit = activity_minutes(activity)
     errors: dict[int, str] = {}
     first_row: dict[str, int] = {}
@@ -57,8 +50,8 @@ def check_participants(activity: Mapping, participants: list[Mapping]) -> dict[i
             errors[i] = "服务时长应为整数分钟"
         elif minutes <= 0:
             errors[i] = "服务时长应大于0"
-        elif limit is not None and minutes > limit:
-            errors[i] = f"服务时长不能超过活动时长（{minutes_to_hours(limit)}小时）"
+        elif record_rules.minutes_problem(minutes, limit):
+            errors[i] = record_rules.minutes_problem(minutes, limit)
         if member and member not in first_row:
             first_row[member] = i
     return errors
@@ -234,7 +227,8 @@ def save_activity(store: Store, activity_id: str | None, values: Mapping, partic
             report["kind"] = kind
         if not report.get("date") and day:
             report["date"] = day
-    with store.transaction():
+    # deferred: shortening the activity and its participants' minutes in one save is checked on the result
+    with store.transaction(), record_rules.deferred(store):
         if activity_id:
             store.update("activity", activity_id, dict(values), expected_revision=expected_revision,
                          children={"participant": participants})
