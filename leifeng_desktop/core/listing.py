@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from . import schema as s
-from . import teams, visits
+from . import filters, teams
 from .store import Store, decode
 
 SEARCHABLE = (s.TEXT, s.LONGTEXT, s.CHOICE, s.MULTI, s.UNIT)
@@ -27,24 +27,20 @@ class Derived:
     alerts: tuple[str, ...] = ()   # values a list shows as a warning (逾期)
 
 
-def _setting(key: str) -> str:
-    return f"(SELECT json_extract(value, '$') FROM settings WHERE key = '{key}')"
-
-
 DERIVED: dict[str, dict[str, Derived]] = {
     "team": {
         "member_count": Derived(s.F("member_count", "队员人数", s.INT),
                                 "(SELECT COUNT(*) FROM member WHERE member.team_id = {t}.id)", ("member",)),
         "lateness": Derived(s.F("lateness", "逾期/按期", s.TEXT),
-                            teams.lateness_sql(_setting("registration_deadline"), table="{t}"), ("settings",),
-                            alerts=(teams.LATE,)),
+                            teams.lateness_sql(filters.setting_sql("registration_deadline"), table="{t}"),
+                            ("settings",), alerts=(teams.LATE,)),
     },
     "enterprise_visit": {
         "demand_count": Derived(s.F("demand_count", "诉求数", s.INT),
                                 "(SELECT COUNT(*) FROM demand WHERE demand.visit_id = {t}.id)", ("demand",)),
         "overdue_count": Derived(s.F("overdue_count", "逾期未办结", s.INT),
                                  "(SELECT COUNT(*) FROM demand WHERE demand.visit_id = {t}.id AND "
-                                 + visits.overdue_sql("date('now', 'localtime')", _setting("demand_reply_days"))
+                                 + filters.overdue_demand_sql()
                                  + ")", ("demand", "settings")),
     },
     "household": {

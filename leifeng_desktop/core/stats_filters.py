@@ -28,6 +28,7 @@ from typing import NamedTuple
 
 from . import teams as team_rules
 from . import visits
+from .filters import setting_sql
 from .store import Store
 
 # material → the setting that holds its deadline (the material list's entries that have one are reported on)
@@ -77,10 +78,7 @@ class Scope:
         self.unit = (unit or "").strip() or None
         self.reply_days = visits.reply_days(store)
 
-    @staticmethod
-    def setting_sql(key: str) -> str:
-        """A campaign setting read in SQL, so a saved list filter follows a changed setting."""
-        return f"(SELECT json_extract(value, '$') FROM settings WHERE key = '{key}')"
+    setting_sql = staticmethod(setting_sql)   # a saved list filter follows a changed setting
 
     def months(self) -> list[str]:
         return [f"{self.year}-{m:02d}" for m in range(1, 13)]
@@ -136,11 +134,8 @@ class Scope:
         return visits.overdue_sql("?", int(self.reply_days), table="demand"), [self.today.isoformat()]
 
     def counted(self) -> Cond:
-        """Households that count toward the target (visits.COUNTED_HOUSEHOLDS_SQL, the year written in)."""
-        sql = visits.COUNTED_HOUSEHOLDS_SQL
-        if ":year" not in sql:
-            raise RuntimeError("visits.COUNTED_HOUSEHOLDS_SQL no longer takes :year")
-        return _and(self.own(), f"id IN ({sql.replace(':year', repr(str(self.year)))})")
+        """Households that count toward the target (the rule of visits.counted_households_sql)."""
+        return _and(self.own(), f"id IN ({visits.counted_households_sql('?')})", str(self.year), str(self.year))
 
     def expected_units(self) -> Cond:
         return _and(self.own(unit_col="name"), "expected = 1")

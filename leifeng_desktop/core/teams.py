@@ -37,6 +37,11 @@ def missing_kinds(store: Store) -> dict[str, list[str]]:
     return {unit: [k for k in kinds if k not in have] for unit, have in sorted(formed.items())}
 
 
+def formed_counts(store: Store) -> dict[str, int]:
+    """How many teams each unit has formed (units without a team are absent)."""
+    return {r[0]: r[1] for r in store.db.execute("SELECT unit, COUNT(*) FROM team GROUP BY unit")}
+
+
 @dataclass(frozen=True)
 class Duplicate:
     rows: tuple[int, ...]
@@ -69,13 +74,24 @@ def service_count(store: Store, member_ids: Iterable[str]) -> int:
                             ids).fetchone()[0]
 
 
-def save_team(store: Store, team_id: str | None, values: Mapping, members: Iterable[Mapping]) -> str:
+def removal_counts(store: Store, team_id: str) -> tuple[int, int]:
+    """(roster members, their service records): what goes with a team when it is deleted, for the question first."""
+    members = store.count("member", where="team_id = ?", params=[team_id])
+    served = store.db.execute("SELECT COUNT(*) FROM participant WHERE member_id IN "
+                              "(SELECT id FROM member WHERE team_id = ?)", [team_id]).fetchone()[0]
+    return members, served
+
+
+def save_team(store: Store, team_id: str | None, values: Mapping, members: Iterable[Mapping], *,
+              expected_revision: int | None = None) -> str:
     """The team and its whole roster in one transaction: members without an id are added, those no longer listed
-    are removed, the rest updated. A bad member raises ValidationError and nothing is written."""
-    members = list(members)
+    are removed, the rest updated. A bad member raises ValidationError and nothing is written; so does a team
+    changed elsewhere since `expected_revision` (RecordConflict, see Store.update)."""
+    members = [dict(m) for m in members]
     with store.transaction():
         if team_id:
-            store.update("team", team_id, dict(values))
+            store.update("team", team_id, dict(values), expected_revision=expected_revision,
+                         children={"member": members})
         else:
             team_id = store.insert("team", dict(values))
         keep = {m["id"] for m in members if m.get("id")}

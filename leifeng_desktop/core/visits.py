@@ -97,10 +97,16 @@ def enterprises_by_group(store: Store, *, year: int | None) -> list[dict]:
 
 
 # -- the counted household --------------------------------------------------------------------------------------
-COUNTED_HOUSEHOLDS_SQL = (
-    "SELECT h.id FROM household h "
-    "WHERE EXISTS (SELECT 1 FROM household_visit v WHERE v.household_id = h.id AND substr(v.date, 1, 4) = :year) "
-    "AND EXISTS (SELECT 1 FROM aid a WHERE a.household_id = h.id AND substr(a.date, 1, 4) = :year)")
+def counted_households_sql(year: str = ":year") -> str:
+    """SELECT h.id of the households counted in a year; `year` is an SQL expression for the year as text (a named
+    parameter, or `?`, which then appears twice)."""
+    return ("SELECT h.id FROM household h "
+            "WHERE EXISTS (SELECT 1 FROM household_visit v WHERE v.household_id = h.id "
+            f"AND substr(v.date, 1, 4) = {year}) "
+            f"AND EXISTS (SELECT 1 FROM aid a WHERE a.household_id = h.id AND substr(a.date, 1, 4) = {year})")
+
+
+COUNTED_HOUSEHOLDS_SQL = counted_households_sql()
 
 
 def counted_household_ids(store: Store, year: int) -> list[str]:
@@ -207,20 +213,25 @@ def _save_rows(store: Store, child: str, parent_key: str, parent_id: str, rows: 
                 from None
 
 
-def _save_owner(store: Store, type_key: str, record_id: str | None, values: Mapping) -> str:
+def _save_owner(store: Store, type_key: str, record_id: str | None, values: Mapping, *,
+                expected_revision: int | None, children: dict[str, list[dict]]) -> str:
+    """Insert, or update checking the revision the editor loaded (RecordConflict before anything is written)."""
     if record_id:
-        store.update(type_key, record_id, dict(values))
+        store.update(type_key, record_id, dict(values), expected_revision=expected_revision, children=children)
         return record_id
     return store.insert(type_key, dict(values))
 
 
-def save_enterprise_visit(store: Store, visit_id: str | None, values: Mapping, demands: Iterable[Mapping]) -> str:
+def save_enterprise_visit(store: Store, visit_id: str | None, values: Mapping, demands: Iterable[Mapping], *,
+                          expected_revision: int | None = None) -> str:
     """The visit and its whole list of 职工诉求 in one transaction; returns the visit's id. A demand without 答复期限
-    gets the visit date plus the reply days of the settings. Nothing is written when any row is refused."""
+    gets the visit date plus the reply days of the settings. Nothing is written when any row is refused, or when
+    the visit changed elsewhere since `expected_revision` (RecordConflict)."""
     demands = [dict(d) for d in demands]
     days = reply_days(store)
     with store.transaction():
-        visit_id = _save_owner(store, "enterprise_visit", visit_id, values)
+        visit_id = _save_owner(store, "enterprise_visit", visit_id, values, expected_revision=expected_revision,
+                               children={"demand": demands})
         visit_date = store.get("enterprise_visit", visit_id)["date"]
 
         def fill(fields: dict) -> None:
@@ -230,11 +241,14 @@ def save_enterprise_visit(store: Store, visit_id: str | None, values: Mapping, d
     return visit_id
 
 
-def save_household(store: Store, household_id: str | None, values: Mapping, family: Iterable[Mapping]) -> str:
-    """The household and its family members in one transaction; returns the household's id."""
+def save_household(store: Store, household_id: str | None, values: Mapping, family: Iterable[Mapping], *,
+                   expected_revision: int | None = None) -> str:
+    """The household and its family members in one transaction; returns the household's id (RecordConflict as
+    save_enterprise_visit)."""
     family = [dict(f) for f in family]
     with store.transaction():
-        household_id = _save_owner(store, "household", household_id, values)
+        household_id = _save_owner(store, "household", household_id, values, expected_revision=expected_revision,
+                                   children={"family_member": family})
         _save_rows(store, "family_member", "household_id", household_id, family, "家庭成员")
     return household_id
 

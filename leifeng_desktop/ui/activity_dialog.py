@@ -10,7 +10,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QFileDialog, QHBoxLayout, QHea
                                QListWidgetItem, QMessageBox, QStyle, QTableView, QTableWidget,
                                QTableWidgetItem, QVBoxLayout, QWidget)
 
-from ..core import attachments, schema as s, service_record
+from ..core import attachments, lookups, schema as s, service_record
 from ..core.store import Store
 from ..core.validation import check_field, minutes_to_hours
 from .participants import HOURS_COL, MemberPicker, ParticipantModel
@@ -129,18 +129,11 @@ class ActivityDialog(RecordDialog):
 
     # -- loading -------------------------------------------------------------------------------------------
     def _load_children(self) -> None:
-        rows = []
-        if self.record_id:
-            rows = list(self.store.db.query(
-                "SELECT participant.id, participant.member_id, participant.minutes, member.name, team.name AS team "
-                "FROM participant JOIN member ON member.id = participant.member_id "
-                "LEFT JOIN team ON team.id = member.team_id WHERE participant.activity_id = ? "
-                "ORDER BY participant.rowid", [self.record_id]))
-            for report in self.store.rows("publicity", where="activity_id = ?", params=[self.record_id]):
-                self._add_report(report)
-            for record in self.store.rows("attachment", where="activity_id = ?", params=[self.record_id]):
-                self._show_file(record["name"], attachments.file_path(self.store, record), record["id"])
-        self.participants.load(rows)
+        for report in lookups.linked(self.store, "publicity", "activity_id", self.record_id):
+            self._add_report(report)
+        for record in lookups.children(self.store, "attachment", self.record_id):
+            self._show_file(record["name"], attachments.file_path(self.store, record), record["id"])
+        self.participants.load(lookups.activity_participants(self.store, self.record_id))
         self.extra_dirty = False
         self._update_total()
 

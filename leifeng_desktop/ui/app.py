@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from ..core.store import Store, StoreError, default_db_path
 from ..paths import resources_dir
-from .workers import Task
+from .workers import Task, show_failure
 
 CJK_FONTS = ("Microsoft YaHei UI", "Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC", "Source Han Sans SC",
              "WenQuanYi Micro Hei", "SimSun")
@@ -79,15 +79,10 @@ def offer_demo_once(window) -> Task | None:
 def load_demo_in_background(window) -> Task:
     """The demo data set is written by a worker thread on its own connection; the window refreshes at the end."""
     from ..core.demo import load_demo
-    path = window.store.path
-
-    def job(progress, cancelled):
-        with Store.open(path) as worker_store:
-            return load_demo(worker_store, progress=progress, cancelled=cancelled)
-
-    task = Task(job, parent=window, title="载入演示数据", label="正在生成演示数据…")
+    task = Task(lambda own, progress, cancelled: load_demo(own, progress=progress, cancelled=cancelled),
+                db_path=window.store.path, parent=window, title="载入演示数据", label="正在生成演示数据…")
     task.done.connect(lambda counts: window.store.notify("*"))
-    task.failed.connect(lambda message: QMessageBox.warning(window, "未能载入演示数据", message))
+    task.failed.connect(lambda exc: show_failure(window, "未能载入演示数据", exc))
     window._demo_task = task
     return task.start()
 

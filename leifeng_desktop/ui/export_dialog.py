@@ -10,7 +10,7 @@ from PySide6.QtWidgets import (QCheckBox, QDialog, QDialogButtonBox, QFileDialog
                                QLineEdit, QMessageBox, QPushButton, QVBoxLayout, QWidget)
 
 from ..core.store import Store
-from .workers import Task
+from .workers import Task, show_failure
 
 REVEAL_WARNING = "导出的文件会离开本程序：除非确有需要（如上级要求报送完整信息），请保持隐藏。"
 
@@ -95,15 +95,10 @@ class ExportOptionsDialog(QDialog):
 
 def run_export(parent: QWidget, store: Store, job, *, title: str, folder: Path) -> Task:
     """`job(store, progress, cancelled)` runs on its own connection to the same file and returns written paths."""
-    path = store.path
-
-    def work(progress, cancelled):
-        with Store.open(path) as own:
-            return job(own, progress, cancelled)
-
-    task = Task(work, parent=parent, title=title, label=f"正在{title}…")
+    task = Task(job, db_path=store.path, read_only=store.read_only, parent=parent, title=title,
+                label=f"正在{title}…")
     task.done.connect(lambda paths: offer_open_folder(parent, folder, paths))
-    task.failed.connect(lambda message: QMessageBox.warning(parent, f"{title}失败", message))
+    task.failed.connect(lambda exc: show_failure(parent, f"{title}失败", exc))
     task.cancelled.connect(lambda: QMessageBox.information(parent, title, "已取消，未留下任何文件。"))
     parent._export_task = task   # keep it alive until it ends
     return task.start()

@@ -14,11 +14,12 @@ from ..core.store import Store, StoreError
 from .pages.activity_page import ActivityPage, VolunteerHoursPage
 from .pages.honors_page import HonorPage, SubmissionPage
 from .pages.dashboard import DashboardPage
-from .pages.documents_page import DocumentPage
+from .pages.plan_page import PlanPage
 from .pages.record_page import RecordListPage
 from .pages.settings_page import SettingsPage
 from .pages.visits_page import visits_tabs
 from .pages.team_page import MissingKindsView, TeamPage
+from .pages.summary_page import SummaryPage
 from .store_signals import StoreSignals
 
 MAX_RECENT = 8
@@ -101,8 +102,8 @@ class MainWindow(QMainWindow):
             visits_tabs(store),
             HonorPage(store),
             _tabs(("报送记录", SubmissionPage(store)),
-                  ("总结材料", DocumentPage(store, "summary", picture=lambda path: self.overview.save_png(path))),
-                  ("实施方案", DocumentPage(store, "plan"))),
+                  ("总结材料", SummaryPage(store, picture=lambda path: self.overview.save_png(path))),
+                  ("实施方案", PlanPage(store))),
             self.settings_page,
         ]
 

@@ -7,6 +7,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QDialogButtonBox, QHBoxLayout, QHeaderView,
                                QLabel, QLineEdit, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
+from ..core import lookups
 from ..core.store import Store
 from ..core.validation import hours_to_minutes, minutes_to_hours
 
@@ -119,17 +120,6 @@ class ParticipantModel(QAbstractTableModel):
         return None
 
 
-def roster_members(store: Store, team_id: str | None = None) -> list[dict]:
-    """Members with their team's name, the chosen team first; every roster when team_id is None."""
-    sql = ("SELECT member.id, member.name, member.work, team.name AS team, team.id AS team_id FROM member "
-           "JOIN team ON team.id = member.team_id")
-    args = []
-    if team_id:
-        sql += " WHERE team.id = ?"
-        args.append(team_id)
-    return list(store.db.query(sql + " ORDER BY team.name, member.rowid", args))
-
-
 class MemberPicker(QDialog):
     """Choose participants from the rosters: the organising team's first, any team on request, with a search."""
 
@@ -140,8 +130,8 @@ class MemberPicker(QDialog):
         self.team = QComboBox()
         self.team.setObjectName("team")
         self.team.addItem("全部队伍", None)
-        for row in store.db.query("SELECT id, name FROM team ORDER BY name"):
-            self.team.addItem(row["name"], row["id"])
+        for team_id_, name in lookups.titles(store, "team"):
+            self.team.addItem(name, team_id_)
         self.team.setCurrentIndex(max(self.team.findData(team_id), 0))
         self.search = QLineEdit()
         self.search.setObjectName("search")
@@ -174,7 +164,7 @@ class MemberPicker(QDialog):
         self.resize(620, 440)
 
     def fill(self, *args) -> None:
-        self.members = roster_members(self.store, self.team.currentData())
+        self.members = lookups.roster_members(self.store, self.team.currentData())
         self.table.blockSignals(True)
         self.table.setRowCount(len(self.members))
         for r, m in enumerate(self.members):

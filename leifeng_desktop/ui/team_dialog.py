@@ -9,7 +9,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QFileDialog, QHBoxLayout, QHeaderView, QLabel,
                                QMessageBox, QTableView, QVBoxLayout, QWidget)
 
-from ..core import teams
+from ..core import lookups, teams
 from ..core.store import Store
 from .record_dialog import RecordDialog, fitting_size, tool_button
 from .child_table import COLUMNS, RosterDelegate, RosterModel
@@ -21,7 +21,7 @@ class TeamDialog(RecordDialog):
         self.roster = RosterModel(store.settings.choices())
         super().__init__(store, "team", record_id, parent=parent, defaults=defaults)
         self.roster.setParent(self)
-        members = store.rows("member", where="team_id = ?", params=[record_id]) if record_id else []
+        members = lookups.children(store, "member", record_id)
         self.roster.load(members)
         self.roster.changed.connect(self._roster_changed)
         self._update_count()

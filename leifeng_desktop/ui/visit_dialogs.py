@@ -8,7 +8,7 @@ from PySide6.QtCore import QSize
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
                                QMessageBox, QTableView, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
-from ..core import schema as s, visits
+from ..core import lookups, schema as s, visits
 from ..core.formatting import display
 from ..core.store import Store
 from ..core.validation import fen_to_yuan
@@ -91,9 +91,7 @@ class ChildrenDialog(RecordDialog):
         self.children = self.make_model(store)
         super().__init__(store, type_key, record_id, parent=parent, defaults=defaults)
         self.children.setParent(self)
-        rt = s.record_type(self.child_type)
-        rows = store.rows(self.child_type, where=f"{rt.parent} = ?", params=[record_id]) if record_id else []
-        self.children.load(rows)
+        self.children.load(lookups.children(store, self.child_type, record_id))
         self.child_page.update_count()
         self.children.changed.connect(self.touched)
         self.resize(fitting_size(self, QSize(max(self.form.sizeHint().width(), 820), self.form.sizeHint().height())))

@@ -1,13 +1,19 @@
 """Long work off the GUI thread: a QThread runs a core function, a progress dialog follows it, results come back
-by signal. Core functions take `progress(done, total)` and `cancelled()` callables and never see Qt."""
+by signal. Core functions take `progress(done, total)` and `cancelled()` callables and never see Qt. A task given
+`db_path` opens its own Store on the worker thread, hands it to the job first and closes it after (a connection
+belongs to its thread). A failure comes back as the exception object; `failure_message` says it to a clerk."""
 from __future__ import annotations
 
 import gc
+import os
 import time
 from typing import Callable
 
 from PySide6.QtCore import QObject, QThread, QTimer, Qt, Signal, Slot
-from PySide6.QtWidgets import QProgressDialog, QWidget
+from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
+
+from ..core import errors
+from ..core.store import Store
 
 
 _running = 0   # tasks whose threads run now; Python's cyclic GC is off meanwhile (see _gc_pause)
@@ -34,15 +40,34 @@ class Cancelled(Exception):
     """Raised by a job that noticed the user pressed 取消."""
 
 
+def failure_message(exc: BaseException) -> str:
+    """What a clerk reads about a failed job: a UserError's own sentence; for a program error the traceback goes
+    to the log and the sentence says where (core.applog)."""
+    if isinstance(exc, errors.UserError):
+        return str(exc)
+    from ..core import applog
+    return applog.internal_error(exc)
+
+
+def show_failure(parent: QWidget | None, title: str, exc: BaseException) -> str:
+    """A warning box for a failed job (see failure_message); returns what it said."""
+    message = failure_message(exc)
+    QMessageBox.warning(parent, title, message)
+    return message
+
+
 class Worker(QObject):
     progressed = Signal(int, int)
     finished = Signal(object)
-    failed = Signal(str)
+    failed = Signal(object)   # the exception object
     cancelled = Signal()
 
-    def __init__(self, job: Callable[[Callable[[int, int], None], Callable[[], bool]], object]):
+    def __init__(self, job: Callable[..., object], db_path: str | os.PathLike | None = None,
+                 read_only: bool = False):
         super().__init__()
         self._job = job
+        self._db_path = db_path
+        self._read_only = read_only
         self._cancel = False
 
     def cancel(self) -> None:
@@ -55,34 +80,54 @@ class Worker(QObject):
             self._last = now
             self.progressed.emit(done, total)
 
+    def _call(self):
+        cancelled = lambda: self._cancel  # noqa: E731
+        if self._db_path is None:
+            return self._job(self._progress, cancelled)
+        with Store.open(self._db_path, create=False, read_only=self._read_only) as own:
+            return self._job(own, self._progress, cancelled)
+
     @Slot()
     def run(self) -> None:
         self._last = 0.0
         try:
-            result = self._job(self._progress, lambda: self._cancel)
+            result = self._call()
         except Cancelled:
             self.cancelled.emit()
-        except Exception as exc:  # the message goes to a dialog; the GUI stays up
+        except Exception as exc:  # the exception goes to the page (shown or logged there); the GUI stays up
             if self._cancel:
                 self.cancelled.emit()
             else:
-                self.failed.emit(str(exc) or exc.__class__.__name__)
+                self.failed.emit(self._classified(exc))
         else:
             self.finished.emit(result)
 
+    def _classified(self, exc: Exception) -> Exception:
+        """An SQLite error the store did not sort (a read that met a lock, a damaged page) by its result code;
+        any other exception comes back as it is."""
+        if self._db_path is None:
+            return exc
+        sorted_ = errors.classify(exc, self._db_path)   # type: ignore[arg-type]  (returns a non-SQLite error as is)
+        if sorted_ is not exc:
+            sorted_.__cause__ = exc
+        return sorted_
+
 
 class Task(QObject):
-    """One job on its own thread with an optional modal progress dialog. Keep a reference until `done`."""
+    """One job on its own thread with an optional modal progress dialog. Keep a reference until `done`.
+
+    `job(progress, cancelled)`, or with `db_path` `job(store, progress, cancelled)` on a Store of that file opened
+    for it on the worker thread (`read_only` as the window's own). `failed` carries the exception object."""
 
     done = Signal(object)
-    failed = Signal(str)
+    failed = Signal(object)
     cancelled = Signal()
 
-    def __init__(self, job, *, parent: QWidget | None = None, title: str = "", label: str = "",
-                 show_dialog: bool = True):
+    def __init__(self, job, *, db_path: str | os.PathLike | None = None, read_only: bool = False,
+                 parent: QWidget | None = None, title: str = "", label: str = "", show_dialog: bool = True):
         super().__init__(parent)
         self._thread = QThread()
-        self._worker = Worker(job)
+        self._worker = Worker(job, db_path, read_only)
         self._worker.moveToThread(self._thread)
         self._thread.started.connect(self._worker.run)
         self.dialog = None
@@ -128,13 +173,13 @@ class Task(QObject):
         if not self._abandoned:
             self.done.emit(result)
 
-    @Slot(str)
-    def _on_failed(self, message: str) -> None:
-        if self._later_if_busy(self._on_failed, message):
+    @Slot(object)
+    def _on_failed(self, exc: Exception) -> None:
+        if self._later_if_busy(self._on_failed, exc):
             return
         self._stop()
         if not self._abandoned:
-            self.failed.emit(message)
+            self.failed.emit(exc)
 
     @Slot()
     def _on_cancelled(self) -> None:

@@ -7,7 +7,8 @@ from keyboard import commit_text
 from leifeng_desktop.core import texts
 from leifeng_desktop.core.demo import load_demo
 from leifeng_desktop.ui.app import create_application
-from leifeng_desktop.ui.pages.documents_page import DocumentPage
+from leifeng_desktop.ui.pages.plan_page import PlanPage
+from leifeng_desktop.ui.pages.summary_page import SummaryPage
 
 
 @pytest.fixture
@@ -16,7 +17,10 @@ def page(qtbot, store):
     load_demo(store)
 
     def make(doc):
-        widget = DocumentPage(store, doc, picture=lambda path: path.write_bytes(b"") or path)
+        if doc == "summary":
+            widget = SummaryPage(store, picture=lambda path: path.write_bytes(b"") or path)
+        else:
+            widget = PlanPage(store)
         qtbot.addWidget(widget)
         widget.show()
         return widget
@@ -78,9 +82,33 @@ def test_the_plan_draft_exports(page, qtbot, tmp_path, monkeypatch):
     monkeypatch.setattr(export_dialog, "offer_open_folder", lambda *a: None)
     plan = page("plan")
     assert plan.part_list.count() == len(texts.PLAN_PARTS)
+    assert plan.tabs.count() == 1 and not hasattr(plan, "date_from")   # the plan has no period nor highlights
     out = tmp_path / "方案.docx"
     task = plan.export_to(out)
     with qtbot.waitSignal(task.done, timeout=60000):
         pass
     text = all_text(out)
     assert "指导思想" in text and "工作要求" in text
+
+
+def test_a_busy_database_keeps_the_typed_text_and_says_why(page, store, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    from leifeng_desktop.core.errors import StoreBusy, busy_message
+    summary = page("summary")
+    assert summary.tabs.count() == 2
+    keys = [p.key for p in texts.SUMMARY_PARTS]
+    summary.part_list.setCurrentRow(keys.index("problems"))
+    summary.editor.setPlainText("仍有单位未按时报送。")
+    shown = []
+    monkeypatch.setattr(QMessageBox, "warning", staticmethod(lambda parent, title, text: shown.append(text)))
+
+    def busy(*args, **kwargs):
+        raise StoreBusy(busy_message(store.path))
+    real_save = texts.save_texts
+    monkeypatch.setattr(texts, "save_texts", busy)
+    assert not summary.save()
+    assert shown == [busy_message(store.path)]
+    assert summary.dirty and summary.editor.toPlainText() == "仍有单位未按时报送。"
+    monkeypatch.setattr(texts, "save_texts", real_save)   # the lock is gone: the same text saves
+    assert summary.save() and texts.load_texts(store, "summary")["problems"] == "仍有单位未按时报送。"

@@ -48,3 +48,15 @@ def test_submission_records_which_unit_sent_what(qtbot, store):
     page = SubmissionPage(store)
     qtbot.addWidget(page)
     assert page.select_filter("unit", "XX市教育工会") and page.model.total_count() == 1
+
+
+def test_a_choice_list_edited_in_the_settings_reaches_the_filters(qtbot, store):
+    create_application()
+    page = HonorPage(store)
+    qtbot.addWidget(page)
+    assert not page.select_filter("status", "撤销")
+    store.insert("honor", {"category": "金牌工人", "subject_kind": "个人", "name": "李师傅", "status": "推荐"})
+    store.settings.set({"choices.honor_status": [*store.settings.choices()["honor_status"], "撤销"]})
+    store.notify("settings")   # what the settings page's save says to every listener
+    assert page.select_filter("status", "撤销") and page.model.total_count() == 0
+    assert page.select_filter("status", "推荐") and page.model.total_count() == 1

@@ -8,23 +8,15 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDateEdit, QHBoxLay
                                QLabel, QMessageBox, QPushButton, QSplitter, QTableWidget, QTableWidgetItem,
                                QVBoxLayout, QWidget)
 
-from ...core import attachments, service_record
+from ...core import attachments, filters, lookups, service_record
 from ...core.store import Store
 from ...core.validation import minutes_to_hours
 from ..activity_dialog import ActivityDialog
 from ..export_dialog import ask_save_path
-from .record_page import NO_DATE, RecordListPage, choice_filter
+from .record_page import RecordListPage
 
 ACTIVITY_COLUMNS = ("title", "starts_at", "category", "service_form", "team_id", "participant_count",
                     "total_minutes", "beneficiaries")
-
-
-
-def team_items(store: Store, column: str = "team_id"):
-    def items():
-        rows = store.db.query("SELECT id, name FROM team ORDER BY name")
-        return [("全部队伍", None, ())] + [(r["name"], f"{column} = ?", (r["id"],)) for r in rows]
-    return items
 
 
 class ActivityPage(RecordListPage):
@@ -32,9 +24,11 @@ class ActivityPage(RecordListPage):
 
     def __init__(self, store: Store, parent: QWidget | None = None):
         super().__init__(store, "activity", columns=ACTIVITY_COLUMNS, parent=parent)
-        self.add_filter("team", "按组织队伍筛选", team_items(store))
-        self.add_filter("category", "按服务内容筛选", choice_filter(store, "category", "service_category", "全部服务内容"))
-        self.add_filter("service_form", "按服务形式筛选", choice_filter(store, "service_form", "service_form", "全部服务形式"))
+        self.add_filter("team", "按组织队伍筛选", lambda: filters.references(store, "activity", "team_id", "全部队伍"))
+        self.add_filter("category", "按服务内容筛选",
+                        lambda: filters.choices(store, "activity", "category", "全部服务内容"))
+        self.add_filter("service_form", "按服务形式筛选",
+                        lambda: filters.choices(store, "activity", "service_form", "全部服务形式"))
         self.add_date_range("starts_at", "活动日期")
         self.ledger_button = QPushButton("导出活动台账(&L)…")
         self.ledger_button.setObjectName("ledger_button")
@@ -47,15 +41,14 @@ class ActivityPage(RecordListPage):
         attachments.delete_activity(self.store, record_id)   # its attachment files go too
 
     def delete_question(self, record: dict) -> str:
-        n = self.store.count("participant", where="activity_id = ?", params=[record.get("id")])
+        n = lookups.child_count(self.store, "participant", record.get("id"))
         return f"确定删除活动《{record.get('title') or ''}》吗？其 {n} 名参加人员的时长和附件将一并删除，此操作不能撤销。"
 
     def current_filters(self) -> dict:
-        team = next((c.currentData() for c, _ in self.filters if c.objectName() == "team_filter"), None)
-        _col, from_edit, to_edit = self.date_ranges[0]
-        as_text = lambda e: None if e.date() == NO_DATE else e.date().toString("yyyy-MM-dd")  # noqa: E731
-        return {"team_id": team[1][0] if team and team[0] else None,
-                "date_from": as_text(from_edit), "date_to": as_text(to_edit)}
+        """The ledger's arguments: the chosen team and dates (the other filters do not narrow a ledger)."""
+        team = self.chosen_filter("team")
+        start, end = self.chosen_dates("starts_at")
+        return {"team_id": team.params[0] if team and team.where else None, "date_from": start, "date_to": end}
 
     def export_ledger(self):
         from ...exports.activity_ledger import export_activity_ledger
@@ -63,9 +56,9 @@ class ActivityPage(RecordListPage):
         target = ask_save_path(self, "导出活动台账", "活动台账.xlsx")
         if target is None:
             return None
-        filters = self.current_filters()
+        chosen = self.current_filters()
         return run_export(self, self.store, lambda st, progress, cancelled: [
-            export_activity_ledger(st, target, **filters)], title="导出活动台账", folder=target.parent)
+            export_activity_ledger(st, target, **chosen)], title="导出活动台账", folder=target.parent)
 
 
 class VolunteerHoursPage(QWidget):
@@ -135,8 +128,8 @@ class VolunteerHoursPage(QWidget):
         self.team.blockSignals(True)
         self.team.clear()
         self.team.addItem("全部队伍", None)
-        for row in self.store.db.query("SELECT id, name FROM team ORDER BY name"):
-            self.team.addItem(row["name"], row["id"])
+        for team_id, name in lookups.titles(self.store, "team"):
+            self.team.addItem(name, team_id)
         self.team.blockSignals(False)
 
     def period(self) -> tuple[str, str]:

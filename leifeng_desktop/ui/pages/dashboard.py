@@ -10,10 +10,11 @@ from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import (QComboBox, QDialog, QFrame, QGridLayout, QGroupBox, QHBoxLayout, QLabel,
                                QProgressBar, QPushButton, QScrollArea, QVBoxLayout, QWidget)
 
-from ...core import stats as st
+from ...core import lookups, stats as st
+from ...core.filters import Filter
 from ...core.store import Store
 from ...core.validation import fen_to_yuan, minutes_to_hours
-from ..workers import Task
+from ..workers import Task, failure_message
 from .record_page import RecordListPage
 
 FIGURE_STYLE = ("QPushButton#figure { color: #1a5fb4; font-weight: bold; border: none; padding: 0 6px;"
@@ -43,7 +44,7 @@ class FigureListDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(figure.label)
         self.page = RecordListPage(store, figure.record_type, description=f"仪表盘：{figure.label}")
-        self.page.base_where = (figure.where, list(figure.params))
+        self.page.base_filter = Filter(figure.label, figure.where, tuple(figure.params))
         self.page.apply_filters()
         layout = QVBoxLayout(self)
         layout.addWidget(self.page)
@@ -122,8 +123,8 @@ class DashboardPage(QWidget):
         current = self.unit.currentData()
         self.unit.clear()
         self.unit.addItem("全部单位", None)
-        for row in self.store.db.query("SELECT name FROM unit ORDER BY name"):
-            self.unit.addItem(row["name"], row["name"])
+        for name in lookups.unit_names(self.store):
+            self.unit.addItem(name, name)
         self.unit.setCurrentIndex(max(self.unit.findData(current), 0))
         self.unit.blockSignals(False)
 
@@ -133,15 +134,12 @@ class DashboardPage(QWidget):
         if self._task is not None and self._task.is_running():
             self._timer.start()
             return
-        path, unit = self.store.path, self.unit.currentData()
-
-        def job(progress, cancelled):
-            with Store.open(path) as own:
-                return st.campaign_stats(own, unit=unit)
+        unit = self.unit.currentData()
         self.status.setText("正在统计…")
-        self._task = Task(job, parent=self, show_dialog=False)
+        self._task = Task(lambda own, progress, cancelled: st.campaign_stats(own, unit=unit),
+                          db_path=self.store.path, read_only=self.store.read_only, parent=self, show_dialog=False)
         self._task.done.connect(self.show_stats)
-        self._task.failed.connect(lambda message: self.status.setText(f"统计失败：{message}"))
+        self._task.failed.connect(lambda exc: self.status.setText(f"统计失败：{failure_message(exc)}"))
         self._task.start()
 
     def refresh_now(self) -> dict:

@@ -5,25 +5,20 @@ from typing import Callable
 
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDateEdit, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMessageBox,
-                               QPushButton, QTableView, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDateEdit, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
+                               QMessageBox, QPushButton, QTableView, QVBoxLayout, QWidget)
 
-from ...core import schema as s
-from ...core.store import Store, StoreError
+from ...core import filters, schema as s
+from ...core.filters import Filter
+from ...core.errors import UserError
+from ...core.store import Store
 from ...paths import forms_dir
 from ..record_dialog import RecordDialog
 from ..record_model import RecordListModel
 
 
 NO_DATE = QDate(2000, 1, 1)   # the date pickers' "不限"
-FilterItems = Callable[[], list[tuple[str, str | None, tuple]]]   # (text shown, SQL clause or None, params)
-
-
-def choice_filter(store: Store, column: str, list_name: str, everything: str) -> FilterItems:
-    """Filter entries for a choice column: everything, then each option of the (editable) choice list."""
-    def items():
-        return [(everything, None, ())] + [(c, f"{column} = ?", (c,)) for c in store.settings.choices()[list_name]]
-    return items
+FilterItems = Callable[[], list[Filter]]   # the entries of one filter combo, read again when records change
 
 
 class RecordListPage(QWidget):
@@ -40,15 +35,12 @@ class RecordListPage(QWidget):
         self.rt = s.record_type(type_key)
         self.editable = (forms_dir() / f"{type_key}.ui").exists() if editable is None else editable
         layout = QVBoxLayout(self)
-        if title:
-            heading = QLabel(title)
-            heading.setObjectName("pageTitle")
-            layout.addWidget(heading)
-        if description:
-            note = QLabel(description)
-            note.setWordWrap(True)
-            note.setObjectName("pageNote")
-            layout.addWidget(note)
+        for text, name in ((title, "pageTitle"), (description, "pageNote")):
+            if text:
+                label = QLabel(text)
+                label.setObjectName(name)
+                label.setWordWrap(name == "pageNote")
+                layout.addWidget(label)
 
         # two rows, so filters and actions both fit a 150 % scaled laptop screen: actions, then filters + search
         self.button_bar = QHBoxLayout()
@@ -73,18 +65,7 @@ class RecordListPage(QWidget):
         layout.addLayout(self.filter_bar)
 
         self.model = RecordListModel(store, type_key, columns=columns, parent=self)
-        self.view = QTableView()
-        self.view.setObjectName("records")
-        self.view.setModel(self.model)
-        self.view.setSortingEnabled(True)
-        self.view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.view.setAlternatingRowColors(True)
-        self.view.verticalHeader().setVisible(False)
-        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.view.horizontalHeader().setStretchLastSection(True)
-        self.view.setWordWrap(False)
+        self.view = self._make_view(self.model)
         layout.addWidget(self.view, 1)
         self.count_label = QLabel()
         self.count_label.setObjectName("count")
@@ -100,15 +81,35 @@ class RecordListPage(QWidget):
             self.buttons["edit"].clicked.connect(self.edit_current)
             self.buttons["delete"].clicked.connect(self.delete_current)
             QShortcut(QKeySequence.StandardKey.Delete, self.view, activated=self.delete_current)
+        self._settings_listener = lambda key: key in ("settings", "*") and self.refresh_filters()
+        store.subscribe(self._settings_listener)   # choice lists and the campaign year live in the settings
+        self.destroyed.connect(lambda *_a, st=store, li=self._settings_listener: st.unsubscribe(li))
         self._update_count()
         self.view.resizeColumnsToContents()
+
+    @staticmethod
+    def _make_view(model: RecordListModel) -> QTableView:
+        view = QTableView()
+        view.setObjectName("records")
+        view.setModel(model)
+        view.setSortingEnabled(True)
+        view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
+        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        view.setAlternatingRowColors(True)
+        view.verticalHeader().setVisible(False)
+        view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        view.horizontalHeader().setStretchLastSection(True)
+        view.setWordWrap(False)
+        return view
 
     def _filter(self, text: str) -> None:
         self.model.set_filter_text(text)
 
     # -- filters -------------------------------------------------------------------------------------------
     def add_filter(self, name: str, tip: str, items: FilterItems) -> QComboBox:
-        """A combo before the search box; `items()` is read again whenever the records change (new units)."""
+        """A combo before the search box; `items()` (core.filters entries) is read again whenever the records or
+        the settings change (a new unit, an edited choice list)."""
         combo = QComboBox()
         combo.setObjectName(f"{name}_filter")
         combo.setToolTip(tip)
@@ -126,8 +127,8 @@ class RecordListPage(QWidget):
         current = combo.currentText()
         combo.blockSignals(True)
         combo.clear()
-        for text, clause, params in items():
-            combo.addItem(text, (clause, tuple(params)))
+        for entry in items():
+            combo.addItem(entry.label, entry)
         combo.setCurrentIndex(max(combo.findText(current), 0))
         combo.blockSignals(False)
 
@@ -165,25 +166,21 @@ class RecordListPage(QWidget):
                 from_edit.setDate(QDate.fromString(start, "yyyy-MM-dd") if start else NO_DATE)
                 to_edit.setDate(QDate.fromString(end, "yyyy-MM-dd") if end else NO_DATE)
 
-    base_where: tuple[str, list] | None = None   # a fixed condition (the records behind a dashboard figure)
+    base_filter: Filter | None = None   # a fixed condition (the records behind a dashboard figure)
+
+    def chosen_filter(self, name: str) -> Filter | None:
+        """The entry chosen in the filter combo `name` (None for an unknown name)."""
+        return next((c.currentData() for c, _ in self.filters if c.objectName() == f"{name}_filter"), None)
+
+    def chosen_dates(self, column: str) -> tuple[str | None, str | None]:
+        """The (from, to) ISO days of a date range; None where it is 不限."""
+        as_text = lambda e: None if e.date() == NO_DATE else e.date().toString("yyyy-MM-dd")  # noqa: E731
+        return next(((as_text(a), as_text(b)) for key, a, b in self.date_ranges if key == column), (None, None))
 
     def apply_filters(self, *args) -> None:
-        clauses, params = [], []
-        if self.base_where:
-            clauses.append(f"({self.base_where[0]})")
-            params.extend(self.base_where[1])
-        for combo, _items in self.filters:
-            clause, args_ = combo.currentData() or (None, ())
-            if clause:
-                clauses.append(f"({clause})")
-                params.extend(args_)
-        for column, from_edit, to_edit in self.date_ranges:
-            self.rt.field(column)   # only schema columns reach the SQL
-            for edit, op in ((from_edit, ">="), (to_edit, "<=")):
-                if edit.date() != NO_DATE:
-                    clauses.append(f'substr("{column}", 1, 10) {op} ?')
-                    params.append(edit.date().toString("yyyy-MM-dd"))
-        self.model.set_where(" AND ".join(clauses) or None, params)
+        chosen = [self.base_filter] + [c.currentData() for c, _ in self.filters]
+        chosen += [filters.date_range(self.rt.key, key, *self.chosen_dates(key)) for key, *_ in self.date_ranges]
+        self.model.set_where(*filters.combine(chosen))
 
     def select_filter(self, name: str, text: str) -> bool:
         """Choose a filter entry by its text (the dashboard's figures open lists this way)."""
@@ -241,5 +238,5 @@ class RecordListPage(QWidget):
             return
         try:
             self.delete_record(record_id)
-        except StoreError as err:
+        except UserError as err:   # still referenced, the database busy or read-only: the record stays
             QMessageBox.warning(self, "不能删除", str(err))

@@ -7,13 +7,12 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QLabel, QMenu, QPushButton, QTableWidget,
                                QTableWidgetItem, QVBoxLayout, QWidget)
 
-from ...core import listing, teams
+from ...core import filters, teams
 from ...core.store import Store
 from ..team_dialog import TeamDialog
-from .record_page import RecordListPage, choice_filter
+from .record_page import RecordListPage
 
 TEAM_COLUMNS = ("name", "kind", "unit", "leader", "member_count", "founded_on", "lateness")
-LATENESS_SQL = listing.DERIVED["team"]["lateness"].sql.format(t='"team"')
 
 
 class TeamPage(RecordListPage):
@@ -23,11 +22,9 @@ class TeamPage(RecordListPage):
         super().__init__(store, "team", columns=TEAM_COLUMNS, parent=parent,
                          description="各单位于登记截止日前组建服务队并报送《学雷锋职工志愿服务队登记表》；"
                                      "成立日期晚于截止日的记为逾期。双击一行可编辑，队员名单在编辑窗口的第二页。")
-        self.add_filter("kind", "按队伍类型筛选", choice_filter(store, "kind", "team_kind", "全部队伍类型"))
-        self.add_filter("unit", "按所属单位筛选", self._unit_items)
-        self.add_filter("lateness", "按是否逾期筛选", lambda: [
-            ("全部（按期与逾期）", None, ()), *((v, f"{LATENESS_SQL} = ?", (v,))
-                                           for v in (teams.ON_TIME, teams.LATE, teams.UNDATED))])
+        self.add_filter("kind", "按队伍类型筛选", lambda: filters.choices(store, "team", "kind", "全部队伍类型"))
+        self.add_filter("unit", "按所属单位筛选", lambda: filters.units_in_use(store, "team"))
+        self.add_filter("lateness", "按是否逾期筛选", filters.team_lateness)
         self.export_button = QPushButton("导出登记表(&W)")
         self.export_button.setObjectName("export_button")
         menu = QMenu(self.export_button)
@@ -41,15 +38,9 @@ class TeamPage(RecordListPage):
         self.model.modelReset.connect(self.refresh_filters)
         self.view.resizeColumnsToContents()
 
-    def _unit_items(self):
-        units = [r["unit"] for r in self.store.db.query("SELECT DISTINCT unit FROM team ORDER BY unit")]
-        return [("全部单位", None, ())] + [(u, "unit = ?", (u,)) for u in units]
-
     def delete_question(self, record: dict) -> str:
-        n = self.store.count("member", where="team_id = ?", params=[record.get("id")])
+        n, served = teams.removal_counts(self.store, record.get("id"))
         roster = f"及其名单上的 {n} 名队员" if n else ""
-        ids = [r["id"] for r in self.store.db.query("SELECT id FROM member WHERE team_id = ?", [record.get("id")])]
-        served = teams.service_count(self.store, ids)
         hours = f"，以及这些队员的 {served} 条志愿服务记录（参加活动的时长）" if served else ""
         return f"确定删除志愿服务队“{record.get('name') or ''}”{roster}{hours}吗？此操作不能撤销。"
 
@@ -105,7 +96,7 @@ class MissingKindsView(QWidget):
 
     def refresh(self) -> None:
         missing = teams.missing_kinds(self.store)
-        formed = dict(self.store.db.execute("SELECT unit, COUNT(*) FROM team GROUP BY unit").fetchall())
+        formed = teams.formed_counts(self.store)
         self.table.setRowCount(len(missing))
         for row, (unit, kinds) in enumerate(missing.items()):
             count = QTableWidgetItem(f"{formed.get(unit, 0)} 支")

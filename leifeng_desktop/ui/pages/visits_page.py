@@ -6,15 +6,13 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QPushButton, QTabWidget, QWidget
 
-from ...core import visits
+from ...core import filters, visits
+from ...core.errors import UserError
 from ...core.store import Store
 from ...core.xlsx_import import XlsxImportError, import_rows
 from ..import_dialog import ImportPreviewDialog, read_with_message, save_template
 from ..visit_dialogs import AidDialog, EnterpriseVisitDialog, HouseholdDialog, HouseholdVisitDialog
-from .record_page import RecordListPage, choice_filter
-
-OVERDUE = visits.overdue_sql("date('now', 'localtime')",
-                             "(SELECT json_extract(value, '$') FROM settings WHERE key = 'demand_reply_days')")
+from .record_page import RecordListPage
 
 
 def ledgers():
@@ -23,11 +21,8 @@ def ledgers():
     return visit_ledgers
 
 
-def group_items(store: Store):
-    def items():
-        rows = store.db.query("SELECT id, name FROM working_group ORDER BY rowid")
-        return [("全部工作组", None, ())] + [(r["name"], "group_id = ?", (r["id"],)) for r in rows]
-    return items
+def group_items(store: Store, type_key: str):
+    return lambda: filters.references(store, type_key, "group_id", "全部工作组")
 
 
 def ledger_button(page: RecordListPage, text: str, name: str, default_file: str, export) -> QPushButton:
@@ -55,11 +50,8 @@ class EnterpriseVisitPage(RecordListPage):
             "date", "group_id", "enterprise", "uscc", "leader", "workers", "demand_count", "overdue_count"),
             description="市总工会领导带队分组走访企业，不少于 40 家（同一企业多次走访只计一家）；"
                         "职工诉求在编辑窗口第二页登记，答复期限默认走访日期后 3 天，逾期未办结的标橙色。")
-        self.add_filter("group", "按工作组筛选", group_items(store))
-        self.add_filter("overdue", "按诉求办理情况筛选", lambda: [
-            ("全部走访", None, ()),
-            ("有逾期未办结诉求", f"EXISTS (SELECT 1 FROM demand WHERE demand.visit_id = enterprise_visit.id "
-                          f"AND {OVERDUE})", ())])
+        self.add_filter("group", "按工作组筛选", group_items(store, "enterprise_visit"))
+        self.add_filter("overdue", "按诉求办理情况筛选", filters.visit_demands)
         self.add_date_range("date", "走访日期")
         ledger_button(self, "导出走访台账(&L)…", "ledger_button", "走访台账.xlsx",
                       lambda st, path: ledgers().export_visit_ledger(st, path, year=st.settings.get("year")))
@@ -74,13 +66,9 @@ class HouseholdPage(RecordListPage):
             "name", "gender", "id_number", "employer", "hardship", "main_cause", "family_size", "visit_count",
             "aid_fen"),
             description="困难职工档案。身份证号、电话等在列表中部分隐藏；收入、健康和银行卡信息只在编辑窗口中点“显示”后可见。")
-        self.add_filter("hardship", "按困难类别筛选", choice_filter(store, "hardship", "hardship_kind", "全部困难类别"))
-        self.add_filter("counted", "按是否计入目标筛选", lambda: [
-            ("全部困难职工", None, ()),
-            ("已走访且已帮扶（计入 80 户目标）", "id IN (SELECT household_id FROM household_visit WHERE "
-             "substr(date, 1, 4) = ?) AND id IN (SELECT household_id FROM aid WHERE substr(date, 1, 4) = ?)",
-             (str(store.settings.get("year")), str(store.settings.get("year")))),
-            ("尚未走访", "id NOT IN (SELECT household_id FROM household_visit)", ())])
+        self.add_filter("hardship", "按困难类别筛选",
+                        lambda: filters.choices(store, "household", "hardship", "全部困难类别"))
+        self.add_filter("counted", "按是否计入目标筛选", lambda: filters.household_target(store))
 
         self.import_button = QPushButton("从 Excel 导入(&I)…")
         self.import_button.setObjectName("import_button")
@@ -105,7 +93,7 @@ class HouseholdPage(RecordListPage):
             return []
         try:
             ids = import_rows(self.store, preview, parent_values={})
-        except XlsxImportError as err:
+        except (XlsxImportError, UserError) as err:   # a refused row, or the database busy: nothing written
             QMessageBox.warning(self, "无法导入", str(err))
             return []
         QMessageBox.information(self, "导入完成", f"已导入 {len(ids)} 户困难职工档案。")
@@ -125,7 +113,7 @@ class AidPage(RecordListPage):
         super().__init__(store, "aid", parent=parent,
                          columns=("date", "household_id", "programme", "amount", "goods", "handler"),
                          description="送温暖、送清凉、金秋助学、日常救助、法律援助。金额以元填写，最多两位小数。")
-        self.add_filter("programme", "按帮扶项目筛选", choice_filter(store, "programme", "aid_programme", "全部帮扶项目"))
+        self.add_filter("programme", "按帮扶项目筛选", lambda: filters.choices(store, "aid", "programme", "全部帮扶项目"))
         self.add_date_range("date", "帮扶日期")
         ledger_button(self, "导出帮扶台账(&L)…", "ledger_button", "帮扶台账.xlsx",
                       lambda st, path: ledgers().export_aid_ledger(st, path, year=st.settings.get("year")))
@@ -137,7 +125,7 @@ class HouseholdVisitPage(RecordListPage):
     def __init__(self, store: Store, parent: QWidget | None = None):
         super().__init__(store, "household_visit", parent=parent,
                          columns=("date", "group_id", "household_id", "visitors", "needs"))
-        self.add_filter("group", "按工作组筛选", group_items(store))
+        self.add_filter("group", "按工作组筛选", group_items(store, "household_visit"))
         self.add_date_range("date", "走访日期")
 
 
