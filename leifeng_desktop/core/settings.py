@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from . import schema as s
 from .schema import F
+from .values import bad_character, describe
 
 if TYPE_CHECKING:
     from .store import Store
@@ -97,6 +98,9 @@ def check_choice_list(key: str, items) -> dict[str, str]:
     if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
         return {key: f"{label}应为文字列表"}
     cleaned = [i.strip() for i in items]
+    for item in cleaned:
+        if bad_character(item, multiline=False):
+            return {key: f"{label}的选项含有{describe(bad_character(item, multiline=False))}，请删除后再保存"}
     if not cleaned or any(not i for i in cleaned):
         return {key: f"{label}不能有空白选项，且至少保留一项"}
     if len(set(cleaned)) != len(cleaned):

@@ -23,6 +23,7 @@ from .service_record import period_sql
 from .store import Store
 from .text_drafts import AREAS, Context
 from .validation import ValidationError, minutes_to_hours
+from .values import bad_character, describe
 
 DOCS = ("summary", "plan")
 MAX_TEXT = 20000
@@ -163,6 +164,8 @@ def save_texts(store: Store, doc: str, texts: dict) -> None:
                 errors[key] = "应为文字"
             elif value is not None and len(_clean(value)) > MAX_TEXT:
                 errors[key] = f"不能超过 {MAX_TEXT} 个字"
+            elif value is not None and bad_character(_clean(value), multiline=True):
+                errors[key] = f"含有{describe(bad_character(_clean(value), multiline=True))}，请删除后再保存"
             else:
                 rows[key] = _clean(value) if value is not None else None
         elif key.startswith("highlights.") and key.removeprefix("highlights.") in areas:

@@ -182,3 +182,18 @@ def test_other_unusual_characters_are_kept(store):
 def test_validate_refuses_a_bad_choice_without_echoing_the_bad_character():
     errors = validate(s.TEAM, {"kind": "服务队\ud800"}, CHOICES, partial=True)
     assert errors == {"kind": "队伍类型含有无效字符（U+D800），请删除后再保存"}
+
+
+def test_choice_lists_and_document_texts_refuse_bad_characters_too(store):
+    from leifeng_desktop.core import texts
+    with pytest.raises(ValidationError) as err:
+        store.settings.set_choices("gender", ["男", "女\ud800"])
+    assert err.value.errors == {"choices.gender": "性别的选项含有无效字符（U+D800），请删除后再保存"}
+    with pytest.raises(ValidationError) as err:
+        store.settings.set_choices("gender", ["男", "女\t性"])
+    assert "换行或制表符" in err.value.errors["choices.gender"]
+    part = texts.PARTS["summary"][0].key
+    with pytest.raises(ValidationError) as err:
+        texts.save_texts(store, "summary", {part: "正文\ufffe"})
+    assert err.value.errors == {part: "含有无效字符（U+FFFE），请删除后再保存"}
+    texts.save_texts(store, "summary", {part: "第一段\r\n\t第二段"})
