@@ -21,7 +21,7 @@ def check_path(path: Path, *, create: bool, read_only: bool) -> None:
         raise StoreError(f"“{path}”是一个文件夹，不是数据库文件")
     if not create or read_only:
         if not path.exists():
-            raise StoreError(f"数据库文件“{path}”不存在；请检查路径，新建数据库请在窗口中选择“新建”或运行 demo")
+            raise StoreError(f"数据库文件“{path}”不存在")
         if path.stat().st_size == 0:
             raise StoreError(f"数据库文件“{path}”是空文件（0 字节），不是有效的数据库；未作任何修改")
     folder = path.parent
@@ -80,3 +80,20 @@ def foreign_key_problems(conn: sqlite3.Connection) -> list[str]:
         return [f"{r[0]} 行 {r[1]} 引用了不存在的 {r[2]}" for r in conn.execute("PRAGMA foreign_key_check")]
     except sqlite3.DatabaseError as exc:
         return [f"检查引用时 SQLite 报告错误：{exc}"]
+
+
+def check_file(path: str | os.PathLike) -> list[str]:
+    """integrity_check on a file that Store.open refuses as damaged (its schema unreadable …): read-only, never
+    creates or changes the file, never raises; [] when SQLite finds nothing wrong."""
+    path = Path(path)
+    if not path.is_file():
+        return [f"数据库文件“{path}”不存在"]
+    try:
+        conn = sqlite3.connect(f"file:{quote(str(path.absolute()))}?mode=ro", uri=True,
+                               timeout=errors.BUSY_TIMEOUT_S)
+    except sqlite3.Error as exc:
+        return [f"无法打开：{exc}"]
+    try:
+        return pragma_problems(conn, "integrity_check") + foreign_key_problems(conn)
+    finally:
+        conn.close()

@@ -224,3 +224,37 @@ def _member(store):
 def _written(path, content):
     path.write_bytes(content)
     return path
+
+
+def age(path, seconds):
+    past = path.stat().st_mtime - seconds
+    os.utime(path, (past, past))
+
+
+def test_opening_sweeps_only_old_orphans(db_path, activity, files, store):
+    aid = activity()
+    kept = store.get("attachment", att.add_attachment(store, aid, files("kept.png", b"kept")))
+    old = store.get("attachment", att.add_attachment(store, aid, files("old.png", b"old")))
+    young = store.get("attachment", att.add_attachment(store, aid, files("young.png", b"young")))
+    with store.transaction():   # records gone, files left: as a killed save, import or demo leaves them
+        store.db.execute("DELETE FROM attachment WHERE id IN (?, ?)", [old["id"], young["id"]])
+    for record in (kept, old):
+        age(att.file_path(store, record), 3600)
+    store.close()
+    from leifeng_desktop.core.store import Store
+    with Store.open(db_path, read_only=True) as ro:   # a read-only window deletes nothing
+        assert len(att.stored_files(ro)) == 3
+    with Store.open(db_path) as st:
+        # the young one may be another program's save between copying the file and committing its record
+        assert sorted(att.stored_files(st)) == sorted([att.file_path(st, kept), att.file_path(st, young)])
+
+
+def test_adding_content_that_is_already_there_makes_the_file_young_again(store, activity, files):
+    aid = activity()
+    first = store.get("attachment", att.add_attachment(store, aid, files("a.png", b"same")))
+    path = att.file_path(store, first)
+    age(path, 3600)
+    with store.transaction():
+        store.db.execute("DELETE FROM attachment WHERE id = ?", [first["id"]])
+    att.add_attachment(store, aid, files("b.png", b"same"))   # an open elsewhere now must spare it
+    assert att.purge_orphans(store, min_age_s=600) == [] and path.exists()
