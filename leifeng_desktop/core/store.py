@@ -255,10 +255,8 @@ class Store:
         row.update(id=record_id or new_id(), created_at=stamp, updated_at=stamp)
         with self.transaction():
             self._check_rules(rt, row, None)
-            try:
+            with _constraints(rt):
                 self.db[type_key].insert(row)
-            except sqlite3.IntegrityError as exc:
-                raise _integrity(rt, exc) from None
             self.notify(type_key)
         return row["id"]
 
@@ -278,8 +276,9 @@ class Store:
             row = self.prepare(rt, values, partial=True, stored=decode(rt, raw))
             self._check_rules(rt, {**raw, **row}, record_id)
             row["updated_at"] = now_iso()
-            self.db.execute(f'UPDATE "{type_key}" SET ' + ", ".join(f'"{k}" = ?' for k in row) + " WHERE id = ?",
-                            [*row.values(), record_id])
+            with _constraints(rt):
+                self.db.execute(f'UPDATE "{type_key}" SET ' + ", ".join(f'"{k}" = ?' for k in row) + " WHERE id = ?",
+                                [*row.values(), record_id])
             self.notify(type_key)
 
     def check_revision(self, type_key: str, record_id: str, expected_revision: int | None, mine: dict,
@@ -317,7 +316,9 @@ class Store:
         with self.transaction():
             try:
                 self.db.execute(f'DELETE FROM "{type_key}" WHERE id = ?', [record_id])
-            except sqlite3.IntegrityError:
+            except sqlite3.IntegrityError as exc:
+                if exc.sqlite_errorcode != sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
+                    raise
                 raise StoreError(f"该{rt.label}仍被其他记录引用，不能删除") from None
             self.notify(type_key)
             for child in s.children_of(type_key):
@@ -359,9 +360,14 @@ def decode(rt: s.RecordType, row: dict) -> dict:
     return out
 
 
-def _integrity(rt: s.RecordType, exc: sqlite3.IntegrityError) -> Exception:
-    if getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
+@contextlib.contextmanager
+def _constraints(rt: s.RecordType) -> Iterator[None]:
+    """A missing referenced record is the clerk's (chosen, then deleted elsewhere): a ValidationError on the
+    reference fields. Any other broken constraint is a program error and keeps its kind."""
+    try:
+        yield
+    except sqlite3.IntegrityError as exc:
+        if exc.sqlite_errorcode != sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
+            raise
         refs = [f for f in rt.fields if f.type == s.REF]
-        return ValidationError({f.key: f"所选{f.label}不存在（可能已被删除）" for f in refs})
-    return StoreError(f"保存{rt.label}失败：{exc}")
-
+        raise ValidationError({f.key: f"所选{f.label}不存在（可能已被删除）" for f in refs}) from None

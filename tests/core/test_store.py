@@ -220,3 +220,18 @@ def test_a_renamed_choice_does_not_block_saving_an_old_record(store, team_values
     assert store.get("team", team_id)["kind"] == team_values["kind"]
     with pytest.raises(ValidationError):
         store.insert("team", {**team_values, "name": "新队"})   # a new record gets only the current options
+
+
+def test_a_reference_to_a_missing_record_is_refused_on_update_too(store, team_values):
+    team_id = store.insert("team", team_values)
+    member_id = store.insert("member", {"team_id": team_id, "name": "甲"})
+    with pytest.raises(ValidationError) as err:
+        store.update("member", member_id, {"team_id": str(uuid.uuid4())})
+    assert "team_id" in err.value.errors and store.get("member", member_id)["team_id"] == team_id
+
+
+def test_a_broken_constraint_that_is_not_the_clerks_keeps_its_kind(store, team_values):
+    team_id = store.insert("team", team_values)
+    with pytest.raises(sqlite3.IntegrityError):   # a program error (an id used twice), not a message for a clerk
+        store.insert("team", team_values, record_id=team_id)
+    assert store.count("team") == 1
