@@ -18,6 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from .errors import UserError
 from .store import Store
 from .validation import ValidationError
 
@@ -33,7 +34,7 @@ _SUFFIX_RE = re.compile(r"^\.[0-9a-z]{1,10}$")
 _STORED_RE = re.compile(r"^[0-9a-f]{64}(\.[0-9a-z]{1,10})?$")
 
 
-class AttachmentError(ValueError):
+class AttachmentError(ValueError, UserError):
     """A file that cannot be attached (or an attachment record that names no usable file); one Chinese line."""
 
 

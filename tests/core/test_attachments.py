@@ -258,3 +258,8 @@ def test_adding_content_that_is_already_there_makes_the_file_young_again(store, 
         store.db.execute("DELETE FROM attachment WHERE id = ?", [first["id"]])
     att.add_attachment(store, aid, files("b.png", b"same"))   # an open elsewhere now must spare it
     assert att.purge_orphans(store, min_age_s=600) == [] and path.exists()
+
+
+def test_an_attachment_refusal_is_a_user_error():
+    from leifeng_desktop.core.errors import UserError
+    assert issubclass(AttachmentError, UserError) and issubclass(AttachmentError, ValueError)
