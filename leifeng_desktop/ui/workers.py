@@ -117,7 +117,8 @@ class Task(QObject):
     """One job on its own thread with an optional modal progress dialog. Keep a reference until `done`.
 
     `job(progress, cancelled)`, or with `db_path` `job(store, progress, cancelled)` on a Store of that file opened
-    for it on the worker thread (`read_only` as the window's own). `failed` carries the exception object."""
+    for it on the worker thread (`read_only` for a job that only reads: no write-lock test, no migration, and a
+    write refused). `failed` carries the exception object."""
 
     done = Signal(object)
     failed = Signal(object)

@@ -56,3 +56,31 @@ def test_an_edit_is_counted_again_without_blocking(page, store, team_values, qtb
 def test_the_dashboard_can_be_saved_as_a_picture(page, tmp_path):
     path = page.save_png(tmp_path / "仪表盘.png")
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_a_recount_reads_while_another_program_writes(page, store, team_values, qtbot):
+    import sqlite3
+    store.insert("team", team_values)
+    qtbot.waitUntil(lambda: page.stats["teams"]["total"] == 1, timeout=10000)
+    other = sqlite3.connect(store.path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")   # a CLI import in the middle of its transaction
+    try:
+        page.stats = None
+        page.refresh()
+        qtbot.waitUntil(lambda: page.stats is not None, timeout=4000)   # well before the 5 s busy timeout
+        assert page.stats["teams"]["total"] == 1 and "统计失败" not in page.status.text()
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+
+
+def test_a_failed_recount_says_so_without_the_programs_words(page, monkeypatch, qtbot, tmp_path):
+    from leifeng_desktop.core import applog
+
+    def broken(*args, **kwargs):
+        raise KeyError("teams")
+    monkeypatch.setattr(st, "campaign_stats", broken)
+    monkeypatch.setattr(applog, "log_file", lambda: tmp_path / "leifeng.log")
+    page.refresh()
+    qtbot.waitUntil(lambda: "统计失败" in page.status.text(), timeout=10000)
+    assert page.status.text() == f"统计失败：程序内部错误（详情已记入日志 {tmp_path / 'leifeng.log'}）"

@@ -110,3 +110,18 @@ def test_a_task_on_a_missing_file_fails_with_a_sentence_and_creates_nothing(qtbo
         task.start()
     assert isinstance(signal.args[0], UserError) and "已删除.db" in str(signal.args[0])
     assert not gone.exists()
+
+
+def test_a_reading_job_gets_a_read_only_store(qtbot, store, team_values):
+    from leifeng_desktop.core.errors import StoreError
+    create_application()
+
+    def job(own, progress, cancelled):
+        assert own.read_only
+        with pytest.raises(StoreError):
+            own.insert("team", team_values)
+        return own.count("team")
+    task = Task(job, db_path=store.path, read_only=True, show_dialog=False)
+    with qtbot.waitSignal(task.done, timeout=10000) as signal:
+        task.start()
+    assert signal.args == [0] and store.count("team") == 0

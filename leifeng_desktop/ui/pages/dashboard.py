@@ -137,7 +137,7 @@ class DashboardPage(QWidget):
         unit = self.unit.currentData()
         self.status.setText("正在统计…")
         self._task = Task(lambda own, progress, cancelled: st.campaign_stats(own, unit=unit),
-                          db_path=self.store.path, read_only=self.store.read_only, parent=self, show_dialog=False)
+                          db_path=self.store.path, read_only=True, parent=self, show_dialog=False)
         self._task.done.connect(self.show_stats)
         self._task.failed.connect(lambda exc: self.status.setText(f"统计失败：{failure_message(exc)}"))
         self._task.start()
