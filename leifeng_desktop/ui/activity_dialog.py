@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QFileDialog, QHBoxLayout, QHea
                                QTableWidgetItem, QVBoxLayout, QWidget)
 
 from ..core import attachments, lookups, schema as s, service_record
+from ..core.errors import UserError
 from ..core.store import Store
 from ..core.validation import check_field, minutes_to_hours
 from .participants import HOURS_COL, MemberPicker, ParticipantModel
@@ -300,16 +301,36 @@ class ActivityDialog(RecordDialog):
         participants = [{"id": r.get("id"), "member_id": r["member_id"], "minutes": r.get("minutes")}
                         for r in self.participants.rows()]
         reports, _problems = self.report_rows()
-        record_id = service_record.save_activity(self.store, self.record_id, values, participants, reports)
-        failed = []
+        record_id = service_record.save_activity(self.store, self.record_id, values, participants, reports,
+                                                 expected_revision=self.revision)
+        failed = []   # the activity is saved: a file that fails now is reported, never a failed save
         for attachment_id in self._removed_attachments:
-            attachments.remove_attachment(self.store, attachment_id)
+            try:
+                attachments.remove_attachment(self.store, attachment_id)
+            except UserError as exc:
+                failed.append(str(exc))
         for path in self._pending_files:
             try:
                 attachments.add_attachment(self.store, record_id, path)
-            except (attachments.AttachmentError, OSError) as exc:
+            except (attachments.AttachmentError, OSError, UserError) as exc:
                 failed.append(str(exc))
         self._pending_files, self._removed_attachments = [], []
         if failed:
-            QMessageBox.warning(self, "部分附件未能保存", "活动已保存，但以下附件未能复制：\n" + "\n".join(failed))
+            QMessageBox.warning(self, "部分附件未能保存", "活动已保存，但以下附件未能保存：\n" + "\n".join(failed))
         return record_id
+
+    def reload(self, record: dict) -> None:
+        """After taking the version saved elsewhere: its participants, reports and attachments too."""
+        super().reload(record)
+        self.reports.setRowCount(0)
+        self.files.clear()
+        self._pending_files, self._removed_attachments = [], []
+        self._load_children()
+        self._check_participants()
+        self.mark_clean()
+
+    def renew_missing_rows(self) -> None:
+        stored = {r["id"] for r in lookups.activity_participants(self.store, self.record_id)}
+        self.participants.load([{**r, "id": r["id"] if r.get("id") in stored else None}
+                                for r in self.participants.rows()])
+        self._check_participants()

@@ -1,6 +1,7 @@
 """QApplication set-up: Chinese translations, fonts, style; opening the database; the first-start offer."""
 from __future__ import annotations
 
+import logging
 import sys
 from pathlib import Path
 
@@ -8,9 +9,13 @@ from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from ..core.store import Store, StoreError, default_db_path
+from ..core.errors import UserError
+from ..core.store import default_db_path
 from ..paths import resources_dir
+from .instance_lock import InstanceLock, open_database
 from .workers import Task, show_failure
+
+log = logging.getLogger(__name__)
 
 CJK_FONTS = ("Microsoft YaHei UI", "Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC", "Source Han Sans SC",
              "WenQuanYi Micro Hei", "SimSun")
@@ -68,9 +73,12 @@ class FirstRunDialog:
 
 def offer_demo_once(window) -> Task | None:
     store = window.store
-    if store.settings.get("first_run_offered") or not store.is_empty():
+    if store.read_only or store.settings.get("first_run_offered") or not store.is_empty():
         return None
-    store.settings.set({"first_run_offered": True})
+    try:
+        store.settings.set({"first_run_offered": True})
+    except UserError as err:   # another program is writing: offer again next time
+        log.warning("first-run flag not saved: %s", err)
     if not FirstRunDialog.ask(window):
         return None
     return load_demo_in_background(window)
@@ -81,33 +89,52 @@ def load_demo_in_background(window) -> Task:
     from ..core.demo import load_demo
     task = Task(lambda own, progress, cancelled: load_demo(own, progress=progress, cancelled=cancelled),
                 db_path=window.store.path, parent=window, title="载入演示数据", label="正在生成演示数据…")
+    watcher = getattr(window, "watcher", None)
+    if watcher is not None:   # the batches written meanwhile need no refresh each; the end announces itself
+        watcher.pause()
+        for signal in (task.done, task.failed, task.cancelled):
+            signal.connect(lambda *_: watcher.resume())
     task.done.connect(lambda counts: window.store.notify("*"))
     task.failed.connect(lambda exc: show_failure(window, "未能载入演示数据", exc))
     window._demo_task = task
     return task.start()
 
 
-def open_store_or_explain(path: Path) -> Store | None:
+def held_by_another_window(path: Path) -> bool:
+    probe = InstanceLock(path)
+    free = probe.acquire()
+    probe.release()
+    return not free
+
+
+def sweep_export_leftovers() -> None:
+    """Temporary files of an export that was killed (engineer A's sweep); a failure here must not stop the start."""
     try:
-        return Store.open(path)
-    except StoreError as err:
-        QMessageBox.critical(None, "无法打开数据库", str(err))
-        return None
+        from ..exports.files import sweep_leftovers
+    except ImportError:
+        return
+    try:
+        sweep_leftovers()
+    except Exception:   # noqa: BLE001 - logged with its traceback; the window opens all the same
+        log.exception("sweeping export leftovers failed")
 
 
 def run_app(db_path: Path | None = None) -> int:
     app = create_application()
     from PySide6.QtCore import QSettings
     from .main_window import MainWindow
+    sweep_export_leftovers()
     path = Path(db_path) if db_path else Path(QSettings().value("last_db", "") or default_db_path())
-    store = open_store_or_explain(path)
-    if store is None and db_path is None and path != default_db_path():
-        store = open_store_or_explain(default_db_path())   # the last file may have moved: fall back
-    if store is None:
+    opened = open_database(path)
+    if opened is None and db_path is None and path != default_db_path() and not held_by_another_window(path):
+        opened = open_database(default_db_path())   # the last file may have moved: fall back
+    if opened is None:
         return 2
-    window = MainWindow(store)
+    window = MainWindow(*opened)
     window.show()
     offer_demo_once(window)
     code = app.exec()
     window.store.close()
+    if window.lock is not None:
+        window.lock.release()
     return code

@@ -54,6 +54,13 @@ class ChildRecordsModel(QAbstractTableModel):
     def members(self) -> list[dict]:
         return [dict(r) for r in self._rows]
 
+    def renew_missing(self, stored_ids: set[str]) -> None:
+        """Rows whose stored record was deleted elsewhere become new rows, so keeping the clerk's list after a
+        conflict adds them again instead of updating what is gone."""
+        for row in self._rows:
+            if row.get("id") and row["id"] not in stored_ids:
+                row["id"] = None
+
     def add_rows(self, members: list[dict]) -> int:
         """Append members (a blank one by default); returns the first new row."""
         first = len(self._rows)

@@ -6,11 +6,13 @@ from pathlib import Path
 from PySide6.QtCore import QSettings
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QFileDialog, QLabel, QListWidget, QListWidgetItem, QMainWindow, QMessageBox,
-                               QHBoxLayout, QStackedWidget, QTabWidget, QWidget)
+                               QHBoxLayout, QStackedWidget, QTabWidget, QTableView, QWidget)
 
 from .. import __version__
 from ..core import schema as s
-from ..core.store import Store, StoreError
+from ..core.store import Store
+from .db_watcher import DatabaseWatcher, keep_selection
+from .instance_lock import InstanceLock, open_database
 from .pages.activity_page import ActivityPage, VolunteerHoursPage
 from .pages.honors_page import HonorPage, SubmissionPage
 from .pages.dashboard import DashboardPage
@@ -24,6 +26,12 @@ from .store_signals import StoreSignals
 
 MAX_RECENT = 8
 STATUS_TYPES = ("team", "member", "activity", "enterprise_visit", "household", "honor")
+APP_TITLE = "学雷锋职工志愿服务 工作台"
+
+
+def window_title(store: Store) -> str:
+    """The file's name first (two windows are told apart in the task bar), read-only said plainly."""
+    return f"{store.path.name}{'（只读）' if store.read_only else ''} — {APP_TITLE}"
 
 
 def _tabs(*pages: tuple[str, QWidget]) -> QTabWidget:
@@ -36,10 +44,11 @@ def _tabs(*pages: tuple[str, QWidget]) -> QTabWidget:
 class MainWindow(QMainWindow):
     PAGES = ("仪表盘", "志愿服务队", "活动记录", "走访帮扶", "选树典型", "报送与导出", "设置")
 
-    def __init__(self, store: Store, *, qsettings: QSettings | None = None, parent=None):
+    def __init__(self, store: Store, lock: InstanceLock | None = None, *, qsettings: QSettings | None = None,
+                 parent=None):
         super().__init__(parent)
         self.qsettings = qsettings or QSettings()
-        self.setWindowTitle("学雷锋职工志愿服务 工作台")
+        self.setWindowTitle(APP_TITLE)
         self.setMinimumSize(760, 460)   # 1366×768 at 150 % leaves about 910×512 logical pixels
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")
@@ -68,7 +77,9 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self.store: Store | None = None
         self.signals: StoreSignals | None = None
-        self.set_store(store)
+        self.lock: InstanceLock | None = None
+        self.watcher: DatabaseWatcher | None = None
+        self.set_store(store, lock)
         self.nav.setCurrentRow(0)
         if not self.restoreGeometry(self.qsettings.value("window/geometry", b"")):
             self.resize(1200, 720)
@@ -107,8 +118,12 @@ class MainWindow(QMainWindow):
             self.settings_page,
         ]
 
-    def set_store(self, store: Store) -> None:
-        old = self.store
+    def set_store(self, store: Store, lock: InstanceLock | None = None) -> None:
+        """Show `store`; the previous database is closed and its lock let go (a refused switch never gets here)."""
+        old, old_lock = self.store, self.lock
+        if self.watcher:
+            self.watcher.stop()
+            self.watcher.deleteLater()
         if self.signals:
             self.signals.close()
         if self.store is not None:
@@ -117,14 +132,21 @@ class MainWindow(QMainWindow):
             page = self.stack.widget(0)
             self.stack.removeWidget(page)
             page.deleteLater()
-        self.store = store
+        self.store, self.lock = store, lock
         self.signals = StoreSignals(store, self)
         for page in self._build_pages(store):
             self.stack.addWidget(page)
+            for view in page.findChildren(QTableView):
+                if hasattr(view.model(), "row_of"):   # record lists: a refresh keeps the selection
+                    keep_selection(view)
         self.signals.changed.connect(self.refresh_status)
         self.stack.setCurrentIndex(max(self.nav.currentRow(), 0))
         if old is not None and old is not store:
             old.close()
+        if old_lock is not None and old_lock is not lock:
+            old_lock.release()
+        self.watcher = DatabaseWatcher(store, self)
+        self.setWindowTitle(window_title(store))
         self._remember_recent(store.path)
         self.refresh_status()
 
@@ -132,7 +154,7 @@ class MainWindow(QMainWindow):
         self.nav.setCurrentRow(self.PAGES.index(name))
 
     def refresh_status(self, *args) -> None:
-        self.path_label.setText(f"数据库：{self.store.path}")
+        self.path_label.setText(f"数据库：{self.store.path}" + ("（只读，不能保存修改）" if self.store.read_only else ""))
         counts = self.store.counts()
         self.counts_label.setText("　".join(f"{s.RECORD_TYPES[k].label} {counts[k]}" for k in STATUS_TYPES))
 
@@ -191,12 +213,10 @@ class MainWindow(QMainWindow):
         """Switch to another database; a refused file leaves the current one open and untouched."""
         if path.resolve() == self.store.path.resolve() or not self.settings_page.confirm_leave():
             return False
-        try:
-            store = Store.open(path)
-        except StoreError as err:
-            QMessageBox.critical(self, "无法打开数据库", str(err))
+        opened = open_database(path, self)
+        if opened is None:
             return False
-        self.set_store(store)
+        self.set_store(*opened)
         from .app import offer_demo_once
         offer_demo_once(self)
         return True
@@ -217,6 +237,10 @@ class MainWindow(QMainWindow):
             demo.stop_and_wait()
         self.qsettings.setValue("window/geometry", self.saveGeometry())
         self.qsettings.setValue("window/state", self.saveState())
+        if self.watcher:
+            self.watcher.stop()
         if self.signals:
             self.signals.close()
+        if self.lock is not None:   # the store itself is closed by whoever opened it (run_app)
+            self.lock.release()
         super().closeEvent(event)

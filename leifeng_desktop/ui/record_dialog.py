@@ -2,14 +2,17 @@
 appear beside their fields and nothing typed is lost when a save is refused."""
 from __future__ import annotations
 
-from PySide6.QtCore import QSize
-from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QMessageBox, QPushButton, QScrollArea, QTabWidget,
-                               QVBoxLayout, QWidget)
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QLabel, QMessageBox, QPushButton, QScrollArea,
+                               QTabWidget, QVBoxLayout, QWidget)
 
 from ..core import schema as s
-from ..core.store import Store, StoreError
+from ..core.errors import RecordConflict, UserError, read_only_message
+from ..core.store import Store
 from ..core.validation import ValidationError
 from .binder import FormBinder, load_form
+from .conflict_dialog import KEEP_MINE, TAKE_THEIRS, ConflictDialog
 
 
 def tool_button(text: str, name: str) -> QPushButton:
@@ -55,11 +58,20 @@ class RecordDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(self.build_body(scroll), 1)
+        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
+        if store.read_only:   # the core refuses the write anyway; say so before anything is typed
+            note = QLabel(read_only_message(store.path) + "。")
+            note.setObjectName("read_only_note")
+            note.setProperty("role", "error")
+            note.setWordWrap(True)
+            layout.addWidget(note)
+            self.save_button.setEnabled(False)
         layout.addWidget(buttons)
         # only once the button is inside the dialog does Qt keep it as the default that Enter presses
-        buttons.button(QDialogButtonBox.StandardButton.Save).setDefault(True)
+        self.save_button.setDefault(True)
         record = store.get(type_key, record_id) if record_id else {
             **{f.key: f.default for f in self.rt.fields if f.default is not None}, **(defaults or {})}
+        self.revision = (record or {}).get("revision") if record_id else None   # what a save checks against
         self.binder.load(record or {})
         self.resize(fitting_size(self, self.form.sizeHint()))
 
@@ -95,11 +107,22 @@ class RecordDialog(QDialog):
         return True
 
     def write(self, values: dict) -> str:
-        """Write the record (one transaction) and return its id."""
+        """Write the record (one transaction) and return its id; an update checks `self.revision` (RecordConflict
+        when the record changed elsewhere since it was loaded)."""
         if self.record_id:
-            self.store.update(self.rt.key, self.record_id, values)
+            self.store.update(self.rt.key, self.record_id, values, expected_revision=self.revision)
             return self.record_id
         return self.store.insert(self.rt.key, values)
+
+    def renew_missing_rows(self) -> None:
+        """Before keeping the clerk's version after a conflict: child rows deleted elsewhere become new rows."""
+
+    def reload(self, record: dict) -> None:
+        """Show the stored record instead of what was typed (the clerk took the other side of a conflict);
+        editors with child rows reload those too."""
+        self.revision = record.get("revision")
+        self.binder.load(record)
+        self.mark_clean()
 
     @property
     def dirty(self) -> bool:
@@ -117,18 +140,38 @@ class RecordDialog(QDialog):
         if not self.check_more():
             return False
         try:
-            self.record_id = self.write(self.binder.values())
+            self.record_id = self._write_waiting(self.binder.values())
         except ValidationError as err:
             unshown = self.binder.show_errors(err.errors)
             if unshown:
                 QMessageBox.warning(self, "无法保存", "\n".join(unshown.values()))
             return False
-        except StoreError as err:
+        except RecordConflict as conflict:
+            return self.resolve_conflict(conflict)
+        except UserError as err:   # busy, read-only, deleted elsewhere, disk full …: what was typed stays
             QMessageBox.warning(self, "无法保存", str(err))
             return False
         self.mark_clean()
         self.accept()
         return True
+
+    def _write_waiting(self, values: dict) -> str:
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)   # a busy database is waited for seconds
+        try:
+            return self.write(values)
+        finally:
+            QGuiApplication.restoreOverrideCursor()
+
+    def resolve_conflict(self, conflict: RecordConflict) -> bool:
+        """Keep mine: save again over the newer revision. Take theirs: show the stored record, nothing saved."""
+        choice = ConflictDialog.ask(self, conflict)
+        if choice == KEEP_MINE:
+            self.revision = conflict.current.get("revision")
+            self.renew_missing_rows()
+            return self.save()
+        if choice == TAKE_THEIRS:
+            self.reload(conflict.current)
+        return False
 
     def reject(self) -> None:
         if self.dirty and not confirm_discard(self):

@@ -21,8 +21,7 @@ class TeamDialog(RecordDialog):
         self.roster = RosterModel(store.settings.choices())
         super().__init__(store, "team", record_id, parent=parent, defaults=defaults)
         self.roster.setParent(self)
-        members = lookups.children(store, "member", record_id)
-        self.roster.load(members)
+        self._load_roster()
         self.roster.changed.connect(self._roster_changed)
         self._update_count()
         self.resize(fitting_size(self, QSize(max(self.form.sizeHint().width(), 860), self.form.sizeHint().height())))
@@ -137,4 +136,20 @@ class TeamDialog(RecordDialog):
         return False
 
     def write(self, values: dict) -> str:
-        return teams.save_team(self.store, self.record_id, values, self.roster.members())
+        return teams.save_team(self.store, self.record_id, values, self.roster.members(),
+                               expected_revision=self.revision)
+
+    def reload(self, record: dict) -> None:
+        super().reload(record)
+        self._load_roster()
+        self._update_count()
+        self.mark_clean()
+
+    def renew_missing_rows(self) -> None:
+        self.roster.renew_missing({m["id"] for m in self._stored_roster()})
+
+    def _stored_roster(self) -> list[dict]:
+        return lookups.children(self.store, "member", self.record_id)
+
+    def _load_roster(self) -> None:
+        self.roster.load(self._stored_roster())

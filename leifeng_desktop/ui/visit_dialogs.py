@@ -91,13 +91,24 @@ class ChildrenDialog(RecordDialog):
         self.children = self.make_model(store)
         super().__init__(store, type_key, record_id, parent=parent, defaults=defaults)
         self.children.setParent(self)
-        self.children.load(lookups.children(store, self.child_type, record_id))
-        self.child_page.update_count()
+        self._load_children()
         self.children.changed.connect(self.touched)
         self.resize(fitting_size(self, QSize(max(self.form.sizeHint().width(), 820), self.form.sizeHint().height())))
 
     def make_model(self, store: Store) -> ChildRecordsModel:
         return ChildRecordsModel(s.record_type(self.child_type), store.settings.choices())
+
+    def _load_children(self) -> None:
+        self.children.load(lookups.children(self.store, self.child_type, self.record_id))
+        self.child_page.update_count()
+
+    def renew_missing_rows(self) -> None:
+        self.children.renew_missing({r["id"] for r in lookups.children(self.store, self.child_type, self.record_id)})
+
+    def reload(self, record: dict) -> None:
+        super().reload(record)
+        self._load_children()
+        self.mark_clean()
 
     def extra_tabs(self) -> list[tuple[str, QWidget]]:
         self.child_page = ChildRecordsPage(self.children, self.child_noun, reveal_text=self.reveal_text)
@@ -137,7 +148,8 @@ class EnterpriseVisitDialog(ChildrenDialog):
         return super().check_more() and confirm_year(self, self.binder.values().get("date"))
 
     def write(self, values: dict) -> str:
-        return visits.save_enterprise_visit(self.store, self.record_id, values, self.children.members())
+        return visits.save_enterprise_visit(self.store, self.record_id, values, self.children.members(),
+                                            expected_revision=self.revision)
 
 
 class HouseholdDialog(ChildrenDialog):
@@ -200,7 +212,8 @@ class HouseholdDialog(ChildrenDialog):
         return table
 
     def write(self, values: dict) -> str:
-        return visits.save_household(self.store, self.record_id, values, self.children.members())
+        return visits.save_household(self.store, self.record_id, values, self.children.members(),
+                                     expected_revision=self.revision)
 
 
 class HouseholdVisitDialog(RecordDialog):

@@ -7,6 +7,7 @@ from __future__ import annotations
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QPushButton, QScrollArea, QTabWidget, QVBoxLayout, QWidget
 
+from ...core.errors import UserError, read_only_message
 from ...core.settings import CAMPAIGN, FIXED_CHOICES
 from ...core.store import Store
 from ...core.validation import ValidationError
@@ -57,6 +58,9 @@ class SettingsPage(QWidget):
         QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)
         self.binder.dirtyChanged.connect(self._show_dirty)
         self.choice_lists.changed.connect(self._choices_changed)
+        self._listener = self._on_store_change
+        store.subscribe(self._listener)
+        self.destroyed.connect(lambda *_a, st=store, li=self._listener: st.unsubscribe(li))
         self.load()
 
     def _choices(self) -> dict[str, list[str]]:
@@ -71,7 +75,13 @@ class SettingsPage(QWidget):
         self.binder.load(self.store.settings.campaign())
         self.choice_lists.load(self.store.settings.choices())
         self._choices_dirty = False
-        self.status.setText("")
+        self.status.setText(read_only_message(self.store.path) + "。" if self.store.read_only else "")
+        self.save_button.setEnabled(not self.store.read_only)
+
+    def _on_store_change(self, key: str) -> None:
+        """Settings saved elsewhere (another program, the CLI) show at once, unless the clerk is editing them."""
+        if key in ("settings", "*") and not self.dirty:
+            self.load()
 
     def save(self) -> bool:
         if self.binder.validate():
@@ -88,6 +98,10 @@ class SettingsPage(QWidget):
                     self.tabs.setCurrentWidget(self.choice_lists)
                     self.choice_lists.show_error(key.removeprefix("choices."), message)
             self.status.setText("设置未保存：" + "；".join(err.errors.values()))
+            return False
+        except UserError as err:   # busy, read-only, disk full: the edits stay on the page for a retry
+            self.status.setText("设置未保存。")
+            QMessageBox.warning(self, "设置未保存", str(err))
             return False
         self.load()
         self.status.setText("设置已保存。")
