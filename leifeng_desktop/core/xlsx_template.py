@@ -1,5 +1,6 @@
 """The empty workbook a clerk fills for an import: the header row of core.xlsx_import's spec (required columns
-marked *), text-formatted ID and phone columns, drop-downs for choices, and a 填写说明 sheet."""
+marked *), text-formatted ID and phone columns, drop-downs for choices, and a 填写说明 sheet. Cells go through the
+ledger writer's put() (choice texts come from the clerk: never a formula) and the file is saved atomically."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -36,6 +37,9 @@ def write_template(path, record_type_key: str, *, choices: Mapping[str, list[str
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
+    from ..exports.files import save_atomic
+    from ..exports.xlsx import append_row, put
+
     spec, path = spec_for(record_type_key), Path(path)
     rt = spec.rt
     choices = choices or {name: list(items) for name, (_, items) in s.CHOICE_LISTS.items()}
@@ -44,7 +48,7 @@ def write_template(path, record_type_key: str, *, choices: Mapping[str, list[str
     ws.title = f"{rt.label}名单"[:31]
     for col, key in enumerate(spec.fields, start=1):
         f, letter = rt.field(key), get_column_letter(col)
-        cell = ws.cell(1, col, f.label + ("*" if f.required else ""))
+        cell = put(ws, 1, col, f.label + ("*" if f.required else ""))
         cell.font, cell.alignment = Font(bold=True), Alignment(horizontal="center", vertical="center")
         cell.fill = PatternFill("solid", fgColor="DDEBF7")
         ws.column_dimensions[letter].width = _width(f)
@@ -52,26 +56,27 @@ def write_template(path, record_type_key: str, *, choices: Mapping[str, list[str
             ws.column_dimensions[letter].number_format = "@"
         allowed = choices.get(f.choices or "") or []
         formula = '"' + ",".join(allowed) + '"'
-        # Excel caps an inline list at 255 characters; a longer list is only described on 填写说明.
-        if f.type == s.CHOICE and allowed and len(formula) <= 255 and not any("," in a for a in allowed):
+        # Excel caps an inline list at 255 characters; a longer list, or one whose items hold a separator or a
+        # quote, is only described on 填写说明.
+        if f.type == s.CHOICE and allowed and len(formula) <= 255 and not any(
+                c in a for a in allowed for c in ',"'):
             dv = DataValidation(type="list", formula1=formula, allow_blank=True, showErrorMessage=True,
                                 errorTitle=f.label, error=f"请从下拉列表中选择{f.label}")
             dv.add(f"{letter}2:{letter}1048576")
             ws.add_data_validation(dv)
     ws.freeze_panes = "A2"
     notes = wb.create_sheet("填写说明")
-    notes.append(["列名", "是否必填", "填写格式", "可选值"])
+    append_row(notes, ["列名", "是否必填", "填写格式", "可选值"])
     for cell in notes[1]:
         cell.font = Font(bold=True)
     for key in spec.fields:
         f = rt.field(key)
         allowed = choices.get(f.choices or "") or [] if f.type in (s.CHOICE, s.MULTI) else []
-        notes.append([f.label, "必填" if f.required else "选填", _hint(f), "、".join(allowed)])
-    notes.append([])
-    notes.append(["说明：第一行为列标题，请勿修改或删除；每行填写一条记录，空行会被跳过；列的顺序可以调整。"])
+        append_row(notes, [f.label, "必填" if f.required else "选填", _hint(f), "、".join(allowed)])
+    append_row(notes, [])
+    append_row(notes, ["说明：第一行为列标题，请勿修改或删除；每行填写一条记录，空行会被跳过；列的顺序可以调整。"])
     for key in spec.given:
-        notes.append([f"{rt.field(key).label}在导入时选择，不在表中填写。"])
+        append_row(notes, [f"{rt.field(key).label}在导入时选择，不在表中填写。"])
     for letter, w in zip("ABCD", (18, 10, 48, 60)):
         notes.column_dimensions[letter].width = w
-    wb.save(path)
-    return path
+    return save_atomic(wb, path)

@@ -18,7 +18,8 @@ from ..core.formatting import display
 from ..core.service_record import ServiceRecord, member_record
 from ..core.validation import minutes_to_hours
 from . import document as d
-from .registration import cn_date, safe_name, text_width_mm
+from .files import safe_name
+from .registration import cn_date, text_width_mm
 
 CENTER, LEFT, RIGHT = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.LEFT, WD_ALIGN_PARAGRAPH.RIGHT
 TITLE = "志愿服务记录证明"

@@ -6,10 +6,7 @@ writes w:eastAsia on each run, so a document reads the same in Word, WPS and Lib
 """
 from __future__ import annotations
 
-import os
 import re
-import tempfile
-from pathlib import Path
 
 from docx import Document
 from docx.document import Document as DocumentObject
@@ -19,6 +16,8 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
+
+from .files import save_atomic  # noqa: F401  (its old home; exports.files is the new one)
 
 # Font sizes by their Chinese names (points).
 SIZE_2, SIZE_XIAO2, SIZE_3, SIZE_XIAO3, SIZE_4, SIZE_XIAO4, SIZE_5 = 22, 18, 16, 15, 14, 12, 10.5
@@ -35,7 +34,7 @@ MARGIN_TOP, MARGIN_BOTTOM, MARGIN_LEFT, MARGIN_RIGHT = 37, 35, 28, 26
 TEXT_W = PAGE_W - MARGIN_LEFT - MARGIN_RIGHT     # 156 mm
 
 # XML 1.0 refuses these (and lxml with them); \t and \n stay.
-_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
 def clean_text(value) -> str:
@@ -43,7 +42,7 @@ def clean_text(value) -> str:
     if value is None:
         return ""
     text = str(value).replace("\r\n", "\n").replace("\r", "\n")
-    return _ILLEGAL.sub("", text)
+    return ILLEGAL_XML.sub("", text)
 
 
 # -- the document -----------------------------------------------------------------------------------------------
@@ -99,24 +98,6 @@ def _register_fonts(doc: DocumentObject) -> None:
         for name, alt in FALLBACKS.items())
     blob = part.blob.decode("utf-8")
     part._blob = blob.replace("</w:fonts>", entries + "</w:fonts>").encode("utf-8")
-
-
-def save_atomic(doc: DocumentObject, path: str | os.PathLike) -> Path:
-    """Write beside the target, then rename over it: a reader never sees half a file, and a failure leaves none.
-    Anything with .save(filename) works (an openpyxl Workbook too)."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=".~", suffix=f"{path.suffix or '.docx'}.tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        doc.save(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-    return path
 
 
 # -- runs and paragraphs ----------------------------------------------------------------------------------------

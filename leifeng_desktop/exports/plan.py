@@ -14,7 +14,7 @@ from ..core import texts as tx
 from ..core.text_drafts import AREAS
 from . import document as d
 from . import prose as pr
-from .registration import safe_name
+from .files import safe_name
 
 STEPS = (("steps.mobilize", "动员部署"), ("steps.implement", "推进实施"), ("steps.review", "总结回顾"))
 REQUIREMENTS = (("requirements.leadership", "加强组织领导"), ("requirements.atmosphere", "营造良好氛围"),

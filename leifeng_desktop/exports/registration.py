@@ -20,6 +20,7 @@ from ..core import schema as s
 from ..core.formatting import display
 from . import ExportCancelled
 from . import document as d
+from .files import MAX_STEM, explain_os_error, safe_name  # noqa: F401  (safe_name: old import path)
 
 CENTER, LEFT, RIGHT = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.LEFT, WD_ALIGN_PARAGRAPH.RIGHT
 TITLE = "学雷锋职工志愿服务队登记表"
@@ -89,15 +90,6 @@ def text_width_mm(text: str, size_pt: float) -> float:
 
 
 # -- file names ----------------------------------------------------------------------------------------------
-_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
-MAX_STEM = 120
-
-
-def safe_name(text: str) -> str:
-    """Characters Windows refuses in a file name become "_"; no leading/trailing dots or spaces."""
-    return _UNSAFE.sub("_", str(text or "")).strip(" .") or "_"
-
-
 def registration_filename(team: dict) -> str:
     unit, name = safe_name(team.get("unit")), safe_name(team.get("name"))
     stem = f"登记表_{unit}_{name}"
@@ -244,7 +236,10 @@ def export_registration(store, team_ids: list[str], out_dir: Path, *, reveal: bo
     """
     teams = [_load_team(store, tid) for tid in team_ids]    # an unknown id fails before anything is written
     out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise explain_os_error(exc, out_dir) from exc
     day = today or dt.date.today()
     jobs = [([t["id"]], out_dir / name) for t, name in zip(teams, _unique_names(teams))]
     if combined and len(teams) > 1:

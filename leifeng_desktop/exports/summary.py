@@ -243,7 +243,7 @@ def build_summary(store, *, date_from=None, date_to=None, unit: str | None = Non
 
 
 def summary_filename(year: int, unit: str) -> str:
-    from .registration import safe_name
+    from .files import safe_name
     return f"{safe_name(unit)}_{year}年学雷锋职工志愿服务活动总结.docx"
 
 

@@ -9,8 +9,6 @@ one “其中” row per programme. Amounts go from integer fen to Decimal 元: 
 from __future__ import annotations
 
 import datetime as dt
-import os
-import tempfile
 from copy import copy
 from pathlib import Path
 from typing import Callable
@@ -18,8 +16,8 @@ from typing import Callable
 from ..core import schema as s
 from ..core import visits as v
 from ..core.store import Store
-from . import document as d
 from . import xlsx
+from .files import save_atomic
 
 VISIT_TITLE = "“面对面，心贴心，实打实”大走访企业台账"
 AID_TITLE = "困难职工帮扶台账"
@@ -50,19 +48,10 @@ def _several_units(store: Store, table: str, cond: str, params) -> bool:
     return store.db.execute(f"SELECT COUNT(DISTINCT unit) FROM {table} WHERE {cond}", params).fetchone()[0] > 1
 
 
-def _finish(path, write: Callable[[Path], Path], edit: Callable) -> Path:
-    """write() the ledger to a scratch file beside `path`, edit its sheet, then save over `path` atomically."""
-    path = Path(path)
-    fd, scratch = tempfile.mkstemp(prefix=".~", suffix=".xlsx", dir=path.parent)
-    os.close(fd)
-    try:
-        from openpyxl import load_workbook
-        write(Path(scratch))
-        wb = load_workbook(scratch)
-        edit(wb.active)
-        return d.save_atomic(wb, path)
-    finally:
-        os.unlink(scratch)
+def _finish(path, wb, edit: Callable) -> Path:
+    """Edit the ledger's sheet in memory (merges, extra rows), then save it atomically over `path`."""
+    edit(wb.active)
+    return save_atomic(wb, Path(path))
 
 
 def _style(cell) -> None:
@@ -159,9 +148,8 @@ def export_visit_ledger(store: Store, path, *, year: int | None = None, today=No
                     ws.merge_cells(start_row=first, start_column=c + 1, end_row=first + span - 1, end_column=c + 1)
             first += span
 
-    return _finish(path, lambda p: xlsx.write_ledger(
-        p, title=f"{prefix}{VISIT_TITLE}", subtitle=subtitle, columns=cols, rows=rows, totals=totals,
-        sheet_name="走访台账"), merge_visits)
+    return _finish(path, xlsx.build_ledger(title=f"{prefix}{VISIT_TITLE}", subtitle=subtitle, columns=cols,
+                                           rows=rows, totals=totals, sheet_name="走访台账"), merge_visits)
 
 
 # -- 帮扶台账 ---------------------------------------------------------------------------------------------------
@@ -201,9 +189,8 @@ def export_aid_ledger(store: Store, path, *, year: int | None = None, reveal: bo
         total_row = ws.max_row
         ws.merge_cells(start_row=total_row, start_column=2, end_row=total_row, end_column=4)
         for p in summary["programmes"]:
-            ws.append([None, f"{p['count']} 笔，{p['households']} 户", None, None, p["programme"],
-                       xlsx.yuan(p["amount_fen"])] + [None] * (len(cols) - 6))
-            r = ws.max_row
+            r = xlsx.append_row(ws, [None, f"{p['count']} 笔，{p['households']} 户", None, None, p["programme"],
+                                     xlsx.yuan(p["amount_fen"])] + [None] * (len(cols) - 6))
             for c in range(1, len(cols) + 1):
                 _style(ws.cell(r, c))
             ws.cell(r, amount_col + 1).number_format = xlsx.FORMATS[xlsx.MONEY]
@@ -211,13 +198,12 @@ def export_aid_ledger(store: Store, path, *, year: int | None = None, reveal: bo
             ws.merge_cells(start_row=r, start_column=2, end_row=r, end_column=4)
             ws.row_dimensions[r].height = xlsx.LINE_PT + xlsx.PAD_PT
         if summary["programmes"]:
-            ws.cell(total_row + 1, 1, "其中")
+            xlsx.put(ws, total_row + 1, 1, "其中")
         if ws.max_row > total_row + 1:
             ws.merge_cells(start_row=total_row + 1, start_column=1, end_row=ws.max_row, end_column=1)
 
     prefix = _year_prefix(store, "aid", year)
     shown = "身份证号为完整号码，请妥善保管" if reveal else "身份证号已部分隐藏"
     subtitle = "　　".join([f"填报单位：{store.our_unit()}", "金额单位：元", shown])
-    return _finish(path, lambda p: xlsx.write_ledger(
-        p, title=f"{prefix}{AID_TITLE}", subtitle=subtitle, columns=cols, rows=rows, totals=totals,
-        sheet_name="帮扶台账"), add_programmes)
+    return _finish(path, xlsx.build_ledger(title=f"{prefix}{AID_TITLE}", subtitle=subtitle, columns=cols,
+                                           rows=rows, totals=totals, sheet_name="帮扶台账"), add_programmes)

@@ -3,11 +3,15 @@
 Columns say what kind of value they hold; rows carry stored values (minutes, fen, ISO dates) and the writer turns
 them into Excel numbers and dates exactly (Decimal, never float arithmetic). Columns built from schema fields take
 the schema's label and show choices, lists and sensitive values through core.formatting.display.
+
+Every cell of every workbook the app writes goes through put(): text is always a text cell, never a formula, and
+reads back as typed in Excel, LibreOffice and openpyxl (see put's notes).
 """
 from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
@@ -17,6 +21,7 @@ from typing import Any, Callable, Iterable, Mapping
 from ..core import schema as s
 from ..core.formatting import display
 from . import document as d
+from .files import save_atomic
 
 # Column kinds.
 TEXT, LONG, INT, HOURS, MONEY, DATE, DATETIME = "text", "long", "int", "hours", "money", "date", "datetime"
@@ -75,6 +80,66 @@ def yuan(fen: int | None) -> Decimal | None:
     return (Decimal(int(fen)) / FEN_PER_YUAN).quantize(TWO_PLACES)
 
 
+# -- cells ------------------------------------------------------------------------------------------------------
+# OWASP's CSV-injection leads: a text starting with one of these (also after spaces) is what a spreadsheet may run
+FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
+# Excel and LibreOffice read `_xHHHH_` inside a text element as the character U+HHHH
+_ESCAPE_LIKE = re.compile(r"(?<=_)(?=x[0-9A-Fa-f]{4}_)")
+
+
+def cell_text(value) -> str:
+    """Text as a cell holds it: the characters XML cannot carry dropped (as in Word files), the rest as typed
+    (tabs and line ends too)."""
+    return d.ILLEGAL_XML.sub("", str(value))
+
+
+def looks_like_formula(text: str) -> bool:
+    return text[:1] in FORMULA_LEADS or text.lstrip()[:1] in FORMULA_LEADS
+
+
+def put(ws, row: int, column: int, value):
+    """Set one cell; the only way the app writes a cell. Returns the cell.
+
+    Text is a text cell (openpyxl makes "=…" a formula unless told), with Excel's quotePrefix when it could be
+    read as a formula or DDE escape, so editing it keeps it text. A text holding `_xHHHH_` is split into rich-text
+    runs between "_" and "x": Excel and LibreOffice decode that pattern only inside one run, and openpyxl joins
+    runs when it reads (it writes strings inline and reads inline strings verbatim, so the usual `_x005F_` escape
+    would read back escaped there). Numbers (int, Decimal, finite float), dates and booleans stay what they are.
+    """
+    cell = ws.cell(row, column)
+    if isinstance(value, Decimal) and not value.is_finite() or isinstance(value, float) and not math.isfinite(value):
+        value = str(value)     # Excel has no NaN or infinity; openpyxl would write a file Excel repairs
+    if isinstance(value, str):
+        text = cell_text(value)
+        if not text:
+            cell.value = None
+            return cell
+        parts = _ESCAPE_LIKE.split(text)
+        if len(parts) > 1:
+            from openpyxl.cell.rich_text import CellRichText
+            cell.value = CellRichText(parts)
+        else:
+            cell.value = text
+        cell.data_type = "s"
+        if looks_like_formula(text):
+            cell.quotePrefix = True
+    elif value is None or isinstance(value, (int, float, Decimal, dt.date, dt.datetime, dt.time)):
+        cell.value = value
+    else:
+        raise TypeError(f"not a cell value: {type(value).__name__}")
+    return cell
+
+
+def append_row(ws, values: Iterable) -> int:
+    """put() each value into the row after the last one; returns the row number."""
+    values = list(values)
+    ws.append([None] * max(1, len(values)))
+    row = ws.max_row
+    for column, value in enumerate(values, start=1):
+        put(ws, row, column, value)
+    return row
+
+
 def _cell_value(kind: str, value):
     """The stored value as the Excel cell holds it."""
     if value is None or value == "":
@@ -89,10 +154,10 @@ def _cell_value(kind: str, value):
         try:
             parsed = dt.datetime.fromisoformat(value)
         except ValueError:
-            return d.clean_text(value)
+            return cell_text(value)
         return parsed.date() if kind == DATE else parsed.replace(tzinfo=None, second=0, microsecond=0)
     if isinstance(value, str):
-        return d.clean_text(value)
+        return cell_text(value)
     return value
 
 
@@ -138,18 +203,44 @@ def _widths(columns: list[Column], cells: list[list]) -> list[float]:
     return out
 
 
-def write_ledger(path, *, title: str, columns: list[Column], rows: Iterable[list],
-                 totals: Mapping[int, Any] | None = None, subtitle: str = "", sheet_name: str = "台账",
-                 totals_label: str = "合计") -> Path:
-    """Write one ledger sheet and return the path. `rows` hold stored values in column order; `totals` maps a
+def build_ledger(*, title: str, columns: list[Column], rows: Iterable[list], totals: Mapping[int, Any] | None = None,
+                 subtitle: str = "", sheet_name: str = "台账", totals_label: str = "合计"):
+    """The ledger as an openpyxl Workbook (one sheet). `rows` hold stored values in column order; `totals` maps a
     column index to a stored value, SUM or COUNT (the 合计 label goes in column 0 unless it has a total)."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-    from openpyxl.utils import get_column_letter
-    from openpyxl.utils.indexed_list import IndexedList
-    from openpyxl.worksheet.properties import PageSetupProperties
+    cells, sums = _converted(columns, rows)
+    out = _totals(columns, totals, sums, len(cells), totals_label) if totals is not None else None
+    widths = _widths(columns, cells + ([out] if out is not None else []))
+    wb, ws = _new_book(sheet_name)
+    header_row = _title_rows(ws, columns, widths, title, subtitle)
+    font, border = _font(), _border()
+    # row heights are set, not left to the reader: LibreOffice and Excel do not grow wrapped rows on opening
+    for values in cells:
+        r, height = append_row(ws, values), 1
+        for i, (col, value) in enumerate(zip(columns, values)):
+            cell = ws.cell(r, i + 1)
+            cell.font, cell.border = font, border
+            wrap = col.kind in (TEXT, LONG) and value is not None
+            if wrap:
+                height = max(height, _lines(_shown(col.kind, value), widths[i]))
+            cell.alignment = _alignment(vertical="center", wrap_text=wrap,
+                                        horizontal=col.align or ("right" if col.kind in NUMERIC else None),
+                                        indent=1 if col.kind in NUMERIC and not col.align else 0)
+            if col.kind in FORMATS:
+                cell.number_format = FORMATS[col.kind]
+        ws.row_dimensions[r].height = LINE_PT * height + PAD_PT
+    if out is not None:
+        _totals_row(ws, columns, totals, out)
+    _page_setup(ws, columns, widths, header_row, len(cells))
+    return wb
 
-    ncols, last = len(columns), get_column_letter(len(columns))
+
+def write_ledger(path, **kw) -> Path:
+    """Write one ledger sheet (build_ledger's arguments) atomically and return the path."""
+    return save_atomic(build_ledger(**kw), Path(path))
+
+
+def _converted(columns: list[Column], rows: Iterable[list]) -> tuple[list[list], dict[int, int]]:
+    """Rows as cell values, and the exact sums of the numeric columns' stored integers."""
     sums: dict[int, int] = {}
     cells = []
     for raw in rows:
@@ -161,80 +252,97 @@ def write_ledger(path, *, title: str, columns: list[Column], rows: Iterable[list
                 sums[i] = sums.get(i, 0) + int(value)     # stored integers: the total is exact
             values.append(_cell_value(col.kind, value))
         cells.append(values)
-    count = len(cells)
-    if totals is not None:
-        out = [None] * ncols
-        for i, value in totals.items():
-            raw = sums.get(i, 0) if value == SUM else count if value == COUNT else value
-            out[i] = count if value == COUNT else _cell_value(columns[i].kind, raw)
-        if out[0] is None:
-            out[0] = totals_label
-    widths = _widths(columns, cells + ([out] if totals is not None else []))
+    return cells, sums
 
+
+def _totals(columns, totals: Mapping[int, Any], sums: dict[int, int], count: int, label: str) -> list:
+    out = [None] * len(columns)
+    for i, value in totals.items():
+        raw = sums.get(i, 0) if value == SUM else count if value == COUNT else value
+        out[i] = count if value == COUNT else _cell_value(columns[i].kind, raw)
+    if out[0] is None:
+        out[0] = label
+    return out
+
+
+def _font(bold: bool = False, size: float = SIZE):
+    from openpyxl.styles import Font
+    return Font(name=FONT, size=size, bold=bold)
+
+
+def _border():
+    from openpyxl.styles import Border, Side
+    thin = Side(style="thin", color="000000")
+    return Border(left=thin, right=thin, top=thin, bottom=thin)
+
+
+def _alignment(**kw):
+    from openpyxl.styles import Alignment
+    return Alignment(**kw)
+
+
+def _new_book(sheet_name: str):
+    from openpyxl import Workbook
+    from openpyxl.utils.indexed_list import IndexedList
     wb = Workbook()
     # the default font sets Excel's width unit: with 宋体 10 a CJK character is two units in Excel and LibreOffice
-    default = Font(name=FONT, size=SIZE)
+    default = _font()
     wb._fonts = IndexedList([default])
     wb._named_styles["Normal"].font = default
     ws = wb.active
     ws.title = d.clean_text(sheet_name)[:31] or "台账"
-    thin = Side(style="thin", color="000000")
-    border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    font, bold = Font(name=FONT, size=SIZE), Font(name=FONT, size=SIZE, bold=True)
-    center = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    return wb, ws
 
-    ws.append([d.clean_text(title)] + [None] * (ncols - 1))
+
+def _title_rows(ws, columns: list[Column], widths: list[float], title: str, subtitle: str) -> int:
+    """Title (and subtitle) merged across the sheet, then the header row; returns the header's row number."""
+    from openpyxl.styles import PatternFill
+    from openpyxl.utils import get_column_letter
+    ncols, last = len(columns), get_column_letter(len(columns))
+    append_row(ws, [title] + [None] * (ncols - 1))
     ws.merge_cells(f"A1:{last}1")
-    ws["A1"].font, ws["A1"].alignment = Font(name=FONT, size=TITLE_SIZE, bold=True), center
+    ws["A1"].font = _font(bold=True, size=TITLE_SIZE)
+    ws["A1"].alignment = _alignment(horizontal="center", vertical="center", wrap_text=True)
     ws.row_dimensions[1].height = 30
     header_row = 2
     if subtitle:
-        ws.append([d.clean_text(subtitle)] + [None] * (ncols - 1))
+        append_row(ws, [subtitle] + [None] * (ncols - 1))
         ws.merge_cells(f"A2:{last}2")
-        ws["A2"].font, ws["A2"].alignment = font, Alignment(horizontal="left", vertical="center")
+        ws["A2"].font, ws["A2"].alignment = _font(), _alignment(horizontal="left", vertical="center")
         header_row = 3
-    ws.append([_header(c.label, w) for c, w in zip(columns, widths)])
+    append_row(ws, [_header(c.label, w) for c, w in zip(columns, widths)])
+    bold, border, center = _font(bold=True), _border(), _alignment(horizontal="center", vertical="center",
+                                                                   wrap_text=True)
     for cell in ws[header_row]:
         cell.font, cell.alignment, cell.border = bold, center, border
         cell.fill = PatternFill("solid", fgColor=HEADER_FILL)
     lines = max(_lines(c.label, w) for c, w in zip(columns, widths))
     ws.row_dimensions[header_row].height = LINE_PT * lines + PAD_PT
+    return header_row
 
-    # row heights are set, not left to the reader: LibreOffice and Excel do not grow wrapped rows on opening
-    for values in cells:
-        ws.append(values)
-        r, height = ws.max_row, 1
-        for i, (col, value) in enumerate(zip(columns, values)):
-            cell = ws.cell(r, i + 1)
-            cell.font, cell.border = font, border
-            wrap = col.kind in (TEXT, LONG) and value is not None
-            if wrap:
-                height = max(height, _lines(_shown(col.kind, value), widths[i]))
-            cell.alignment = Alignment(vertical="center", wrap_text=wrap,
-                                       horizontal=col.align or ("right" if col.kind in NUMERIC else None),
-                                       indent=1 if col.kind in NUMERIC and not col.align else 0)
-            if col.kind in FORMATS:
-                cell.number_format = FORMATS[col.kind]
-        ws.row_dimensions[r].height = LINE_PT * height + PAD_PT
 
-    if totals is not None:
-        ws.append(out)
-        r = ws.max_row
-        for i, col in enumerate(columns):
-            cell = ws.cell(r, i + 1)
-            cell.font, cell.border = bold, border
-            number = isinstance(cell.value, (int, Decimal)) and i > 0
-            cell.alignment = Alignment(horizontal="right" if number else "center", vertical="center",
-                                       indent=1 if number else 0)
-            if col.kind in FORMATS and totals.get(i) != COUNT:
-                cell.number_format = FORMATS[col.kind]
-        ws.row_dimensions[r].height = LINE_PT + PAD_PT
+def _totals_row(ws, columns: list[Column], totals: Mapping[int, Any], out: list) -> None:
+    r = append_row(ws, out)
+    bold, border = _font(bold=True), _border()
+    for i, col in enumerate(columns):
+        cell = ws.cell(r, i + 1)
+        cell.font, cell.border = bold, border
+        number = isinstance(cell.value, (int, Decimal)) and i > 0
+        cell.alignment = _alignment(horizontal="right" if number else "center", vertical="center",
+                                    indent=1 if number else 0)
+        if col.kind in FORMATS and totals.get(i) != COUNT:
+            cell.number_format = FORMATS[col.kind]
+    ws.row_dimensions[r].height = LINE_PT + PAD_PT
 
+
+def _page_setup(ws, columns: list[Column], widths: list[float], header_row: int, count: int) -> None:
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.properties import PageSetupProperties
     for i, width in enumerate(widths):
         ws.column_dimensions[get_column_letter(i + 1)].width = width
     ws.freeze_panes = f"A{header_row + 1}"
     if count:
-        ws.auto_filter.ref = f"A{header_row}:{last}{header_row + count}"
+        ws.auto_filter.ref = f"A{header_row}:{get_column_letter(len(columns))}{header_row + count}"
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
@@ -244,4 +352,3 @@ def write_ledger(path, *, title: str, columns: list[Column], rows: Iterable[list
     ws.page_margins.left = ws.page_margins.right = 0.4
     ws.page_margins.top, ws.page_margins.bottom = 0.6, 0.8     # inches; the page number sits in the bottom one
     ws.oddFooter.center.text = "第 &P 页，共 &N 页"
-    return d.save_atomic(wb, Path(path))

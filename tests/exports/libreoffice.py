@@ -51,3 +51,23 @@ def pdf_info(pdf) -> tuple[int, float, float]:
     data = pdf.read_bytes()
     box = re.search(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)", data)
     return len(re.findall(rb"/Type\s*/Page[^s]", data)), float(box[1]), float(box[2])
+
+
+def to_csv(path, tmp_path) -> tuple[list[list[str]], str]:
+    """The first sheet as LibreOffice Calc reads it, exported as UTF-8 CSV with text cells quoted (numbers are
+    not): the parsed rows and the raw text."""
+    import csv
+    soffice = require_soffice()
+    out = tmp_path / "csv"
+    profile = tmp_path / "lo-profile-csv"
+    # filter options: comma, double quote, UTF-8, from line 1, -, -, quote all text cells, detect special numbers
+    r = subprocess.run([soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to",
+                        "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,true,true", "--outdir", str(out), str(path)],
+                       capture_output=True, timeout=180, env={**os.environ, "HOME": str(tmp_path)})
+    result = out / (path.stem + ".csv")
+    if not result.exists() and b"filter" in (r.stderr + r.stdout).lower():
+        pytest.skip("needs LibreOffice Calc: apt-get install libreoffice-calc-nogui")
+    assert r.returncode == 0 and result.exists(), r.stderr.decode(errors="replace")
+    raw = result.read_text(encoding="utf-8")
+    with open(result, encoding="utf-8", newline="") as fh:
+        return list(csv.reader(fh)), raw

@@ -141,11 +141,18 @@ def test_empty_ledgers(store, tmp_path):
 
 
 def test_a_failed_export_leaves_no_file(small, tmp_path, monkeypatch):
-    from leifeng_desktop.exports import visit_ledgers
-    monkeypatch.setattr(visit_ledgers.d, "save_atomic", lambda *a: (_ for _ in ()).throw(OSError("disk full")))
-    with pytest.raises(OSError):
-        export_aid_ledger(small, tmp_path / "a.xlsx")
-    assert not list(tmp_path.glob("*.xlsx")) and not list(tmp_path.glob(".~*"))
+    from openpyxl import Workbook
+
+    def half_then_full(self, filename):
+        with open(filename, "wb") as fh:
+            fh.write(b"half")
+        raise OSError(28, "No space left on device")
+    monkeypatch.setattr(Workbook, "save", half_then_full)
+    out = tmp_path / "out"
+    out.mkdir()
+    with pytest.raises(OSError, match="磁盘空间不足"):
+        export_aid_ledger(small, out / "a.xlsx")
+    assert list(out.iterdir()) == []
 
 
 # -- LibreOffice ------------------------------------------------------------------------------------------------

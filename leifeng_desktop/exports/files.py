@@ -1,0 +1,319 @@
+"""Writing a file safely: every export and template goes through write_atomic/save_atomic.
+
+A file is written to a temporary file beside the target (`.~leifeng-<token>-<random>.tmp`, hidden on Windows) and
+renamed over the target only when complete, so the target holds the old file or the new one, never half of one.
+openpyxl's own worksheet temporaries go beside the target under the same name (not into the system temp folder,
+where they would keep personal data after a crash). Each export holds a locked entry in a small journal in the
+app's data folder naming its folder; a leftover of a killed export (its entry no longer locked) is removed by
+sweep_leftovers() at the next start, and by the sweep of the target folder before each export. OS failures become
+one Chinese line naming the file the clerk chose (explain_os_error).
+"""
+from __future__ import annotations
+
+import contextvars
+import errno
+import logging
+import os
+import re
+import secrets
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Callable, Iterator
+
+from ..core.errors import UserError
+
+log = logging.getLogger(__name__)
+
+TEMP_PREFIX, TEMP_SUFFIX = ".~leifeng-", ".tmp"
+# our temporary files: the export's token (its journal entry), then a random part
+TEMP_NAME = re.compile(r"^\.~leifeng-([0-9a-f]{12})-[0-9a-f]{8}\.tmp$")
+# what versions before the journal left (mkstemp with prefix ".~"): removed from a folder before an export there
+LEGACY_NAME = re.compile(r"^\.~[a-z0-9_]{8}\.(?:docx|xlsx)(?:\.tmp)?$")
+JOURNAL_DIR = "exports-in-progress"
+
+_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
+MAX_STEM = 120
+
+
+class FileWriteError(UserError, OSError):
+    """An OS failure while writing the clerk's file; also an OSError, so older `except OSError` handlers see it."""
+
+
+# -- file names -------------------------------------------------------------------------------------------------
+def safe_name(text: str) -> str:
+    """Characters Windows refuses in a file name become "_"; no leading/trailing dots or spaces."""
+    return _UNSAFE.sub("_", str(text or "")).strip(" .") or "_"
+
+
+# -- OS failures ------------------------------------------------------------------------------------------------
+def explain_os_error(exc: OSError, target: str | os.PathLike) -> UserError:
+    """One Chinese line for an OS failure while writing `target` (the file the clerk chose, never a temp file)."""
+    target = Path(target)
+    where, name = target.parent, target.name
+    code = exc.errno
+    winerror = getattr(exc, "winerror", None)
+    if code in (errno.ENOSPC, getattr(errno, "EDQUOT", -1)):
+        text = f"磁盘空间不足，无法保存“{target}”；请清理磁盘或另选位置后重试"
+    elif code == errno.EROFS:
+        text = f"“{where}”是只读位置，无法保存“{name}”；请另选文件夹"
+    elif code == errno.EISDIR or (target.is_dir() and code in (errno.EACCES, errno.EPERM, errno.EEXIST)):
+        text = f"“{target}”是一个文件夹，不能保存为文件；请另起一个文件名"
+    elif code == errno.EEXIST:
+        text = f"“{target}”已存在同名文件，无法在此创建；请另选名称或位置"
+    elif code == errno.ENOENT:
+        text = f"文件夹“{where}”不存在，无法保存“{name}”；请先创建该文件夹或另选位置"
+    elif code == errno.ENOTDIR:
+        text = f"“{where}”不是文件夹，无法保存“{name}”；请另选位置"
+    elif code in (errno.EACCES, errno.EPERM) or winerror in (5, 32, 33):
+        text = (f"没有权限写入“{target}”，或该文件正被其他程序（如 Excel、WPS）打开；"
+                f"请关闭该文件或另选位置后重试")
+    elif code == errno.ENAMETOOLONG:
+        text = f"文件名“{name}”或其路径太长，无法保存；请缩短文件名或另选位置"
+    elif code == errno.EINVAL or winerror == 123:
+        text = f"文件名“{name}”含有系统不允许的字符，无法保存；请修改文件名"
+    else:
+        text = f"无法保存“{target}”（系统错误代码 {code if code is not None else '未知'}）；请另选位置后重试"
+    error = FileWriteError(text)
+    error.errno = code
+    return error
+
+
+def _lxml_io_errno(exc: Exception) -> int | None:
+    """lxml's incremental writer (openpyxl's worksheets) reports a failed write as SerialisationError("IO_ENOSPC")."""
+    name = str(exc)
+    if type(exc).__name__ != "SerialisationError" or not name.startswith("IO_"):
+        return None
+    return getattr(errno, name[3:], errno.EIO)
+
+
+# -- the journal of exports in progress -------------------------------------------------------------------------
+def journal_dir() -> Path:
+    from ..core.store import default_db_path
+    return default_db_path().parent / JOURNAL_DIR
+
+
+def _lock(fd: int) -> bool:
+    """Lock the entry without waiting; False when another export (this process or another) holds it."""
+    try:
+        if os.name == "nt":
+            import msvcrt
+            os.lseek(fd, 1 << 20, os.SEEK_SET)    # a byte beyond the text, so the entry stays readable
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+        else:
+            import fcntl
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return True
+    except OSError:
+        return False
+
+
+def _entry(token: str) -> Path:
+    return journal_dir() / f"{token}.txt"
+
+
+def _is_live(token: str) -> bool:
+    """An export whose journal entry is still locked is running; a kill releases the lock."""
+    try:
+        fd = os.open(_entry(token), os.O_RDWR)
+    except OSError:
+        return False
+    try:
+        # an empty entry is one being created (or a kill just then: harmless, it names no folder)
+        return os.fstat(fd).st_size == 0 or not _lock(fd)
+    finally:
+        os.close(fd)     # closing drops a lock we took just now
+
+
+def _open_entry(token: str, folder: Path) -> int | None:
+    """Create and lock this export's journal entry; None when the data folder cannot take it (best effort)."""
+    fd = None
+    try:
+        journal_dir().mkdir(parents=True, exist_ok=True)
+        fd = os.open(_entry(token), os.O_CREAT | os.O_EXCL | os.O_RDWR, 0o600)
+        _lock(fd)          # locked before it names a folder: an unlocked entry with a folder is a dead export's
+        os.lseek(fd, 0, os.SEEK_SET)
+        os.write(fd, str(folder).encode("utf-8"))
+        return fd
+    except OSError:
+        log.warning("export journal not writable; a killed export's temporary file is swept only from its folder",
+                    exc_info=True)
+        _close_entry(token, fd)
+        return None
+
+
+def _close_entry(token: str, fd: int | None) -> None:
+    if fd is None:
+        return
+    os.close(fd)
+    try:
+        _entry(token).unlink()
+    except OSError:
+        log.warning("could not remove export journal entry %s", token, exc_info=True)
+
+
+# -- temporary files --------------------------------------------------------------------------------------------
+_current: contextvars.ContextVar[tuple[Path, str] | None] = contextvars.ContextVar("leifeng_export", default=None)
+
+
+def _set_hidden(path: str | os.PathLike, hidden: bool) -> None:
+    if os.name == "nt":
+        import ctypes
+        ctypes.windll.kernel32.SetFileAttributesW(str(path), 0x2 if hidden else 0x80)
+
+
+def _new_temp(folder: Path, token: str) -> str:
+    """A new empty file of ours in `folder`; made with mode 0666 so the umask applies, as to any saved file
+    (mkstemp's 0600 would make every export private to its writer)."""
+    for _ in range(100):
+        name = os.path.join(folder, f"{TEMP_PREFIX}{token}-{secrets.token_hex(4)}{TEMP_SUFFIX}")
+        try:
+            os.close(os.open(name, os.O_CREAT | os.O_EXCL | os.O_WRONLY | getattr(os, "O_BINARY", 0), 0o666))
+        except FileExistsError:
+            continue
+        _set_hidden(name, True)
+        return name
+    raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), str(folder))
+
+
+def _openpyxl_temp(suffix: str = "") -> str:
+    """openpyxl's create_temporary_file, but beside the target while one of our exports runs."""
+    from openpyxl.worksheet import _writer
+    current = _current.get()
+    if current is None:
+        return _writer._leifeng_original(suffix)
+    name = _new_temp(*current)
+    _writer.ALL_TEMP_FILES.append(name)
+    return name
+
+
+def _patch_openpyxl() -> None:
+    """openpyxl writes each worksheet to a temporary file in the system temp folder first; WorksheetWriter looks
+    create_temporary_file up in its module at each call, so replacing it there moves those files. A failed
+    worksheet write (disk full) also closes its XML stream at once: left to the garbage collector, the stream
+    fails again and Python prints that second error as "Exception ignored" on stderr."""
+    from openpyxl.worksheet import _writer
+    if _writer.create_temporary_file is not _openpyxl_temp:
+        _writer._leifeng_original = _writer.create_temporary_file
+        _writer.create_temporary_file = _openpyxl_temp
+    write = _writer.WorksheetWriter.write
+    if getattr(write, "closes_on_failure", False):
+        return
+
+    def write_or_close(self):
+        try:
+            write(self)
+        except BaseException:
+            try:
+                self.xf.close()
+            except Exception:   # the same failure again; the first one is what the clerk hears of
+                pass
+            raise
+    write_or_close.closes_on_failure = True
+    _writer.WorksheetWriter.write = write_or_close
+
+
+def _remove_ours(folder: Path, token: str) -> None:
+    for path in _listing(folder):
+        match = TEMP_NAME.match(path.name)
+        if match and match[1] == token:
+            _remove(path)
+
+
+def _listing(folder: Path) -> list[Path]:
+    try:
+        return list(folder.iterdir())
+    except OSError:
+        return []
+
+
+def _remove(path: Path) -> bool:
+    try:
+        _set_hidden(path, False)
+        path.unlink()
+        return True
+    except FileNotFoundError:
+        return False
+    except OSError:
+        log.warning("could not remove leftover %s", path, exc_info=True)
+        return False
+
+
+def sweep_folder(folder: str | os.PathLike) -> int:
+    """Remove our temporary files of exports no longer running from `folder`; returns how many went."""
+    removed = 0
+    for path in _listing(Path(folder)):
+        match = TEMP_NAME.match(path.name)
+        if (match and not _is_live(match[1])) or LEGACY_NAME.match(path.name):
+            removed += _remove(path)
+    return removed
+
+
+def sweep_leftovers() -> int:
+    """At start: remove what killed exports left in the folders the journal names; returns the files removed.
+    Qt-free and quick; never raises (a folder that has gone or cannot be read is skipped)."""
+    removed = 0
+    for entry in _listing(journal_dir()):
+        token = entry.stem
+        if entry.suffix != ".txt" or not re.fullmatch(r"[0-9a-f]{12}", token) or _is_live(token):
+            continue
+        try:
+            folder = Path(entry.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError):
+            folder = None
+        if folder and str(folder):
+            removed += sweep_folder(folder)
+        _remove(entry)
+    return removed
+
+
+@contextmanager
+def temporary_beside(target: str | os.PathLike) -> Iterator[Path]:
+    """A fresh temporary file beside `target` (and openpyxl's temporaries there too); every temporary file of
+    this export is gone when the block ends, however it ends. OS failures become a FileWriteError naming target."""
+    target = Path(target)
+    folder = target.parent
+    token = secrets.token_hex(6)
+    fd = None
+    try:
+        if target.is_dir():
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(target))
+        _patch_openpyxl()
+        sweep_folder(folder)
+        fd = _open_entry(token, folder)
+        reset = _current.set((folder, token))
+        try:
+            yield Path(_new_temp(folder, token))
+        finally:
+            _current.reset(reset)
+    except UserError:
+        raise
+    except OSError as exc:
+        raise explain_os_error(exc, target) from exc
+    except Exception as exc:
+        code = _lxml_io_errno(exc)
+        if code is None:
+            raise
+        raise explain_os_error(OSError(code, os.strerror(code)), target) from exc
+    finally:
+        _remove_ours(folder, token)
+        _close_entry(token, fd)
+
+
+def write_atomic(path: str | os.PathLike, write: Callable[[Path], object]) -> Path:
+    """write(temp) beside `path`, then rename it over `path`: a reader never sees half a file, a failure or a
+    cancel leaves none, and an existing file stays as it was unless the new one is complete."""
+    path = Path(path)
+    with temporary_beside(path) as temp:
+        write(temp)
+        _set_hidden(temp, False)
+        try:
+            os.chmod(temp, path.stat().st_mode & 0o7777)     # a file written over keeps its permissions
+        except FileNotFoundError:
+            pass
+        os.replace(temp, path)
+    return path
+
+
+def save_atomic(doc, path: str | os.PathLike) -> Path:
+    """write_atomic for anything with .save(filename): a python-docx Document, an openpyxl Workbook."""
+    return write_atomic(path, lambda temp: doc.save(str(temp)))
