@@ -94,24 +94,19 @@ def date_problem(field: s.Field, value: str) -> str | None:
 
 
 # -- text -------------------------------------------------------------------------------------------------------
-_BAD_CHAR_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]")
-
-
-def _non_character(ch: str) -> bool:
-    return (ord(ch) & 0xFFFE) == 0xFFFE   # U+xFFFE and U+xFFFF of every plane
+# Controls other than tab and line feed (long text has its carriage returns turned into line feeds first, see
+# validation.normalize_text), lone surrogates, and the 66 non-characters: U+FDD0–U+FDEF and the last two code
+# points of every plane.
+_NON_CHARACTERS = "".join(chr(plane << 16 | low) for plane in range(17) for low in (0xFFFE, 0xFFFF))
+_BAD_CHAR_RE = re.compile(f"[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff\ufdd0-\ufdef{_NON_CHARACTERS}]")
+_LINE_BREAK_RE = re.compile("[\t\n\r\u2028\u2029]")
 
 
 def bad_character(text: str, *, multiline: bool) -> str | None:
     """The first character of `text` that may not be stored, or None. Tab and line feed are allowed in long text
-    only (a carriage return is turned into a line feed by normalize before this)."""
-    m = _BAD_CHAR_RE.search(text)
-    if m:
-        return m[0]
-    if not multiline:
-        m = re.search("[\t\n\r\u2028\u2029]", text)
-        if m:
-            return m[0]
-    return next((ch for ch in text if ord(ch) > 0xFFFF and _non_character(ch)), None)
+    only."""
+    m = _BAD_CHAR_RE.search(text) or (None if multiline else _LINE_BREAK_RE.search(text))
+    return m[0] if m else None
 
 
 def describe(ch: str) -> str:
