@@ -5,11 +5,12 @@ from pathlib import Path
 import pytest
 
 from leifeng_desktop import cli
+from leifeng_desktop.cli.zh import width
 from leifeng_desktop.core import stats
 from leifeng_desktop.core.demo import load_demo
 from leifeng_desktop.core.store import Store
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 TODAY = "2026-08-27"
 KEYS = {"year", "unit", "today", "targets", "teams", "reporting", "activities", "publicity", "aid", "demands",
         "honors", "visits"}
@@ -50,9 +51,9 @@ def test_plain_output(demo_db, capsys):
     # tables are aligned: right-aligned last columns make every row of a table equally wide
     start = lines.index("  材料      截止日期                 已报送  逾期报送  未报送")
     table = lines[start:start + 4]
-    assert len({cli.width(l) for l in table}) == 1, table
+    assert len({width(l) for l in table}) == 1, table
     aid = lines.index(next(l for l in lines if l.strip().startswith("帮扶项目")))
-    assert len({cli.width(l) for l in lines[aid:aid + 6]}) == 1
+    assert len({width(l) for l in lines[aid:aid + 6]}) == 1
 
 
 def test_json_round_trip(demo_db, capsys):

@@ -1,67 +1,48 @@
-"""`leifeng-desktop --db PATH stats [--json] [--year N] [--unit NAME] [--today DATE]`: the dashboard's figures.
+"""`stats [--json] [--year N] [--unit NAME] [--today DATE]`: the dashboard's figures.
 
 Plain output is Chinese, one aligned block per part of the plan; --json prints core.stats.campaign_stats as it is
 (UTF-8, indented; its keys are stable and documented in core/stats.py and the README).
 """
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import json
 
-from . import cli
-from .core.validation import fen_to_yuan, minutes_to_hours
+from ..core.validation import fen_to_yuan, minutes_to_hours
+from .common import EXIT_OK, PROG, echo, known_unit, open_store
+from .options import today_option, unit_option, year_option
+from .zh import command, option, pad, width
 
 
-def add_stats_parser(sub) -> None:
-    p = sub.add_parser("stats", help="统计：目标完成情况、报送截止日期、服务队、活动、走访帮扶等各项数字",
-                       description="按活动方案统计各项数字：走访企业和困难职工目标的完成情况、登记表/实施方案/"
-                                   "总结材料的报送情况和截止日期、服务队、志愿服务活动、宣传、帮扶、职工诉求、选树典型。",
-                       epilog=f"例：{cli.PROG} --db 台账.db stats ；{cli.PROG} --db 台账.db stats --unit "
-                              f"XX市供电公司工会 --json")
-    p.add_argument("--json", action="store_true", help="以 JSON 输出（字段名固定，便于其他程序读取）")
-    p.add_argument("--year", type=int, metavar="年度", help="统计哪一年（默认：设置中的活动年度）")
-    p.add_argument("--unit", metavar="单位名称", help="只统计一个单位的记录（默认：全部单位）")
-    p.add_argument("--today", metavar="日期", help="按哪一天计算剩余/逾期天数（默认：今天），如 2026-08-27")
-    p.set_defaults(func=cmd_stats)
-
-
-def cmd_stats(args: argparse.Namespace) -> int:
-    from .core.stats import campaign_stats
-    today = None
-    if args.today:
-        try:
-            today = dt.date.fromisoformat(args.today.strip())
-        except ValueError:
-            raise ValueError(f"--today 的日期“{args.today}”无法识别，应写作 2026-08-27") from None
-    if args.year is not None and not 2000 <= args.year <= 2100:
-        raise ValueError(f"--year 应为 2000 到 2100 之间的年份：{args.year}")
-    with cli.open_store(args, must_exist=True) as store:
-        unit = (args.unit or "").strip() or None
-        if unit and not _known_unit(store, unit):
-            raise ValueError(f"找不到单位“{unit}”（单位表和服务队的所属单位中都没有）")
-        stats = campaign_stats(store, year=args.year, unit=unit, today=today)
-    if args.json:
-        print(json.dumps(stats, ensure_ascii=False, indent=2))
+@command("stats", short_help="统计：目标完成情况、报送截止日期、服务队、活动、走访帮扶等各项数字",
+         help="按活动方案统计各项数字：走访企业和困难职工目标的完成情况、登记表/实施方案/总结材料的报送情况和截止日期、"
+              "服务队、志愿服务活动、宣传、帮扶、职工诉求、选树典型。",
+         epilog=f"例：{PROG} --db 台账.db stats ；{PROG} --db 台账.db stats --unit XX市供电公司工会 --json")
+@option("--json", "as_json", is_flag=True, help="以 JSON 输出（字段名固定，便于其他程序读取）")
+@year_option("统计哪一年（默认：设置中的活动年度）", message="{flag} 应为 2000 到 2100 之间的年份：{value}")
+@unit_option("只统计一个单位的记录（默认：全部单位）")
+@today_option("2026-08-27", "按哪一天计算剩余/逾期天数（默认：今天），如 2026-08-27")
+def stats(as_json: bool, year: int | None, unit: str | None, today: dt.date | None) -> int:
+    from ..core.stats import campaign_stats
+    with open_store() as store:
+        unit = known_unit(store, unit, detail="（单位表和服务队的所属单位中都没有）")
+        figures = campaign_stats(store, year=year, unit=unit, today=today)
+    if as_json:
+        echo(json.dumps(figures, ensure_ascii=False, indent=2))
     else:
-        for line in format_stats(stats):
-            print(line)
-    return cli.EXIT_OK
-
-
-def _known_unit(store, unit: str) -> bool:
-    return bool(store.db.execute("SELECT 1 FROM unit WHERE name = ? UNION SELECT 1 FROM team WHERE unit = ?",
-                                 [unit, unit]).fetchone())
+        for line in format_stats(figures):
+            echo(line)
+    return EXIT_OK
 
 
 # -- plain text -------------------------------------------------------------------------------------------------
 def _table(rows: list[list], right: set[int] = frozenset(), indent: str = "  ") -> list[str]:
     """Columns padded to the widest cell (CJK counts two); columns in `right` are right-aligned."""
     cells = [[str(c) for c in row] for row in rows]
-    widths = [max(cli.width(r[i]) for r in cells if i < len(r)) for i in range(max(map(len, cells), default=0))]
+    widths = [max(width(r[i]) for r in cells if i < len(r)) for i in range(max(map(len, cells), default=0))]
     out = []
     for row in cells:
-        parts = [(" " * (widths[i] - cli.width(c)) + c) if i in right else cli.pad(c, widths[i])
+        parts = [(" " * (widths[i] - width(c)) + c) if i in right else pad(c, widths[i])
                  for i, c in enumerate(row)]
         out.append((indent + "  ".join(parts)).rstrip())
     return out

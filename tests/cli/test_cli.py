@@ -1,52 +1,14 @@
 """The headless CLI: demo, check, one-line errors that leave refused files untouched, and no need for PySide6."""
-import ctypes
-import hashlib
-import os
 import re
 import sqlite3
-import subprocess
 import sys
-from pathlib import Path
 
 import pytest
-from conftest import WITHOUT_QT
+from cli_helpers import assert_one_error_line, files_of, read_only_folder, run, text  # noqa: F401 (a fixture)
 
 from leifeng_desktop import cli
 from leifeng_desktop.core import migrations as mig
 from leifeng_desktop.core.store import Store
-
-ROOT = Path(__file__).resolve().parents[1]
-
-BLOCKED_PYSIDE = WITHOUT_QT   # the CLI in an interpreter that cannot import PySide6 (tests/conftest.py)
-
-
-def digest(path: Path) -> str | None:
-    return hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else None
-
-
-def files_of(path: Path) -> dict[str, str | None]:
-    """The database and its WAL/SHM companions, to prove a refused file is left exactly as it was."""
-    return {suffix: digest(Path(f"{path}{suffix}")) for suffix in ("", "-wal", "-shm")}
-
-
-def run(*args, cwd=None, env_extra=None, code=None, preexec_fn=None) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k != "LEIFENG_DEBUG"}
-    env.update(PYTHONPATH=str(ROOT), **(env_extra or {}))
-    cmd = [sys.executable, "-c", code, *args] if code else [sys.executable, "-m", "leifeng_desktop", *args]
-    return subprocess.run(cmd, capture_output=True, cwd=cwd, env=env, timeout=120, preexec_fn=preexec_fn)
-
-
-def text(stream: bytes) -> str:
-    return stream.decode("utf-8")
-
-
-def assert_one_error_line(stderr: str, *fragments: str) -> None:
-    lines = stderr.strip().splitlines()
-    assert len(lines) == 1, stderr
-    assert lines[0].startswith("错误："), stderr
-    assert "Traceback" not in stderr
-    for fragment in fragments:
-        assert fragment in lines[0], stderr
 
 
 def count_line(label: str, key: str, n: int) -> re.Pattern:
@@ -132,23 +94,40 @@ def test_newer_database_is_refused_untouched(newer_db, capsys):
         assert files_of(newer_db) == before
 
 
-def test_unexpected_error_is_one_line_unless_debugging(tmp_path, capsys, monkeypatch):
-    def broken(args):
-        raise KeyError("boom")
-    monkeypatch.setattr(cli, "cmd_check", broken)
+def test_unexpected_error_is_logged_and_shown_as_one_line(tmp_path, capsys, monkeypatch):
+    """A program error: the traceback goes to the log in the data folder, the clerk reads where it is."""
+    def broken(self):
+        raise KeyError("boom 110101198503120011")
+    db = tmp_path / "x.db"
+    Store.open(db).close()
+    monkeypatch.setattr(Store, "integrity_check", broken)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     monkeypatch.delenv("LEIFENG_DEBUG", raising=False)
-    assert cli.main(["--db", str(tmp_path / "x.db"), "check"]) == 2
-    assert_one_error_line(capsys.readouterr().err, "程序内部错误", "boom")
+    assert cli.main(["--db", str(db), "check"]) == 2
+    log = tmp_path / "data" / "LeifengDesktop" / "leifeng.log"
+    assert_one_error_line(capsys.readouterr().err, f"程序内部错误（详情已记入日志 {log}）")
+    text = log.read_text(encoding="utf-8")
+    assert "Traceback" in text and "KeyError" in text and "boom" in text
+    assert "110101198503120011" not in text   # digits that could be an ID number are masked
     monkeypatch.setenv("LEIFENG_DEBUG", "1")
     with pytest.raises(KeyError):
-        cli.main(["--db", str(tmp_path / "x.db"), "check"])
+        cli.main(["--db", str(db), "check"])
 
 
-def test_usage_errors_exit_2(capsys):
-    with pytest.raises(SystemExit) as exc:
-        cli.main(["no-such-command"])
-    assert exc.value.code == 2
-    assert "错误：" in capsys.readouterr().err
+@pytest.mark.parametrize("argv, fragment", [
+    (["no-such-command"], "没有“no-such-command”这个命令"),
+    (["demo", "--seed"], "--seed"),
+    (["demo", "--no-such-option"], "没有 --no-such-option 这个选项"),
+    (["import"], "缺少要执行的命令"),
+    (["import", "members", "x.xlsx"], "缺少选项 --team"),
+    (["import", "households"], "缺少参数 文件.xlsx"),
+    (["check", "extra"], "多余的参数"),
+])
+def test_usage_errors_exit_2_with_one_chinese_line(capsys, argv, fragment):
+    assert cli.main(argv) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert_one_error_line(captured.err, fragment)
 
 
 def test_no_command_opens_the_window(monkeypatch, tmp_path):
@@ -188,57 +167,18 @@ def test_subprocess_refusals_are_one_line_and_leave_files_untouched(tmp_path, ne
         assert files_of(path) == before
 
 
-def test_cli_runs_without_pyside6(tmp_path):
+def test_cli_runs_without_pyside6(tmp_path, cli_without_qt):
     db = str(tmp_path / "x.db")
-    r = run("--db", db, "demo", code=BLOCKED_PYSIDE)
+    r = cli_without_qt("--db", db, "demo")
     assert r.returncode == 0, text(r.stderr)
-    r = run("--db", db, "check", code=BLOCKED_PYSIDE)
+    r = cli_without_qt("--db", db, "check")
     assert r.returncode == 0, text(r.stderr)
     assert "完整性检查：正常" in text(r.stdout)
-    r = run("--help", code=BLOCKED_PYSIDE)
+    r = cli_without_qt("--help")
     assert r.returncode == 0 and "check" in text(r.stdout)
-    r = run("--db", db, code=BLOCKED_PYSIDE)   # the window needs PySide6: a clear line, not a traceback
+    r = cli_without_qt("--db", db)   # the window needs PySide6: a clear line, not a traceback
     assert r.returncode == 2
     assert_one_error_line(text(r.stderr), "窗口")
-
-
-# -- a read-only folder ----------------------------------------------------------------------------------------
-CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH, PR_CAPBSET_DROP = 1, 2, 24
-
-
-def _drop_root_override():
-    """In the child before exec: take away root's power to ignore permission bits (it keeps uid 0)."""
-    libc = ctypes.CDLL(None, use_errno=True)
-    for cap in (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH):
-        if libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0:
-            raise OSError(ctypes.get_errno(), "prctl(PR_CAPBSET_DROP) failed")
-
-
-@pytest.fixture
-def read_only_folder(tmp_path):
-    if sys.platform == "win32":
-        pytest.skip("POSIX permissions")
-    folder = tmp_path / "ro"
-    folder.mkdir()
-    with Store.open(folder / "old.db") as st:   # an existing database in the folder
-        st.insert("household", {"name": "李梅"})
-    folder.chmod(0o555)
-    preexec = None
-    if os.geteuid() == 0:
-        # root ignores permission bits; run the CLI as root without CAP_DAC_OVERRIDE so the folder really is
-        # read-only to it (skip where the container does not let us drop capabilities)
-        preexec = _drop_root_override
-        try:
-            probe = run(f"open({str(folder / 'probe')!r}, 'w')", code="import sys; exec(sys.argv[1])",
-                        preexec_fn=preexec)
-        except subprocess.SubprocessError as exc:
-            folder.chmod(0o755)
-            pytest.skip(f"cannot drop root's permission override here: {exc}")
-        if probe.returncode == 0:
-            folder.chmod(0o755)
-            pytest.skip("root can still write into a read-only folder here")
-    yield folder, preexec
-    folder.chmod(0o755)
 
 
 def test_read_only_folder_is_refused(read_only_folder):

@@ -1,0 +1,143 @@
+"""The command line: `leifeng-desktop [--db PATH] [command …]`; with no command it opens the window.
+
+Every command runs on the Qt-free core, so PySide6 is imported only for the window. The commands live one module
+per group: records (demo, check), imports, exports (registration, certificate, ledgers), documents (summary,
+plan), stats; backup and bundle will be modules of their own. A new command is a function there decorated with
+`zh.command` and the shared options of `options`, added to its group (or to `cli` below).
+
+Errors: a `core.errors.UserError` (the clerk's mistake, a refused file, an OS failure naming the clerk's file) and
+click's usage errors print one line `错误：…` and exit 2; anything else is a program error, logged with its
+traceback by core.applog and shown as “程序内部错误（详情已记入日志 …）” (LEIFENG_DEBUG=1 raises it instead).
+"""
+from __future__ import annotations
+
+import logging
+import os
+import sqlite3
+import sys
+from pathlib import Path
+from typing import Sequence
+
+import click
+
+from .. import __version__
+from ..core import applog, errors
+from ..core.errors import UserError
+from ..core.store import default_db_path
+from . import documents, exports, imports, records, stats
+from .common import EXIT_ERROR, EXIT_OK, PROG, Session, explain_os_error, one_line
+from .types import InFile
+from .zh import Group, Option, group, option, usage_message
+
+log = logging.getLogger(__name__)
+EXIT_INTERRUPTED = 130
+
+
+class _DbOption(Option):
+    def get_help_record(self, ctx):   # the default path as it is now (XDG_DATA_HOME may have changed)
+        self.help = f"数据库文件（默认：{default_db_path()}）"
+        return super().get_help_record(ctx)
+
+
+class _Root(Group):
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError:   # output piped into `head`: stop quietly
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return EXIT_OK
+        except sqlite3.Error as exc:   # damaged, locked, read-only, disk full …: by SQLite's error code
+            found = errors.classify(exc, ctx.ensure_object(Session).db_path)
+            if found is exc:
+                raise
+            raise found from exc
+
+
+@group(PROG, cls=_Root, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]},
+       help="学雷锋职工志愿服务 工作台。不带命令时打开程序窗口。",
+       epilog="出错时输出一行以“错误：”开头的说明，退出码为 2。")
+@option("--db", cls=_DbOption, type=InFile(), metavar="路径", help="数据库文件")
+@click.version_option(__version__, "--version", prog_name=PROG, message="%(prog)s %(version)s",
+                      help="显示版本号并退出")
+@click.pass_context
+def cli(ctx: click.Context, db: Path | None) -> int | None:
+    ctx.obj = Session(db)
+    if ctx.invoked_subcommand is None:
+        return open_window(db)
+    return None
+
+
+cli.add_command(records.demo)
+cli.add_command(records.check)
+cli.add_command(imports.import_group)
+exports.export_group.add_command(documents.summary)
+exports.export_group.add_command(documents.plan)
+cli.add_command(exports.export_group)
+cli.add_command(stats.stats)
+
+
+def open_window(db: Path | None) -> int:
+    try:
+        from ..ui.app import run_app   # the only place PySide6 is imported
+    except ImportError as exc:
+        print(f"错误：无法打开程序窗口（图形界面组件未能加载：{one_line(exc)}）；命令行功能仍可使用，见 {PROG} --help",
+              file=sys.stderr)
+        return EXIT_ERROR
+    return run_app(db)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """The entry point (`leifeng-desktop`, `python -m leifeng_desktop`): the exit code, never a traceback."""
+    ensure_utf8_output()
+    applog.setup()
+    sweep_leftovers()
+    try:
+        code = cli.main(args=list(argv) if argv is not None else None, prog_name=PROG, standalone_mode=False)
+    except click.UsageError as exc:
+        return _error(usage_message(exc))
+    except (click.Abort, KeyboardInterrupt):
+        print("已中断", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except UserError as exc:
+        return _error(str(exc))
+    except OSError as exc:   # one that no command gave a target to: it names what the system names
+        if exc.filename:
+            return _error(str(explain_os_error(exc, Path(exc.filename))))
+        return _program_error(exc)
+    except Exception as exc:
+        return _program_error(exc)
+    return code if isinstance(code, int) else EXIT_OK
+
+
+def _program_error(exc: Exception) -> int:
+    if os.environ.get("LEIFENG_DEBUG"):
+        raise exc
+    return _error(applog.internal_error(exc))
+
+
+def _error(message: str) -> int:
+    print(f"错误：{one_line(message)}", file=sys.stderr)
+    return EXIT_ERROR
+
+
+def sweep_leftovers() -> None:
+    """What killed exports left behind goes at every start (exports.files knows its own temporary names)."""
+    try:
+        from ..exports.files import sweep_leftovers as sweep
+    except ImportError:
+        return
+    try:
+        sweep()
+    except Exception:   # it should never raise; if it does, the command still runs
+        log.warning("sweeping leftovers of killed exports failed", exc_info=True)
+
+
+def ensure_utf8_output() -> None:
+    """Chinese must print even under LANG=C or a legacy Windows code page."""
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("_", "-")
+        if encoding not in ("utf-8", "utf8") and hasattr(stream, "reconfigure"):
+            try:
+                stream.reconfigure(encoding="utf-8", errors="replace")
+            except (ValueError, OSError):   # a stream that cannot change encoding mid-way: keep it
+                pass

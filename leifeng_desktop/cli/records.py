@@ -1,0 +1,56 @@
+"""`demo` (the only command that creates a database) and `check` (what is in a database, and whether it is sound)."""
+from __future__ import annotations
+
+import logging
+import sqlite3
+
+from .common import EXIT_OK, EXIT_PROBLEMS, as_user_error, echo, one_line, open_store, print_counts
+from .types import Integer
+from .zh import command, option
+
+log = logging.getLogger(__name__)
+
+
+@command("demo", short_help="在空数据库中载入演示数据（虚构的单位、服务队、活动、走访记录等）",
+         help="在空数据库中载入一套演示数据，并列出各类记录的数量。")
+@option("--seed", type=Integer(), default=2026, metavar="SEED", help="随机种子（相同种子生成相同内容，默认 2026）")
+def demo(seed: int) -> int:
+    from ..core.demo import load_demo
+    with open_store(create=True, sound=True) as store, as_user_error(ValueError):
+        counts = load_demo(store, seed=seed)
+        echo(f"已在 {store.path} 中载入演示数据：")
+        print_counts({k: n for k, n in counts.items() if n}, with_keys=False)
+    return EXIT_OK
+
+
+@command("check", short_help="显示数据结构版本、完整性检查结果和各类记录数量",
+         help="检查数据库：数据结构版本、完整性检查结果和各类记录数量。发现问题时退出码为 1。")
+def check() -> int:
+    """Reads only, and keeps going on a damaged file: every problem SQLite finds is listed."""
+    with open_store() as store:
+        echo(f"数据库：{store.path}")
+        version = _readable(lambda: store.schema_version)
+        echo(f"数据结构版本：{version if version is not None else '无法读取'}")
+        problems = store.integrity_check()
+        if problems:
+            echo(f"完整性检查：发现 {len(problems)} 个问题")
+            for problem in problems:
+                echo(f"  {one_line(problem)}")
+        else:
+            echo("完整性检查：正常")
+        counts = _readable(store.counts)
+        if counts is None:
+            echo("记录数量：无法读取（数据库已损坏，见上面的问题）")
+        else:
+            echo("记录数量：")
+            print_counts(counts, with_keys=True)
+    return EXIT_PROBLEMS if problems else EXIT_OK
+
+
+def _readable(read):
+    """What `read()` returns, or None when the damage integrity_check reports stops it."""
+    try:
+        return read()
+    except sqlite3.DatabaseError:
+        log.warning("check: could not read a damaged database", exc_info=True)
+        return None
