@@ -66,10 +66,13 @@ class InstanceLock(QObject):
             self._lock.unlock()
 
     def _touch(self) -> None:
+        """Keep the lock young for computers that can only judge it by age (a shared folder)."""
         try:
             os.utime(self.path)
-        except OSError:   # a share gone away: the database write will say so, not the heartbeat
-            log.warning("could not refresh %s", self.path, exc_info=True)
+        except OSError:   # a share gone away, or a system that keeps the file closed to others: stop trying
+            self._heartbeat.stop()
+            log.info("lock file %s cannot be touched; staleness is left to the lock itself", self.path,
+                     exc_info=True)
 
 
 class AlreadyOpenQuestion:
@@ -95,11 +98,14 @@ def open_database(path: Path, parent: QWidget | None = None) -> tuple[Store, Ins
     lock = InstanceLock(path)
     if lock.acquire():
         try:
-            return Store.open(path), lock
+            store = Store.open(path)
         except StoreError as err:
             lock.release()
             QMessageBox.critical(parent, "无法打开数据库", str(err))
             return None
+        if not lock.held:
+            lock.acquire()   # a first start: the folder the lock goes in exists only now
+        return store, lock
     if not AlreadyOpenQuestion.ask(parent, path, lock.holder()):
         return None
     try:

@@ -94,6 +94,18 @@ def test_going_back_keeps_what_was_typed_and_saves_nothing(qtbot, stores, answer
     dialog.mark_clean()
 
 
+def test_a_record_deleted_elsewhere_is_explained_and_the_editor_stays(qtbot, stores, answer, monkeypatch):
+    mine, theirs = stores
+    shown = []
+    monkeypatch.setattr(QMessageBox, "warning", staticmethod(lambda parent, title, text, *a: shown.append(text)))
+    dialog, record_id = edit(qtbot, mine, "honor")
+    theirs.delete("honor", record_id)
+    assert not dialog.save()
+    assert len(shown) == 1 and "已不存在" in shown[0]
+    assert dialog.isVisible() and dialog.binder.values()["employer"] == "李四海"
+    dialog.mark_clean()
+
+
 def test_an_unchanged_record_saves_without_a_question(qtbot, stores, answer):
     mine, theirs = stores
     dialog, record_id = edit(qtbot, mine, "household")

@@ -91,6 +91,17 @@ def test_a_second_window_may_open_read_only(qtbot, first_window, db_path, ask, q
         store.close()
 
 
+def test_a_new_database_in_a_new_folder_is_locked_too(qtbot, tmp_path, ask):
+    create_application()
+    store, lock = open_database(tmp_path / "新建文件夹" / "第一次.db")
+    try:
+        assert lock.held and lock.path.parent == tmp_path / "新建文件夹"
+        assert not InstanceLock(store.path).acquire()
+    finally:
+        lock.release()
+        store.close()
+
+
 def test_the_lock_goes_with_a_switch_and_with_the_window(first_window, db_path, tmp_path, monkeypatch, ask):
     monkeypatch.setattr(app_module.FirstRunDialog, "ask", staticmethod(lambda parent: False))
     other = tmp_path / "other.db"
@@ -153,6 +164,24 @@ def test_a_crashed_windows_lock_is_taken_over(qtbot, db_path, ask):
     finally:
         lock.release()
         store.close()
+
+
+def test_a_held_lock_is_kept_young(qtbot, db_path):
+    """Another computer judges a lock by its age: the holder touches it (timer every minute, called here)."""
+    import os
+    import time
+    create_application()
+    lock = InstanceLock(db_path)
+    assert lock.acquire()
+    try:
+        old = time.time() - instance_lock.STALE_MS / 1000 * 2
+        os.utime(lock.path, (old, old))
+        lock._touch()
+        assert lock.path.stat().st_mtime > old + instance_lock.STALE_MS / 1000
+        assert lock._heartbeat.isActive() and lock._heartbeat.interval() < instance_lock.STALE_MS
+    finally:
+        lock.release()
+    assert not lock.path.exists()
 
 
 # -- writes from elsewhere --------------------------------------------------------------------------------------
