@@ -18,6 +18,8 @@ MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
 # Landline with area code: 010-12345678, 0571-8765432, optional extension.
 LANDLINE_RE = re.compile(r"^0\d{2,3}-?\d{7,8}(-\d{1,6})?$")
 URL_RE = re.compile(r"^https?://\S+$", re.IGNORECASE)
+# Numbers typed with more digits than this are refused before they are built (1e1000000 is a valid Decimal).
+HUGE_DIGITS = 30
 
 
 class ValidationError(ValueError, UserError):
@@ -43,9 +45,12 @@ def yuan_to_fen(text: str | int | Decimal) -> int:
         raise ValueError("金额应为数字，如 1200 或 350.50")
     if amount < 0:
         raise ValueError("金额不能为负数")
-    if amount != amount.quantize(Decimal("0.01")):
+    if amount.adjusted() > HUGE_DIGITS:     # never build a 10**1000000 int; any field's maximum refuses far less
+        raise ValueError("金额过大，请核对")
+    fen = amount * 100      # not quantize(): it fails beyond 28 digits, and a huge amount is the maximum's business
+    if fen != fen.to_integral_value():
         raise ValueError("金额最多保留两位小数（到分）")
-    return int(amount * 100)
+    return int(fen)
 
 
 def fen_to_yuan(fen: int | None) -> str:
@@ -61,6 +66,8 @@ def hours_to_minutes(text: str | float | Decimal) -> int:
         raise ValueError("时长应为数字（小时），如 2 或 1.5") from None
     if not hours.is_finite() or hours < 0:
         raise ValueError("时长不能为负数")
+    if hours.adjusted() > HUGE_DIGITS:
+        raise ValueError("时长过长，请核对")
     minutes = hours * 60
     if minutes != minutes.to_integral_value():
         raise ValueError("时长最小单位为分钟")

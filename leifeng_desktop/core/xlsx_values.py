@@ -11,7 +11,7 @@ from typing import Mapping
 
 from . import schema as s
 from . import values
-from .validation import hours_to_minutes, yuan_to_fen
+from .validation import HUGE_DIGITS, hours_to_minutes, yuan_to_fen
 
 
 def fold_header(text: object) -> str:
@@ -74,6 +74,11 @@ def _date(f: s.Field, raw):
     return values.iso(f.type, _serial(raw) or _as_text(raw)) or cell_text(raw)
 
 
+def _short(text: str) -> str:
+    """A cell quoted in a message: an absurd number (1e300 as 301 digits) is cut."""
+    return text if len(text) <= 20 else text[:18] + "…"
+
+
 def _as_text(raw):
     """Dates as they are, anything else as the text the clerk sees (19850312 typed as a number …)."""
     return raw if isinstance(raw, dt.date) else cell_text(raw)
@@ -115,12 +120,14 @@ def convert(f: s.Field, raw, choices: Mapping[str, list[str]], warnings: list[st
         return _date(f, raw)
     if t == s.INT:   # a negative count gets its message from validation ("不能为负数"), a huge one "不能超过"
         text = cell_text(raw).replace(",", "").replace("，", "")
+        if re.fullmatch(r"-?\d+", text) and len(text) > HUGE_DIGITS:
+            raise ValueError(f"{f.label}不能超过{f.max_value}")
         return int(text) if re.fullmatch(r"-?\d+", text) else text
     if t == s.MONEY:   # repr keeps the digits typed (0.3, not 0.299999…); never float arithmetic
         try:
             return yuan_to_fen(Decimal(repr(raw)) if isinstance(raw, float) else raw)
         except ValueError as exc:
-            raise ValueError(f"{f.label}“{cell_text(raw)}”：{exc}") from None
+            raise ValueError(f"{f.label}“{_short(cell_text(raw))}”：{exc}") from None
     if t == s.HOURS:
         return hours_to_minutes(cell_text(raw))
     if t == s.BOOL:

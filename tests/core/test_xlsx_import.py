@@ -480,3 +480,14 @@ def test_a_boolean_cell_refuses_other_numbers():
     from leifeng_desktop.core.validation import check_field
     f = s.UNIT_T.field("expected")
     assert check_field(f, xi.convert(f, 7, {}, [])) == "应报送应为“是”或“否”"
+
+
+@pytest.mark.parametrize("income,size,messages", [
+    (1e30, 3, {"income": "家庭月人均收入不能超过10000000.00元"}),
+    (1e300, 1e300, {"income": "家庭月人均收入“100000000000000005…”：金额过大，请核对", "family_size": "家庭人口不能超过50"}),
+    ("1e100000000", "9" * 5000, {"income": "家庭月人均收入“1e100000000”：金额过大，请核对",
+                                  "family_size": "家庭人口不能超过50"}),
+])
+def test_absurd_numbers_are_row_messages_not_crashes(tmp_path, store, income, size, messages):
+    preview = read_households(store, household_book(tmp_path / "x.xlsx", [["张三", MAN, size, income, None, None]]))
+    assert preview.rows[0].errors == messages
