@@ -260,3 +260,18 @@ def test_a_household_income_is_saved_within_bounds_or_refused(store, bases, valu
         return
     stored = store.get("household", record)["income"]
     assert stored is None or 0 <= stored <= s.HOUSEHOLD.field("income").maximum
+
+
+@QUICK
+@given(text=st.one_of(st.text(max_size=12), st.from_regex(r"-?\d{1,3}(e[+-]?\d{1,12})?(\.\d{0,4})?", fullmatch=True),
+                      st.floats().map(repr), st.decimals().map(str)))
+def test_yuan_and_hours_conversions_only_ever_raise_value_error(text):
+    """A clerk's money or hours text becomes an int or a Chinese ValueError, never another exception or a hang."""
+    from leifeng_desktop.core.validation import hours_to_minutes, yuan_to_fen
+    for convert in (yuan_to_fen, hours_to_minutes):
+        try:
+            value = convert(text)
+        except ValueError as exc:
+            assert CJK.search(str(exc)), str(exc)
+        else:
+            assert isinstance(value, int) and value >= 0
