@@ -9,6 +9,16 @@ import pytest  # noqa: E402
 from leifeng_desktop.core.store import Store  # noqa: E402
 
 
+@pytest.fixture(autouse=True)
+def private_data_folder(tmp_path_factory, monkeypatch):
+    """The app's data folder (default database, logs, the exports-in-progress journal) is a private one per test:
+    a test never touches the real user's folder."""
+    data = tmp_path_factory.mktemp("data-home")
+    monkeypatch.setenv("XDG_DATA_HOME", str(data))
+    monkeypatch.setenv("APPDATA", str(data))
+    return data
+
+
 @pytest.fixture
 def db_path(tmp_path):
     return tmp_path / "leifeng.db"
