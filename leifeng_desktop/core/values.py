@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import unicodedata
 
@@ -126,3 +127,35 @@ def text_problem(field: s.Field, text: str) -> str | None:
     if ch in "\t\n\r\u2028\u2029":
         return f"{field.label}含有换行或制表符，请改为一行"
     return f"{field.label}含有{describe(ch)}，请删除后再保存"
+
+
+# -- values stored before these rules ---------------------------------------------------------------------------
+def pad_stored_dates(db) -> int:
+    """Rewrite the readable dates, months and times of existing rows (and the campaign's dates in settings) in the
+    stored form, so '2026-9-1' written by an older version counts in month figures and ledgers; what cannot be
+    read is left as it is. For a migration step (`db` is a sqlite-utils Database); returns how many changed."""
+    from .settings import CAMPAIGN     # settings imports this module
+    changed = 0
+    tables = set(db.table_names())
+    for rt in s.RECORD_TYPES.values():
+        if rt.key not in tables:
+            continue
+        columns = set(db[rt.key].columns_dict)
+        for f in rt.fields:
+            if f.type not in s.DATE_TYPES or f.key not in columns:
+                continue
+            for rowid, value in db.execute(f'SELECT rowid, "{f.key}" FROM "{rt.key}" WHERE "{f.key}" IS NOT NULL '
+                                           f'AND "{f.key}" != \'\'').fetchall():
+                fixed = iso(f.type, value)
+                if fixed and fixed != value:
+                    db.execute(f'UPDATE "{rt.key}" SET "{f.key}" = ? WHERE rowid = ?', [fixed, rowid])
+                    changed += 1
+    if "settings" in tables:
+        for f in (f for f in CAMPAIGN.fields if f.type in s.DATE_TYPES):
+            row = db.execute("SELECT value FROM settings WHERE key = ?", [f.key]).fetchone()
+            value = json.loads(row[0]) if row else None
+            fixed = iso(f.type, value) if value else None
+            if fixed and fixed != value:
+                db.execute("UPDATE settings SET value = ? WHERE key = ?", [json.dumps(fixed), f.key])
+                changed += 1
+    return changed

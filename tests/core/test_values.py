@@ -197,3 +197,25 @@ def test_choice_lists_and_document_texts_refuse_bad_characters_too(store):
         texts.save_texts(store, "summary", {part: "正文\ufffe"})
     assert err.value.errors == {part: "含有无效字符（U+FFFE），请删除后再保存"}
     texts.save_texts(store, "summary", {part: "第一段\r\n\t第二段"})
+
+
+def test_dates_stored_before_the_rule_are_padded_by_pad_stored_dates(store):
+    team = store.insert("team", {"name": "队", "kind": CHOICES["team_kind"][0], "unit": "工会", "leader": "王",
+                                 "leader_phone": "13812345678"})
+    member = store.insert("member", {"team_id": team, "name": "李"})
+    aid = store.insert("activity", {"title": "义诊", "starts_at": "2026-09-01T09:00", "ends_at": "2026-09-01T10:00",
+                                    "category": CHOICES["service_category"][0]})
+    with store.transaction():     # what an older version let through
+        store.db.execute("UPDATE team SET founded_on = '2026-9-1' WHERE id = ?", [team])
+        store.db.execute("UPDATE member SET birth_month = '1985.6' WHERE id = ?", [member])
+        store.db.execute("UPDATE activity SET starts_at = '2026-09-01T09:00:00', ends_at = 'soon' WHERE id = ?", [aid])
+        store.db.execute("UPDATE settings SET value = '\"2026-8-25\"' WHERE key = 'registration_deadline'")
+    with store.transaction():
+        assert v.pad_stored_dates(store.db) == 4
+    assert store.get("team", team)["founded_on"] == "2026-09-01"
+    assert store.get("member", member)["birth_month"] == "1985-06"
+    assert (store.get("activity", aid)["starts_at"], store.get("activity", aid)["ends_at"]) == ("2026-09-01T09:00",
+                                                                                                "soon")
+    assert store.settings.get("registration_deadline") == "2026-08-25"
+    with store.transaction():
+        assert v.pad_stored_dates(store.db) == 0
