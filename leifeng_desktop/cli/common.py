@@ -86,6 +86,14 @@ def writing(target: Path) -> Iterator[None]:
         raise explain_os_error(exc, target) from exc
 
 
+@contextlib.contextmanager
+def saving(out: Path) -> Iterator[None]:
+    """Writing the clerk's file `out`: its folder made when missing, OS failures inside the block naming it."""
+    make_folder(out.parent, out)
+    with writing(out):
+        yield
+
+
 def make_folder(folder: Path, target: Path | None = None) -> None:
     """The folder `target` goes into, made if missing; a file in the way is named as such."""
     target = target or folder

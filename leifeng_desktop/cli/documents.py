@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from .common import EXIT_OK, PROG, as_user_error, echo, known_unit, make_folder, open_store, writing
+from .common import EXIT_OK, PROG, as_user_error, echo, known_unit, open_store, saving
 from .options import out_option, period_options, today_option, unit_option
 from .types import InFile
 from .zh import command, option
@@ -31,8 +31,7 @@ def summary(period: tuple, unit: str | None, picture: Path | None, today: dt.dat
         unit = known_unit(store, unit)
         with as_user_error(ValueError):   # a period across two years, a picture that is not one
             year, first, last = summary_period(store, *period)
-            make_folder(out.parent, out)
-            with writing(out):
+            with saving(out):
                 export_summary(store, out, date_from=period[0], date_to=period[1], unit=unit, picture=picture,
                                today=today)
     echo(out)
@@ -52,8 +51,7 @@ def plan(unit: str | None, today: dt.date | None, out: Path) -> int:
     from ..exports.plan import export_plan
     with open_store(sound=True) as store:
         unit = known_unit(store, unit)
-        make_folder(out.parent, out)
-        with writing(out):
+        with saving(out):
             export_plan(store, out, unit=unit, today=today)
         name = document_unit(store, unit)[0]
     echo(out)

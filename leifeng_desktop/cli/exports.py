@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .common import (EXIT_OK, PROG, echo, find_member, find_team, make_folder, masked_note, open_store, reject,
-                     team_needs_unit, writing)
+                     saving, team_needs_unit, writing)
 from .options import full_option, out_option, period_options, team_option, unit_option, year_option
 from .zh import Usage, group, option
 
@@ -47,8 +47,7 @@ def registration(team: str | None, all_teams: bool, unit: str | None, out: Path,
         if out.suffix.lower() == ".docx":
             if len(ids) > 1:
                 reject("导出多支服务队时 --out 应是文件夹，不能是 .docx 文件名")
-            make_folder(out.parent, out)
-            with writing(out):
+            with saving(out):
                 paths = [save_atomic(build_registration(store, ids, reveal=full), out)]
         else:
             make_folder(out)
@@ -79,8 +78,7 @@ def certificate(member: str, team: str | None, unit: str | None, period: tuple, 
     with open_store(sound=True) as store:
         found = find_member(store, member, team, unit)
         record = member_record(store, found["id"], date_from=period[0], date_to=period[1])
-        make_folder(out.parent, out)
-        with writing(out):
+        with saving(out):
             save_atomic(build_from_record(store, record, reveal=full), out)
     echo(out)
     echo(f"已出具 {found['name']}（{record.team.get('name') or ''}）的志愿服务记录证明：参加活动 "
@@ -108,8 +106,7 @@ def ledger_activities(period: tuple, team: str | None, unit: str | None, out: Pa
     team_needs_unit(team, unit)
     with open_store(sound=True) as store:
         team_id = find_team(store, team, unit)["id"] if team else None
-        make_folder(out.parent, out)
-        with writing(out):
+        with saving(out):
             path, total = export_with_summary(store, out, date_from=period[0], date_to=period[1], team_id=team_id)
     echo(path)
     echo(f"已导出活动台账：{total.activities} 场活动，参加 {total.participants} 人次，"
@@ -126,8 +123,7 @@ def ledger_activities(period: tuple, team: str | None, unit: str | None, out: Pa
 def ledger_visits(year: int | None, out: Path) -> int:
     from ..exports.visit_ledgers import export_visit_ledger, visit_summary
     with open_store(sound=True) as store:
-        make_folder(out.parent, out)
-        with writing(out):
+        with saving(out):
             path = export_visit_ledger(store, out, year=year)
         total = visit_summary(store, year=year)
     echo(path)
@@ -147,8 +143,7 @@ def ledger_aid(year: int | None, out: Path, full: bool) -> int:
     from ..core.validation import fen_to_yuan
     from ..exports.visit_ledgers import aid_summary, export_aid_ledger
     with open_store(sound=True) as store:
-        make_folder(out.parent, out)
-        with writing(out):
+        with saving(out):
             path = export_aid_ledger(store, out, year=year, reveal=full)
         total = aid_summary(store, year=year)
     echo(path)

@@ -7,8 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .common import (EXIT_OK, EXIT_PROBLEMS, PROG, as_user_error, echo, find_team, make_folder, open_store, session,
-                     writing)
+from .common import EXIT_OK, EXIT_PROBLEMS, PROG, as_user_error, echo, find_team, open_store, saving, session
 from .options import dry_run_option, out_option, team_option, unit_option
 from .types import Choice, InFile
 from .zh import argument, group
@@ -92,8 +91,7 @@ def template(kind: str, out: Path) -> int:
     if db.is_file() and db.stat().st_size:   # the clerk's edited choice lists, when there is a database
         with open_store() as store:
             choices = store.settings.choices()
-    make_folder(out.parent, out)
-    with writing(out):
+    with saving(out):
         write_template(out, IMPORTABLE[kind], choices=choices)
     echo(f"已生成导入模板：{out}（第二个工作表“填写说明”列出各列的填写要求）")
     return EXIT_OK

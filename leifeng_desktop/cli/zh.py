@@ -100,7 +100,7 @@ class _Chinese:
         return option
 
     def format_arguments(self, ctx, formatter) -> None:
-        rows = [(p.make_metavar(ctx), p.help or "") for p in self.get_params(ctx)
+        rows = [(_metavar(p, ctx), p.help or "") for p in self.get_params(ctx)
                 if isinstance(p, click.Argument) and getattr(p, "help", None)]
         if rows:
             with formatter.section("参数"):
@@ -112,6 +112,13 @@ class _Chinese:
         if rows:
             with formatter.section("选项"):
                 formatter.write_dl(rows)
+
+
+def _metavar(param: click.Parameter, ctx) -> str:
+    try:
+        return param.make_metavar(ctx)
+    except TypeError:   # click before 8.2 takes no context
+        return param.make_metavar()
 
 
 class Command(_Chinese, click.Command):
