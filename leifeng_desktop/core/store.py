@@ -101,12 +101,10 @@ class Store:
 
     def _take_write_lock(self) -> None:
         try:
-            self.db.execute("BEGIN IMMEDIATE")
-            self.db.execute("ROLLBACK")
-        except sqlite3.OperationalError as exc:
-            if errors.primary_code(exc) in ("SQLITE_BUSY", "SQLITE_LOCKED"):
-                raise StoreBusy(f"数据库“{self.path.name}”正被其他程序占用（已锁定），请关闭其他程序后重试") from None
-            raise
+            opening.begin_immediate(self.db.conn, self.path)
+        except StoreBusy:
+            raise StoreBusy(f"数据库“{self.path.name}”正被其他程序占用（已锁定），请关闭其他程序后重试") from None
+        self.db.conn.execute("ROLLBACK")
 
     def _configure(self) -> None:
         self.db.conn.execute("PRAGMA foreign_keys = ON")
@@ -174,7 +172,7 @@ class Store:
             with self.db.atomic():
                 yield self
             return
-        self._execute_classified("BEGIN IMMEDIATE")
+        opening.begin_immediate(conn, self.path)
         try:
             yield self
             self._execute_classified("COMMIT")

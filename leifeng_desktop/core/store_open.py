@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 from pathlib import Path
 from urllib.parse import quote
 
@@ -57,6 +58,26 @@ def connect(path: Path, *, read_only: bool) -> sqlite3.Connection:
         found = errors.classify(exc, path)
         raise (found if found is not exc else StoreError(f"无法打开数据库“{path}”：{exc}")) from exc
     return conn
+
+
+def begin_immediate(conn: sqlite3.Connection, path: Path) -> None:
+    """BEGIN IMMEDIATE, trying every millisecond for BUSY_TIMEOUT_S. SQLite's own busy handler sleeps up to 100 ms
+    between tries, so a program saving record after record takes the lock back in each gap and a waiter starves;
+    trying this often finds the gaps. Raises StoreBusy (or another classified error) when the time is up."""
+    deadline = time.monotonic() + errors.BUSY_TIMEOUT_S
+    conn.execute("PRAGMA busy_timeout = 0")
+    try:
+        while True:
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                found = errors.classify(exc, path)
+                if not isinstance(found, errors.StoreBusy) or time.monotonic() >= deadline:
+                    raise (exc if found is exc else found) from exc
+            time.sleep(0.001)
+    finally:
+        conn.execute(f"PRAGMA busy_timeout = {int(errors.BUSY_TIMEOUT_S * 1000)}")
 
 
 def open_error(exc: sqlite3.Error, path: Path) -> StoreError:
