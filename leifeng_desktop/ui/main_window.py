@@ -23,6 +23,7 @@ from .pages.visits_page import visits_tabs
 from .pages.team_page import MissingKindsView, TeamPage
 from .pages.summary_page import SummaryPage
 from .store_signals import StoreSignals
+from .undo import EditMenu, UndoHistory
 
 MAX_RECENT = 8
 STATUS_TYPES = ("team", "member", "activity", "enterprise_visit", "household", "honor")
@@ -140,6 +141,10 @@ class MainWindow(QMainWindow):
                 if hasattr(view.model(), "row_of"):   # record lists: a refresh keeps the selection
                     keep_selection(view)
         self.signals.changed.connect(self.refresh_status)
+        history = UndoHistory(store, self)   # a new file starts a new history
+        history.stepped.connect(lambda text: self.statusBar().showMessage(text, 5000))
+        self.edit_menu.set_history(history)
+        self.edit_menu.adopt_shortcuts(self.stack)
         self.stack.setCurrentIndex(max(self.nav.currentRow(), 0))
         if old is not None and old is not store:
             old.close()
@@ -171,6 +176,8 @@ class MainWindow(QMainWindow):
         self.recent_menu.aboutToShow.connect(self._fill_recent)
         file_menu.addSeparator()
         file_menu.addAction(QAction("退出(&X)", self, shortcut=QKeySequence("Ctrl+Q"), triggered=self.close))
+        self.edit_menu = EditMenu(self)   # 撤销/重做 following the undo history, 新建/删除/查找 on the current list
+        self.menuBar().addMenu(self.edit_menu)
         help_menu = self.menuBar().addMenu("帮助(&H)")
         help_menu.addAction(QAction("关于(&A)", self, triggered=self.about))
         for i in range(len(self.PAGES)):

@@ -11,6 +11,7 @@ from ..core import schema as s
 from ..core.errors import RecordConflict, UserError, read_only_message
 from ..core.store import Store
 from ..core.validation import ValidationError
+from . import undo
 from .binder import FormBinder, load_form
 from .conflict_dialog import KEEP_MINE, TAKE_THEIRS, ConflictDialog
 
@@ -139,6 +140,7 @@ class RecordDialog(QDialog):
             return False
         if not self.check_more():
             return False
+        pending = undo.before_save(self.store, self.rt.key, self.record_id)
         try:
             self.record_id = self._write_waiting(self.binder.values())
         except ValidationError as err:
@@ -151,6 +153,7 @@ class RecordDialog(QDialog):
         except UserError as err:   # busy, read-only, deleted elsewhere, disk full …: what was typed stays
             QMessageBox.warning(self, "无法保存", str(err))
             return False
+        undo.after_save(self.store, pending, self.record_id)   # the window's 撤销 step
         self.mark_clean()
         self.accept()
         return True

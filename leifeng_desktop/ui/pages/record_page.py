@@ -13,6 +13,7 @@ from ...core.filters import Filter
 from ...core.errors import UserError
 from ...core.store import Store
 from ...paths import forms_dir
+from .. import undo
 from ..record_dialog import RecordDialog
 from ..record_model import RecordListModel
 
@@ -74,13 +75,15 @@ class RecordListPage(QWidget):
         self.search.textChanged.connect(self._filter)
         self.model.modelReset.connect(self._update_count)
         self.model.rowsInserted.connect(self._update_count)
-        QShortcut(QKeySequence.StandardKey.Find, self, activated=self.search.setFocus)
+        # the main window's 编辑 menu takes these over (release_shortcuts); a list in a dialog keeps them
+        self.own_shortcuts = [QShortcut(QKeySequence.StandardKey.Find, self, activated=self.search.setFocus)]
         self.view.activated.connect(self._open_current)
         if self.editable:
             self.buttons["new"].clicked.connect(self.new_record)
             self.buttons["edit"].clicked.connect(self.edit_current)
             self.buttons["delete"].clicked.connect(self.delete_current)
-            QShortcut(QKeySequence.StandardKey.Delete, self.view, activated=self.delete_current)
+            self.own_shortcuts.append(QShortcut(QKeySequence.StandardKey.Delete, self.view,
+                                                activated=self.delete_current))
         self._settings_listener = lambda key: key in ("settings", "*") and self.refresh_filters()
         store.subscribe(self._settings_listener)   # choice lists and the campaign year live in the settings
         self.destroyed.connect(lambda *_a, st=store, li=self._settings_listener: st.unsubscribe(li))
@@ -102,6 +105,11 @@ class RecordListPage(QWidget):
         view.horizontalHeader().setStretchLastSection(True)
         view.setWordWrap(False)
         return view
+
+    def release_shortcuts(self) -> None:
+        """Ctrl+F and Del are answered by the window's 编辑 menu instead (one owner per key)."""
+        for shortcut in self.own_shortcuts:
+            shortcut.setEnabled(False)
 
     def _filter(self, text: str) -> None:
         self.model.set_filter_text(text)
@@ -237,6 +245,6 @@ class RecordListPage(QWidget):
         if answer != QMessageBox.StandardButton.Yes:
             return
         try:
-            self.delete_record(record_id)
+            undo.delete(self.store, self.rt.key, record_id, self.delete_record)   # 编辑 → 撤销 gives it back
         except UserError as err:   # still referenced, the database busy or read-only: the record stays
             QMessageBox.warning(self, "不能删除", str(err))
