@@ -10,7 +10,10 @@ from pathlib import Path
 
 import click
 
-YEAR_RANGE = (2000, 2100)
+from ..core.schema import RECORD_YEARS
+from ..core.values import parse_date
+
+YEAR_RANGE = RECORD_YEARS
 
 
 def flag(param: click.Parameter | None) -> str:
@@ -21,7 +24,8 @@ def flag(param: click.Parameter | None) -> str:
 
 
 class Date(click.ParamType):
-    """An ISO date (2026-08-01) → datetime.date; `example` is the date shown in the message."""
+    """A date (2026-08-01, also 2026-8-1, 2026/8/1, 2026年8月1日 as the core reads it) → datetime.date within the
+    record years; `example` is the date shown in the message."""
     name = "date"
 
     def __init__(self, example: str = "2026-08-01"):
@@ -30,10 +34,10 @@ class Date(click.ParamType):
     def convert(self, value, param, ctx) -> dt.date:
         if isinstance(value, dt.date):
             return value
-        try:
-            return dt.date.fromisoformat(str(value).strip())
-        except ValueError:
+        day = parse_date(str(value).strip())
+        if day is None or not RECORD_YEARS[0] <= day.year <= RECORD_YEARS[1]:
             self.fail(f"{flag(param)} 的日期“{value}”无法识别，应写作 {self.example}", param, ctx)
+        return day
 
 
 class Year(click.ParamType):

@@ -55,7 +55,7 @@ class RecordConflict(StoreError):
 
 def busy_message(path: str | os.PathLike) -> str:
     return (f"数据库“{Path(path).name}”正被其他程序写入，已等待 {BUSY_TIMEOUT_S:g} 秒仍未完成；"
-            f"您填写的内容未丢失，请稍后再点保存")
+            f"本次没有写入任何内容（已填写的内容仍在），请稍后重试")
 
 
 def damaged_message(path: str | os.PathLike, detail: str = "") -> str:
