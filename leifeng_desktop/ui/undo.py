@@ -19,7 +19,7 @@ from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QUndoCommand, 
 from PySide6.QtWidgets import QApplication, QMainWindow, QMenu, QMessageBox, QWidget
 
 from ..core import schema as s, snapshots
-from ..core.errors import UserError
+from ..core.errors import StoreBusy, UserError
 from ..core.snapshots import Snapshot, StaleRecord
 from ..core.store import Store
 
@@ -152,6 +152,8 @@ class UndoHistory(QObject):
 
     def _refuse(self, verb: str, text: str, exc: UserError) -> bool:
         reason = str(exc).rstrip("。")
+        if isinstance(exc, StoreBusy):   # its own words ask to save again; here nothing was typed
+            reason = f"数据库“{self.store.path.name}”正被其他程序写入，未作任何改动，请稍后再{verb}"
         QMessageBox.warning(self.parent(), f"不能{verb}", f"未能{verb}“{text}”：{reason}。")
         return False
 

@@ -188,3 +188,25 @@ def test_find_new_and_delete_act_on_the_list_in_view(qtbot, window, store, team_
     units.view.setFocus()
     keys(qtbot, units.view, Qt.Key.Key_Delete, Qt.KeyboardModifier.NoModifier)
     assert len(asked) == 1 and "单位" in asked[0]
+
+
+def test_a_busy_database_leaves_the_step_for_another_try(qtbot, window, store, team_id, monkeypatch):
+    from leifeng_desktop.core import snapshots
+    from leifeng_desktop.core.errors import StoreBusy, busy_message
+    page = team_page(window)
+    before = state(store)
+    edit_team(store, page, team_id, leader="赵六")
+    after, write_back = state(store), snapshots.write_back
+
+    def busy(*args, **kwargs):
+        raise StoreBusy(busy_message(store.path))
+    monkeypatch.setattr(snapshots, "write_back", busy)
+    said = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: said.append(text))
+    keys(qtbot, page.view, Qt.Key.Key_Z)
+    assert said == ["未能撤销“修改队伍 供电公司职工志愿服务队”：数据库“leifeng.db”正被其他程序写入，未作任何改动，请稍后再撤销。"]
+    assert state(store) == after
+    assert window.edit_menu.undo_action.text() == "撤销“修改队伍 供电公司职工志愿服务队”(&U)"
+    monkeypatch.setattr(snapshots, "write_back", write_back)
+    keys(qtbot, page.view, Qt.Key.Key_Z)
+    assert state(store) == before
