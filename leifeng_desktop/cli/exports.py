@@ -32,7 +32,7 @@ def export_group() -> None:
 @out_option(metavar="路径", help="保存到哪个文件夹（不存在则创建）；只导出一支队伍时也可以是以 .docx 结尾的文件名")
 @full_option("显示完整的身份证号和电话号码（默认部分隐藏）")
 def registration(team: str | None, all_teams: bool, unit: str | None, out: Path, full: bool) -> int:
-    from ..exports.document import save_atomic
+    from ..exports.files import save_atomic
     from ..exports.registration import build_registration, export_registration
     if team and all_teams:
         raise Usage("--team 与 --all 只能选一个")
@@ -73,7 +73,7 @@ def registration(team: str | None, all_teams: bool, unit: str | None, out: Path,
 def certificate(member: str, team: str | None, unit: str | None, period: tuple, out: Path, full: bool) -> int:
     from ..core.service_record import member_record
     from ..exports.certificate import build_from_record
-    from ..exports.document import save_atomic
+    from ..exports.files import save_atomic
     team_needs_unit(team, unit)
     with open_store(sound=True) as store:
         found = find_member(store, member, team, unit)

@@ -1,11 +1,16 @@
 """Values as a clerk reads them: lists, exports and the CLI all show fields through here."""
 from __future__ import annotations
 
+import datetime as dt
+import re
+
 from . import schema as s
 from .masking import mask
 from .validation import as_list, fen_to_yuan, minutes_to_hours
 
 HIDDEN = "（已隐藏）"
+# a stored date, month or time: 2026-08-25, 2026-08, 2026-08-25T09:00
+_ISO_DAY = re.compile(r"(\d{4})-(\d{2})(?:-(\d{2})(?:[T ].*)?)?")
 
 
 def display(field: s.Field, value, *, reveal: bool = False) -> str:
@@ -27,3 +32,26 @@ def display(field: s.Field, value, *, reveal: bool = False) -> str:
     if t == s.DATETIME:
         return str(value).replace("T", " ")[:16]
     return str(value)
+
+
+def cn_date(value, *, year: bool = True) -> str:
+    """A date as Chinese text: 2026-08-25 (a date, or stored text, a time's date part) → 2026年8月25日, a month
+    2026-08 → 2026年8月; year=False leaves the year out (8月25日). '' for no date; other text as it is."""
+    if not value:
+        return ""
+    if isinstance(value, dt.date):
+        y, m, d = value.year, value.month, value.day
+    else:
+        match = _ISO_DAY.fullmatch(str(value))
+        if not match:
+            return str(value)
+        y, m, d = int(match[1]), int(match[2]), int(match[3] or 0)
+    return (f"{y}年" if year else "") + f"{m}月" + (f"{d}日" if d else "")
+
+
+def form_value(field: s.Field, value, *, reveal: bool = False) -> str:
+    """A stored value as a printed form writes it: dates and months in Chinese (2026年8月1日, 1980年12月), the
+    rest as display() shows it."""
+    if field.type in (s.DATE, s.MONTH) and not (field.sensitive and not reveal):
+        return cn_date(value)
+    return display(field, value, reveal=reveal)

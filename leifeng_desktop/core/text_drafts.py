@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from .formatting import cn_date
+
 # The five content areas of the seed's 活动内容, in its order: key, heading.
 AREAS = (
     ("values", "深入开展社会主义核心价值体系教育"),
@@ -45,14 +47,6 @@ class Context:
     def we(self) -> str:
         """How the document names its own unit in running text."""
         return "市总工会" if self.is_city else "我会"
-
-
-def cn_day(iso: str | None, *, year: bool = True) -> str:
-    """2026-08-25 → 2026年8月25日 (or 8月25日); '' for no date."""
-    if not iso:
-        return ""
-    day = dt.date.fromisoformat(str(iso)[:10])
-    return (f"{day.year}年" if year else "") + f"{day.month}月{day.day}日"
 
 
 # -- 总结材料 ----------------------------------------------------------------------------------------------------
@@ -143,7 +137,7 @@ def plan_visits(c: Context) -> str:
 
 
 def plan_service(c: Context) -> str:
-    deadline = cn_day(c.campaign.get("registration_deadline"), year=False)
+    deadline = cn_date(c.campaign.get("registration_deadline"), year=False)
     when = f"于{deadline}前" if deadline else "及时"
     listed = "（名单见附件）" if c.teams else ""
     who = "各级工会组织要" if c.is_city else ""
@@ -160,7 +154,7 @@ def plan_publicity(c: Context) -> str:
 
 
 def plan_mobilize(c: Context) -> str:
-    deadline = cn_day(c.campaign.get("plan_deadline"))
+    deadline = cn_date(c.campaign.get("plan_deadline"))
     if c.is_city:
         return (f"召开动员部署会议，印发本方案。各级工会结合实际制定具体实施方案"
                 f"{f'，并于{deadline}前' if deadline else '，及时'}报市总工会宣教部。")
@@ -174,7 +168,7 @@ def plan_implement(c: Context) -> str:
 
 
 def plan_review(c: Context) -> str:
-    deadline = cn_day(c.campaign.get("summary_deadline"))
+    deadline = cn_date(c.campaign.get("summary_deadline"))
     to = "宣教部" if c.is_city else f"{c.city_union}宣教部"
     when = f"于{deadline}前" if deadline else "按要求"
     return ("对学雷锋活动开展情况进行认真总结，挖掘学雷锋活动中的先进人物和典型事迹，扩大学雷锋活动的社会影响，"

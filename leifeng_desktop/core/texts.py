@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from . import text_drafts as td
+from .formatting import cn_date
 from .service_record import period_sql
 from .store import Store
 from .text_drafts import AREAS, Context
@@ -209,7 +210,7 @@ def _publicity(store, where, params, kinds, own) -> list[dict]:
         f"date, rowid", [*kinds, *params])
     out = []
     for r in rows:
-        day = td.cn_day(r["date"], year=False)
+        day = cn_date(r["date"], year=False)
         where_ = f"在{r['outlet']}" if r["outlet"] else ""
         if r["kind"] == MEDIA_KIND:
             text = f"{day}，{r['outlet'] or '媒体'}以《{r['title']}》为题作了报道"
@@ -247,7 +248,7 @@ def _visits_and_aid(store, date_from, date_to, unit) -> list[dict]:
     out = []
     for v in visits:
         lead = f"{v['leader']}带领{v['group_name'] or '工作组'}" if v["leader"] else (v["group_name"] or "")
-        text = f"{td.cn_day(v['date'], year=False)}，{lead}走访{v['enterprise']}"
+        text = f"{cn_date(v['date'], year=False)}，{lead}走访{v['enterprise']}"
         text += f"，与{v['interviewees']}座谈" if v["interviewees"] else ""
         text += f"，收集职工诉求{v['demands']}条" if v["demands"] else ""
         out.append({"id": v["id"], "type": "enterprise_visit", "group": "visit", "date": v["date"],
@@ -258,7 +259,7 @@ def _visits_and_aid(store, date_from, date_to, unit) -> list[dict]:
         gift = f"慰问金{yuan(a['amount'])}元" if a["amount"] else ""
         if a["goods"]:
             gift += ("及" if gift else "") + a["goods"]
-        text = f"{td.cn_day(a['date'], year=False)}，开展“{a['programme']}”帮扶，为困难职工家庭送去{gift or '帮扶'}"
+        text = f"{cn_date(a['date'], year=False)}，开展“{a['programme']}”帮扶，为困难职工家庭送去{gift or '帮扶'}"
         out.append({"id": a["id"], "type": "aid", "group": "aid", "date": a["date"], "title": a["programme"],
                     "sentence": text})
     return out
@@ -273,7 +274,7 @@ def _activities(store, date_from, date_to, unit) -> list[dict]:
         f"ON pm.activity_id = a.id WHERE {w} ORDER BY minutes DESC, a.starts_at, a.rowid", p)
     out = []
     for a in rows:
-        text = f"{td.cn_day(a['starts_at'], year=False)}，{a['team_name'] or ''}"
+        text = f"{cn_date(a['starts_at'], year=False)}，{a['team_name'] or ''}"
         text += f"在{a['place']}" if a["place"] else ""
         text += f"开展“{a['title']}”志愿服务"
         if a["people"]:

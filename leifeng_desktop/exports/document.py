@@ -7,6 +7,7 @@ writes w:eastAsia on each run, so a document reads the same in Word, WPS and Lib
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from docx import Document
 from docx.document import Document as DocumentObject
@@ -16,8 +17,6 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
-
-from .files import save_atomic  # noqa: F401  (its old home; exports.files is the new one)
 
 # Font sizes by their Chinese names (points).
 SIZE_2, SIZE_XIAO2, SIZE_3, SIZE_XIAO3, SIZE_4, SIZE_XIAO4, SIZE_5 = 22, 18, 16, 15, 14, 12, 10.5
@@ -45,10 +44,32 @@ def clean_text(value) -> str:
     return ILLEGAL_XML.sub("", text)
 
 
+def text_width_mm(text: str, size_pt: float) -> float:
+    """Rough printed width: CJK one em, digits about half, and the gap LibreOffice leaves where scripts change."""
+    ems, last = 0.0, None
+    for ch in text:
+        wide = unicodedata.east_asian_width(ch) in "WF"
+        if wide:
+            ems += 1.0
+        elif ch.isupper():
+            ems += 0.72
+        elif ch == " ":
+            ems += 0.25
+        else:
+            ems += 0.56      # Times digits are 0.5 em; LibreOffice's stand-ins are wider
+        if last is not None and wide != last and ch != " ":
+            ems += 0.2
+        last = wide
+    return ems * size_pt * 25.4 / 72
+
+
 # -- the document -----------------------------------------------------------------------------------------------
 def new_document() -> DocumentObject:
     """An empty A4 document with GB/T 9704 margins, zh-CN language and 仿宋_GB2312 as the default CJK font."""
     doc = Document()
+    body = doc.element.body
+    for p in list(body.iterchildren(qn("w:p"))):   # the template's empty first paragraph
+        body.remove(p)
     section = doc.sections[0]
     section.page_width, section.page_height = Mm(PAGE_W), Mm(PAGE_H)
     section.top_margin, section.bottom_margin = Mm(MARGIN_TOP), Mm(MARGIN_BOTTOM)

@@ -45,6 +45,30 @@ def safe_name(text: str) -> str:
     return _UNSAFE.sub("_", str(text or "")).strip(" .") or "_"
 
 
+def file_name(*parts, suffix: str = ".docx") -> str:
+    """A file name of parts joined by "_", each made safe (safe_name), the stem cut to MAX_STEM characters."""
+    stem = "_".join(safe_name(part) for part in parts)
+    if len(stem) > MAX_STEM:
+        stem = stem[:MAX_STEM].rstrip(" .")
+    return stem + suffix
+
+
+def unique_names(names: list[str]) -> list[str]:
+    """The names in order, a name met again getting " (2)", " (3)" … before its suffix; case-blind, as on
+    Windows, where 队.docx and 队.DOCX are one file."""
+    used: set[str] = set()
+    out = []
+    for base in names:
+        stem, suffix = os.path.splitext(base)
+        n, name = 1, base
+        while name.casefold() in used:
+            n += 1
+            name = f"{stem} ({n}){suffix}"
+        used.add(name.casefold())
+        out.append(name)
+    return out
+
+
 # -- OS failures ------------------------------------------------------------------------------------------------
 def explain_os_error(exc: OSError, target: str | os.PathLike) -> UserError:
     """One Chinese line for an OS failure while writing `target` (the file the clerk chose, never a temp file)."""

@@ -14,7 +14,7 @@ from ..core import texts as tx
 from ..core.text_drafts import AREAS
 from . import document as d
 from . import prose as pr
-from .files import safe_name
+from .files import file_name, save_atomic
 
 STEPS = (("steps.mobilize", "动员部署"), ("steps.implement", "推进实施"), ("steps.review", "总结回顾"))
 REQUIREMENTS = (("requirements.leadership", "加强组织领导"), ("requirements.atmosphere", "营造良好氛围"),
@@ -89,10 +89,10 @@ def build_plan(store, *, unit: str | None = None, today: dt.date | None = None):
 
 
 def plan_filename(unit: str, year: int) -> str:
-    return f"{safe_name(unit)}_{year}年学雷锋职工志愿服务活动实施方案.docx"
+    return file_name(unit, f"{year}年学雷锋职工志愿服务活动实施方案")
 
 
 def export_plan(store, path, *, unit: str | None = None, today: dt.date | None = None) -> Path:
     """Write the plan (atomic: a failure leaves no file) and return its path."""
-    return d.save_atomic(build_plan(store, unit=unit, today=today), Path(path))
+    return save_atomic(build_plan(store, unit=unit, today=today), Path(path))
 

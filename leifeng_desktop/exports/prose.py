@@ -1,17 +1,16 @@
 """The parts every prose document of the app shares (总结材料, 实施方案), on top of exports.document: GB/T 9704 title,
 主送 line, heading levels (一、黑体 / （一）楷体 / 1. 仿宋 bold), body paragraphs of 22 lines a page, the signature
-block, numbered 附表 pages and plain statistics tables.
+block, numbered 附表 pages and bordered tables (the 志愿服务记录证明's too).
 """
 from __future__ import annotations
 
 import datetime as dt
 
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml.ns import qn
 from docx.shared import Pt
 
+from ..core.formatting import cn_date
 from . import document as d
-from .registration import cn_date, text_width_mm
 
 CENTER, LEFT, RIGHT, JUSTIFY = (WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.LEFT, WD_ALIGN_PARAGRAPH.RIGHT,
                                 WD_ALIGN_PARAGRAPH.JUSTIFY)
@@ -32,9 +31,6 @@ def cn_number(n: int) -> str:
 def start(title_lines: list[str], core_title: str, today: dt.date):
     """A new document with page numbers, the title (2号 小标宋, centred, one line each) and a blank line below."""
     doc = d.new_document()
-    body = doc.element.body
-    for p in list(body.iterchildren(qn("w:p"))):   # the template's empty first paragraph
-        body.remove(p)
     d.add_page_numbers(doc)
     title = d.add_paragraph(doc, "\n".join(title_lines), d.XIAOBIAOSONG, size=d.SIZE_2, align=CENTER,
                             line=TITLE_LINE)
@@ -46,7 +42,6 @@ def start(title_lines: list[str], core_title: str, today: dt.date):
     props.created = props.modified = stamp
     props.revision = 1
     return doc
-
 
 
 def blank(doc):
@@ -100,19 +95,20 @@ def run_in(doc, number: int, title: str, text: str):
     return p
 
 
-def signature(doc, unit: str, day: dt.date) -> None:
+def signature(doc, unit: str, day: dt.date) -> list:
     """GB/T 9704 without a seal image: a blank line, the unit centred over the date, the date four characters in
-    from the right; kept together."""
+    from the right; kept together. Returns the three paragraphs."""
     closing = [blank(doc)]
     date = cn_date(day)
     closing.append(d.add_paragraph(doc, unit, line=BODY_LINE, align=RIGHT))
     closing.append(d.add_paragraph(doc, date, line=BODY_LINE, align=RIGHT))
     date_right = d.SIZE_3 * 4
-    gap = (text_width_mm(date, d.SIZE_3) - text_width_mm(unit, d.SIZE_3)) / 2 * 72 / 25.4
+    gap = (d.text_width_mm(date, d.SIZE_3) - d.text_width_mm(unit, d.SIZE_3)) / 2 * 72 / 25.4
     closing[1].paragraph_format.right_indent = Pt(max(0.0, date_right + gap))
     closing[2].paragraph_format.right_indent = Pt(date_right)
     for p in closing[:-1]:
         p.paragraph_format.keep_with_next = True
+    return closing
 
 
 def appendix_page(doc, label: str, title: str) -> None:
@@ -138,29 +134,32 @@ def note(doc, text: str):
 
 
 def table(doc, headers: tuple[str, ...], rows: list[tuple], widths: tuple[float, ...], *,
-          aligns: tuple | None = None, total: tuple | None = None, size: float = TABLE_SIZE):
-    """A bordered statistics table: 黑体 header row repeated on each page, 仿宋 rows, an optional 合计 row in 黑体.
-    `total` spans the first columns of the label so its values line up with the last columns."""
+          aligns: tuple | None = None, total: tuple | None = None, empty: str | None = None,
+          size: float = TABLE_SIZE, row_height: float = ROW_H):
+    """A bordered table: 黑体 header row repeated on each page, 仿宋 rows that never split, an optional 合计 row in
+    黑体. `total` spans the first columns of the label so its values line up with the last columns; `empty` is a
+    note across the whole table when there are no rows."""
     aligns = aligns or (CENTER,) * len(headers)
     line_h = TABLE_LINE * size / TABLE_SIZE
-    table = doc.add_table(rows=1 + len(rows) + (1 if total else 0), cols=len(headers))
+    note_row = empty is not None and not rows
+    table = doc.add_table(rows=1 + (len(rows) or int(note_row)) + (1 if total else 0), cols=len(headers))
     d.set_table_borders(table)
     d.set_cell_margins(table, left=1.0, right=1.0, top=0.6, bottom=0.6)
+    for row in table.rows:
+        d.cant_split(row)
+        d.set_row_height(row, row_height)
     header = table.rows[0]
     d.repeat_header(header)
-    d.cant_split(header)
-    d.set_row_height(header, ROW_H)
     for cell, label in zip(header.cells, headers):
         d.write_cell(cell, label, d.HEI, size=size, align=CENTER, line=line_h)
     for row, values in zip(table.rows[1:], rows):
-        d.cant_split(row)
-        d.set_row_height(row, ROW_H)
         for cell, value, align in zip(row.cells, values, aligns):
             d.write_cell(cell, "" if value is None else str(value), size=size, align=align, line=line_h)
+    if note_row:
+        d.write_cell(d.merge_across(table.rows[1], 0, len(headers) - 1), empty, size=size, align=CENTER,
+                     line=line_h)
     if total:
         row = table.rows[-1]
-        d.cant_split(row)
-        d.set_row_height(row, ROW_H)
         span = len(headers) - len(total) + 1
         cells = [d.merge_across(row, 0, span - 1) if span > 1 else row.cells[0], *row.cells[span:]]
         for cell, value in zip(cells, total):

@@ -8,19 +8,17 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from pathlib import Path
 from typing import Callable
 
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml.ns import qn
 from docx.shared import Pt
 
 from ..core import schema as s
-from ..core.formatting import display
+from ..core.formatting import cn_date, form_value
 from . import ExportCancelled
 from . import document as d
-from .files import MAX_STEM, explain_os_error, safe_name  # noqa: F401  (safe_name: old import path)
+from .files import explain_os_error, file_name, save_atomic, unique_names
 
 CENTER, LEFT, RIGHT = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.LEFT, WD_ALIGN_PARAGRAPH.RIGHT
 TITLE = "学雷锋职工志愿服务队登记表"
@@ -48,54 +46,16 @@ FONT_SIZE, SMALL_SIZE = d.SIZE_5, 9.0    # 五号; 小五 for a roster column wi
 LINE, SMALL_LINE = 13.0, 10.0            # exact line heights (pt)
 
 
-# -- values --------------------------------------------------------------------------------------------------
-def format_value(field: s.Field, value, *, reveal: bool = False) -> str:
-    """A stored value as the form shows it: dates as 2026年8月1日 / 1980年12月, the rest through display()."""
-    if field.type in (s.DATE, s.MONTH) and value and not (field.sensitive and not reveal):
-        m = re.fullmatch(r"(\d{4})-(\d{2})(?:-(\d{2}))?", str(value))
-        if m:
-            text = f"{int(m[1])}年{int(m[2])}月"
-            return text + f"{int(m[3])}日" if m[3] else text
-    return display(field, value, reveal=reveal)
-
-
+# -- values and file names -----------------------------------------------------------------------------------
 def roster_value(field: s.Field, value, *, reveal: bool = False) -> str:
-    """In the narrow roster columns a month reads 1984.02, as on printed rosters; the rest as format_value."""
+    """In the narrow roster columns a month reads 1984.02, as on printed rosters; the rest as on the form."""
     if field.type == s.MONTH and value and re.fullmatch(r"\d{4}-\d{2}", str(value)):
         return str(value).replace("-", ".")
-    return format_value(field, value, reveal=reveal)
+    return form_value(field, value, reveal=reveal)
 
 
-def cn_date(day: dt.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
-def text_width_mm(text: str, size_pt: float) -> float:
-    """Rough printed width: CJK one em, digits about half, and the gap LibreOffice leaves where scripts change."""
-    ems, last = 0.0, None
-    for ch in text:
-        wide = unicodedata.east_asian_width(ch) in "WF"
-        if wide:
-            ems += 1.0
-        elif ch.isupper():
-            ems += 0.72
-        elif ch == " ":
-            ems += 0.25
-        else:
-            ems += 0.56      # Times digits are 0.5 em; LibreOffice's stand-ins are wider
-        if last is not None and wide != last and ch != " ":
-            ems += 0.2
-        last = wide
-    return ems * size_pt * 25.4 / 72
-
-
-# -- file names ----------------------------------------------------------------------------------------------
 def registration_filename(team: dict) -> str:
-    unit, name = safe_name(team.get("unit")), safe_name(team.get("name"))
-    stem = f"登记表_{unit}_{name}"
-    if len(stem) > MAX_STEM:
-        stem = stem[:MAX_STEM].rstrip(" .")
-    return f"{stem}.docx"
+    return file_name("登记表", team.get("unit"), team.get("name"))
 
 
 # -- the form ------------------------------------------------------------------------------------------------
@@ -110,9 +70,6 @@ def build_registration(store, team_ids: list[str], *, reveal: bool = False, toda
     """One document with the 登记表 of every given team, each starting on a new page."""
     teams = [_load_team(store, tid) for tid in team_ids]
     doc = d.new_document()
-    body = doc.element.body
-    for p in list(body.iterchildren(qn("w:p"))):   # the template's empty first paragraph
-        body.remove(p)
     day = today or dt.date.today()
     for i, team in enumerate(teams):
         members = store.rows("member", where="team_id = ?", params=[team["id"]])
@@ -170,7 +127,7 @@ def _team_table(doc, team: dict, count: int, reveal: bool) -> None:
         cells = row.cells
         for n, item in enumerate(items):
             if isinstance(item, s.Field):
-                label, value = item.label, format_value(item, team.get(item.key), reveal=reveal)
+                label, value = item.label, form_value(item, team.get(item.key), reveal=reveal)
             else:
                 label, value = item
             d.write_cell(cells[2 * n], label, size=FONT_SIZE, align=CENTER, line=LINE)
@@ -198,7 +155,7 @@ def _roster_table(doc, members: list[dict], reveal: bool):
               for n, m in enumerate(members, start=1)]
     # a column with a value too wide for one line at 五号 is set in 小五 throughout: most values then fit one
     # line, the rest wrap in less height, and the column reads evenly
-    small = [any(text_width_mm(v[c], FONT_SIZE) > width - 2 * CELL_PAD - 0.3 for v in values)
+    small = [any(d.text_width_mm(v[c], FONT_SIZE) > width - 2 * CELL_PAD - 0.3 for v in values)
              for c, width in enumerate(ROSTER_COLS)]
     for row, row_values in zip(table.rows[1:], values):
         d.cant_split(row)
@@ -241,15 +198,16 @@ def export_registration(store, team_ids: list[str], out_dir: Path, *, reveal: bo
     except OSError as exc:
         raise explain_os_error(exc, out_dir) from exc
     day = today or dt.date.today()
-    jobs = [([t["id"]], out_dir / name) for t, name in zip(teams, _unique_names(teams))]
+    names = unique_names([registration_filename(t) for t in teams])
+    jobs = [([t["id"]], out_dir / name) for t, name in zip(teams, names)]
     if combined and len(teams) > 1:
-        jobs.append(([t["id"] for t in teams], out_dir / f"登记表_汇总_{day:%Y%m%d}.docx"))
+        jobs.append(([t["id"] for t in teams], out_dir / file_name("登记表", "汇总", f"{day:%Y%m%d}")))
     written: list[Path] = []
     try:
         for done, (ids, path) in enumerate(jobs, start=1):
             if cancelled and cancelled():
                 raise ExportCancelled()
-            d.save_atomic(build_registration(store, ids, reveal=reveal, today=day), path)
+            save_atomic(build_registration(store, ids, reveal=reveal, today=day), path)
             written.append(path)
             if progress:
                 progress(done, len(jobs))
@@ -259,17 +217,3 @@ def export_registration(store, team_ids: list[str], out_dir: Path, *, reveal: bo
         raise
     return written
 
-
-def _unique_names(teams: list[dict]) -> list[str]:
-    """File names per team; a second team with the same unit and name gets " (2)" (case-blind, as on Windows)."""
-    used: set[str] = set()
-    names = []
-    for team in teams:
-        base = registration_filename(team)
-        stem, n, name = base[:-5], 1, base
-        while name.casefold() in used:
-            n += 1
-            name = f"{stem} ({n}).docx"
-        used.add(name.casefold())
-        names.append(name)
-    return names

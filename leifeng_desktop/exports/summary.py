@@ -10,17 +10,22 @@ by year); the period (date_from/date_to) limits the highlight records and the �
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from docx.image.exceptions import UnrecognizedImageError
 from docx.shared import Mm, Pt
 
 from ..core import texts as tx
+from ..core.formatting import cn_date
 from ..core.stats import campaign_stats
-from ..core.text_drafts import AREAS, cn_day
+from ..core.stats_shape import Aid, CampaignStats, UnitMaterial
+from ..core.text_drafts import AREAS
 from ..core.validation import fen_to_yuan, minutes_to_hours
 from . import document as d
 from . import prose as pr
+from .files import file_name, save_atomic
 
 yuan = tx.yuan
 PICTURE_CAPTION = "学雷锋职工志愿服务活动数据概览"
@@ -32,11 +37,11 @@ def summary_title(year: int) -> list[str]:
     return [f"关于{year}年学雷锋职工志愿服务", "活动开展情况的总结"]
 
 
-def _count(items: list[dict], key: str, value: str) -> int:
+def _count(items: Sequence[Mapping[str, Any]], key: str, value: str) -> int:
     return next((i["count"] for i in items if i[key] == value), 0)
 
 
-def figure_sentences(st: dict, *, is_city: bool, year: int) -> list[str]:
+def figure_sentences(st: CampaignStats, *, is_city: bool, year: int) -> list[str]:
     """基本情况 in words, every number from campaign_stats; a topic with nothing to report is left out."""
     out = []
     t, a = st["teams"], st["activities"]
@@ -77,13 +82,13 @@ def figure_sentences(st: dict, *, is_city: bool, year: int) -> list[str]:
     return out
 
 
-def has_visits(st: dict) -> bool:
+def has_visits(st: CampaignStats) -> bool:
     """Anything of the visiting campaign to report (a sub-union's own records often have none)."""
     return bool(st["visits"]["enterprise_visits"] or st["visits"]["household_visits"] or st["aid"]["count"]
                 or st["demands"]["total"])
 
 
-def figure_rows(st: dict) -> list[tuple[str, str]]:
+def figure_rows(st: CampaignStats) -> list[tuple[str, str]]:
     """The 主要数据 table: (项目, 数量), every value from campaign_stats; the visiting campaign's rows only when
     there is something to report."""
     a, v, tg, aid = st["activities"], st["visits"], st["targets"], st["aid"]
@@ -102,7 +107,7 @@ def figure_rows(st: dict) -> list[tuple[str, str]]:
     return rows if has_visits(st) else rows[:8] + rows[16:]
 
 
-def _figure_table(doc, st: dict) -> None:
+def _figure_table(doc, st: CampaignStats) -> None:
     pairs = figure_rows(st)
     rows = [(*pairs[i], *(pairs[i + 1] if i + 1 < len(pairs) else ("", ""))) for i in range(0, len(pairs), 2)]
     pr.caption(doc, "学雷锋职工志愿服务活动主要数据", before=6)
@@ -137,7 +142,7 @@ def _deeds(doc, store, items: list[dict]) -> None:
         pr.body(doc, honor.get("deeds") or "")
 
 
-def _appendices(doc, st: dict) -> None:
+def _appendices(doc, st: CampaignStats) -> None:
     """附表1 activities by category and form; 附表2 aid by programme (when there was aid); then units."""
     a = st["activities"]
     labels = iter(f"附表{n}" for n in range(1, 10))
@@ -159,7 +164,7 @@ def _appendices(doc, st: dict) -> None:
     _units_table(doc, st, next(labels))
 
 
-def _aid_table(doc, aid: dict, label: str) -> None:
+def _aid_table(doc, aid: Aid, label: str) -> None:
     pr.appendix_page(doc, label, "困难职工帮扶项目统计表")
     rows = [(n, p["programme"], p["count"], p["households"], fen_to_yuan(p["amount_fen"]))
             for n, p in enumerate(aid["by_programme"], start=1)]
@@ -168,7 +173,7 @@ def _aid_table(doc, aid: dict, label: str) -> None:
     pr.note(doc, "注：合计帮扶户数按户统计，同一户获多个项目帮扶的只计一次。")
 
 
-def _units_table(doc, st: dict, label: str) -> None:
+def _units_table(doc, st: CampaignStats, label: str) -> None:
     pr.appendix_page(doc, label, "各单位志愿服务队及材料报送情况表")
     reporting = {u["unit"]: {m["material"]: m for m in u["materials"]} for u in st["reporting"]["units"]}
     materials = [m["material"] for m in st["reporting"]["materials"]]
@@ -188,10 +193,10 @@ def _units_table(doc, st: dict, label: str) -> None:
     pr.note(doc, f"注：报送情况按报送记录填列{dash}；截止日期后报送的注明“逾期”。")
 
 
-def _sent(material: dict | None) -> str:
+def _sent(material: UnitMaterial | None) -> str:
     if not material or not material["sent"]:
         return "未报送"
-    return cn_day(material["date"], year=False) + ("（逾期）" if material["late"] else "")
+    return cn_date(material["date"], year=False) + ("（逾期）" if material["late"] else "")
 
 
 def build_summary(store, *, date_from=None, date_to=None, unit: str | None = None, picture: Path | None = None,
@@ -243,12 +248,11 @@ def build_summary(store, *, date_from=None, date_to=None, unit: str | None = Non
 
 
 def summary_filename(year: int, unit: str) -> str:
-    from .files import safe_name
-    return f"{safe_name(unit)}_{year}年学雷锋职工志愿服务活动总结.docx"
+    return file_name(unit, f"{year}年学雷锋职工志愿服务活动总结")
 
 
 def export_summary(store, path, *, date_from=None, date_to=None, unit: str | None = None,
                    picture: Path | None = None, today: dt.date | None = None) -> Path:
     """Write the summary (atomic: a failure leaves no file) and return its path."""
     doc = build_summary(store, date_from=date_from, date_to=date_to, unit=unit, picture=picture, today=today)
-    return d.save_atomic(doc, Path(path))
+    return save_atomic(doc, Path(path))

@@ -15,6 +15,7 @@ from typing import Callable
 
 from ..core import schema as s
 from ..core import visits as v
+from ..core.formatting import cn_date
 from ..core.store import Store
 from . import xlsx
 from .files import save_atomic
@@ -56,11 +57,8 @@ def _finish(path, wb, edit: Callable) -> Path:
 
 def _style(cell) -> None:
     """A cell added after the writer's 合计 row, in the writer's font and borders."""
-    from openpyxl.styles import Alignment, Border, Font, Side
-    thin = Side(style="thin", color="000000")
-    cell.font = Font(name=xlsx.FONT, size=xlsx.SIZE)
-    cell.border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    cell.font, cell.border = xlsx.font(), xlsx.border()
+    cell.alignment = xlsx.alignment(horizontal="center", vertical="center", wrap_text=True)
 
 
 # -- 走访台账 ---------------------------------------------------------------------------------------------------
@@ -135,7 +133,7 @@ def export_visit_ledger(store: Store, path, *, year: int | None = None, today=No
                             f"逾期未办结 {summary['overdue']} 条"}
     prefix = _year_prefix(store, "enterprise_visit", year)
     subtitle = "　　".join([f"填报单位：{store.our_unit()}", f"职工诉求答复期限：走访后 {days} 天",
-                           f"逾期情况截至 {today.year}年{today.month}月{today.day}日"])
+                           f"逾期情况截至 {cn_date(today)}"])
 
     def merge_visits(ws) -> None:
         total = ws.max_row     # the 合计 texts span the visit and the demand columns

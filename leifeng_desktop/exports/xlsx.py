@@ -5,7 +5,9 @@ them into Excel numbers and dates exactly (Decimal, never float arithmetic). Col
 the schema's label and show choices, lists and sensitive values through core.formatting.display.
 
 Every cell of every workbook the app writes goes through put(): text is always a text cell, never a formula, and
-reads back as typed in Excel, LibreOffice and openpyxl (see put's notes).
+reads back as typed in Excel, LibreOffice and openpyxl (see put's notes). build_ledger works in three steps: the
+values (every cell through put), the styles (fonts, borders, alignments, number formats, row heights), the page
+set-up (widths, frozen header, filter, print).
 """
 from __future__ import annotations
 
@@ -141,7 +143,7 @@ def append_row(ws, values: Iterable) -> int:
 
 
 def _cell_value(kind: str, value):
-    """The stored value as the Excel cell holds it."""
+    """The stored value as the Excel cell of a `kind` column holds it."""
     if value is None or value == "":
         return None
     if kind == HOURS:
@@ -159,6 +161,82 @@ def _cell_value(kind: str, value):
     if isinstance(value, str):
         return cell_text(value)
     return value
+
+
+# -- the ledger -------------------------------------------------------------------------------------------------
+@dataclass
+class _Sheet:
+    """What the three steps share: the values go in, then their styles, then the page set-up."""
+    columns: list[Column]
+    cells: list[list]                 # data rows as cell values
+    totals: Mapping[int, Any] | None  # as given to build_ledger
+    total_row: list | None            # the 合计 row's cell values
+    widths: list[float]
+    header_row: int = 2
+
+
+def build_ledger(*, title: str, columns: list[Column], rows: Iterable[list], totals: Mapping[int, Any] | None = None,
+                 subtitle: str = "", sheet_name: str = "台账", totals_label: str = "合计"):
+    """The ledger as an openpyxl Workbook (one sheet). `rows` hold stored values in column order; `totals` maps a
+    column index to a stored value, SUM or COUNT (the 合计 label goes in column 0 unless it has a total)."""
+    cells, sums = _converted(columns, rows)
+    out = _totals(columns, totals, sums, len(cells), totals_label) if totals is not None else None
+    widths = _widths(columns, cells + ([out] if out is not None else []))
+    sheet = _Sheet(columns, cells, totals, out, widths)
+    wb, ws = _new_book(sheet_name)
+    _put_values(ws, sheet, title, subtitle)
+    _style_title(ws, subtitle)
+    _style_header(ws, sheet)
+    _style_rows(ws, sheet)
+    _style_totals(ws, sheet)
+    _page_setup(ws, sheet)
+    return wb
+
+
+def write_ledger(path, **kw) -> Path:
+    """Write one ledger sheet (build_ledger's arguments) atomically and return the path."""
+    return save_atomic(build_ledger(**kw), Path(path))
+
+
+# -- values -----------------------------------------------------------------------------------------------------
+def _converted(columns: list[Column], rows: Iterable[list]) -> tuple[list[list], dict[int, int]]:
+    """Rows as cell values, and the exact sums of the numeric columns' stored integers."""
+    sums: dict[int, int] = {}
+    cells = []
+    for raw in rows:
+        values = []
+        for i, (col, value) in enumerate(zip(columns, raw)):
+            if col.convert is not None:
+                value = col.convert(value)
+            if col.kind in NUMERIC and value not in (None, ""):
+                sums[i] = sums.get(i, 0) + int(value)     # stored integers: the total is exact
+            values.append(_cell_value(col.kind, value))
+        cells.append(values)
+    return cells, sums
+
+
+def _totals(columns, totals: Mapping[int, Any], sums: dict[int, int], count: int, label: str) -> list:
+    out = [None] * len(columns)
+    for i, value in totals.items():
+        raw = sums.get(i, 0) if value == SUM else count if value == COUNT else value
+        out[i] = count if value == COUNT else _cell_value(columns[i].kind, raw)
+    if out[0] is None:
+        out[0] = label
+    return out
+
+
+def _put_values(ws, sheet: _Sheet, title: str, subtitle: str) -> None:
+    """Every cell's value through put(): title (and subtitle) merged across, header, rows, 合计."""
+    from openpyxl.utils import get_column_letter
+    ncols, last = len(sheet.columns), get_column_letter(len(sheet.columns))
+    for text in (title, subtitle) if subtitle else (title,):
+        r = append_row(ws, [text] + [None] * (ncols - 1))
+        ws.merge_cells(f"A{r}:{last}{r}")
+    sheet.header_row = append_row(ws, [_header(c.label, w) for c, w in zip(sheet.columns, sheet.widths)])
+    for values in sheet.cells:
+        append_row(ws, values)
+    if sheet.total_row is not None:
+        append_row(ws, sheet.total_row)
 
 
 def _shown(kind: str, value) -> str:
@@ -203,90 +281,86 @@ def _widths(columns: list[Column], cells: list[list]) -> list[float]:
     return out
 
 
-def build_ledger(*, title: str, columns: list[Column], rows: Iterable[list], totals: Mapping[int, Any] | None = None,
-                 subtitle: str = "", sheet_name: str = "台账", totals_label: str = "合计"):
-    """The ledger as an openpyxl Workbook (one sheet). `rows` hold stored values in column order; `totals` maps a
-    column index to a stored value, SUM or COUNT (the 合计 label goes in column 0 unless it has a total)."""
-    cells, sums = _converted(columns, rows)
-    out = _totals(columns, totals, sums, len(cells), totals_label) if totals is not None else None
-    widths = _widths(columns, cells + ([out] if out is not None else []))
-    wb, ws = _new_book(sheet_name)
-    header_row = _title_rows(ws, columns, widths, title, subtitle)
-    font, border = _font(), _border()
-    # row heights are set, not left to the reader: LibreOffice and Excel do not grow wrapped rows on opening
-    for values in cells:
-        r, height = append_row(ws, values), 1
-        for i, (col, value) in enumerate(zip(columns, values)):
-            cell = ws.cell(r, i + 1)
-            cell.font, cell.border = font, border
-            wrap = col.kind in (TEXT, LONG) and value is not None
-            if wrap:
-                height = max(height, _lines(_shown(col.kind, value), widths[i]))
-            cell.alignment = _alignment(vertical="center", wrap_text=wrap,
-                                        horizontal=col.align or ("right" if col.kind in NUMERIC else None),
-                                        indent=1 if col.kind in NUMERIC and not col.align else 0)
-            if col.kind in FORMATS:
-                cell.number_format = FORMATS[col.kind]
-        ws.row_dimensions[r].height = LINE_PT * height + PAD_PT
-    if out is not None:
-        _totals_row(ws, columns, totals, out)
-    _page_setup(ws, columns, widths, header_row, len(cells))
-    return wb
-
-
-def write_ledger(path, **kw) -> Path:
-    """Write one ledger sheet (build_ledger's arguments) atomically and return the path."""
-    return save_atomic(build_ledger(**kw), Path(path))
-
-
-def _converted(columns: list[Column], rows: Iterable[list]) -> tuple[list[list], dict[int, int]]:
-    """Rows as cell values, and the exact sums of the numeric columns' stored integers."""
-    sums: dict[int, int] = {}
-    cells = []
-    for raw in rows:
-        values = []
-        for i, (col, value) in enumerate(zip(columns, raw)):
-            if col.convert is not None:
-                value = col.convert(value)
-            if col.kind in NUMERIC and value not in (None, ""):
-                sums[i] = sums.get(i, 0) + int(value)     # stored integers: the total is exact
-            values.append(_cell_value(col.kind, value))
-        cells.append(values)
-    return cells, sums
-
-
-def _totals(columns, totals: Mapping[int, Any], sums: dict[int, int], count: int, label: str) -> list:
-    out = [None] * len(columns)
-    for i, value in totals.items():
-        raw = sums.get(i, 0) if value == SUM else count if value == COUNT else value
-        out[i] = count if value == COUNT else _cell_value(columns[i].kind, raw)
-    if out[0] is None:
-        out[0] = label
-    return out
-
-
-def _font(bold: bool = False, size: float = SIZE):
+# -- styles -----------------------------------------------------------------------------------------------------
+# Row heights are set, not left to the reader: LibreOffice and Excel do not grow wrapped rows on opening.
+def font(bold: bool = False, size: float = SIZE):
     from openpyxl.styles import Font
     return Font(name=FONT, size=size, bold=bold)
 
 
-def _border():
+def border():
+    """Thin black lines on every side of a cell."""
     from openpyxl.styles import Border, Side
     thin = Side(style="thin", color="000000")
     return Border(left=thin, right=thin, top=thin, bottom=thin)
 
 
-def _alignment(**kw):
+def alignment(**kw):
     from openpyxl.styles import Alignment
     return Alignment(**kw)
 
 
+def _style_title(ws, subtitle: str) -> None:
+    ws["A1"].font = font(bold=True, size=TITLE_SIZE)
+    ws["A1"].alignment = alignment(horizontal="center", vertical="center", wrap_text=True)
+    ws.row_dimensions[1].height = 30
+    if subtitle:
+        ws["A2"].font, ws["A2"].alignment = font(), alignment(horizontal="left", vertical="center")
+
+
+def _style_header(ws, sheet: _Sheet) -> None:
+    from openpyxl.styles import PatternFill
+    bold, lines = font(bold=True), border()
+    center = alignment(horizontal="center", vertical="center", wrap_text=True)
+    for cell in ws[sheet.header_row]:
+        cell.font, cell.alignment, cell.border = bold, center, lines
+        cell.fill = PatternFill("solid", fgColor=HEADER_FILL)
+    height = max(_lines(c.label, w) for c, w in zip(sheet.columns, sheet.widths))
+    ws.row_dimensions[sheet.header_row].height = LINE_PT * height + PAD_PT
+
+
+def _style_rows(ws, sheet: _Sheet) -> None:
+    """Data rows: text wraps within its column (the row as high as its longest text), numbers to the right."""
+    plain, lines = font(), border()
+    for r, values in enumerate(sheet.cells, start=sheet.header_row + 1):
+        height = 1
+        for i, (col, value) in enumerate(zip(sheet.columns, values)):
+            cell = ws.cell(r, i + 1)
+            cell.font, cell.border = plain, lines
+            wrap = col.kind in (TEXT, LONG) and value is not None
+            if wrap:
+                height = max(height, _lines(_shown(col.kind, value), sheet.widths[i]))
+            cell.alignment = alignment(vertical="center", wrap_text=wrap,
+                                       horizontal=col.align or ("right" if col.kind in NUMERIC else None),
+                                       indent=1 if col.kind in NUMERIC and not col.align else 0)
+            if col.kind in FORMATS:
+                cell.number_format = FORMATS[col.kind]
+        ws.row_dimensions[r].height = LINE_PT * height + PAD_PT
+
+
+def _style_totals(ws, sheet: _Sheet) -> None:
+    if sheet.total_row is None or sheet.totals is None:
+        return
+    r = sheet.header_row + len(sheet.cells) + 1
+    bold, lines = font(bold=True), border()
+    for i, col in enumerate(sheet.columns):
+        cell = ws.cell(r, i + 1)
+        cell.font, cell.border = bold, lines
+        number = isinstance(cell.value, (int, Decimal)) and i > 0
+        cell.alignment = alignment(horizontal="right" if number else "center", vertical="center",
+                                   indent=1 if number else 0)
+        if col.kind in FORMATS and sheet.totals.get(i) != COUNT:
+            cell.number_format = FORMATS[col.kind]
+    ws.row_dimensions[r].height = LINE_PT + PAD_PT
+
+
+# -- the book and its page set-up -------------------------------------------------------------------------------
 def _new_book(sheet_name: str):
     from openpyxl import Workbook
     from openpyxl.utils.indexed_list import IndexedList
     wb = Workbook()
     # the default font sets Excel's width unit: with 宋体 10 a CJK character is two units in Excel and LibreOffice
-    default = _font()
+    default = font()
     wb._fonts = IndexedList([default])
     wb._named_styles["Normal"].font = default
     ws = wb.active
@@ -294,55 +368,17 @@ def _new_book(sheet_name: str):
     return wb, ws
 
 
-def _title_rows(ws, columns: list[Column], widths: list[float], title: str, subtitle: str) -> int:
-    """Title (and subtitle) merged across the sheet, then the header row; returns the header's row number."""
-    from openpyxl.styles import PatternFill
-    from openpyxl.utils import get_column_letter
-    ncols, last = len(columns), get_column_letter(len(columns))
-    append_row(ws, [title] + [None] * (ncols - 1))
-    ws.merge_cells(f"A1:{last}1")
-    ws["A1"].font = _font(bold=True, size=TITLE_SIZE)
-    ws["A1"].alignment = _alignment(horizontal="center", vertical="center", wrap_text=True)
-    ws.row_dimensions[1].height = 30
-    header_row = 2
-    if subtitle:
-        append_row(ws, [subtitle] + [None] * (ncols - 1))
-        ws.merge_cells(f"A2:{last}2")
-        ws["A2"].font, ws["A2"].alignment = _font(), _alignment(horizontal="left", vertical="center")
-        header_row = 3
-    append_row(ws, [_header(c.label, w) for c, w in zip(columns, widths)])
-    bold, border, center = _font(bold=True), _border(), _alignment(horizontal="center", vertical="center",
-                                                                   wrap_text=True)
-    for cell in ws[header_row]:
-        cell.font, cell.alignment, cell.border = bold, center, border
-        cell.fill = PatternFill("solid", fgColor=HEADER_FILL)
-    lines = max(_lines(c.label, w) for c, w in zip(columns, widths))
-    ws.row_dimensions[header_row].height = LINE_PT * lines + PAD_PT
-    return header_row
-
-
-def _totals_row(ws, columns: list[Column], totals: Mapping[int, Any], out: list) -> None:
-    r = append_row(ws, out)
-    bold, border = _font(bold=True), _border()
-    for i, col in enumerate(columns):
-        cell = ws.cell(r, i + 1)
-        cell.font, cell.border = bold, border
-        number = isinstance(cell.value, (int, Decimal)) and i > 0
-        cell.alignment = _alignment(horizontal="right" if number else "center", vertical="center",
-                                    indent=1 if number else 0)
-        if col.kind in FORMATS and totals.get(i) != COUNT:
-            cell.number_format = FORMATS[col.kind]
-    ws.row_dimensions[r].height = LINE_PT + PAD_PT
-
-
-def _page_setup(ws, columns: list[Column], widths: list[float], header_row: int, count: int) -> None:
+def _page_setup(ws, sheet: _Sheet) -> None:
+    """Column widths, the frozen header and its filter; A4 landscape one page wide, the header on every page,
+    page numbers in the footer."""
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.properties import PageSetupProperties
-    for i, width in enumerate(widths):
+    header_row, count = sheet.header_row, len(sheet.cells)
+    for i, width in enumerate(sheet.widths):
         ws.column_dimensions[get_column_letter(i + 1)].width = width
     ws.freeze_panes = f"A{header_row + 1}"
     if count:
-        ws.auto_filter.ref = f"A{header_row}:{get_column_letter(len(columns))}{header_row + count}"
+        ws.auto_filter.ref = f"A{header_row}:{get_column_letter(len(sheet.columns))}{header_row + count}"
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0

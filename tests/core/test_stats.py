@@ -2,11 +2,14 @@
 zeros; deadlines against a fixed day; the unit and year scopes; the list behind each figure counts the figure."""
 import datetime as dt
 import json
+import types
+import typing
 
 import pytest
 
 from leifeng_desktop.core import listing, stats, teams, visits
 from leifeng_desktop.core import schema as s
+from leifeng_desktop.core import stats_shape
 from leifeng_desktop.core.demo import load_demo
 from leifeng_desktop.core.store import Store
 
@@ -54,6 +57,50 @@ def test_top_level_keys_and_json(all_stats):
                                "aid", "demands", "honors", "visits"]
     assert (all_stats["year"], all_stats["unit"], all_stats["today"]) == (YEAR, None, TODAY)
     assert json.loads(json.dumps(all_stats, ensure_ascii=False)) == all_stats
+
+
+def shape_errors(value, hint, path="result") -> list[str]:
+    """Where `value` departs from the type `hint` (TypedDicts, lists, X | None, int, str, bool): a key missing or
+    extra, a value of another type. A bool is not an int here, nor an int a bool."""
+    if typing.is_typeddict(hint):
+        if not isinstance(value, dict):
+            return [f"{path}: {type(value).__name__}, not a dict"]
+        hints = typing.get_type_hints(hint)
+        errors = [f"{path}: keys {sorted(set(value) ^ set(hints))} differ"] if set(value) != set(hints) else []
+        return errors + [e for k in hints if k in value for e in shape_errors(value[k], hints[k], f"{path}.{k}")]
+    if isinstance(hint, types.UnionType):
+        tried = [shape_errors(value, option, path) for option in typing.get_args(hint)]
+        return [] if [] in tried else min(tried, key=len)
+    if typing.get_origin(hint) is list:
+        if not isinstance(value, list):
+            return [f"{path}: {type(value).__name__}, not a list"]
+        (item,) = typing.get_args(hint)
+        return [e for i, v in enumerate(value) for e in shape_errors(v, item, f"{path}[{i}]")]
+    if hint is type(None):
+        return [] if value is None else [f"{path}: {value!r} is not None"]
+    return [] if type(value) is hint else [f"{path}: {value!r} is not {hint.__name__}"]
+
+
+@pytest.mark.parametrize("unit", [None, UNIT])
+def test_the_result_has_its_typed_shape(demo, unit):
+    got = stats.campaign_stats(demo, unit=unit, today=TODAY)
+    assert shape_errors(got, stats_shape.CampaignStats) == []
+    assert list(got) == list(typing.get_type_hints(stats_shape.CampaignStats))     # the order JSON prints
+
+
+def test_the_shape_check_finds_a_missing_key_and_a_wrong_type(all_stats):
+    broken = json.loads(json.dumps(all_stats))
+    del broken["demands"]["open"]
+    broken["reporting"]["units"][0]["materials"][0]["sent"] = 1
+    broken["visits"]["household_visits"] = "3"
+    assert shape_errors(broken, stats_shape.CampaignStats) == [
+        "result.reporting.units[0].materials[0].sent: 1 is not bool",
+        "result.demands: keys ['open'] differ",
+        "result.visits.household_visits: '3' is not int"]
+
+
+def test_an_empty_database_has_the_shape_too(store):
+    assert shape_errors(stats.campaign_stats(store, today=TODAY), stats_shape.CampaignStats) == []
 
 
 def test_targets(demo, all_stats):

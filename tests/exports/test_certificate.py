@@ -13,6 +13,7 @@ from libreoffice import pdf_info, to_pdf
 from leifeng_desktop.core import service_record as sr
 from leifeng_desktop.core.masking import mask_id_number
 from leifeng_desktop.exports import document as d
+from leifeng_desktop.exports.files import save_atomic
 from leifeng_desktop.exports.certificate import (
     HEADERS,
     NO_ITEMS,
@@ -45,7 +46,7 @@ def volunteer(store, team_values, fake_id):
 
 
 def reopen(doc, tmp_path, name="c.docx"):
-    path = d.save_atomic(doc, tmp_path / name)
+    path = save_atomic(doc, tmp_path / name)
     return docx.Document(str(path))
 
 
@@ -100,6 +101,9 @@ def test_a_member_without_activities_gets_an_empty_table(store, team_values, tmp
     text = text_of(doc)
     assert "截至2026年11月26日，参加志愿服务活动0次，累计服务时长0小时" in text
     assert NO_ITEMS in text and doc.tables[0].rows[-1].cells[-1].text == "0"
+    header, note, total = doc.tables[0].rows     # the note spans the table, as the 合计 label spans four columns
+    assert note._tr.tc_lst[0].grid_span == 5 and note.cells[0].text == NO_ITEMS
+    assert total._tr.tc_lst[0].grid_span == 4
 
 
 def test_every_cjk_run_has_its_east_asian_font_and_the_language_is_zh_cn(store, volunteer, tmp_path):
@@ -122,7 +126,7 @@ def test_table_header_repeats_rows_never_split_and_page_numbers(store, volunteer
     doc = reopen(build_certificate(store, volunteer, today=TODAY), tmp_path)
     rows = doc.tables[0].rows
     assert rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
-    assert all(r._tr.trPr.find(qn("w:cantSplit")) is not None for r in rows[1:])
+    assert all(r._tr.trPr.find(qn("w:cantSplit")) is not None for r in rows)
     footer = doc.sections[0].footer._element
     assert " PAGE " in "".join(t.text for t in footer.iter(qn("w:instrText")))
     assert doc.settings.odd_and_even_pages_header_footer

@@ -5,10 +5,11 @@ from docx.oxml.ns import qn
 from docx.shared import Mm
 
 from leifeng_desktop.exports import document as d
+from leifeng_desktop.exports.files import save_atomic
 
 
 def test_new_document_is_a4_with_gbt9704_margins_and_chinese_defaults(tmp_path):
-    path = d.save_atomic(d.new_document(), tmp_path / "a.docx")
+    path = save_atomic(d.new_document(), tmp_path / "a.docx")
     doc = docx.Document(str(path))
     sec = doc.sections[0]
     for got, mm in ((sec.page_width, 210), (sec.page_height, 297), (sec.top_margin, 37), (sec.bottom_margin, 35),
@@ -40,7 +41,7 @@ def test_runs_carry_east_asian_fonts_and_line_breaks(tmp_path):
     assert fonts.get(qn("w:eastAsia")) == "黑体" and fonts.get(qn("w:ascii")) == "Times New Roman"
     assert run.font.size.pt == 16
     assert len(run._r.findall(qn("w:br"))) == 1 and len(run._r.findall(qn("w:tab"))) == 1
-    path = d.save_atomic(doc, tmp_path / "b.docx")
+    path = save_atomic(doc, tmp_path / "b.docx")
     assert docx.Document(str(path)).paragraphs[-1].text == "第一行\n第二行\t制表"
 
 
@@ -67,7 +68,7 @@ def test_table_helpers_write_valid_properties(tmp_path):
     assert abs(table.rows[1]._tr.tc_lst[0].width - Mm(156)) < Mm(0.1)
     other = doc.add_table(rows=3, cols=2)
     assert d.merge_down(other, 0, 0, 2)._tc.vMerge == "restart"
-    path = d.save_atomic(doc, tmp_path / "t.docx")
+    path = save_atomic(doc, tmp_path / "t.docx")
     assert docx.Document(str(path)).tables[0].cell(1, 0).text == "合并"
 
 
@@ -81,13 +82,13 @@ def test_save_atomic_leaves_nothing_behind_on_failure(tmp_path, monkeypatch):
         raise OSError(28, "No space left on device")
     monkeypatch.setattr(doc, "save", broken_save)
     with pytest.raises(OSError):
-        d.save_atomic(doc, target)
+        save_atomic(doc, target)
     assert list(tmp_path.iterdir()) == []
 
 
 def test_save_atomic_replaces_an_existing_file(tmp_path):
     target = tmp_path / "c.docx"
     target.write_bytes(b"old")
-    d.save_atomic(d.new_document(), target)
+    save_atomic(d.new_document(), target)
     assert target.read_bytes()[:2] == b"PK"
     assert [p.name for p in tmp_path.iterdir()] == ["c.docx"]

@@ -11,7 +11,7 @@ from libreoffice import pdf_info, to_pdf
 
 from leifeng_desktop import cli
 from leifeng_desktop.core import texts as tx
-from leifeng_desktop.exports import document as d
+from leifeng_desktop.exports.files import save_atomic
 from leifeng_desktop.exports.plan import TEAM_HEADERS, build_plan, export_plan
 
 TODAY = dt.date(2026, 8, 20)
@@ -33,7 +33,7 @@ def sub_union(store, team_values):
 
 
 def reopen(doc, tmp_path, name="p.docx"):
-    return docx.Document(str(d.save_atomic(doc, tmp_path / name)))
+    return docx.Document(str(save_atomic(doc, tmp_path / name)))
 
 
 def texts_of(doc) -> list[str]:

@@ -14,11 +14,11 @@ from stdnum.cn import ric
 
 from leifeng_desktop import cli
 from leifeng_desktop.core import schema as s
+from leifeng_desktop.core.formatting import form_value
 from leifeng_desktop.core.masking import mask_id_number, mask_phone
 from leifeng_desktop.exports import ExportCancelled
 from leifeng_desktop.exports.document import clean_text
-from leifeng_desktop.exports.registration import (build_registration, export_registration, format_value,
-                                                   registration_filename)
+from leifeng_desktop.exports.registration import build_registration, export_registration, registration_filename
 
 TODAY = dt.date(2026, 8, 20)
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
@@ -77,7 +77,7 @@ def test_every_team_value_and_member_is_on_the_form_masked_by_default(store, tea
     team = store.get("team", team15)
     for f in s.TEAM.fields:
         assert f.label in text, f.label
-        shown = format_value(f, team[f.key])
+        shown = form_value(f, team[f.key])
         assert shown and shown in text, (f.key, shown)
     assert "扶老助残、便民利民" in text and "2026年8月1日" in text
     assert "13812345678" not in text and "138****5678" in text

@@ -18,6 +18,7 @@ from leifeng_desktop.core.stats import campaign_stats
 from leifeng_desktop.core.store import Store
 from leifeng_desktop.core.validation import fen_to_yuan, minutes_to_hours
 from leifeng_desktop.exports import document as d
+from leifeng_desktop.exports.files import save_atomic
 from leifeng_desktop.exports.summary import (
     build_summary,
     export_summary,
@@ -49,7 +50,7 @@ def demo(demo_db, tmp_path):
 
 
 def reopen(doc, tmp_path, name="s.docx"):
-    return docx.Document(str(d.save_atomic(doc, tmp_path / name)))
+    return docx.Document(str(save_atomic(doc, tmp_path / name)))
 
 
 def paragraphs(doc) -> list[str]:
