@@ -24,7 +24,7 @@ from .. import __version__
 from ..core import applog, errors
 from ..core.errors import UserError
 from ..core.store import default_db_path
-from . import documents, exports, imports, records, stats
+from . import backup, documents, exports, imports, records, stats
 from .common import EXIT_ERROR, EXIT_OK, PROG, Session, explain_os_error, one_line
 from .types import InFile
 from .zh import Group, Option, group, option, usage_message
@@ -74,6 +74,8 @@ exports.export_group.add_command(documents.summary)
 exports.export_group.add_command(documents.plan)
 cli.add_command(exports.export_group)
 cli.add_command(stats.stats)
+for command in (backup.backup, backup.backups, backup.restore):
+    cli.add_command(command)
 
 
 def open_window(db: Path | None) -> int:

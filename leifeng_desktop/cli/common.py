@@ -42,13 +42,17 @@ def reject(message: str) -> NoReturn:
 
 
 @contextlib.contextmanager
-def open_store(*, create: bool = False, sound: bool = False) -> Iterator[Store]:
+def open_store(*, create: bool = False, sound: bool = False, backup: bool = False) -> Iterator[Store]:
     """The database of --db. `create`: only demo makes a new file; `sound`: refuse a damaged file before writing
-    or exporting (the message names `check`)."""
+    or exporting (the message names `check`); `backup`: a command that writes makes the day's backup first
+    (core.backup.daily_backup: once a day, a failure only logged)."""
     store = Store.open(session().db_path, create=create)
     try:
         if sound:
             store.ensure_sound()
+        if backup:
+            from ..core.backup import daily_backup
+            daily_backup(store.path)
         yield store
     finally:
         store.close()

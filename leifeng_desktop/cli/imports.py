@@ -34,7 +34,7 @@ def import_group() -> None:
 @dry_run_option()
 def members(file: Path, team: str, unit: str | None, dry_run: bool) -> int:
     from ..core import xlsx_import as xi
-    with open_store(sound=not dry_run) as store:
+    with open_store(sound=not dry_run, backup=not dry_run) as store:
         found = find_team(store, team, unit)
         existing = store.rows("member", where="team_id = ?", params=[found["id"]])
         with as_user_error(xi.XlsxImportError):
@@ -56,7 +56,7 @@ def members(file: Path, team: str, unit: str | None, dry_run: bool) -> int:
 @dry_run_option()
 def households(file: Path, dry_run: bool) -> int:
     from ..core import xlsx_import as xi
-    with open_store(sound=not dry_run) as store:
+    with open_store(sound=not dry_run, backup=not dry_run) as store:
         with as_user_error(xi.XlsxImportError):
             preview = xi.read_workbook(file, "household", choices=store.settings.choices(),
                                        existing=store.rows("household"))

@@ -114,8 +114,12 @@ class Store:
 
     def _migrate(self) -> None:
         from .settings import seed_defaults
-        if not mig.migrations.pending(self.db) and self.settings.get("year") is not None:
+        pending = mig.migrations.pending(self.db)
+        if not pending and self.settings.get("year") is not None:
             return   # the usual case: nothing to write, no write lock needed
+        if pending and mig.migrations.applied(self.db):   # an existing file is about to change: a copy first
+            from .backup import backup_before_upgrade
+            backup_before_upgrade(self.path)
         with self.transaction():   # BEGIN IMMEDIATE: two programs opening a new file do not both migrate it
             mig.migrations.apply(self.db)
             if self.settings.get("year") is None:

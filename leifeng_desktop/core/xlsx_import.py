@@ -297,7 +297,10 @@ def _mark_duplicates(spec: ImportSpec, rows: list[PreviewRow], existing: list[Ma
 # -- writing ----------------------------------------------------------------------------------------------------
 def import_rows(store, preview: Preview, *, parent_values: dict, unit: str | None = None) -> list[str]:
     """Insert the valid rows with the owner's values (team_id …), all in one transaction; the new ids in row order.
-    If any insert fails nothing is kept."""
+    If any insert fails nothing is kept. A 导入前 backup is made first (core.backup; its failure stops the import)."""
+    if preview.valid_rows:
+        from .backup import IMPORT, backup_before
+        backup_before(store.path, IMPORT, "本次未导入任何数据")
     ids: list[str] = []
     with store.transaction():
         for row in preview.valid_rows:
