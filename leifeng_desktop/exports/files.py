@@ -142,8 +142,9 @@ def _is_live(token: str) -> bool:
     except OSError:
         return False
     try:
-        # an empty entry is one being created (or a kill just then: harmless, it names no folder)
-        return os.fstat(fd).st_size == 0 or not _lock(fd)
+        # an entry we can lock is a dead export's, empty or not (a kill between create and lock leaves it empty;
+        # a creator that loses this microsecond race goes on without a journal entry, as when the folder is full)
+        return not _lock(fd)
     finally:
         os.close(fd)     # closing drops a lock we took just now
 
