@@ -117,7 +117,8 @@ def inputs(tmp_path_factory) -> Path:
 # -- the cases: name, argv ({w} is the work folder), mode ------------------------------------------------------
 HELP = ["", "demo", "check", "import", "import members", "import households", "import template", "export",
         "export registration", "export certificate", "export ledger", "export ledger activities",
-        "export ledger visits", "export ledger aid", "export summary", "export plan", "stats"]
+        "export ledger visits", "export ledger aid", "export summary", "export plan", "stats", "backup", "backups",
+        "restore"]
 CASES: list[tuple[str, str, str]] = [
     *[(f"help_{h.replace(' ', '_') or 'main'}", f"{h} --help".strip(), "help") for h in HELP],
     ("version", "--version", "exact"),
@@ -279,6 +280,7 @@ def _normalise(text: str, work: Path) -> str:
     text = re.sub(_loose(work), "<W>", text)
     text = re.sub(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b", "<UUID>", text)
     text = text.replace(today.isoformat(), "<TODAY>").replace(f"{today:%Y%m%d}", "<TODAY8>")
+    text = re.sub(r"(<TODAY8>-)\d{6}(_[a-z-]+\.db)", r"\1<HHMMSS>\2", text)   # backups named by the time
     text = re.sub(rf"(数据结构版本：){mig.SCHEMA_VERSION}\b", r"\1<SCHEMA>", text)
     return text.replace(__version__, "<VERSION>")
 
