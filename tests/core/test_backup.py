@@ -350,7 +350,8 @@ def test_rotate_removes_files_and_the_attachment_files_only_they_needed(filled, 
     pool = b.pool_dir(db_path)
     gone_record = filled.rows("attachment")[0]
     name = att.stored_name(gone_record["sha256"], gone_record["name"])
-    att.remove_attachment(filled, gone_record["id"])   # later backups no longer hold this file
+    filled.db.execute("DELETE FROM attachment WHERE id = ?", [gone_record["id"]])   # gone for good (purged)
+    att.file_path(filled, gone_record).unlink()        # later backups no longer hold this file
     old = (pool / name[:2] / name).stat().st_mtime - 2 * bf.STALE_S
     os.utime(pool / name[:2] / name, (old, old))         # copied long ago: no backup is copying it right now
     later = [b.make_backup(db_path, reason=b.DAILY, now=start + dt.timedelta(days=n)) for n in range(10, 45)]
@@ -367,7 +368,10 @@ def test_restore_round_trip_brings_back_records_and_attachment_files(filled, db_
     saved_tables, saved_files = tables(db_path), folder_digests(att.attachments_dir(filled))
     info = b.make_backup(db_path, reason=b.MANUAL)
     for record in filled.rows("attachment"):
-        att.remove_attachment(filled, record["id"])   # their files go too
+        att.remove_attachment(filled, record["id"])
+    for path in att.attachments_dir(filled).rglob("*"):   # the files lost too (by hand, or purged)
+        if path.is_file():
+            path.unlink()
     filled.delete("team", filled.rows("team")[0]["id"])
     team(filled, "之后新建的服务队")
     changed = tables(db_path)
