@@ -21,7 +21,7 @@ SAVED_WITH: dict[str, tuple[str, ...]] = {
     "team": ("member",), "activity": ("participant", "publicity", "attachment"),
     "enterprise_visit": ("demand",), "household": ("family_member",)}
 _LINK = {"publicity": "activity_id"}   # otherwise the child type's parent field
-# Columns every record has beside its fields; those that move on every write are not content.
+# The meta columns that are content (created_at, updated_at and revision move on with writes and restores).
 _META = ("id", "unit")
 
 
@@ -152,23 +152,21 @@ def _trash():
 
 
 class _TrashIndex:
-    """The 回收站's entries, read once per step: the newest of each (type, record id), and every entry id."""
+    """The newest 回收站 entry of each (type, record id), read once per step."""
 
     def __init__(self, store: Store):
         self.store = store
         self._newest: dict[tuple[str, str], str] | None = None
-        self.ids: set[str] = set()
 
     def find(self, type_key: str, record_id: str) -> str | None:
         if self._newest is None:
-            try:
-                entries = list(_trash().entries(self.store))
-            except ImportError:   # no 回收站 in this version: nothing comes back from it
-                entries = []
             self._newest = {}
-            for entry in sorted(entries, key=lambda e: str(e.get("deleted_at") or "")):
-                self._newest[(entry["type_key"], entry["record_id"])] = entry["id"]
-                self.ids.add(entry["id"])
+            try:
+                entries = _trash().entries(self.store)   # newest first
+            except ImportError:   # a version without the 回收站: nothing comes back from it
+                entries = []
+            for entry in entries:
+                self._newest.setdefault((entry["type_key"], entry["record_id"]), entry["id"])
         return self._newest.get((type_key, record_id))
 
 
@@ -196,9 +194,7 @@ def restore(store: Store, entry_id: str, gone: Snapshot) -> Snapshot:
     with store.transaction():
         if store.get(gone.type_key, gone.id) is not None:
             raise StaleRecord(f"{what}已在别处恢复，未作任何改动")
-        entries = _TrashIndex(store)
-        entries.find(gone.type_key, gone.id)
-        if entry_id not in entries.ids:
+        if _trash().entry(store, entry_id) is None:
             raise StaleRecord(f"{what}已不在回收站中（可能已被清除），无法恢复")
         _trash().restore(store, entry_id)
         restored = take(store, gone.type_key, gone.id)
