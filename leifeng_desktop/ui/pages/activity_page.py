@@ -42,7 +42,7 @@ class ActivityPage(RecordListPage):
 
     def delete_question(self, record: dict) -> str:
         n = lookups.child_count(self.store, "participant", record.get("id"))
-        return f"确定删除活动《{record.get('title') or ''}》吗？其 {n} 名参加人员的时长和附件将一并删除，此操作不能撤销。"
+        return f"确定删除活动《{record.get('title') or ''}》吗？其 {n} 名参加人员的时长和附件将一并删除，删除后可在回收站中恢复，或按 Ctrl+Z 撤销。"
 
     def current_filters(self) -> dict:
         """The ledger's arguments: the chosen team and dates (the other filters do not narrow a ledger)."""

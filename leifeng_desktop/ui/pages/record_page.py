@@ -234,7 +234,7 @@ class RecordListPage(QWidget):
 
     def delete_question(self, record: dict) -> str:
         name = record.get(self.rt.title) or ""
-        return f"确定删除{self.rt.label}“{name}”吗？此操作不能撤销。"
+        return f"确定删除{self.rt.label}“{name}”吗？删除后可在回收站中恢复，或按 Ctrl+Z 撤销。"
 
     def delete_current(self) -> None:
         record_id = self.current_id()

@@ -42,7 +42,7 @@ class TeamPage(RecordListPage):
         n, served = teams.removal_counts(self.store, record.get("id"))
         roster = f"及其名单上的 {n} 名队员" if n else ""
         hours = f"，以及这些队员的 {served} 条志愿服务记录（参加活动的时长）" if served else ""
-        return f"确定删除志愿服务队“{record.get('name') or ''}”{roster}{hours}吗？此操作不能撤销。"
+        return f"确定删除志愿服务队“{record.get('name') or ''}”{roster}{hours}吗？删除后可在回收站中恢复，或按 Ctrl+Z 撤销。"
 
     # -- export --------------------------------------------------------------------------------------------
     def selected_ids(self) -> list[str]:

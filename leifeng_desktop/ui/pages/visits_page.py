@@ -100,7 +100,7 @@ class HouseholdPage(RecordListPage):
         return ids
 
     def delete_question(self, record: dict) -> str:
-        return f"确定删除{visits.household_dependents(self.store, record['id'])['text']}吗？此操作不能撤销。"
+        return f"确定删除{visits.household_dependents(self.store, record['id'])['text']}吗？删除后可在回收站中恢复，或按 Ctrl+Z 撤销。"
 
     def delete_record(self, record_id: str) -> None:
         visits.delete_household(self.store, record_id)
