@@ -104,7 +104,7 @@ class FakeSqliteError(sqlite3.OperationalError):
 @pytest.mark.parametrize("code, kind, words", [
     (sqlite3.SQLITE_BUSY, StoreBusy, "正被其他程序写入"),
     (sqlite3.SQLITE_BUSY_SNAPSHOT, StoreBusy, "5 秒"),
-    (sqlite3.SQLITE_LOCKED, StoreBusy, "未丢失"),
+    (sqlite3.SQLITE_LOCKED, StoreBusy, "没有写入任何内容"),
     (sqlite3.SQLITE_CORRUPT, DatabaseDamaged, "check"),
     (sqlite3.SQLITE_NOTADB, DatabaseDamaged, "已损坏"),
     (sqlite3.SQLITE_READONLY, StoreError, "只读"),
