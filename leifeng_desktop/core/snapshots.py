@@ -193,7 +193,7 @@ def restore(store: Store, entry_id: str, gone: Snapshot) -> Snapshot:
     what = naming(gone.type_key, gone.title)
     with store.transaction():
         if store.get(gone.type_key, gone.id) is not None:
-            raise StaleRecord(f"{what}已在别处恢复，未作任何改动")
+            raise StaleRecord(f"{what}已在回收站或别处恢复过，未作任何改动")
         if _trash().entry(store, entry_id) is None:
             raise StaleRecord(f"{what}已不在回收站中（可能已被清除），无法恢复")
         _trash().restore(store, entry_id)

@@ -3,7 +3,9 @@ as it was (bar the revision and the time of writing); a step over a change made 
 回收站 and back."""
 import pytest
 
-from leifeng_desktop.core import schema as s, service_record as sr, snapshots, teams
+from leifeng_desktop.core import schema as s
+from leifeng_desktop.core import service_record as sr
+from leifeng_desktop.core import snapshots, teams
 from leifeng_desktop.core.snapshots import StaleRecord
 from leifeng_desktop.core.store import Store
 
@@ -106,5 +108,5 @@ def test_delete_to_the_trash_and_restore(store, team_id):
     assert snapshots.trash_entry(store, "team", team_id) == entry
     back = snapshots.restore(store, entry, gone)
     assert state(store) == whole and back.same_as(gone)
-    with pytest.raises(StaleRecord, match="已在别处恢复"):
+    with pytest.raises(StaleRecord, match="已在回收站或别处恢复过"):
         snapshots.restore(store, entry, gone)

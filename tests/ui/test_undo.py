@@ -260,3 +260,18 @@ def test_a_household_delete_gives_back_its_family_visits_and_aid(qtbot, window, 
     assert window.edit_menu.undo_action.text() == "撤销“删除困难职工 孙八”(&U)"
     window.edit_menu.undo_action.trigger()
     assert state(store) == whole
+
+
+def test_undoing_a_delete_already_restored_from_the_trash_is_refused(qtbot, window, store, team_id, monkeypatch):
+    trash = pytest.importorskip("leifeng_desktop.core.trash")
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    page = team_page(window)
+    page.delete_current()
+    trash.restore(store, trash.entries(store)[0]["id"])   # as the 回收站 page does
+    back = state(store)
+    said = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: said.append(text))
+    keys(qtbot, page.view, Qt.Key.Key_Z)
+    assert said == ["未能撤销“删除队伍 供电公司职工志愿服务队”：志愿服务队“供电公司职工志愿服务队”已在回收站或别处恢复过，"
+                    "未作任何改动。"]
+    assert state(store) == back and not window.edit_menu.undo_action.isEnabled()
