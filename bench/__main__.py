@@ -8,7 +8,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from leifeng_desktop.core import listing, schema as s
+from leifeng_desktop.core import listing
+from leifeng_desktop.core import schema as s
 from leifeng_desktop.core.demo import load_demo
 from leifeng_desktop.core.store import Store
 

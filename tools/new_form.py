@@ -1,7 +1,8 @@
 """Write a first layout for forms/<type>.ui from the schema: one QFormLayout row per field, in schema order.
 
     python tools/new_form.py team [--skip team_id] > forms/team.ui
-    python tools/new_form.py activity --left title,starts_at,ends_at --right category,service_form,team_id > forms/activity.ui
+    python tools/new_form.py activity --left title,starts_at,ends_at --right category,service_form,team_id \\
+        > forms/activity.ui
 
 With --left/--right the named fields sit in two columns side by side and the rest below, full width (forms must
 fit a 1366×768 screen at 150 %).

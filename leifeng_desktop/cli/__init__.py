@@ -15,8 +15,8 @@ import logging
 import os
 import sqlite3
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 import click
 
@@ -80,7 +80,7 @@ for command in (backup.backup, backup.backups, backup.restore):
 
 def open_window(db: Path | None) -> int:
     try:
-        from ..ui.app import run_app   # the only place PySide6 is imported
+        from ..ui.app import run_app  # the only place PySide6 is imported
     except ImportError as exc:
         print(f"错误：无法打开程序窗口（图形界面组件未能加载：{one_line(exc)}）；命令行功能仍可使用，见 {PROG} --help",
               file=sys.stderr)

@@ -7,9 +7,10 @@ Opening: only `demo` creates a database (`create=True`); every other command ref
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator, NoReturn
+from typing import NoReturn
 
 import click
 

@@ -48,8 +48,8 @@ def members(file: Path, team: str, unit: str | None, dry_run: bool) -> int:
 
 
 @import_group.command("households", short_help="导入困难职工档案",
-                      help="从 Excel 导入困难职工档案。第一个工作表中含“姓名”的一行（前 10 行内）为列标题，列的顺序不限；"
-                           "空行跳过；身份证号与已有档案或表中其他行相同的不会导入。"
+                      help="从 Excel 导入困难职工档案。第一个工作表中含“姓名”的一行（前 10 行内）为列标题，"
+                           "列的顺序不限；空行跳过；身份证号与已有档案或表中其他行相同的不会导入。"
                            "金额（家庭月人均收入）以元填写，最多两位小数。")
 @argument("file", metavar="文件.xlsx", type=InFile(),
           help="困难职工名单（可先用 import template households 生成模板）")

@@ -211,7 +211,7 @@ def usage_message(exc: click.UsageError) -> str:
         return f"没有“{name}”这个命令" + (f"，可用的命令：{known}" if known else "") + where
     if exc.message == "Missing command.":
         known = "、".join(ctx.command.commands) if ctx is not None and isinstance(ctx.command, click.Group) else ""
-        return f"缺少要执行的命令" + (f"（{known}）" if known else "") + where
+        return "缺少要执行的命令" + (f"（{known}）" if known else "") + where
     if isinstance(exc, click.BadOptionUsage):
         takes = "requires an argument" in exc.message
         return f"选项 {exc.option_name} " + ("后面缺少取值" if takes else "用法不对（它不带取值）") + where

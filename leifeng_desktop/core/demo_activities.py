@@ -57,8 +57,8 @@ class ActivityPlan:
                 "team_id": team["id"], "beneficiaries": beneficiaries, "recorder": people[-1]["name"],
                 "leader": roster[0]["name"] if self.rng.random() < 0.8 else people[0]["name"],
                 "evaluation": self.weighted(self.choices["evaluation"], (50, 40, 10, 0)),
-                "summary": f"{day.month}月{day.day}日，{team['name']}组织{len(people)}名队员在{where}开展“{title}”活动，"
-                           f"服务{served}{beneficiaries}人次，{self.rng.choice(P.CLOSINGS)}。"}
+                "summary": f"{day.month}月{day.day}日，{team['name']}组织{len(people)}名队员"
+                           f"在{where}开展“{title}”活动，服务{served}{beneficiaries}人次，{self.rng.choice(P.CLOSINGS)}。"}
             activity_id = self.add("activity", values, team["unit"])
             attended = []
             for m in people:   # time on site, not travel: never more than the activity lasted

@@ -8,8 +8,8 @@ core.stats_filters): the entries here only put them to use, so a list and the da
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 from . import schema as s
 from . import teams, visits

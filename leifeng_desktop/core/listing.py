@@ -6,11 +6,11 @@ runs in a sub-select, so its column names never clash with a joined table's.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
-from . import schema as s
 from . import filters, teams
+from . import schema as s
 from .store import Store, decode
 
 SEARCHABLE = (s.TEXT, s.LONGTEXT, s.CHOICE, s.MULTI, s.UNIT)

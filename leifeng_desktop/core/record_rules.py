@@ -14,7 +14,8 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import weakref
-from typing import TYPE_CHECKING, Iterator, Mapping
+from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING
 
 from .validation import ValidationError, minutes_to_hours
 
@@ -22,10 +23,10 @@ if TYPE_CHECKING:
     from .store import Store
 
 # store → ids of the activities to check when its deferred block ends
-_deferred: "weakref.WeakKeyDictionary[Store, set[str]]" = weakref.WeakKeyDictionary()
+_deferred: weakref.WeakKeyDictionary[Store, set[str]] = weakref.WeakKeyDictionary()
 
 
-def check(store: "Store", type_key: str, values: dict, record_id: str | None) -> dict[str, str]:
+def check(store: Store, type_key: str, values: dict, record_id: str | None) -> dict[str, str]:
     """Problems of `values` (a `type_key` record; `record_id` None for an insert) against other records."""
     if type_key == "participant" and values.get("activity_id"):
         if store in _deferred:
@@ -42,7 +43,7 @@ def check(store: "Store", type_key: str, values: dict, record_id: str | None) ->
 
 
 @contextlib.contextmanager
-def deferred(store: "Store") -> Iterator[None]:
+def deferred(store: Store) -> Iterator[None]:
     """Inside a transaction: activity/participant checks wait for the end of the block and see its final state;
     a problem then raises ValidationError({"participants": …}), so the transaction rolls back."""
     if store in _deferred:      # nested: the outer block checks
@@ -85,12 +86,12 @@ def minutes_problem(minutes, limit: int | None) -> str | None:
     return f"服务时长不能超过活动时长（{minutes_to_hours(limit)}小时）"
 
 
-def _activities(store: "Store", ids) -> list[dict]:
+def _activities(store: Store, ids) -> list[dict]:
     marks = ", ".join("?" for _ in ids)
     return [dict(r) for r in store.db.query(f"SELECT * FROM activity WHERE id IN ({marks})", list(ids))] if ids else []
 
 
-def _participant(store: "Store", values: Mapping) -> dict[str, str]:
+def _participant(store: Store, values: Mapping) -> dict[str, str]:
     found = _activities(store, [values["activity_id"]])
     problem = minutes_problem(values.get("minutes"), activity_minutes(found[0])) if found else None
     if not problem:
@@ -101,7 +102,7 @@ def _participant(store: "Store", values: Mapping) -> dict[str, str]:
                        f"《{found[0]['title']}》的时长（{minutes_to_hours(activity_minutes(found[0]))}小时）"}
 
 
-def _activity(store: "Store", activity: Mapping, activity_id: str) -> str | None:
+def _activity(store: Store, activity: Mapping, activity_id: str) -> str | None:
     """The message when participants of the activity have more minutes than its (new) duration lasts."""
     limit = activity_minutes(activity)
     if limit is None:

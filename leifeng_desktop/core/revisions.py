@@ -7,7 +7,8 @@ the Differences, and nothing is written.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
 
 from . import schema as s
 from .errors import Difference, RecordConflict
@@ -22,7 +23,7 @@ CHILD_LISTS = {"member": ("队员名单", "人"), "participant": ("参加人员�
                "family_member": ("家庭成员", "人")}
 
 
-def differences(store: "Store", type_key: str, record_id: str, mine: Mapping, *, base: Mapping | None = None,
+def differences(store: Store, type_key: str, record_id: str, mine: Mapping, *, base: Mapping | None = None,
                 children: Mapping[str, Iterable[Mapping]] | None = None) -> list[Difference]:
     """Fields of `mine` whose stored value differs (with `base`, the values the editor loaded: only those changed
     elsewhere since), then one Difference per child list in `children` whose stored rows differ from the clerk's."""
@@ -45,7 +46,7 @@ def differences(store: "Store", type_key: str, record_id: str, mine: Mapping, *,
     return out
 
 
-def child_difference(store: "Store", child: str, owner_id: str, mine: list[Mapping]) -> Difference | None:
+def child_difference(store: Store, child: str, owner_id: str, mine: list[Mapping]) -> Difference | None:
     """One Difference when the owner's stored child rows are not the clerk's list (order and ids aside)."""
     rt = s.record_type(child)
     stored = store.rows(child, where=f'"{rt.parent}" = ?', params=[owner_id])
@@ -56,7 +57,7 @@ def child_difference(store: "Store", child: str, owner_id: str, mine: list[Mappi
                       f"{label}已在别处修改（现有 {len(stored)} {unit}）")
 
 
-def conflict(store: "Store", type_key: str, current: dict, mine: Mapping,
+def conflict(store: Store, type_key: str, current: dict, mine: Mapping,
              children: Mapping[str, Iterable[Mapping]] | None = None) -> RecordConflict:
     """The RecordConflict for saving `mine` over `current`. When no listed field differs, the change elsewhere was
     in what this save does not show: the owner's child lists (or other fields), said so rather than left blank."""

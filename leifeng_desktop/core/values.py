@@ -134,7 +134,7 @@ def pad_stored_dates(db) -> int:
     """Rewrite the readable dates, months and times of existing rows (and the campaign's dates in settings) in the
     stored form, so '2026-9-1' written by an older version counts in month figures and ledgers; what cannot be
     read is left as it is. For a migration step (`db` is a sqlite-utils Database); returns how many changed."""
-    from .settings import CAMPAIGN     # settings imports this module
+    from .settings import CAMPAIGN  # settings imports this module
     changed = 0
     tables = set(db.table_names())
     for rt in s.RECORD_TYPES.values():

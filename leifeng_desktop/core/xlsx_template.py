@@ -3,8 +3,8 @@ marked *), text-formatted ID and phone columns, drop-downs for choices, and a å¡
 ledger writer's put() (choice texts come from the clerk: never a formula) and the file is saved atomically."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Mapping
 
 from . import schema as s
 from .xlsx_import import spec_for

@@ -6,8 +6,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from collections.abc import Mapping
 from decimal import Decimal
-from typing import Mapping
 
 from . import schema as s
 from . import values

@@ -4,7 +4,7 @@ import sqlite3
 import sys
 
 import pytest
-from cli_helpers import assert_one_error_line, files_of, read_only_folder, run, text  # noqa: F401 (a fixture)
+from cli_helpers import assert_one_error_line, files_of, run, text
 
 from leifeng_desktop import cli
 from leifeng_desktop.core import migrations as mig

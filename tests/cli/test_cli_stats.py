@@ -40,9 +40,9 @@ def test_plain_output(demo_db, capsys):
     assert lines[0] == f"2026年度 学雷锋职工志愿服务统计（全部单位，截至 {TODAY}）"
     for part in ("【目标】", "【报送】", "【志愿服务队】", "【志愿服务活动】", "【宣传与文化活动】", "【走访与帮扶】",
                  "【职工诉求】", "【选树典型】"):
-        assert any(l.startswith(part) for l in lines), part
+        assert any(line.startswith(part) for line in lines), part
     ent = want["targets"]["enterprises"]
-    assert any(l.split()[:3] == ["走访企业", str(ent["done"]), "/"] for l in lines)
+    assert any(line.split()[:3] == ["走访企业", str(ent["done"]), "/"] for line in lines)
     assert f"已过 {want['reporting']['materials'][0]['days_overdue']} 天" in out
     assert f"还有 {want['reporting']['materials'][1]['days_left']} 天" in out
     assert "登记表未报送：" + "、".join(want["reporting"]["materials"][0]["missing"]) in out
@@ -51,9 +51,9 @@ def test_plain_output(demo_db, capsys):
     # tables are aligned: right-aligned last columns make every row of a table equally wide
     start = lines.index("  材料      截止日期                 已报送  逾期报送  未报送")
     table = lines[start:start + 4]
-    assert len({width(l) for l in table}) == 1, table
-    aid = lines.index(next(l for l in lines if l.strip().startswith("帮扶项目")))
-    assert len({width(l) for l in lines[aid:aid + 6]}) == 1
+    assert len({width(line) for line in table}) == 1, table
+    aid = lines.index(next(line for line in lines if line.strip().startswith("帮扶项目")))
+    assert len({width(line) for line in lines[aid:aid + 6]}) == 1
 
 
 def test_json_round_trip(demo_db, capsys):

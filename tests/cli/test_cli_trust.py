@@ -13,7 +13,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from cli_helpers import assert_one_error_line, files_of, read_only_folder, run, text  # noqa: F401 (a fixture)
+from cli_helpers import assert_one_error_line, files_of, run, text
 
 from leifeng_desktop import cli
 from leifeng_desktop.core.store import Store

@@ -80,7 +80,8 @@ def test_a_write_that_cannot_get_the_lock_is_explained_and_writes_nothing(db_pat
     other = holder()
     with pytest.raises(StoreBusy) as err:
         store.insert("team", {**team_values, "name": "第二队"})
-    assert "leifeng.db" in str(err.value) and "正被其他程序写入" in str(err.value) and "没有写入任何内容" in str(err.value)
+    message = str(err.value)
+    assert "leifeng.db" in message and "正被其他程序写入" in message and "没有写入任何内容" in message
     with pytest.raises(StoreBusy):
         store.update("team", team_id, {"leader": "李四"})
     with pytest.raises(StoreBusy):

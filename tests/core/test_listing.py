@@ -1,7 +1,8 @@
 """core.listing: the SQL behind every record list (no Qt)."""
 import pytest
 
-from leifeng_desktop.core import listing, schema as s
+from leifeng_desktop.core import listing
+from leifeng_desktop.core import schema as s
 
 TEAM, MEMBER, ACTIVITY = s.record_type("team"), s.record_type("member"), s.record_type("activity")
 

@@ -13,7 +13,8 @@ import re
 import unicodedata
 
 import pytest
-from hypothesis import HealthCheck, assume, example, given, settings, strategies as st
+from hypothesis import HealthCheck, assume, example, given, settings
+from hypothesis import strategies as st
 
 from leifeng_desktop.core import schema as s
 from leifeng_desktop.core.formatting import display
@@ -201,7 +202,8 @@ def date_like(draw):
     sep = draw(st.sampled_from(["-", "/", ".", "年", " - ", "－"]))
     text = f"{y:04d}{sep}{two(m)}{'月' if sep == '年' else sep}{two(d)}{'日' if sep == '年' else ''}"
     if draw(st.booleans()):
-        text += draw(st.sampled_from(["", " ", "T", "  "])) + f"{draw(st.integers(0, 25))}:{draw(st.integers(0, 61)):02d}"
+        text += draw(st.sampled_from(["", " ", "T", "  "]))
+        text += f"{draw(st.integers(0, 25))}:{draw(st.integers(0, 61)):02d}"
     if draw(st.booleans()):
         text = unicodedata.normalize("NFKC", text) if draw(st.booleans()) else text.translate(
             {ord(c): ord(c) + 0xFEE0 for c in "0123456789"})

@@ -2,7 +2,8 @@
 activity's duration, whichever record is written (core.record_rules)."""
 import pytest
 
-from leifeng_desktop.core import record_rules, service_record as sr
+from leifeng_desktop.core import record_rules
+from leifeng_desktop.core import service_record as sr
 from leifeng_desktop.core.validation import ValidationError
 
 

@@ -3,8 +3,15 @@ import pytest
 from stdnum.cn import ric
 
 from leifeng_desktop.core import schema as s
-from leifeng_desktop.core.validation import (check_field, fen_to_yuan, hours_to_minutes, minutes_to_hours,
-                                             normalize, validate, yuan_to_fen)
+from leifeng_desktop.core.validation import (
+    check_field,
+    fen_to_yuan,
+    hours_to_minutes,
+    minutes_to_hours,
+    normalize,
+    validate,
+    yuan_to_fen,
+)
 
 
 def valid_ric(body17="11010119900307991"):

@@ -86,7 +86,8 @@ def test_python_and_sql_keys_agree(store, groups):
     ids = {visit(store, groups, n): n for n in names}
     sql = {r["id"]: r["enterprise_key"] for r in store.db.query(v.enterprise_keys_sql())}
     assert sql == {i: v.enterprise_key({"enterprise": n}) for i, n in ids.items()}
-    assert v.enterprise_key({"enterprise": "ＡＢＣ　科技，有限公司"}) == v.enterprise_key({"enterprise": "abc科技有限公司"})
+    assert (v.enterprise_key({"enterprise": "ＡＢＣ　科技，有限公司"})
+            == v.enterprise_key({"enterprise": "abc科技有限公司"}))
     assert v.enterprise_key({"uscc": code(3).lower(), "enterprise": "x"}) == f"U:{code(3)}"
 
 

@@ -81,7 +81,8 @@ def test_member_spec_takes_labels_from_the_schema():
     assert set(spec.fields) == set(s.MEMBER.keys) - {"team_id"}
 
 
-@pytest.mark.parametrize("text", ["姓名", " 姓 名 ", "姓名*", "姓名＊", "*姓名", "姓名（必填）", "姓名(必填)", "姓名："])
+@pytest.mark.parametrize("text", ["姓名", " 姓 名 ", "姓名*", "姓名＊", "*姓名", "姓名（必填）", "姓名(必填)",
+                                  "姓名："])
 def test_header_folding(text):
     assert xi.fold_header(text) == xi.fold_header("姓名")
 
@@ -98,8 +99,9 @@ def test_unknown_record_type():
 # -- reading ----------------------------------------------------------------------------------------------------
 def test_preview_columns_and_rows(preview):
     assert preview.header_row == 3
-    assert preview.columns == {"phone": "联系电话", "name": "姓 名*", "gender": "性别", "id_number": "身份证号码（必填）",
-                               "birth_month": "出生年月", "politics": "政治面貌", "skills": "服务技能"}
+    assert preview.columns == {"phone": "联系电话", "name": "姓 名*", "gender": "性别",
+                               "id_number": "身份证号码（必填）", "birth_month": "出生年月", "politics": "政治面貌",
+                               "skills": "服务技能"}
     assert preview.unknown_columns == ["备注2"]
     assert [r.row for r in preview.rows] == [4, 5, 6, 7, 8, 10, 11, 12]   # row 9 is blank but for 备注2
     assert (preview.valid, preview.invalid) == (2, 6)
@@ -150,7 +152,8 @@ def test_warnings_for_an_id_that_disagrees(tmp_path, store):
                      {2: ["甲", "女", "1985-04", MAN]}, title=None, header_row=1)
     rows = xi.read_workbook(path, "member", choices=store.settings.choices()).rows
     assert rows[0].ok
-    assert rows[0].warnings == ["性别与身份证号不符（身份证号显示为男）", "出生年月与身份证号不符（身份证号显示为1985-03）"]
+    assert rows[0].warnings == ["性别与身份证号不符（身份证号显示为男）",
+                                "出生年月与身份证号不符（身份证号显示为1985-03）"]
     assert "第 2 行（提示）：性别与身份证号不符（身份证号显示为男）" in xi.format_report(
         xi.read_workbook(path, "member", choices=store.settings.choices()))
 
@@ -484,7 +487,8 @@ def test_a_boolean_cell_refuses_other_numbers():
 
 @pytest.mark.parametrize("income,size,messages", [
     (1e30, 3, {"income": "家庭月人均收入不能超过10000000.00元"}),
-    (1e300, 1e300, {"income": "家庭月人均收入“100000000000000005…”：金额过大，请核对", "family_size": "家庭人口不能超过50"}),
+    (1e300, 1e300, {"income": "家庭月人均收入“100000000000000005…”：金额过大，请核对",
+                    "family_size": "家庭人口不能超过50"}),
     ("1e100000000", "9" * 5000, {"income": "家庭月人均收入“1e100000000”：金额过大，请核对",
                                   "family_size": "家庭人口不能超过50"}),
 ])
