@@ -120,8 +120,9 @@ class Store:
         if pending and mig.migrations.applied(self.db):   # an existing file is about to change: a copy first
             from .backup import backup_before_upgrade
             backup_before_upgrade(self.path)
-        with self.transaction():   # BEGIN IMMEDIATE: two programs opening a new file do not both migrate it
-            mig.migrations.apply(self.db)
+        # BEGIN IMMEDIATE: two programs opening a new file do not both migrate it; foreign keys off for the steps
+        with mig.foreign_keys_off(self.db), self.transaction():
+            mig.apply(self.db)
             if self.settings.get("year") is None:
                 seed_defaults(self)
 
