@@ -7,13 +7,16 @@ the same for the same seed: fixed document properties and fixed zip entry times,
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import os
+import random
 import re
 import tempfile
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -26,6 +29,9 @@ from .attachments import add_attachment
 from .store import Store
 from .validation import minutes_to_hours
 
+if TYPE_CHECKING:
+    from docx.document import Document as WordDocument
+
 SHEETS, BRIEFS = 20, 6   # activities with a 签到表; of those, how many also have a 活动简报
 DEMO_NOTE = "本文件为演示数据，人员、单位与活动均为虚构。"
 _UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')
@@ -34,8 +40,24 @@ _UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')
 class ActivityPlan:
     """Activities, their publicity and attachments, for core.demo._Plan."""
 
+    if TYPE_CHECKING:   # what core.demo._Plan, which this is mixed into, provides
+        rng: random.Random
+        year: int
+        city: str
+        our_unit: str
+        choices: dict[str, list[str]]
+        teams: list[dict[str, Any]]
+        units: list[dict[str, Any]]
+
+        def add(self, key: str, values: dict[str, Any], unit: str | None = None) -> str: ...
+        def pick(self, list_name: str, wanted: str) -> str: ...
+        def weighted(self, items: list[str], weights: tuple[int, ...]) -> str: ...
+        def tpl(self, text: str, **kw: object) -> str: ...
+        def day(self, start: dt.date, end: dt.date) -> dt.date: ...
+        def in_year(self, m1: int, d1: int, m2: int, d2: int) -> dt.date: ...
+
     def build_activities(self, n: int = 200) -> None:
-        self.activities = []
+        self.activities: list[dict[str, Any]] = []
         end = dt.date(self.year, 11, 30)
         for _ in range(n):
             team = self.rng.choices(self.teams, [len(t["roster"]) for t in self.teams])[0]
@@ -69,7 +91,7 @@ class ActivityPlan:
             self.activities.append({"id": activity_id, "title": title, "day": day, "team": team, "begins": begins,
                                     "values": values, "attended": attended})
 
-    def report(self, title: str, day: dt.date, activity_id: str | None = None) -> dict:
+    def report(self, title: str, day: dt.date, activity_id: str | None = None) -> dict[str, Any]:
         link = f"{self.rng.choice(P.LINK_HOSTS)}/{day:%Y%m}/{day:%d}/{self.rng.randrange(10 ** 6, 10 ** 7)}.html"
         return {"kind": self.pick("publicity_kind", "媒体报道"), "date": day.isoformat(), "title": title,
                 "outlet": self.tpl(self.rng.choice(P.OUTLETS)), "link": link, "activity_id": activity_id}
@@ -90,19 +112,20 @@ class ActivityPlan:
 
     def build_attachments(self) -> None:
         """A 签到表 for some activities, and a 活动简报 for a few of those (files are written by write_files)."""
-        self.files: list[tuple[str, str, str, Callable[[], Document]]] = []   # (activity id, file name, note, doc)
+        self.files: list[tuple[str, str, str, Callable[[], WordDocument]]] = []   # (activity id, file name, note, doc)
         chosen = sorted(self.rng.sample(self.activities, SHEETS), key=lambda a: a["begins"])
         briefs = {a["id"] for a in self.rng.sample(chosen, BRIEFS)}
         for a in chosen:
             stem = _UNSAFE.sub("_", a["title"])
             self.files.append((a["id"], f"签到表_{a['day']:%m%d}_{stem}.docx", f"现场签到表（{len(a['attended'])}人）",
-                               lambda a=a: sign_in_sheet(a)))
+                               functools.partial(sign_in_sheet, a)))
             if a["id"] in briefs:
                 self.files.append((a["id"], f"活动简报_{a['day']:%m%d}_{stem}.docx", "活动简报",
-                                   lambda a=a: brief(a)))
+                                   functools.partial(brief, a)))
 
 
-def write_files(store: Store, files, tick: Callable[[], None]) -> int:
+def write_files(store: Store, files: Sequence[tuple[str, str, str, Callable[[], WordDocument]]],
+                tick: Callable[[], None]) -> int:
     """Write each planned Word file to a temporary folder and attach it; `tick` is called before each."""
     with tempfile.TemporaryDirectory(prefix="leifeng-demo-") as folder:
         for activity_id, name, note, make in files:
@@ -115,7 +138,7 @@ def write_files(store: Store, files, tick: Callable[[], None]) -> int:
 
 
 # -- the Word files ---------------------------------------------------------------------------------------------
-def _document(when: dt.datetime, title: str) -> Document:
+def _document(when: dt.datetime, title: str) -> WordDocument:
     """An A4 document whose text is 宋体 (zh-CN), with fixed properties so the same content gives the same bytes."""
     doc = Document()
     section = doc.sections[0]
@@ -146,20 +169,20 @@ def _document(when: dt.datetime, title: str) -> Document:
     return doc
 
 
-def _line(doc: Document, text: str, *, right: bool = False) -> None:
+def _line(doc: WordDocument, text: str, *, right: bool = False) -> None:
     paragraph = doc.add_paragraph()
     if right:
         paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     paragraph.add_run(text)
 
 
-def _when(a: dict) -> str:
+def _when(a: dict[str, Any]) -> str:
     v = a["values"]
     start, end = dt.datetime.fromisoformat(v["starts_at"]), dt.datetime.fromisoformat(v["ends_at"])
     return f"{start.year}年{start.month}月{start.day}日 {start:%H:%M}—{end:%H:%M}"
 
 
-def sign_in_sheet(a: dict) -> Document:
+def sign_in_sheet(a: dict[str, Any]) -> WordDocument:
     """The sheet the volunteers signed on site: who came, when they signed in and out, their hours."""
     v = a["values"]
     doc = _document(a["begins"], "学雷锋职工志愿服务活动签到表")
@@ -192,7 +215,7 @@ def sign_in_sheet(a: dict) -> Document:
     return doc
 
 
-def brief(a: dict) -> Document:
+def brief(a: dict[str, Any]) -> WordDocument:
     """A short report of the activity, as a team sends it to its union."""
     v = a["values"]
     doc = _document(a["begins"], "志愿服务活动简报")
@@ -207,7 +230,7 @@ def brief(a: dict) -> Document:
     return doc
 
 
-def docx_bytes(doc: Document) -> bytes:
+def docx_bytes(doc: WordDocument) -> bytes:
     """The saved document with every zip entry dated from the document itself, so equal content is equal bytes."""
     raw = io.BytesIO()
     doc.save(raw)

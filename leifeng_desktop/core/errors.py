@@ -10,6 +10,7 @@ import os
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 BUSY_TIMEOUT_S = 5.0
 
@@ -42,7 +43,8 @@ class Difference:
 class RecordConflict(StoreError):
     """An update of a record that changed elsewhere since the editor loaded it; nothing was written."""
 
-    def __init__(self, type_key: str, record_id: str, current: dict, differences: list[Difference], label: str = ""):
+    def __init__(self, type_key: str, record_id: str, current: dict[str, Any], differences: list[Difference],
+                 label: str = ""):
         self.type_key = type_key
         self.record_id = record_id
         self.current = current
@@ -53,18 +55,18 @@ class RecordConflict(StoreError):
                          f"请选择保留您的内容或采用已保存的内容")
 
 
-def busy_message(path: str | os.PathLike) -> str:
+def busy_message(path: str | os.PathLike[str]) -> str:
     return (f"数据库“{Path(path).name}”正被其他程序写入，已等待 {BUSY_TIMEOUT_S:g} 秒仍未完成；"
             f"本次没有写入任何内容（已填写的内容仍在），请稍后重试")
 
 
-def damaged_message(path: str | os.PathLike, detail: str = "") -> str:
+def damaged_message(path: str | os.PathLike[str], detail: str = "") -> str:
     why = f"（{detail}）" if detail else ""
     return (f"数据库“{Path(path).name}”已损坏{why}，为保护数据本次未作任何修改；"
             f"请运行 leifeng-desktop --db “{path}” check 查看详情")
 
 
-def read_only_message(path: str | os.PathLike) -> str:
+def read_only_message(path: str | os.PathLike[str]) -> str:
     return f"数据库“{Path(path).name}”以只读方式打开，不能保存修改"
 
 
@@ -84,7 +86,7 @@ def primary_code(exc: sqlite3.Error) -> str:
     return _CODES.get(code & 0xFF, "") if isinstance(code, int) else ""
 
 
-def classify(exc: sqlite3.Error, path: str | os.PathLike) -> Exception:
+def classify(exc: sqlite3.Error, path: str | os.PathLike[str]) -> Exception:
     """A UserError for a state of the world (locked, damaged, read-only, disk full, I/O), else `exc` itself."""
     code = primary_code(exc)
     name = Path(path).name

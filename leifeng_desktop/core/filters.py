@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from . import schema as s
 from . import teams, visits
@@ -22,7 +23,7 @@ TODAY_SQL = "date('now', 'localtime')"
 class Filter:
     label: str
     where: str | None = None
-    params: tuple = ()
+    params: tuple[Any, ...] = ()
 
 
 def setting_sql(key: str) -> str:
@@ -46,13 +47,14 @@ def everything(label: str) -> Filter:
     return Filter(label)
 
 
-def equals(type_key: str, column: str, value, label: str | None = None) -> Filter:
+def equals(type_key: str, column: str, value: Any, label: str | None = None) -> Filter:
     return Filter(str(value) if label is None else label, f"{_column(type_key, column)} = ?", (value,))
 
 
-def combine(filters: Iterable[Filter | None]) -> tuple[str | None, list]:
+def combine(filters: Iterable[Filter | None]) -> tuple[str | None, list[Any]]:
     """Every chosen entry at once: (where, params) for RecordListModel.set_where, (None, []) when none narrows."""
-    clauses, params = [], []
+    clauses: list[str] = []
+    params: list[Any] = []
     for f in filters:
         if f is not None and f.where:
             clauses.append(f"({f.where})")
@@ -63,7 +65,8 @@ def combine(filters: Iterable[Filter | None]) -> tuple[str | None, list]:
 def date_range(type_key: str, column: str, start: str | None, end: str | None) -> Filter:
     """From/to ISO days (either may be None) on a DATE or DATETIME column; both bounds count."""
     col = _column(type_key, column)
-    clauses, params = [], []
+    clauses: list[str] = []
+    params: list[str] = []
     for day, op in ((start, ">="), (end, "<=")):
         if day:
             clauses.append(f"substr({col}, 1, 10) {op} ?")
@@ -75,8 +78,8 @@ def date_range(type_key: str, column: str, start: str | None, end: str | None) -
 def choices(store: Store, type_key: str, column: str, everything_label: str) -> list[Filter]:
     """Everything, then each option of the column's (editable) choice list."""
     list_name = s.record_type(type_key).field(column).choices
-    return [everything(everything_label)] + [equals(type_key, column, c)
-                                             for c in store.settings.choices().get(list_name, [])]
+    options = store.settings.choices().get(list_name, []) if list_name else []
+    return [everything(everything_label)] + [equals(type_key, column, c) for c in options]
 
 
 def units_in_use(store: Store, type_key: str, everything_label: str = "全部单位") -> list[Filter]:
@@ -90,7 +93,7 @@ def references(store: Store, type_key: str, column: str, everything_label: str) 
     from .lookups import titles
     field = s.record_type(type_key).field(column)
     return [everything(everything_label)] + [equals(type_key, column, rid, title)
-                                             for rid, title in titles(store, field.ref)]
+                                             for rid, title in titles(store, field.target)]
 
 
 def team_lateness() -> list[Filter]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from . import filters, teams
 from . import schema as s
@@ -74,13 +75,13 @@ def alerts(rt: s.RecordType, key: str) -> tuple[str, ...]:
 
 def depends_on(rt: s.RecordType, columns: Sequence[str]) -> set[str]:
     """Record types (and "settings") whose changes can alter these columns."""
-    out = set()
+    out: set[str] = set()
     for key in columns:
         derived = DERIVED.get(rt.key, {}).get(key)
         if derived:
             out.update(derived.depends)
         elif rt.field(key).type == s.REF:
-            out.add(rt.field(key).ref)
+            out.add(rt.field(key).target)
     return out
 
 
@@ -109,7 +110,7 @@ class _Plan:
             if key in derived:
                 self.expr[key] = derived[key].sql.format(t=self.table)
             elif f.type == s.REF:
-                target = s.record_type(f.ref)
+                target = s.record_type(f.target)
                 alias = f"_r{i}"
                 self.joins.append(f"LEFT JOIN {_q(target.key)} AS {alias} ON {alias}.id = {own}")
                 self.expr[key] = f"{alias}.{_q(target.title)}"
@@ -128,8 +129,9 @@ class _Plan:
                 out.append(self.expr[key])
         return out
 
-    def where(self, text: str, where: str | None, params) -> tuple[str, list]:
-        clauses, args = [], []
+    def where(self, text: str, where: str | None, params: Sequence[Any]) -> tuple[str, list[Any]]:
+        clauses: list[str] = []
+        args: list[Any] = []
         if where:
             clauses.append(f"{self.table}.rowid IN (SELECT rowid FROM {self.table} WHERE {where})")
             args.extend(params)
@@ -150,9 +152,9 @@ class _Plan:
         raise ValueError(f"cannot sort {self.rt.key} by {key!r}")
 
 
-def list_query(rt: s.RecordType, *, columns: Sequence[str], text: str = "", where: str | None = None, params=(),
-               order_by: str | None = None, descending: bool = False, limit: int | None = None,
-               offset: int | None = None, ref_ids: bool = False) -> tuple[str, list]:
+def list_query(rt: s.RecordType, *, columns: Sequence[str], text: str = "", where: str | None = None,
+               params: Sequence[Any] = (), order_by: str | None = None, descending: bool = False,
+               limit: int | None = None, offset: int | None = None, ref_ids: bool = False) -> tuple[str, list[Any]]:
     """SELECT id and `columns` (REF columns as the referenced record's title; with ref_ids also "<key>:id")."""
     plan = _Plan(rt, columns)
     where_sql, args = plan.where(text, where, params)
@@ -170,8 +172,8 @@ def list_query(rt: s.RecordType, *, columns: Sequence[str], text: str = "", wher
     return sql, args
 
 
-def count_query(rt: s.RecordType, *, columns: Sequence[str], text: str = "", where: str | None = None, params=(),
-                **_ignored) -> tuple[str, list]:
+def count_query(rt: s.RecordType, *, columns: Sequence[str], text: str = "", where: str | None = None,
+                params: Sequence[Any] = (), **_ignored: object) -> tuple[str, list[Any]]:
     """COUNT(*) of what list_query returns without paging (takes and ignores the sort and paging arguments)."""
     plan = _Plan(rt, columns)
     where_sql, args = plan.where(text, where, params)
@@ -179,11 +181,12 @@ def count_query(rt: s.RecordType, *, columns: Sequence[str], text: str = "", whe
     return f"SELECT COUNT(*) FROM {plan.table} {joins}{where_sql}", args
 
 
-def fetch_rows(store: Store, rt: s.RecordType, **kw) -> list[dict]:
+def fetch_rows(store: Store, rt: s.RecordType, **kw: Any) -> list[dict[str, Any]]:
     sql, args = list_query(rt, **kw)
     return [decode(rt, row) for row in store.db.query(sql, args)]
 
 
-def fetch_count(store: Store, rt: s.RecordType, **kw) -> int:
+def fetch_count(store: Store, rt: s.RecordType, **kw: Any) -> int:
     sql, args = count_query(rt, **kw)
-    return store.db.execute(sql, args).fetchone()[0]
+    count: int = store.db.execute(sql, args).fetchone()[0]
+    return count

@@ -2,6 +2,8 @@
 participants from. Plain reads with the schema's own order; the UI calls these and never writes SQL itself."""
 from __future__ import annotations
 
+from typing import Any
+
 from . import schema as s
 from .store import Store
 
@@ -36,13 +38,13 @@ def _ref_column(type_key: str, column: str | None) -> str:
     return f'"{column}" = ?'
 
 
-def linked(store: Store, type_key: str, column: str, record_id: str | None) -> list[dict]:
+def linked(store: Store, type_key: str, column: str | None, record_id: str | None) -> list[dict[str, Any]]:
     """Records whose REF `column` points at `record_id` (an activity's reports …), in the type's own order."""
     where = _ref_column(type_key, column)
     return store.rows(type_key, where=where, params=[record_id]) if record_id else []
 
 
-def children(store: Store, child_type: str, parent_id: str | None) -> list[dict]:
+def children(store: Store, child_type: str, parent_id: str | None) -> list[dict[str, Any]]:
     """A record's child rows of one type (its roster, demands, family, attachments …) in the child type's order."""
     return linked(store, child_type, s.record_type(child_type).parent, parent_id)
 
@@ -52,19 +54,19 @@ def child_count(store: Store, child_type: str, parent_id: str | None) -> int:
     return store.count(child_type, where=where, params=[parent_id]) if parent_id else 0
 
 
-def roster_members(store: Store, team_id: str | None = None) -> list[dict]:
+def roster_members(store: Store, team_id: str | None = None) -> list[dict[str, Any]]:
     """Roster members with their team's name ({id, name, work, team, team_id}), by team name and roster order;
     one team's only when team_id is given."""
     sql = ("SELECT member.id, member.name, member.work, team.name AS team, team.id AS team_id FROM member "
            "JOIN team ON team.id = member.team_id")
-    args: list = []
+    args: list[str] = []
     if team_id:
         sql += " WHERE team.id = ?"
         args.append(team_id)
     return [dict(r) for r in store.db.query(sql + " ORDER BY team.name, member.rowid", args)]
 
 
-def activity_participants(store: Store, activity_id: str | None) -> list[dict]:
+def activity_participants(store: Store, activity_id: str | None) -> list[dict[str, Any]]:
     """An activity's participants as its editor lists them: {id, member_id, minutes, name, team}, in entry order."""
     if not activity_id:
         return []

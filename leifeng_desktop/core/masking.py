@@ -1,6 +1,8 @@
 """How sensitive values look when they leave the app (exports, lists, screenshots)."""
 from __future__ import annotations
 
+from typing import Any
+
 from . import schema as s
 
 
@@ -20,7 +22,7 @@ def mask_phone(value: str) -> str:
     return digits[:3] + "****" + digits[-4:]
 
 
-def mask(field: s.Field, value, *, reveal: bool = False):
+def mask(field: s.Field, value: Any, *, reveal: bool = False) -> Any:
     """The value as it may be shown outside the app. Income, health and bank data are left out entirely."""
     if reveal or not field.sensitive or value in (None, ""):
         return value
@@ -31,7 +33,7 @@ def mask(field: s.Field, value, *, reveal: bool = False):
     return ""
 
 
-def mask_record(rt: s.RecordType, record: dict, *, reveal: bool = False) -> dict:
+def mask_record(rt: s.RecordType, record: dict[str, Any], *, reveal: bool = False) -> dict[str, Any]:
     if reveal:
         return dict(record)
     return {k: (mask(rt.field(k), v) if k in rt.sensitive_keys else v) for k, v in record.items()}

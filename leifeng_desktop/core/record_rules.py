@@ -14,8 +14,8 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import weakref
-from collections.abc import Iterator, Mapping
-from typing import TYPE_CHECKING
+from collections.abc import Collection, Iterator, Mapping
+from typing import TYPE_CHECKING, Any
 
 from .validation import ValidationError, minutes_to_hours
 
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 _deferred: weakref.WeakKeyDictionary[Store, set[str]] = weakref.WeakKeyDictionary()
 
 
-def check(store: Store, type_key: str, values: dict, record_id: str | None) -> dict[str, str]:
+def check(store: Store, type_key: str, values: dict[str, Any], record_id: str | None) -> dict[str, str]:
     """Problems of `values` (a `type_key` record; `record_id` None for an insert) against other records."""
     if type_key == "participant" and values.get("activity_id"):
         if store in _deferred:
@@ -61,7 +61,7 @@ def deferred(store: Store) -> Iterator[None]:
 
 
 # -- a participant's minutes and its activity's duration -------------------------------------------------------
-def _parse(value) -> dt.datetime | None:
+def _parse(value: object) -> dt.datetime | None:
     if not value or not isinstance(value, str):
         return None
     try:
@@ -70,7 +70,7 @@ def _parse(value) -> dt.datetime | None:
         return None
 
 
-def activity_minutes(activity: Mapping) -> int | None:
+def activity_minutes(activity: Mapping[str, Any]) -> int | None:
     """Minutes from starts_at to ends_at; None when either is missing or unreadable, or the end comes first."""
     start, end = _parse(activity.get("starts_at")), _parse(activity.get("ends_at"))
     if start is None or end is None or end < start:
@@ -78,7 +78,7 @@ def activity_minutes(activity: Mapping) -> int | None:
     return int((end - start).total_seconds() // 60)
 
 
-def minutes_problem(minutes, limit: int | None) -> str | None:
+def minutes_problem(minutes: object, limit: int | None) -> str | None:
     """The message for a participant's minutes longer than the activity lasted (service time excludes travel,
     so it can never be longer); None when they fit or either is unknown."""
     if limit is None or isinstance(minutes, bool) or not isinstance(minutes, int) or minutes <= limit:
@@ -86,12 +86,12 @@ def minutes_problem(minutes, limit: int | None) -> str | None:
     return f"服务时长不能超过活动时长（{minutes_to_hours(limit)}小时）"
 
 
-def _activities(store: Store, ids) -> list[dict]:
+def _activities(store: Store, ids: Collection[str]) -> list[dict[str, Any]]:
     marks = ", ".join("?" for _ in ids)
     return [dict(r) for r in store.db.query(f"SELECT * FROM activity WHERE id IN ({marks})", list(ids))] if ids else []
 
 
-def _participant(store: Store, values: Mapping) -> dict[str, str]:
+def _participant(store: Store, values: Mapping[str, Any]) -> dict[str, str]:
     found = _activities(store, [values["activity_id"]])
     problem = minutes_problem(values.get("minutes"), activity_minutes(found[0])) if found else None
     if not problem:
@@ -102,7 +102,7 @@ def _participant(store: Store, values: Mapping) -> dict[str, str]:
                        f"《{found[0]['title']}》的时长（{minutes_to_hours(activity_minutes(found[0]))}小时）"}
 
 
-def _activity(store: Store, activity: Mapping, activity_id: str) -> str | None:
+def _activity(store: Store, activity: Mapping[str, Any], activity_id: str) -> str | None:
     """The message when participants of the activity have more minutes than its (new) duration lasts."""
     limit = activity_minutes(activity)
     if limit is None:

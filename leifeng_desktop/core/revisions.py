@@ -8,7 +8,7 @@ the Differences, and nothing is written.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from . import schema as s
 from .errors import Difference, RecordConflict
@@ -23,13 +23,14 @@ CHILD_LISTS = {"member": ("队员名单", "人"), "participant": ("参加人员�
                "family_member": ("家庭成员", "人")}
 
 
-def differences(store: Store, type_key: str, record_id: str, mine: Mapping, *, base: Mapping | None = None,
-                children: Mapping[str, Iterable[Mapping]] | None = None) -> list[Difference]:
+def differences(store: Store, type_key: str, record_id: str, mine: Mapping[str, Any], *,
+                base: Mapping[str, Any] | None = None,
+                children: Mapping[str, Iterable[Mapping[str, Any]]] | None = None) -> list[Difference]:
     """Fields of `mine` whose stored value differs (with `base`, the values the editor loaded: only those changed
     elsewhere since), then one Difference per child list in `children` whose stored rows differ from the clerk's."""
     rt = s.record_type(type_key)
     stored = store.get(type_key, record_id) or {}
-    out = []
+    out: list[Difference] = []
     for key, value in mine.items():
         if key not in rt.keys:
             continue
@@ -46,7 +47,7 @@ def differences(store: Store, type_key: str, record_id: str, mine: Mapping, *, b
     return out
 
 
-def child_difference(store: Store, child: str, owner_id: str, mine: list[Mapping]) -> Difference | None:
+def child_difference(store: Store, child: str, owner_id: str, mine: list[Mapping[str, Any]]) -> Difference | None:
     """One Difference when the owner's stored child rows are not the clerk's list (order and ids aside)."""
     rt = s.record_type(child)
     stored = store.rows(child, where=f'"{rt.parent}" = ?', params=[owner_id])
@@ -57,8 +58,8 @@ def child_difference(store: Store, child: str, owner_id: str, mine: list[Mapping
                       f"{label}已在别处修改（现有 {len(stored)} {unit}）")
 
 
-def conflict(store: Store, type_key: str, current: dict, mine: Mapping,
-             children: Mapping[str, Iterable[Mapping]] | None = None) -> RecordConflict:
+def conflict(store: Store, type_key: str, current: dict[str, Any], mine: Mapping[str, Any],
+             children: Mapping[str, Iterable[Mapping[str, Any]]] | None = None) -> RecordConflict:
     """The RecordConflict for saving `mine` over `current`. When no listed field differs, the change elsewhere was
     in what this save does not show: the owner's child lists (or other fields), said so rather than left blank."""
     rt = s.record_type(type_key)
@@ -70,7 +71,7 @@ def conflict(store: Store, type_key: str, current: dict, mine: Mapping,
     return RecordConflict(type_key, current["id"], current, found, label=rt.label)
 
 
-def _plain(f: s.Field, value):
+def _plain(f: s.Field, value: Any) -> Any:
     """A value as stored, for comparing: normalized, empty as None, lists as lists."""
     try:
         value = normalize(f, value)
@@ -79,5 +80,5 @@ def _plain(f: s.Field, value):
     return None if value in ("", [], None) else value
 
 
-def _row_key(rt: s.RecordType, row: Mapping) -> tuple:
+def _row_key(rt: s.RecordType, row: Mapping[str, Any]) -> tuple[str, ...]:
     return tuple(repr(_plain(f, row.get(f.key))) for f in rt.fields if f.key != rt.parent)

@@ -6,6 +6,7 @@ module. Choice lists are named here but their items live in the database (core.s
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 # Field types. Money is integer fen and hours integer minutes: never floats.
 TEXT, LONGTEXT, DATE, DATETIME, MONTH = "text", "longtext", "date", "datetime", "month"
@@ -63,6 +64,13 @@ class Field:
     def year_range(self) -> tuple[int, int]:
         return self.years or RECORD_YEARS
 
+    @property
+    def target(self) -> str:
+        """The record type a REF field points to (ValueError for a field that is not a reference)."""
+        if self.ref is None:
+            raise ValueError(f"{self.key} is not a reference")
+        return self.ref
+
 
 @dataclass(frozen=True)
 class RecordType:
@@ -104,7 +112,7 @@ class RecordType:
         return frozenset(f.key for f in self.fields if f.sensitive)
 
 
-def F(key, label, type=TEXT, **kw) -> Field:
+def F(key: str, label: str, type: str = TEXT, **kw: Any) -> Field:
     return Field(key, label, type, **kw)
 
 
@@ -145,8 +153,8 @@ CHOICE_LISTS: dict[str, tuple[str, tuple[str, ...]]] = {
     "unit_kind": ("单位类型", ("市总工会", "产业工会", "区县工会", "基层工会")),
 }
 
-_phone = dict(check=PHONE, sensitive=True, max_length=30)
-_ric = dict(check=RIC, sensitive=True, max_length=18)
+_phone: dict[str, Any] = dict(check=PHONE, sensitive=True, max_length=30)
+_ric: dict[str, Any] = dict(check=RIC, sensitive=True, max_length=18)
 
 RECORD_TYPES: dict[str, RecordType] = {}
 

@@ -24,7 +24,8 @@ number a key names (an entry's "count", "done" for the targets; a list of unit n
 from __future__ import annotations
 
 import datetime as dt
-from typing import NamedTuple
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, NamedTuple
 
 from . import teams as team_rules
 from . import visits
@@ -34,17 +35,17 @@ from .store import Store
 # material → the setting that holds its deadline (the material list's entries that have one are reported on)
 REPORT_DEADLINES = {"登记表": "registration_deadline", "实施方案": "plan_deadline", "总结材料": "summary_deadline"}
 NAME_FIELDS = ("group_id", "group", "kind", "unit", "material", "category", "form", "month", "programme", "status")
-Cond = tuple[str, list]
+Cond = tuple[str, list[Any]]
 
 
 class FigureFilter(NamedTuple):
     record_type: str
     where: str
-    params: tuple
+    params: tuple[Any, ...]
     label: str
 
 
-def _as_date(value) -> dt.date | None:
+def _as_date(value: object) -> dt.date | None:
     if value is None or value == "":
         return None
     if isinstance(value, dt.datetime):
@@ -57,7 +58,7 @@ def _as_date(value) -> dt.date | None:
         raise ValueError(f"日期“{value}”无法识别，应写作 2026-08-25") from None
 
 
-def _and(cond: Cond, sql: str, *params) -> Cond:
+def _and(cond: Cond, sql: str, *params: Any) -> Cond:
     return f"{cond[0]} AND {sql}", [*cond[1], *params]
 
 
@@ -69,7 +70,8 @@ class Scope:
     """The year, unit and day the statistics are about, and each record type's share of them as SQL over the
     type's own table (unqualified column names, positional parameters)."""
 
-    def __init__(self, store: Store, year=None, unit: str | None = None, today=None):
+    def __init__(self, store: Store, year: int | str | None = None, unit: str | None = None,
+                 today: dt.date | str | None = None):
         self.store = store
         self.campaign = store.settings.campaign()
         self.choices = store.settings.choices()
@@ -87,7 +89,8 @@ class Scope:
         return [m for m in self.choices.get("material", []) if m in REPORT_DEADLINES]
 
     def own(self, date_expr: str | None = None, unit_col: str = "unit") -> Cond:
-        conds, params = [], []
+        conds: list[str] = []
+        params: list[Any] = []
         if date_expr:
             conds.append(f"substr({date_expr}, 1, 4) = ?")
             params.append(str(self.year))
@@ -97,7 +100,8 @@ class Scope:
         return " AND ".join(conds) or "1 = 1", params
 
     def of(self, record_type: str) -> Cond:
-        return getattr(self, record_type)()
+        cond: Cond = getattr(self, record_type)()
+        return cond
 
     def team(self) -> Cond:
         return self.own()
@@ -175,19 +179,19 @@ def _submitted(sc: Scope, material: str, how: str) -> Cond:
     raise KeyError(how)
 
 
-def _all(rt: str):
+def _all(rt: str) -> Callable[[Scope], Cond]:
     return lambda sc: sc.of(rt)
 
 
-def _eq(rt: str, expr: str):
+def _eq(rt: str, expr: str) -> Callable[[Scope, Any], Cond]:
     return lambda sc, value: _and(sc.of(rt), f"{expr} IS ?", value)
 
 
-def _where(rt: str, sql: str):
+def _where(rt: str, sql: str) -> Callable[[Scope], Cond]:
     return lambda sc: _and(sc.of(rt), sql)
 
 
-def _used_by(column: str, table: str):
+def _used_by(column: str, table: str) -> Callable[[Scope], Cond]:
     """Records whose id appears in `column` of `table`'s records in the scope (members who took part …)."""
     return lambda sc: (f"id IN (SELECT {column} FROM {table} WHERE {sc.of(table)[0]})", sc.of(table)[1])
 
@@ -203,7 +207,8 @@ def _overdue(sc: Scope) -> Cond:
 
 _FIRST_VISITS = "走访企业（每家一条：年内首次走访）"
 # key prefix → (how many values follow it, record type, label, make(scope, *values) -> Cond)
-_FILTERS = {
+_Spec = tuple[int, str, str, Callable[..., Cond]]
+_FILTERS: dict[tuple[str, ...], _Spec] = {
     ("targets", "enterprises"): (0, "enterprise_visit", _FIRST_VISITS, first_visits),
     ("targets", "enterprises", "by_group"): (1, "enterprise_visit", "工作组走访企业（每家一条）", first_visits),
     ("targets", "households"): (0, "household", "计入目标的困难职工（年内既走访又帮扶）", lambda sc: sc.counted()),
@@ -241,14 +246,14 @@ _FILTERS = {
 }
 
 
-def normalize_key(key) -> tuple:
+def normalize_key(key: Iterable[Any]) -> tuple[Any, ...]:
     key = tuple(key)
     if len(key) == 3 and key[0] == "reporting" and key[1] not in ("expected_units", "materials", "units"):
         key = ("reporting", "materials", *key[1:])   # the short form ("reporting", "登记表", "missing")
     return key
 
 
-def _lookup(key: tuple):
+def _lookup(key: tuple[Any, ...]) -> tuple[_Spec, tuple[Any, ...]]:
     for n in range(len(key), 0, -1):
         spec = _FILTERS.get(key[:n])
         if spec and spec[0] == len(key) - n:
@@ -256,7 +261,8 @@ def _lookup(key: tuple):
     raise KeyError(f"no list behind the figure {key!r}")
 
 
-def filters_for(store: Store, key, *, year=None, unit: str | None = None, today=None) -> FigureFilter:
+def filters_for(store: Store, key: Iterable[Any], *, year: int | str | None = None, unit: str | None = None,
+                today: dt.date | str | None = None) -> FigureFilter:
     """The records behind the figure `key` of campaign_stats(store, year=…, unit=…, today=…)."""
     key = normalize_key(key)
     (_, record_type, label, make), values = _lookup(key)
@@ -267,9 +273,9 @@ def filters_for(store: Store, key, *, year=None, unit: str | None = None, today=
     return FigureFilter(record_type, where, tuple(params), label)
 
 
-def figure(stats: dict, key):
+def figure(stats: Mapping[str, Any], key: Iterable[Any]) -> int:
     """The number a key names in a campaign_stats dict."""
-    node = stats
+    node: Any = stats
     for step in normalize_key(key):
         if isinstance(node, list):
             node = next((e for e in node if any(e.get(f, object()) == step for f in NAME_FIELDS if f in e)), None)
@@ -278,13 +284,16 @@ def figure(stats: dict, key):
         else:
             node = node[step]
     if isinstance(node, dict):
-        return node["done"] if "done" in node else node["count"]
-    return len(node) if isinstance(node, list) else node
+        node = node["done"] if "done" in node else node["count"]
+    elif isinstance(node, list):
+        node = len(node)
+    count: int = node
+    return count
 
 
-def figure_keys(stats: dict) -> list[tuple]:
+def figure_keys(stats: Mapping[str, Any]) -> list[tuple[Any, ...]]:
     """Every key of this stats dict that has a list behind it (filters_for), in the dict's order."""
-    out = []
+    out: list[tuple[Any, ...]] = []
     for prefix, (arity, *_) in _FILTERS.items():
         if arity == 0:
             out.append(prefix)
@@ -292,7 +301,7 @@ def figure_keys(stats: dict) -> list[tuple]:
             out += [(*prefix, m["material"], how) for m in stats["reporting"]["materials"]
                     for how in ("sent", "late", "missing")]
         else:
-            node = stats
+            node: Any = stats
             for step in prefix:
                 node = node[step]
             name = next(f for f in NAME_FIELDS if node and f in node[0]) if node else None

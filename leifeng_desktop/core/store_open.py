@@ -103,7 +103,7 @@ def foreign_key_problems(conn: sqlite3.Connection) -> list[str]:
         return [f"检查引用时 SQLite 报告错误：{exc}"]
 
 
-def check_file(path: str | os.PathLike) -> list[str]:
+def check_file(path: str | os.PathLike[str]) -> list[str]:
     """integrity_check on a file that Store.open refuses as damaged (its schema unreadable …): read-only, never
     creates or changes the file, never raises; [] when SQLite finds nothing wrong."""
     path = Path(path)

@@ -4,8 +4,9 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from stdnum.cn import ric, uscc
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidLength
@@ -54,7 +55,7 @@ def yuan_to_fen(text: str | int | Decimal) -> int:
     return int(fen)
 
 
-def fen_to_yuan(fen: int | None) -> str:
+def fen_to_yuan(fen: int | str | None) -> str:
     if fen is None or fen == "":
         return ""
     return f"{Decimal(int(fen)) / 100:.2f}"
@@ -75,18 +76,18 @@ def hours_to_minutes(text: str | float | Decimal) -> int:
     return int(minutes)
 
 
-def minutes_to_hours(minutes: int | None) -> str:
+def minutes_to_hours(minutes: int | str | None) -> str:
     if minutes is None or minutes == "":
         return ""
     text = f"{Decimal(int(minutes)) / 60:.2f}".rstrip("0").rstrip(".")
     return text
 
 
-def is_empty(value) -> bool:
+def is_empty(value: object) -> bool:
     return value is None or value == "" or value == [] or (isinstance(value, str) and not value.strip())
 
 
-def as_list(value) -> list[str]:
+def as_list(value: Any) -> list[str]:
     """A MULTI value as a list, whether it came as a list or as the JSON text stored in SQLite."""
     if is_empty(value):
         return []
@@ -133,11 +134,12 @@ def check_uscc(value: str) -> str | None:
     return None
 
 
-_CHECKS = {s.PHONE: check_phone, s.RIC: check_ric, s.USCC: check_uscc,
-           s.URL: lambda v: None if URL_RE.match(v) else "链接应以 http:// 或 https:// 开头"}
+_CHECKS: dict[str, Callable[[str], str | None]] = {
+    s.PHONE: check_phone, s.RIC: check_ric, s.USCC: check_uscc,
+    s.URL: lambda v: None if URL_RE.match(v) else "链接应以 http:// 或 https:// 开头"}
 
 
-def normalize(field: s.Field, value):
+def normalize(field: s.Field, value: Any) -> Any:
     """The stored form of a value: trimmed NFC text with \\n line ends, upper-case check letters, lists for MULTI,
     dates in zero-padded ISO form (core.values), booleans as 0/1. What cannot be read is left for check_field."""
     if field.type == s.MULTI:
@@ -163,7 +165,7 @@ def normalize_text(field: s.Field, text: str) -> str:
     return text.strip()
 
 
-def check_number(field: s.Field, value) -> str | None:
+def check_number(field: s.Field, value: object) -> str | None:
     """INT/MONEY/HOURS/BOOL: a whole number within the field's limits (BOOL: 0 or 1, from True/False)."""
     t = field.type
     if t == s.BOOL:
@@ -179,7 +181,7 @@ def check_number(field: s.Field, value) -> str | None:
     return None
 
 
-def check_field(field: s.Field, value, choices: Mapping[str, list[str]] | None = None) -> str | None:
+def check_field(field: s.Field, value: object, choices: Mapping[str, list[str]] | None = None) -> str | None:
     """The message for one value, or None when it is acceptable. `value` is already normalized."""
     if is_empty(value):
         return f"请填写{field.label}" if field.required else None
@@ -215,7 +217,7 @@ def check_field(field: s.Field, value, choices: Mapping[str, list[str]] | None =
     return None
 
 
-def validate(rt: s.RecordType, values: Mapping, choices: Mapping[str, list[str]] | None = None,
+def validate(rt: s.RecordType, values: Mapping[str, Any], choices: Mapping[str, list[str]] | None = None,
              *, partial: bool = False) -> dict[str, str]:
     """{field_key: message} for every field of `values` that cannot be saved (empty dict when all is well).
 
@@ -231,7 +233,8 @@ def validate(rt: s.RecordType, values: Mapping, choices: Mapping[str, list[str]]
     return errors
 
 
-def keeping(rt: s.RecordType, choices: Mapping[str, list[str]], stored: Mapping | None) -> dict[str, list[str]]:
+def keeping(rt: s.RecordType, choices: Mapping[str, list[str]],
+            stored: Mapping[str, Any] | None) -> dict[str, list[str]]:
     """The choice lists plus the values a stored record already has: an option renamed or removed in 设置 must not
     stop a clerk from saving an old record unchanged (new records still get only the current options)."""
     out = {k: list(v) for k, v in choices.items()}
@@ -243,9 +246,9 @@ def keeping(rt: s.RecordType, choices: Mapping[str, list[str]], stored: Mapping 
     return out
 
 
-def cross_checks(rt: s.RecordType, values: Mapping) -> dict[str, str]:
+def cross_checks(rt: s.RecordType, values: Mapping[str, Any]) -> dict[str, str]:
     """Rules that span fields of one record."""
-    errors = {}
+    errors: dict[str, str] = {}
     start, end = values.get("starts_at"), values.get("ends_at")
     if rt.key == "activity" and start and end and isinstance(start, str) and isinstance(end, str) and end < start:
         errors["ends_at"] = "结束时间不能早于开始时间"

@@ -15,8 +15,12 @@ import datetime as dt
 import json
 import re
 import unicodedata
+from typing import TYPE_CHECKING
 
 from . import schema as s
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 _DATE = r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
 _DATE_RE = re.compile(_DATE)
@@ -36,7 +40,7 @@ def _fold(text: str) -> str:
     return _COMPACT_RE.sub(lambda m: "-".join(g for g in m.groups() if g), text, count=1)
 
 
-def parse_date(value) -> dt.date | None:
+def parse_date(value: object) -> dt.date | None:
     """A date from a date object or loose text ('2026-9-1', '2026年9月1日' …); None when it is not one."""
     if isinstance(value, dt.datetime):
         return value.date()
@@ -49,7 +53,7 @@ def parse_date(value) -> dt.date | None:
         return None
 
 
-def parse_month(value) -> tuple[int, int] | None:
+def parse_month(value: object) -> tuple[int, int] | None:
     """(year, month) from a date or loose text ('1985-6', '1985年6月', '198506'); a whole date gives its month."""
     day = parse_date(value)
     if day:
@@ -58,18 +62,21 @@ def parse_month(value) -> tuple[int, int] | None:
     return (int(m[1]), int(m[2])) if m and 1 <= int(m[2]) <= 12 else None
 
 
-def parse_datetime(value) -> dt.datetime | None:
+def parse_datetime(value: object) -> dt.datetime | None:
     """A date and time to the minute (seconds dropped) from a datetime or loose text; None when it is not one."""
     if isinstance(value, dt.datetime):
         return value.replace(second=0, microsecond=0, tzinfo=None)
     m = _DATETIME_RE.fullmatch(_fold(value)) if isinstance(value, str) else None
     try:
-        return dt.datetime(*(int(g) for g in m.groups()[:5])) if m and int(m[6] or 0) < 60 else None
+        if not m or int(m[6] or 0) >= 60:
+            return None
+        year, month, day, hour, minute = (int(g) for g in m.groups()[:5])
+        return dt.datetime(year, month, day, hour, minute)
     except ValueError:
         return None
 
 
-def iso(field_type: str, value):
+def iso(field_type: str, value: object) -> str | None:
     """The stored text of a date, month or date-time value, or None when `value` cannot be read as one."""
     if field_type == s.DATE:
         day = parse_date(value)
@@ -130,7 +137,7 @@ def text_problem(field: s.Field, text: str) -> str | None:
 
 
 # -- values stored before these rules ---------------------------------------------------------------------------
-def pad_stored_dates(db) -> int:
+def pad_stored_dates(db: Database) -> int:
     """Rewrite the readable dates, months and times of existing rows (and the campaign's dates in settings) in the
     stored form, so '2026-9-1' written by an older version counts in month figures and ledgers; what cannot be
     read is left as it is. For a migration step (`db` is a sqlite-utils Database); returns how many changed."""

@@ -3,6 +3,7 @@ marked *), text-formatted ID and phone columns, drop-downs for choices, and a �
 ledger writer's put() (choice texts come from the clerk: never a formula) and the file is saved atomically."""
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -29,7 +30,8 @@ def _width(f: s.Field) -> float:
     return max(by_kind or (12 if f.max_len <= 30 else 16 if f.max_len <= 60 else 28), 2 * len(f.label) + 4)
 
 
-def write_template(path, record_type_key: str, *, choices: Mapping[str, list[str]] | None = None) -> Path:
+def write_template(path: str | os.PathLike[str], record_type_key: str, *,
+                   choices: Mapping[str, list[str]] | None = None) -> Path:
     """An empty workbook to fill: the header row (required columns marked *) and a 填写说明 sheet.
     `choices` are the database's lists for the drop-downs; the schema's defaults without one."""
     from openpyxl import Workbook

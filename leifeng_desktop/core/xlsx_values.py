@@ -8,6 +8,7 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from decimal import Decimal
+from typing import Any
 
 from . import schema as s
 from . import values
@@ -25,7 +26,7 @@ def fold_header(text: object) -> str:
 
 
 # -- cell values ------------------------------------------------------------------------------------------------
-def cell_text(value) -> str | None:
+def cell_text(value: object) -> str | None:
     """A cell as the text a clerk sees: 13812345678.0 → '13812345678', a date → '2026-08-25'."""
     if value is None:
         return None
@@ -52,7 +53,7 @@ def _uncomputed(f: s.Field, raw: Uncomputed) -> ValueError:
                       f"或改填数值）")
 
 
-def _month(f: s.Field, raw):
+def _month(f: s.Field, raw: object) -> str | None:
     if isinstance(raw, float) and not raw.is_integer():
         year, frac = repr(raw).split(".")
         if frac == "1":   # 1985.10 typed into a number cell reads back as 1985.1
@@ -62,15 +63,16 @@ def _month(f: s.Field, raw):
     return values.iso(s.MONTH, _as_text(raw)) or cell_text(raw)
 
 
-def _serial(raw) -> dt.datetime | None:
+def _serial(raw: object) -> dt.datetime | None:
     """An Excel date serial number in an unformatted cell (20000 is 1954-10-03, 80000 is 2119-01-10)."""
     if isinstance(raw, (int, float)) and not isinstance(raw, bool) and 20000 < raw < 80000:
         from openpyxl.utils.datetime import from_excel
-        return from_excel(raw)
+        moment: dt.datetime = from_excel(raw)
+        return moment
     return None
 
 
-def _date(f: s.Field, raw):
+def _date(f: s.Field, raw: object) -> str | None:
     return values.iso(f.type, _serial(raw) or _as_text(raw)) or cell_text(raw)
 
 
@@ -79,13 +81,12 @@ def _short(text: str) -> str:
     return text if len(text) <= 20 else text[:18] + "…"
 
 
-def _as_text(raw):
+def _as_text(raw: object) -> dt.date | str | None:
     """Dates as they are, anything else as the text the clerk sees (19850312 typed as a number …)."""
     return raw if isinstance(raw, dt.date) else cell_text(raw)
 
 
-def _numeric_id(f: s.Field, raw, warnings: list[str]) -> str:
-    text = cell_text(raw)
+def _numeric_id(f: s.Field, raw: float, text: str, warnings: list[str]) -> str:
     if (isinstance(raw, float) and raw >= 1e15) or (len(text) >= 16 and text.endswith("000")):
         raise ValueError(f"{f.label}被 Excel 存成了数字，后几位已丢失；请把该列设置为“文本”格式后重新填写")
     warnings.append(f"{f.label}以数字形式保存，建议把该列设置为“文本”格式")
@@ -100,17 +101,18 @@ def _pick(f: s.Field, text: str, choices: Mapping[str, list[str]]) -> str:
     return next((a for a in allowed if fold_header(a) == fold_header(text)), text)
 
 
-def convert(f: s.Field, raw, choices: Mapping[str, list[str]], warnings: list[str]):
+def convert(f: s.Field, raw: Any, choices: Mapping[str, list[str]], warnings: list[str]) -> Any:
     """A cell as the field's stored value. Unrecognised text is passed on, so validation gives the form's message;
     ValueError only for what Excel itself broke or what cannot be converted."""
     if isinstance(raw, Uncomputed):
         raise _uncomputed(f, raw)
     if isinstance(raw, str):
         raw = raw.strip()
-    if raw is None or raw == "":
+    text = cell_text(raw)
+    if text is None:   # no value, or only spaces
         return None
     if f.check == s.RIC and isinstance(raw, (int, float)) and not isinstance(raw, bool):
-        return _numeric_id(f, raw, warnings)
+        return _numeric_id(f, raw, text, warnings)
     if f.type == s.TEXT and isinstance(raw, float) and raw >= 1e15:   # a bank card number typed as a number
         raise ValueError(f"{f.label}被 Excel 存成了数字，后几位已丢失；请把该列设置为“文本”格式后重新填写")
     t = f.type
@@ -119,7 +121,7 @@ def convert(f: s.Field, raw, choices: Mapping[str, list[str]], warnings: list[st
     if t in (s.DATE, s.DATETIME):
         return _date(f, raw)
     if t == s.INT:   # a negative count gets its message from validation ("不能为负数"), a huge one "不能超过"
-        text = cell_text(raw).replace(",", "").replace("，", "")
+        text = text.replace(",", "").replace("，", "")
         if re.fullmatch(r"-?\d+", text) and len(text) > HUGE_DIGITS:
             raise ValueError(f"{f.label}不能超过{f.max_value}")
         return int(text) if re.fullmatch(r"-?\d+", text) else text
@@ -127,13 +129,12 @@ def convert(f: s.Field, raw, choices: Mapping[str, list[str]], warnings: list[st
         try:
             return yuan_to_fen(Decimal(repr(raw)) if isinstance(raw, float) else raw)
         except ValueError as exc:
-            raise ValueError(f"{f.label}“{_short(cell_text(raw))}”：{exc}") from None
+            raise ValueError(f"{f.label}“{_short(text)}”：{exc}") from None
     if t == s.HOURS:
-        return hours_to_minutes(cell_text(raw))
+        return hours_to_minutes(text)
     if t == s.BOOL:
-        text = cell_text(raw).upper()
+        text = text.upper()
         return {"是": 1, "否": 0, "1": 1, "0": 0, "√": 1, "×": 0, "Y": 1, "N": 0}.get(text, text)
-    text = cell_text(raw)
     if t == s.MULTI:
         return [_pick(f, p.strip(), choices) for p in re.split(r"[、,，;；\n]+", text) if p.strip()]
     if t == s.CHOICE:
