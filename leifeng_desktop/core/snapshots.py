@@ -7,10 +7,13 @@ steps, once undone, do not count as a change elsewhere); anything else raises St
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Callable, Mapping
+from types import ModuleType
+from typing import Any
 
-from . import record_rules, schema as s, service_record, teams, visits
+from . import record_rules, service_record, teams, visits
+from . import schema as s
 from .errors import StoreError, UserError
 from .formatting import display
 from .store import Store
@@ -32,35 +35,39 @@ class StaleRecord(UserError):
 @dataclass(frozen=True)
 class Snapshot:
     type_key: str
-    record: dict                                        # every column as stored
-    children: dict[str, tuple[dict, ...]] = field(default_factory=dict)
+    record: dict[str, Any]                              # every column as stored
+    children: dict[str, tuple[dict[str, Any], ...]] = field(default_factory=dict)
 
     @property
     def id(self) -> str:
-        return self.record["id"]
+        record_id: str = self.record["id"]
+        return record_id
 
     @property
     def title(self) -> str:
         rt = s.record_type(self.type_key)
         return display(rt.field(rt.title), self.record.get(rt.title)) if rt.title in rt.keys else ""
 
-    def content(self) -> tuple:
+    def content(self) -> tuple[object, ...]:
         """What a clerk entered: every field and child row, not the revision or the times of writing."""
         rows = tuple((key, tuple(sorted((_plain(key, r) for r in rows), key=repr)))
                      for key, rows in sorted(self.children.items()))
         return _plain(self.type_key, self.record), rows
 
-    def same_as(self, other: "Snapshot | None") -> bool:
+    def same_as(self, other: Snapshot | None) -> bool:
         return other is not None and self.type_key == other.type_key and self.content() == other.content()
 
 
-def _plain(type_key: str, row: Mapping) -> tuple:
+def _plain(type_key: str, row: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
     keys = dict.fromkeys((*_META, *s.record_type(type_key).keys))
     return tuple((k, repr(row.get(k))) for k in keys)
 
 
 def _link(child: str) -> str:
-    return _LINK.get(child) or s.record_type(child).parent
+    link = _LINK.get(child) or s.record_type(child).parent
+    if link is None:
+        raise ValueError(f"{child} rows are not saved with an owner")
+    return link
 
 
 def take(store: Store, type_key: str, record_id: str | None) -> Snapshot | None:
@@ -89,11 +96,11 @@ def check_unchanged(store: Store, expected: Snapshot) -> None:
 
 
 # -- writing a snapshot back -----------------------------------------------------------------------------------
-def _values(type_key: str, row: Mapping) -> dict:
+def _values(type_key: str, row: Mapping[str, Any]) -> dict[str, Any]:
     return {k: row.get(k) for k in s.record_type(type_key).keys}
 
 
-def _rows(snap: Snapshot, child: str) -> list[dict]:
+def _rows(snap: Snapshot, child: str) -> list[dict[str, Any]]:
     """Child rows as the save functions take them: id and fields (they set the owner's link themselves)."""
     return [{"id": r["id"], **_values(child, r)} for r in snap.children[child]]
 
@@ -131,10 +138,13 @@ def write_back(store: Store, target: Snapshot, *, expected: Snapshot) -> Snapsho
                 for row in store.rows(child, where=f'"{_link(child)}" = ?', params=[target.id]):
                     if row["id"] not in listed:
                         store.delete(child, row["id"])
-        return take(store, target.type_key, target.id)
+        written = take(store, target.type_key, target.id)
+    if written is None:
+        raise StoreError(f"{naming(target.type_key, target.title)}未能写回")
+    return written
 
 
-def _bring_back(store: Store, child: str, rows: tuple[dict, ...], entries: "_TrashIndex") -> None:
+def _bring_back(store: Store, child: str, rows: tuple[dict[str, Any], ...], entries: _TrashIndex) -> None:
     for row in rows:
         if store.get(child, row["id"]) is not None:
             continue
@@ -146,7 +156,7 @@ def _bring_back(store: Store, child: str, rows: tuple[dict, ...], entries: "_Tra
 
 
 # -- deleting to the 回收站 and back ----------------------------------------------------------------------------
-def _trash():
+def _trash() -> ModuleType:
     from . import trash
     return trash
 
