@@ -24,9 +24,14 @@ _DIGITS = re.compile(r"\d{6,}[\dXx]{5,}|\d{11,}")
 _handler: _Handler | None = None
 
 
+def mask(text: str) -> str:
+    """`text` with runs of digits that could be an ID or a phone number masked, as the log writes it."""
+    return _DIGITS.sub(lambda m: m[0][:3] + "*" * (len(m[0]) - 3), text)
+
+
 class _Masking(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
-        return _DIGITS.sub(lambda m: m[0][:3] + "*" * (len(m[0]) - 3), super().format(record))
+        return mask(super().format(record))
 
 
 class _Handler(logging.handlers.RotatingFileHandler):

@@ -1,4 +1,5 @@
-"""QApplication set-up: Chinese translations, fonts, style; opening the database; the first-start offer."""
+"""QApplication set-up: the log, the crash dialog, Chinese translations, fonts, style; opening the database (a
+damaged one offered its newest good backup, see recovery.py); the first-start offer."""
 from __future__ import annotations
 
 import logging
@@ -9,10 +10,13 @@ from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
+from .. import __version__
+from ..core import applog
 from ..core.errors import UserError
 from ..core.store import default_db_path
 from ..paths import resources_dir
-from .instance_lock import InstanceLock, open_database
+from .crash import CrashHandler
+from .recovery import damage, held_by_another_window, open_checked
 from .workers import Task, show_failure
 
 log = logging.getLogger(__name__)
@@ -100,13 +104,6 @@ def load_demo_in_background(window) -> Task:
     return task.start()
 
 
-def held_by_another_window(path: Path) -> bool:
-    probe = InstanceLock(path)
-    free = probe.acquire()
-    probe.release()
-    return not free
-
-
 def sweep_export_leftovers() -> None:
     """Temporary files of an export that was killed (engineer A's sweep); a failure here must not stop the start."""
     try:
@@ -119,18 +116,40 @@ def sweep_export_leftovers() -> None:
         log.exception("sweeping export leftovers failed")
 
 
-def run_app(db_path: Path | None = None) -> int:
-    app = create_application()
+def open_first(db_path: Path | None):
+    """The file named on the command line, else the last one used; a last file that cannot be opened (moved …)
+    falls back to the default database, unless it is damaged (nothing opens then) or another window has it."""
     from PySide6.QtCore import QSettings
+    path = Path(db_path) if db_path else Path(QSettings().value("last_db", "") or default_db_path())
+    opened = open_checked(path)
+    if opened is None and db_path is None and path != default_db_path() and damage(path) is None \
+            and not held_by_another_window(path):
+        opened = open_checked(default_db_path())   # the last file may have moved: fall back
+    return opened
+
+
+def run_app(db_path: Path | None = None) -> int:
+    applog.setup()
+    app = create_application()
+    crash = CrashHandler.install(app)
+    log.info("window %s starting", __version__)
+    try:
+        return _run(app, crash, db_path)
+    finally:
+        crash.uninstall()
+
+
+def _run(app: QApplication, crash: CrashHandler, db_path: Path | None) -> int:
     from .main_window import MainWindow
     sweep_export_leftovers()
-    path = Path(db_path) if db_path else Path(QSettings().value("last_db", "") or default_db_path())
-    opened = open_database(path)
-    if opened is None and db_path is None and path != default_db_path() and not held_by_another_window(path):
-        opened = open_database(default_db_path())   # the last file may have moved: fall back
-    if opened is None:
-        return 2
-    window = MainWindow(*opened)
+    try:
+        opened = open_first(db_path)
+        if opened is None:
+            return 2
+        window = MainWindow(*opened)
+    except Exception as exc:   # noqa: BLE001 - before the window exists: the dialog says so, then the end
+        crash.report(exc)
+        return 1
     window.show()
     offer_demo_once(window)
     code = app.exec()

@@ -12,8 +12,9 @@ from .. import __version__
 from ..core import schema as s
 from ..core.store import Store
 from .db_watcher import DatabaseWatcher, keep_selection
-from .instance_lock import InstanceLock, open_database
+from .instance_lock import InstanceLock
 from .pages.activity_page import ActivityPage, VolunteerHoursPage
+from .pages.backup_page import BackupPage
 from .pages.honors_page import HonorPage, SubmissionPage
 from .pages.dashboard import DashboardPage
 from .pages.plan_page import PlanPage
@@ -22,6 +23,7 @@ from .pages.settings_page import SettingsPage
 from .pages.visits_page import visits_tabs
 from .pages.team_page import MissingKindsView, TeamPage
 from .pages.summary_page import SummaryPage
+from .recovery import open_checked
 from .store_signals import StoreSignals
 from .undo import EditMenu, UndoHistory
 
@@ -43,7 +45,7 @@ def _tabs(*pages: tuple[str, QWidget]) -> QTabWidget:
 
 
 class MainWindow(QMainWindow):
-    PAGES = ("仪表盘", "志愿服务队", "活动记录", "走访帮扶", "选树典型", "报送与导出", "设置")
+    PAGES = ("仪表盘", "志愿服务队", "活动记录", "走访帮扶", "选树典型", "报送与导出", "设置", "备份与恢复")
 
     def __init__(self, store: Store, lock: InstanceLock | None = None, *, qsettings: QSettings | None = None,
                  parent=None):
@@ -117,6 +119,7 @@ class MainWindow(QMainWindow):
                   ("总结材料", SummaryPage(store, picture=lambda path: self.overview.save_png(path))),
                   ("实施方案", PlanPage(store))),
             self.settings_page,
+            BackupPage(store),
         ]
 
     def set_store(self, store: Store, lock: InstanceLock | None = None) -> None:
@@ -220,7 +223,7 @@ class MainWindow(QMainWindow):
         """Switch to another database; a refused file leaves the current one open and untouched."""
         if path.resolve() == self.store.path.resolve() or not self.settings_page.confirm_leave():
             return False
-        opened = open_database(path, self)
+        opened = open_checked(path, self)   # a damaged file is offered its newest good backup
         if opened is None:
             return False
         self.set_store(*opened)
