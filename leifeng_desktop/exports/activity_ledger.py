@@ -1,8 +1,10 @@
 """活动台账: one row per activity with every field of the schema, 参加人数 and 服务总时长, and a 合计 row."""
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ..core import schema as s
 from ..core.service_record import period_sql
@@ -43,7 +45,7 @@ def columns() -> list[xlsx.Column]:
 
 
 def ledger_rows(store: Store, *, date_from: str | None = None, date_to: str | None = None,
-                team_id: str | None = None) -> list[dict]:
+                team_id: str | None = None) -> list[dict[str, Any]]:
     """Activities in the period (inclusive, by start date) with team name, participant count and minutes."""
     conds, params = period_sql("a.starts_at", date_from, date_to)
     if team_id:
@@ -57,20 +59,20 @@ def ledger_rows(store: Store, *, date_from: str | None = None, date_to: str | No
     return [dict(r) for r in store.db.query(sql, params)]
 
 
-def _row(n: int, a: dict) -> list:
+def _row(n: int, a: dict[str, Any]) -> list[Any]:
     short, long = _fields()
     values = [n] + [a["team_name"] if f.type == s.REF else a.get(f.key) for f in short]
     return values + [a["participant_count"], a["total_minutes"]] + [a.get(f.key) for f in long]
 
 
-def export_activity_ledger(store: Store, path, *, date_from: str | None = None, date_to: str | None = None,
-                           team_id: str | None = None) -> Path:
+def export_activity_ledger(store: Store, path: str | os.PathLike[str], *, date_from: str | None = None,
+                           date_to: str | None = None, team_id: str | None = None) -> Path:
     """Write the ledger workbook (atomic) and return its path."""
     return export_with_summary(store, path, date_from=date_from, date_to=date_to, team_id=team_id)[0]
 
 
-def export_with_summary(store: Store, path, *, date_from: str | None = None, date_to: str | None = None,
-                        team_id: str | None = None) -> tuple[Path, LedgerSummary]:
+def export_with_summary(store: Store, path: str | os.PathLike[str], *, date_from: str | None = None,
+                        date_to: str | None = None, team_id: str | None = None) -> tuple[Path, LedgerSummary]:
     rows = ledger_rows(store, date_from=date_from, date_to=date_to, team_id=team_id)
     cols = columns()
     labels = [c.label for c in cols]
@@ -91,7 +93,7 @@ def _title(store: Store) -> str:
     return f"{year}年{TITLE}" if year else TITLE
 
 
-def _subtitle(store: Store, date_from, date_to, team_id) -> str:
+def _subtitle(store: Store, date_from: str | None, date_to: str | None, team_id: str | None) -> str:
     parts = [f"填报单位：{store.our_unit()}"]
     if date_from or date_to:
         parts.append(f"统计期间：{date_from or '…'} 至 {date_to or '…'}")

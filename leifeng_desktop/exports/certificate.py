@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from docx.shared import Pt
 
@@ -21,6 +23,12 @@ from . import prose as pr
 from .files import file_name, save_atomic
 from .prose import BODY_LINE, CENTER, INDENT, LEFT, TABLE_LINE, TABLE_SIZE
 
+if TYPE_CHECKING:
+    from docx.document import Document
+    from docx.table import _Row
+
+    from ..core.store import Store
+
 TITLE = "志愿服务记录证明"
 HEADERS = ("序号", "日期", "活动名称", "服务内容", "时长（小时）")
 COLS = (12, 27, 66, 23, 28)         # mm, 156 in all: the GB/T 9704 text block
@@ -29,6 +37,7 @@ ROW_H = 7.0                         # row height in mm
 TITLE_LINE, TITLE_AFTER, INTRO_AFTER, CLOSING_BEFORE = BODY_LINE * 1.2, BODY_LINE / 2, 6, 6   # points
 PAGE_TEXT_H = d.PAGE_H - d.MARGIN_TOP - d.MARGIN_BOTTOM       # 225 mm
 NO_ITEMS = "（该期间无志愿服务记录）"
+_Rows = list[tuple[tuple[str, ...], str]]   # (values, kind) per table row after the header
 TRAVEL = "按实际服务时间计算，不含往返路途时间"
 
 
@@ -48,7 +57,8 @@ def _who(record: ServiceRecord, reveal: bool) -> str:
         ids.append(f"身份证号：{display(s.MEMBER.field('id_number'), member['id_number'], reveal=reveal)}")
     if member.get("volunteer_no"):
         ids.append(f"志愿者注册编号：{member['volunteer_no']}")
-    return member["name"] + (f"（{'；'.join(ids)}）" if ids else "")
+    name: str = member["name"]
+    return name + (f"（{'；'.join(ids)}）" if ids else "")
 
 
 def body_text(record: ServiceRecord, *, reveal: bool = False, today: dt.date | None = None) -> str:
@@ -58,22 +68,24 @@ def body_text(record: ServiceRecord, *, reveal: bool = False, today: dt.date | N
             f"（{TRAVEL}）。具体记录如下：")
 
 
-def issuing_unit(store, record: ServiceRecord) -> str:
-    return record.team.get("unit") or store.our_unit()
+def issuing_unit(store: Store, record: ServiceRecord) -> str:
+    unit: str = record.team.get("unit") or store.our_unit()
+    return unit
 
 
 def certificate_filename(record: ServiceRecord) -> str:
     return file_name(TITLE, record.member["name"], record.team.get("name"))
 
 
-def build_certificate(store, member_id: str, *, date_from: str | None = None, date_to: str | None = None,
-                      reveal: bool = False, today: dt.date | None = None):
+def build_certificate(store: Store, member_id: str, *, date_from: str | None = None, date_to: str | None = None,
+                      reveal: bool = False, today: dt.date | None = None) -> Document:
     """The certificate as a python-docx Document."""
     record = member_record(store, member_id, date_from=date_from, date_to=date_to)
     return build_from_record(store, record, reveal=reveal, today=today)
 
 
-def build_from_record(store, record: ServiceRecord, *, reveal: bool = False, today: dt.date | None = None):
+def build_from_record(store: Store, record: ServiceRecord, *, reveal: bool = False,
+                      today: dt.date | None = None) -> Document:
     day = today or dt.date.today()
     doc = d.new_document()
     d.add_page_numbers(doc)
@@ -100,23 +112,23 @@ def build_from_record(store, record: ServiceRecord, *, reveal: bool = False, tod
     return doc
 
 
-def _rows(record: ServiceRecord) -> list[tuple]:
+def _rows(record: ServiceRecord) -> _Rows:
     """(values, kind) per table row after the header: items (or the empty note), then 合计."""
     category = s.ACTIVITY.field("category")
-    rows = [((str(i), it.date.replace("-", "."), it.title, display(category, it.category),
+    rows: _Rows = [((str(i), it.date.replace("-", "."), it.title, display(category, it.category),
               minutes_to_hours(it.minutes)), "item") for i, it in enumerate(record.items, start=1)]
     rows = rows or [((NO_ITEMS,), "empty")]
     return rows + [((f"合计（{record.activity_count}次）", record.total_hours or "0"), "total")]
 
 
-def _row_mm(values: tuple, kind: str) -> float:
+def _row_mm(values: tuple[str, ...], kind: str) -> float:
     if kind != "item":
         return ROW_H
     lines = max(1, math.ceil(d.text_width_mm(values[2], TABLE_SIZE) / (COLS[2] - 2.5)))
     return max(ROW_H, lines * TABLE_LINE * 25.4 / 72 + 1.6)
 
 
-def _split_at(intro: str, rows: list[tuple]) -> int | None:
+def _split_at(intro: str, rows: _Rows) -> int | None:
     """Where to start a new page so that the seal block never stands alone: an estimate of the printed layout
     (22 lines of 仿宋 in a 225 mm block). When the 合计 row or the closing lines would begin a page, the last two
     activities go over with them. None when no break is needed."""
@@ -138,7 +150,7 @@ def _split_at(intro: str, rows: list[tuple]) -> int | None:
     return max(0, len(rows) - 3)
 
 
-def _table(doc, rows: list[tuple]):
+def _table(doc: Document, rows: _Rows) -> _Row:
     """One bordered table of these rows (prose.table, the header repeating); returns its last row."""
     items = [values for values, kind in rows if kind == "item"]
     total = next((values for values, kind in rows if kind == "total"), None)
@@ -147,8 +159,8 @@ def _table(doc, rows: list[tuple]):
     return table.rows[-1]
 
 
-def export_certificate(store, member_id: str, path, *, date_from: str | None = None, date_to: str | None = None,
-                       reveal: bool = False, today: dt.date | None = None) -> Path:
+def export_certificate(store: Store, member_id: str, path: str | os.PathLike[str], *, date_from: str | None = None,
+                       date_to: str | None = None, reveal: bool = False, today: dt.date | None = None) -> Path:
     """Write the certificate (atomic) and return its path."""
     doc = build_certificate(store, member_id, date_from=date_from, date_to=date_to, reveal=reveal, today=today)
     return save_atomic(doc, Path(path))

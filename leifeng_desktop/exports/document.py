@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import TYPE_CHECKING
 
 from docx import Document
 from docx.document import Document as DocumentObject
@@ -17,6 +18,14 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
+
+if TYPE_CHECKING:
+    from docx.blkcntnr import BlockItemContainer
+    from docx.enum.text import WD_PARAGRAPH_ALIGNMENT
+    from docx.oxml.xmlchemy import BaseOxmlElement
+    from docx.table import Table, _Cell, _Row
+    from docx.text.paragraph import Paragraph
+    from docx.text.run import Run
 
 # Font sizes by their Chinese names (points).
 SIZE_2, SIZE_XIAO2, SIZE_3, SIZE_XIAO3, SIZE_4, SIZE_XIAO4, SIZE_5 = 22, 18, 16, 15, 14, 12, 10.5
@@ -36,7 +45,7 @@ TEXT_W = PAGE_W - MARGIN_LEFT - MARGIN_RIGHT     # 156 mm
 ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
-def clean_text(value) -> str:
+def clean_text(value: object) -> str:
     """Text safe for a document: line ends as \\n, XML-illegal characters dropped, everything else kept."""
     if value is None:
         return ""
@@ -122,7 +131,7 @@ def _register_fonts(doc: DocumentObject) -> None:
 
 
 # -- runs and paragraphs ----------------------------------------------------------------------------------------
-def set_run_font(run, east_asia: str = FANGSONG, *, size: float | None = None, bold: bool | None = None,
+def set_run_font(run: Run, east_asia: str = FANGSONG, *, size: float | None = None, bold: bool | None = None,
                  latin: str = LATIN) -> None:
     """Latin and East Asian fonts of one run (python-docx's font.name writes only the Latin ones)."""
     rpr = run._r.get_or_add_rPr()
@@ -140,8 +149,8 @@ def set_run_font(run, east_asia: str = FANGSONG, *, size: float | None = None, b
         run.font.bold = bold
 
 
-def add_run(paragraph, text, east_asia: str = FANGSONG, *, size: float | None = None,
-            bold: bool | None = None):
+def add_run(paragraph: Paragraph, text: object, east_asia: str = FANGSONG, *, size: float | None = None,
+            bold: bool | None = None) -> Run:
     """A run of cleaned text; \\n becomes a line break and \\t a tab (python-docx's run.text does both)."""
     run = paragraph.add_run()
     run.text = clean_text(text)
@@ -149,7 +158,7 @@ def add_run(paragraph, text, east_asia: str = FANGSONG, *, size: float | None = 
     return run
 
 
-def set_spacing(paragraph, *, line: float | None = None, before: float = 0, after: float = 0,
+def set_spacing(paragraph: Paragraph, *, line: float | None = None, before: float = 0, after: float = 0,
                 first_indent: float | None = None) -> None:
     """Exact line height in points (fonts with tall ascent, Noto CJK, then take the same room as 仿宋)."""
     fmt = paragraph.paragraph_format
@@ -162,7 +171,7 @@ def set_spacing(paragraph, *, line: float | None = None, before: float = 0, afte
         fmt.first_line_indent = Pt(first_indent)
 
 
-def _no_autospace(paragraph) -> None:
+def _no_autospace(paragraph: Paragraph) -> None:
     """Repeat the document default on the paragraph: LibreOffice ignores w:autoSpaceDE/DN in docDefaults."""
     ppr = paragraph._p.get_or_add_pPr()
     for tag in ("w:autoSpaceDE", "w:autoSpaceDN"):
@@ -176,9 +185,9 @@ def _no_autospace(paragraph) -> None:
                                       "w:pPrChange")
 
 
-def add_paragraph(container, text: str = "", east_asia: str = FANGSONG, *, size: float = SIZE_3,
-                  bold: bool | None = None, align=None, line: float | None = None, before: float = 0,
-                  after: float = 0):
+def add_paragraph(container: DocumentObject | BlockItemContainer, text: str = "", east_asia: str = FANGSONG, *,
+                  size: float = SIZE_3, bold: bool | None = None, align: WD_PARAGRAPH_ALIGNMENT | None = None,
+                  line: float | None = None, before: float = 0, after: float = 0) -> Paragraph:
     """A paragraph holding one run; container is the document or a table cell."""
     paragraph = container.add_paragraph()
     if align is not None:
@@ -219,7 +228,7 @@ def add_page_numbers(doc: DocumentObject) -> None:
         add_run(paragraph, " —", SONG, size=SIZE_4)
 
 
-def add_page_break_before(paragraph) -> None:
+def add_page_break_before(paragraph: Paragraph) -> None:
     paragraph.paragraph_format.page_break_before = True
 
 
@@ -235,11 +244,11 @@ _ORDER = {
 }
 
 
-def _child(parent, tag: str):
+def _child(parent: BaseOxmlElement, tag: str) -> BaseOxmlElement:
     """The parent's `tag` child, created in its schema position if missing."""
-    el = parent.find(qn(tag))
-    if el is not None:
-        return el
+    found: BaseOxmlElement | None = parent.find(qn(tag))
+    if found is not None:
+        return found
     el = OxmlElement(tag)
     order = _ORDER[next(k for k in _ORDER if parent.tag == qn(k))]
     later = {qn(t) for t in order[order.index(tag) + 1:]}
@@ -251,7 +260,7 @@ def _child(parent, tag: str):
     return el
 
 
-def set_table_borders(table, *, size: int = 4) -> None:
+def set_table_borders(table: Table, *, size: int = 4) -> None:
     """Single lines around and between all cells; size in eighths of a point."""
     borders = _child(table._tbl.tblPr, "w:tblBorders")
     for el in list(borders):
@@ -265,7 +274,7 @@ def set_table_borders(table, *, size: int = 4) -> None:
         borders.append(el)
 
 
-def set_col_widths(table, widths_mm: list[float]) -> None:
+def set_col_widths(table: Table, widths_mm: list[float]) -> None:
     """Fixed column widths: tblGrid for LibreOffice, tcW on every cell for Word, no autofit."""
     table.autofit = False
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -284,7 +293,7 @@ def set_col_widths(table, widths_mm: list[float]) -> None:
             tc.width = Mm(sum(widths_mm[col:col + span]))
 
 
-def set_cell_margins(table, *, left: float = 1.0, right: float = 1.0, top: float = 0, bottom: float = 0) -> None:
+def set_cell_margins(table: Table, *, left: float = 1.0, right: float = 1.0, top: float = 0, bottom: float = 0) -> None:
     """Default padding of every cell of the table, in millimetres."""
     mar = _child(table._tbl.tblPr, "w:tblCellMar")
     for edge, mm in (("top", top), ("left", left), ("bottom", bottom), ("right", right)):
@@ -293,46 +302,50 @@ def set_cell_margins(table, *, left: float = 1.0, right: float = 1.0, top: float
         el.set(qn("w:type"), "dxa")
 
 
-def _tr_pr(row):
-    return row._tr.get_or_add_trPr()
+def _tr_pr(row: _Row) -> BaseOxmlElement:
+    tr_pr: BaseOxmlElement = row._tr.get_or_add_trPr()
+    return tr_pr
 
 
-def repeat_header(row) -> None:
+def repeat_header(row: _Row) -> None:
     """The row repeats at the top of every page the table runs onto (w:tblHeader)."""
     _child(_tr_pr(row), "w:tblHeader").set(qn("w:val"), "true")
 
 
-def cant_split(row) -> None:
+def cant_split(row: _Row) -> None:
     """A row is never broken across two pages (w:cantSplit)."""
     _child(_tr_pr(row), "w:cantSplit").set(qn("w:val"), "true")
 
 
-def set_row_height(row, mm: float, *, exact: bool = False) -> None:
+def set_row_height(row: _Row, mm: float, *, exact: bool = False) -> None:
     row.height = Mm(mm)
     tr_height = _tr_pr(row).find(qn("w:trHeight"))
     tr_height.set(qn("w:hRule"), "exact" if exact else "atLeast")
 
 
-def set_cell_valign(cell, where: str = "center") -> None:
+def set_cell_valign(cell: _Cell, where: str = "center") -> None:
     """Vertical alignment of a cell's content: top, center or bottom."""
     cell.vertical_alignment = {"top": WD_CELL_VERTICAL_ALIGNMENT.TOP, "center": WD_CELL_VERTICAL_ALIGNMENT.CENTER,
                                "bottom": WD_CELL_VERTICAL_ALIGNMENT.BOTTOM}[where]
 
 
-def merge_across(row, start: int, end: int):
+def merge_across(row: _Row, start: int, end: int) -> _Cell:
     """Merge cells start..end (inclusive) of one row into one; returns the merged cell."""
-    return row.cells[start].merge(row.cells[end])
+    merged: _Cell = row.cells[start].merge(row.cells[end])
+    return merged
 
 
-def merge_down(table, col: int, start: int, end: int):
+def merge_down(table: Table, col: int, start: int, end: int) -> _Cell:
     """Merge the cells of one column from row start to row end (inclusive)."""
-    return table.cell(start, col).merge(table.cell(end, col))
+    merged: _Cell = table.cell(start, col).merge(table.cell(end, col))
+    return merged
 
 
-def write_cell(cell, text, east_asia: str = FANGSONG, *, size: float = SIZE_5, bold: bool | None = None,
-               align=None, valign: str | None = "center", line: float | None = None):
+def write_cell(cell: _Cell, text: object, east_asia: str = FANGSONG, *, size: float = SIZE_5,
+               bold: bool | None = None, align: WD_PARAGRAPH_ALIGNMENT | None = None, valign: str | None = "center",
+               line: float | None = None) -> Paragraph:
     """Replace a cell's content by one paragraph of (multi-line) text."""
-    paragraph = cell.paragraphs[0]
+    paragraph: Paragraph = cell.paragraphs[0]
     for extra in cell.paragraphs[1:]:
         extra._p.getparent().remove(extra._p)
     for run in list(paragraph.runs):

@@ -16,9 +16,11 @@ import logging
 import os
 import re
 import secrets
+import sys
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Any, Protocol
 
 from ..core.errors import UserError
 
@@ -40,12 +42,12 @@ class FileWriteError(UserError, OSError):
 
 
 # -- file names -------------------------------------------------------------------------------------------------
-def safe_name(text: str) -> str:
+def safe_name(text: object) -> str:
     """Characters Windows refuses in a file name become "_"; no leading/trailing dots or spaces."""
     return _UNSAFE.sub("_", str(text or "")).strip(" .") or "_"
 
 
-def file_name(*parts, suffix: str = ".docx") -> str:
+def file_name(*parts: object, suffix: str = ".docx") -> str:
     """A file name of parts joined by "_", each made safe (safe_name), the stem cut to MAX_STEM characters."""
     stem = "_".join(safe_name(part) for part in parts)
     if len(stem) > MAX_STEM:
@@ -70,7 +72,7 @@ def unique_names(names: list[str]) -> list[str]:
 
 
 # -- OS failures ------------------------------------------------------------------------------------------------
-def explain_os_error(exc: OSError, target: str | os.PathLike) -> UserError:
+def explain_os_error(exc: OSError, target: str | os.PathLike[str]) -> UserError:
     """One Chinese line for an OS failure while writing `target` (the file the clerk chose, never a temp file)."""
     target = Path(target)
     where, name = target.parent, target.name
@@ -119,7 +121,7 @@ def journal_dir() -> Path:
 def _lock(fd: int) -> bool:
     """Lock the entry without waiting; False when another export (this process or another) holds it."""
     try:
-        if os.name == "nt":
+        if sys.platform == "win32":
             import msvcrt
             os.lseek(fd, 1 << 20, os.SEEK_SET)    # a byte beyond the text, so the entry stays readable
             msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
@@ -180,8 +182,8 @@ def _close_entry(token: str, fd: int | None) -> None:
 _current: contextvars.ContextVar[tuple[Path, str] | None] = contextvars.ContextVar("leifeng_export", default=None)
 
 
-def _set_hidden(path: str | os.PathLike, hidden: bool) -> None:
-    if os.name == "nt":
+def _set_hidden(path: str | os.PathLike[str], hidden: bool) -> None:
+    if sys.platform == "win32":
         import ctypes
         ctypes.windll.kernel32.SetFileAttributesW(str(path), 0x2 if hidden else 0x80)
 
@@ -205,7 +207,8 @@ def _openpyxl_temp(suffix: str = "") -> str:
     from openpyxl.worksheet import _writer
     current = _current.get()
     if current is None:
-        return _writer._leifeng_original(suffix)
+        original: str = _writer._leifeng_original(suffix)
+        return original
     name = _new_temp(*current)
     _writer.ALL_TEMP_FILES.append(name)
     return name
@@ -224,7 +227,7 @@ def _patch_openpyxl() -> None:
     if getattr(write, "closes_on_failure", False):
         return
 
-    def write_or_close(self):
+    def write_or_close(self: Any) -> None:
         try:
             write(self)
         except BaseException:
@@ -233,7 +236,7 @@ def _patch_openpyxl() -> None:
             except Exception:   # the same failure again; the first one is what the clerk hears of
                 pass
             raise
-    write_or_close.closes_on_failure = True
+    setattr(write_or_close, "closes_on_failure", True)  # noqa: B010 -- mypy knows no attributes of a function
     _writer.WorksheetWriter.write = write_or_close
 
 
@@ -263,7 +266,7 @@ def _remove(path: Path) -> bool:
         return False
 
 
-def sweep_folder(folder: str | os.PathLike) -> int:
+def sweep_folder(folder: str | os.PathLike[str]) -> int:
     """Remove our temporary files of exports no longer running from `folder`; returns how many went."""
     removed = 0
     for path in _listing(Path(folder)):
@@ -292,7 +295,7 @@ def sweep_leftovers() -> int:
 
 
 @contextmanager
-def temporary_beside(target: str | os.PathLike) -> Iterator[Path]:
+def temporary_beside(target: str | os.PathLike[str]) -> Iterator[Path]:
     """A fresh temporary file beside `target` (and openpyxl's temporaries there too); every temporary file of
     this export is gone when the block ends, however it ends. OS failures become a FileWriteError naming target."""
     target = Path(target)
@@ -324,7 +327,7 @@ def temporary_beside(target: str | os.PathLike) -> Iterator[Path]:
         _close_entry(token, fd)
 
 
-def write_atomic(path: str | os.PathLike, write: Callable[[Path], object]) -> Path:
+def write_atomic(path: str | os.PathLike[str], write: Callable[[Path], object]) -> Path:
     """write(temp) beside `path`, then rename it over `path`: a reader never sees half a file, a failure or a
     cancel leaves none, and an existing file stays as it was unless the new one is complete."""
     path = Path(path)
@@ -339,6 +342,10 @@ def write_atomic(path: str | os.PathLike, write: Callable[[Path], object]) -> Pa
     return path
 
 
-def save_atomic(doc, path: str | os.PathLike) -> Path:
+class Saveable(Protocol):
+    def save(self, filename: str, /) -> object: ...
+
+
+def save_atomic(doc: Saveable, path: str | os.PathLike[str]) -> Path:
     """write_atomic for anything with .save(filename): a python-docx Document, an openpyxl Workbook."""
     return write_atomic(path, lambda temp: doc.save(str(temp)))

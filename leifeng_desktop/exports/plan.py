@@ -1,20 +1,28 @@
 """实施方案: the starting draft of a unit's implementation plan, Qt-free.
 
-The seed plan's sections: 开头语, 一、指导思想, 二、活动内容 (the five content areas), 三、实施步骤 (动员部署, 推进实施,
-总结回顾), 四、工作要求 (加强组织领导, 营造良好氛围, 注重工作实效); each item run in after its （一） heading as the seed
-writes them. Every text is a part of core.texts.PLAN_PARTS (saved text, else a draft naming the campaign settings:
-city, deadlines, targets). Then the signature and date, and, when the unit has teams, 附件 the list of its teams.
+The seed plan's sections: 开头语, 一、指导思想, 二、活动内容 (the five content areas), 三、实施步骤 (动员部署,
+推进实施, 总结回顾), 四、工作要求 (加强组织领导, 营造良好氛围, 注重工作实效); each item run in after its （一）
+heading as the seed writes them. Every text is a part of core.texts.PLAN_PARTS (saved text, else a draft naming
+the campaign settings: city, deadlines, targets). Then the signature and date, and, when the unit has teams, 附件
+the list of its teams.
 """
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from ..core import texts as tx
 from ..core.text_drafts import AREAS
 from . import document as d
 from . import prose as pr
 from .files import file_name, save_atomic
+
+if TYPE_CHECKING:
+    from docx.document import Document
+
+    from ..core.store import Store
 
 STEPS = (("steps.mobilize", "动员部署"), ("steps.implement", "推进实施"), ("steps.review", "总结回顾"))
 REQUIREMENTS = (("requirements.leadership", "加强组织领导"), ("requirements.atmosphere", "营造良好氛围"),
@@ -34,7 +42,7 @@ def team_list_title(unit: str, is_city: bool) -> str:
     return "全市学雷锋职工志愿服务队名单" if is_city else f"{unit}学雷锋职工志愿服务队名单"
 
 
-def _members(store, team_ids: list[str]) -> dict[str, int]:
+def _members(store: Store, team_ids: list[str]) -> dict[str, int]:
     if not team_ids:
         return {}
     marks = ",".join("?" * len(team_ids))
@@ -43,8 +51,9 @@ def _members(store, team_ids: list[str]) -> dict[str, int]:
     return dict(rows)
 
 
-def _team_table(doc, store, teams: list[dict], is_city: bool) -> None:
+def _team_table(doc: Document, store: Store, teams: list[dict[str, Any]], is_city: bool) -> None:
     counts = _members(store, [t["id"] for t in teams])
+    rows: list[tuple[object, ...]]
     if is_city:
         rows = [(n, t["name"], t["unit"], t["kind"], t["leader"], counts.get(t["id"], 0))
                 for n, t in enumerate(teams, start=1)]
@@ -58,7 +67,7 @@ def _team_table(doc, store, teams: list[dict], is_city: bool) -> None:
              aligns=(pr.CENTER, pr.LEFT, pr.LEFT, pr.CENTER, pr.CENTER, pr.CENTER))
 
 
-def build_plan(store, *, unit: str | None = None, today: dt.date | None = None):
+def build_plan(store: Store, *, unit: str | None = None, today: dt.date | None = None) -> Document:
     """The plan as a python-docx Document (same inputs and data, same document)."""
     day = today or dt.date.today()
     unit = (unit or "").strip() or None
@@ -92,7 +101,8 @@ def plan_filename(unit: str, year: int) -> str:
     return file_name(unit, f"{year}年学雷锋职工志愿服务活动实施方案")
 
 
-def export_plan(store, path, *, unit: str | None = None, today: dt.date | None = None) -> Path:
+def export_plan(store: Store, path: str | os.PathLike[str], *, unit: str | None = None,
+                today: dt.date | None = None) -> Path:
     """Write the plan (atomic: a failure leaves no file) and return its path."""
     return save_atomic(build_plan(store, unit=unit, today=today), Path(path))
 

@@ -5,12 +5,20 @@ block, numbered 附表 pages and bordered tables (the 志愿服务记录证明's
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
 
 from ..core.formatting import cn_date
 from . import document as d
+
+if TYPE_CHECKING:
+    from docx.document import Document
+    from docx.enum.text import WD_PARAGRAPH_ALIGNMENT
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
 
 CENTER, LEFT, RIGHT, JUSTIFY = (WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.LEFT, WD_ALIGN_PARAGRAPH.RIGHT,
                                 WD_ALIGN_PARAGRAPH.JUSTIFY)
@@ -28,7 +36,7 @@ def cn_number(n: int) -> str:
     return "十" + CN_NUMBERS[n - 11] if n < 20 else str(n)
 
 
-def start(title_lines: list[str], core_title: str, today: dt.date):
+def start(title_lines: list[str], core_title: str, today: dt.date) -> Document:
     """A new document with page numbers, the title (2号 小标宋, centred, one line each) and a blank line below."""
     doc = d.new_document()
     d.add_page_numbers(doc)
@@ -44,11 +52,12 @@ def start(title_lines: list[str], core_title: str, today: dt.date):
     return doc
 
 
-def blank(doc):
+def blank(doc: Document) -> Paragraph:
     return d.add_paragraph(doc, line=BODY_LINE)
 
 
-def line(doc, text: str, east_asia: str = d.FANGSONG, *, bold: bool | None = None, align=None, indent: bool = False):
+def line(doc: Document, text: str, east_asia: str = d.FANGSONG, *, bold: bool | None = None,
+         align: WD_PARAGRAPH_ALIGNMENT | None = None, indent: bool = False) -> Paragraph:
     """One unindented (or indented) line of body size, e.g. the 主送 line or 附表1."""
     p = d.add_paragraph(doc, text, east_asia, size=d.SIZE_3, bold=bold, align=align, line=BODY_LINE)
     if indent:
@@ -56,7 +65,7 @@ def line(doc, text: str, east_asia: str = d.FANGSONG, *, bold: bool | None = Non
     return p
 
 
-def body(doc, text: str) -> list:
+def body(doc: Document, text: str) -> list[Paragraph]:
     """Body paragraphs (one per line of the text), 3号 仿宋, first line indented two characters, justified."""
     out = []
     for chunk in str(text or "").split("\n"):
@@ -68,7 +77,7 @@ def body(doc, text: str) -> list:
     return out
 
 
-def heading(doc, level: int, number: int, title: str):
+def heading(doc: Document, level: int, number: int, title: str) -> Paragraph:
     """一、黑体 (level 1), （一）楷体 (level 2), 1. 仿宋 bold (level 3); indented like the body, kept with what
     follows."""
     if level == 1:
@@ -83,7 +92,7 @@ def heading(doc, level: int, number: int, title: str):
     return p
 
 
-def run_in(doc, number: int, title: str, text: str):
+def run_in(doc: Document, number: int, title: str, text: str) -> Paragraph:
     """（一）标题。 in 楷体 followed by its text in 仿宋 in the same paragraph, as the seed plan writes its items."""
     p = d.add_paragraph(doc, f"（{cn_number(number)}）{title.rstrip('。')}。", d.KAI, size=d.SIZE_3, line=BODY_LINE,
                         align=JUSTIFY)
@@ -95,7 +104,7 @@ def run_in(doc, number: int, title: str, text: str):
     return p
 
 
-def signature(doc, unit: str, day: dt.date) -> list:
+def signature(doc: Document, unit: str, day: dt.date) -> list[Paragraph]:
     """GB/T 9704 without a seal image: a blank line, the unit centred over the date, the date four characters in
     from the right; kept together. Returns the three paragraphs."""
     closing = [blank(doc)]
@@ -111,7 +120,7 @@ def signature(doc, unit: str, day: dt.date) -> list:
     return closing
 
 
-def appendix_page(doc, label: str, title: str) -> None:
+def appendix_page(doc: Document, label: str, title: str) -> None:
     """附表1 (黑体, top left) on a new page, then its title (小标宋 小二, centred)."""
     p = line(doc, label, d.HEI)
     d.add_page_break_before(p)
@@ -121,28 +130,28 @@ def appendix_page(doc, label: str, title: str) -> None:
     t.paragraph_format.keep_with_next = True
 
 
-def caption(doc, text: str, *, before: float = 0):
+def caption(doc: Document, text: str, *, before: float = 0) -> Paragraph:
     """A table's or picture's caption: 黑体 4号, centred."""
     p = d.add_paragraph(doc, text, d.HEI, size=d.SIZE_4, align=CENTER, line=BODY_LINE, before=before)
     p.paragraph_format.keep_with_next = True
     return p
 
 
-def note(doc, text: str):
+def note(doc: Document, text: str) -> Paragraph:
     """A small note under a table (楷体 小四)."""
     return d.add_paragraph(doc, text, d.KAI, size=TABLE_SIZE, line=TABLE_LINE * 1.3, before=3)
 
 
-def table(doc, headers: tuple[str, ...], rows: list[tuple], widths: tuple[float, ...], *,
-          aligns: tuple | None = None, total: tuple | None = None, empty: str | None = None,
-          size: float = TABLE_SIZE, row_height: float = ROW_H):
+def table(doc: Document, headers: tuple[str, ...], rows: Sequence[Sequence[object]], widths: tuple[float, ...], *,
+          aligns: tuple[WD_PARAGRAPH_ALIGNMENT | None, ...] | None = None, total: tuple[object, ...] | None = None,
+          empty: str | None = None, size: float = TABLE_SIZE, row_height: float = ROW_H) -> Table:
     """A bordered table: 黑体 header row repeated on each page, 仿宋 rows that never split, an optional 合计 row in
     黑体. `total` spans the first columns of the label so its values line up with the last columns; `empty` is a
     note across the whole table when there are no rows."""
     aligns = aligns or (CENTER,) * len(headers)
     line_h = TABLE_LINE * size / TABLE_SIZE
     note_row = empty is not None and not rows
-    table = doc.add_table(rows=1 + (len(rows) or int(note_row)) + (1 if total else 0), cols=len(headers))
+    table: Table = doc.add_table(rows=1 + (len(rows) or int(note_row)) + (1 if total else 0), cols=len(headers))
     d.set_table_borders(table)
     d.set_cell_margins(table, left=1.0, right=1.0, top=0.6, bottom=0.6)
     for row in table.rows:

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Any
 
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
@@ -19,6 +20,12 @@ from ..core.formatting import cn_date, form_value
 from . import ExportCancelled
 from . import document as d
 from .files import explain_os_error, file_name, save_atomic, unique_names
+
+if TYPE_CHECKING:
+    from docx.document import Document
+    from docx.table import Table
+
+    from ..core.store import Store
 
 CENTER, LEFT, RIGHT = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.LEFT, WD_ALIGN_PARAGRAPH.RIGHT
 TITLE = "学雷锋职工志愿服务队登记表"
@@ -34,6 +41,7 @@ TALL = {"intro": 14.0}                  # minimum row height (mm): room for a pl
 ROSTER = ("name", "gender", "birth_month", "politics", "work", "phone", "id_number")
 ROSTER_SHORT_LABELS: dict[str, str] = {}   # header label → shorter label, should a column ever need one
 SEQ_LABEL = "序号"
+_Item = s.Field | tuple[str, str]       # a field of the team, or a (label, value) of its own
 
 # Millimetres; each table is 156 mm, the GB/T 9704 text block.
 TEAM_COLS = (27, 51, 27, 51)
@@ -47,26 +55,27 @@ LINE, SMALL_LINE = 13.0, 10.0            # exact line heights (pt)
 
 
 # -- values and file names -----------------------------------------------------------------------------------
-def roster_value(field: s.Field, value, *, reveal: bool = False) -> str:
+def roster_value(field: s.Field, value: object, *, reveal: bool = False) -> str:
     """In the narrow roster columns a month reads 1984.02, as on printed rosters; the rest as on the form."""
     if field.type == s.MONTH and value and re.fullmatch(r"\d{4}-\d{2}", str(value)):
         return str(value).replace("-", ".")
     return form_value(field, value, reveal=reveal)
 
 
-def registration_filename(team: dict) -> str:
+def registration_filename(team: dict[str, Any]) -> str:
     return file_name("登记表", team.get("unit"), team.get("name"))
 
 
 # -- the form ------------------------------------------------------------------------------------------------
-def _load_team(store, team_id: str) -> dict:
-    team = store.get("team", team_id)
+def _load_team(store: Store, team_id: str) -> dict[str, Any]:
+    team: dict[str, Any] | None = store.get("team", team_id)
     if team is None:
         raise ValueError(f"找不到要导出的志愿服务队（编号 {team_id}），可能已被删除")
     return team
 
 
-def build_registration(store, team_ids: list[str], *, reveal: bool = False, today: dt.date | None = None):
+def build_registration(store: Store, team_ids: list[str], *, reveal: bool = False,
+                       today: dt.date | None = None) -> Document:
     """One document with the 登记表 of every given team, each starting on a new page."""
     teams = [_load_team(store, tid) for tid in team_ids]
     doc = d.new_document()
@@ -77,7 +86,8 @@ def build_registration(store, team_ids: list[str], *, reveal: bool = False, toda
     return doc
 
 
-def _add_form(doc, team: dict, members: list[dict], *, reveal: bool, day: dt.date, new_page: bool) -> None:
+def _add_form(doc: Document, team: dict[str, Any], members: list[dict[str, Any]], *, reveal: bool, day: dt.date,
+              new_page: bool) -> None:
     title = d.add_paragraph(doc, TITLE, d.XIAOBIAOSONG, size=d.SIZE_2, align=CENTER, line=28, after=2)
     if new_page:
         d.add_page_break_before(title)
@@ -95,16 +105,16 @@ def _add_form(doc, team: dict, members: list[dict], *, reveal: bool, day: dt.dat
     _opinion_table(doc)
 
 
-def _new_table(doc, rows: int, widths) -> object:
-    table = doc.add_table(rows=rows, cols=len(widths))
+def _new_table(doc: Document, rows: int, widths: Sequence[float]) -> Table:
+    table: Table = doc.add_table(rows=rows, cols=len(widths))
     d.set_table_borders(table)
     d.set_cell_margins(table, left=CELL_PAD, right=CELL_PAD, top=CELL_PAD_V, bottom=CELL_PAD_V)
     return table
 
 
-def _team_rows(team_count_value: str) -> list[tuple]:
+def _team_rows(team_count_value: str) -> list[tuple[_Item, ...]]:
     """[(field or label, …)] per row: 2 items for a paired row, 1 for a whole row."""
-    rows: list[tuple] = [(s.TEAM.field(a), s.TEAM.field(b)) for a, b in PAIRS[:3]]
+    rows: list[tuple[_Item, ...]] = [(s.TEAM.field(a), s.TEAM.field(b)) for a, b in PAIRS[:3]]
     rows.append((s.TEAM.field(PAIRED_WITH_COUNT), (COUNT_LABEL, team_count_value)))
     rows += [(s.TEAM.field(a), s.TEAM.field(b)) for a, b in PAIRS[3:]]
     placed = {k for pair in PAIRS for k in pair} | {PAIRED_WITH_COUNT} | set(WIDE)
@@ -113,13 +123,15 @@ def _team_rows(team_count_value: str) -> list[tuple]:
     return rows
 
 
-def _team_table(doc, team: dict, count: int, reveal: bool) -> None:
+def _team_table(doc: Document, team: dict[str, Any], count: int, reveal: bool) -> None:
     layout = _team_rows(f"{count} 人")
     table = _new_table(doc, len(layout), TEAM_COLS)
     for row, items in zip(table.rows, layout):
         wide = len(items) == 1
-        key = items[0].key if isinstance(items[0], s.Field) else ""
-        if not (wide and items[0].type == s.LONGTEXT):   # a long plan may run over a page; never cut it off
+        first = items[0]
+        key = first.key if isinstance(first, s.Field) else ""
+        long_plan = wide and isinstance(first, s.Field) and first.type == s.LONGTEXT
+        if not long_plan:   # a long plan may run over a page; never cut it off
             d.cant_split(row)
         d.set_row_height(row, TALL.get(key, ROW_H))
         if wide:
@@ -131,13 +143,13 @@ def _team_table(doc, team: dict, count: int, reveal: bool) -> None:
             else:
                 label, value = item
             d.write_cell(cells[2 * n], label, size=FONT_SIZE, align=CENTER, line=LINE)
-            long_text = wide and item.type in (s.LONGTEXT, s.MULTI, s.TEXT)
+            long_text = wide and isinstance(item, s.Field) and item.type in (s.LONGTEXT, s.MULTI, s.TEXT)
             d.write_cell(cells[2 * n + 1], value, size=FONT_SIZE, align=LEFT if long_text else CENTER,
                          line=LINE)
     d.set_col_widths(table, list(TEAM_COLS))
 
 
-def _roster_table(doc, members: list[dict], reveal: bool):
+def _roster_table(doc: Document, members: list[dict[str, Any]], reveal: bool) -> Table:
     fields = [s.MEMBER.field(k) for k in ROSTER]
     table = _new_table(doc, 1 + max(1, len(members)), ROSTER_COLS)
     header = table.rows[0]
@@ -167,7 +179,7 @@ def _roster_table(doc, members: list[dict], reveal: bool):
     return table
 
 
-def _opinion_table(doc) -> None:
+def _opinion_table(doc: Document) -> None:
     table = _new_table(doc, 1, OPINION_COLS)
     row = table.rows[0]
     d.cant_split(row)
@@ -183,8 +195,9 @@ def _opinion_table(doc) -> None:
 
 
 # -- export --------------------------------------------------------------------------------------------------
-def export_registration(store, team_ids: list[str], out_dir: Path, *, reveal: bool = False, combined: bool = True,
-                        today: dt.date | None = None, progress: Callable[[int, int], None] | None = None,
+def export_registration(store: Store, team_ids: list[str], out_dir: Path, *, reveal: bool = False,
+                        combined: bool = True, today: dt.date | None = None,
+                        progress: Callable[[int, int], None] | None = None,
                         cancelled: Callable[[], bool] | None = None) -> list[Path]:
     """One .docx per team in out_dir, plus one combined file for several teams. Returns the paths written.
 

@@ -10,9 +10,10 @@ by year); the period (date_from/date_to) limits the highlight records and the �
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from docx.image.exceptions import UnrecognizedImageError
 from docx.shared import Mm, Pt
@@ -26,6 +27,11 @@ from ..core.validation import fen_to_yuan, minutes_to_hours
 from . import document as d
 from . import prose as pr
 from .files import file_name, save_atomic
+
+if TYPE_CHECKING:
+    from docx.document import Document
+
+    from ..core.store import Store
 
 yuan = tx.yuan
 PICTURE_CAPTION = "学雷锋职工志愿服务活动数据概览"
@@ -88,7 +94,7 @@ def has_visits(st: CampaignStats) -> bool:
                 or st["demands"]["total"])
 
 
-def figure_rows(st: CampaignStats) -> list[tuple[str, str]]:
+def figure_rows(st: CampaignStats) -> list[tuple[str, str | int]]:
     """The 主要数据 table: (项目, 数量), every value from campaign_stats; the visiting campaign's rows only when
     there is something to report."""
     a, v, tg, aid = st["activities"], st["visits"], st["targets"], st["aid"]
@@ -107,7 +113,7 @@ def figure_rows(st: CampaignStats) -> list[tuple[str, str]]:
     return rows if has_visits(st) else rows[:8] + rows[16:]
 
 
-def _figure_table(doc, st: CampaignStats) -> None:
+def _figure_table(doc: Document, st: CampaignStats) -> None:
     pairs = figure_rows(st)
     rows = [(*pairs[i], *(pairs[i + 1] if i + 1 < len(pairs) else ("", ""))) for i in range(0, len(pairs), 2)]
     pr.caption(doc, "学雷锋职工志愿服务活动主要数据", before=6)
@@ -115,7 +121,7 @@ def _figure_table(doc, st: CampaignStats) -> None:
              aligns=(pr.LEFT, pr.CENTER, pr.LEFT, pr.CENTER))
 
 
-def _picture(doc, picture: Path) -> None:
+def _picture(doc: Document, picture: Path) -> None:
     picture = Path(picture)
     if not picture.is_file():
         raise ValueError(f"找不到图片文件“{picture}”")
@@ -130,19 +136,19 @@ def _picture(doc, picture: Path) -> None:
     pr.caption(doc, PICTURE_CAPTION)
 
 
-def _highlight_paragraph(doc, items: list[dict]) -> None:
+def _highlight_paragraph(doc: Document, items: list[dict[str, Any]]) -> None:
     if items:
         pr.body(doc, "其中，" + "；".join(i["sentence"] for i in items) + "。")
 
 
-def _deeds(doc, store, items: list[dict]) -> None:
+def _deeds(doc: Document, store: Store, items: list[dict[str, Any]]) -> None:
     for n, item in enumerate(items, start=1):
         pr.heading(doc, 3, n, item["sentence"])
         honor = store.get("honor", item["id"]) or {}
         pr.body(doc, honor.get("deeds") or "")
 
 
-def _appendices(doc, st: CampaignStats) -> None:
+def _appendices(doc: Document, st: CampaignStats) -> None:
     """附表1 activities by category and form; 附表2 aid by programme (when there was aid); then units."""
     a = st["activities"]
     labels = iter(f"附表{n}" for n in range(1, 10))
@@ -164,7 +170,7 @@ def _appendices(doc, st: CampaignStats) -> None:
     _units_table(doc, st, next(labels))
 
 
-def _aid_table(doc, aid: Aid, label: str) -> None:
+def _aid_table(doc: Document, aid: Aid, label: str) -> None:
     pr.appendix_page(doc, label, "困难职工帮扶项目统计表")
     rows = [(n, p["programme"], p["count"], p["households"], fen_to_yuan(p["amount_fen"]))
             for n, p in enumerate(aid["by_programme"], start=1)]
@@ -173,7 +179,7 @@ def _aid_table(doc, aid: Aid, label: str) -> None:
     pr.note(doc, "注：合计帮扶户数按户统计，同一户获多个项目帮扶的只计一次。")
 
 
-def _units_table(doc, st: CampaignStats, label: str) -> None:
+def _units_table(doc: Document, st: CampaignStats, label: str) -> None:
     pr.appendix_page(doc, label, "各单位志愿服务队及材料报送情况表")
     reporting = {u["unit"]: {m["material"]: m for m in u["materials"]} for u in st["reporting"]["units"]}
     materials = [m["material"] for m in st["reporting"]["materials"]]
@@ -199,8 +205,8 @@ def _sent(material: UnitMaterial | None) -> str:
     return cn_date(material["date"], year=False) + ("（逾期）" if material["late"] else "")
 
 
-def build_summary(store, *, date_from=None, date_to=None, unit: str | None = None, picture: Path | None = None,
-                  today: dt.date | None = None):
+def build_summary(store: Store, *, date_from: str | dt.date | None = None, date_to: str | dt.date | None = None,
+                  unit: str | None = None, picture: Path | None = None, today: dt.date | None = None) -> Document:
     """The summary as a python-docx Document (same inputs and data, same document)."""
     day = today or dt.date.today()
     year, date_from, date_to = tx.summary_period(store, date_from, date_to)
@@ -251,8 +257,9 @@ def summary_filename(year: int, unit: str) -> str:
     return file_name(unit, f"{year}年学雷锋职工志愿服务活动总结")
 
 
-def export_summary(store, path, *, date_from=None, date_to=None, unit: str | None = None,
-                   picture: Path | None = None, today: dt.date | None = None) -> Path:
+def export_summary(store: Store, path: str | os.PathLike[str], *, date_from: str | dt.date | None = None,
+                   date_to: str | dt.date | None = None, unit: str | None = None, picture: Path | None = None,
+                   today: dt.date | None = None) -> Path:
     """Write the summary (atomic: a failure leaves no file) and return its path."""
     doc = build_summary(store, date_from=date_from, date_to=date_to, unit=unit, picture=picture, today=today)
     return save_atomic(doc, Path(path))

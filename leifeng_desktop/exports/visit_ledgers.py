@@ -9,9 +9,11 @@ one “其中” row per programme. Amounts go from integer fen to Decimal 元: 
 from __future__ import annotations
 
 import datetime as dt
+import os
+from collections.abc import Callable
 from copy import copy
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Any
 
 from ..core import schema as s
 from ..core import visits as v
@@ -19,6 +21,11 @@ from ..core.formatting import cn_date
 from ..core.store import Store
 from . import xlsx
 from .files import save_atomic
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
+    from openpyxl.cell import Cell
+    from openpyxl.worksheet.worksheet import Worksheet
 
 VISIT_TITLE = "“面对面，心贴心，实打实”大走访企业台账"
 AID_TITLE = "困难职工帮扶台账"
@@ -33,11 +40,11 @@ WIDTHS = {"date": 11, "group_id": 11, "leader": 8, "visitors": 12, "enterprise":
 CENTRED = {"date", "group_id", "leader", "kind", "handler", "due_on", "status", "programme", "name", "id_number"}
 
 
-def _year_sql(column: str, year) -> tuple[str, dict]:
+def _year_sql(column: str, year: int | str | None) -> tuple[str, dict[str, str]]:
     return (f"substr({column}, 1, 4) = :year", {"year": str(int(year))}) if year is not None else ("1 = 1", {})
 
 
-def _year_prefix(store: Store, table: str, year) -> str:
+def _year_prefix(store: Store, table: str, year: int | str | None) -> str:
     """'2026年' for the year asked, or the one year all the records are in; '' when they span several."""
     if year is not None:
         return f"{int(year)}年"
@@ -45,24 +52,25 @@ def _year_prefix(store: Store, table: str, year) -> str:
     return f"{years[0]}年" if len(years) == 1 else ""
 
 
-def _several_units(store: Store, table: str, cond: str, params) -> bool:
-    return store.db.execute(f"SELECT COUNT(DISTINCT unit) FROM {table} WHERE {cond}", params).fetchone()[0] > 1
+def _several_units(store: Store, table: str, cond: str, params: dict[str, Any]) -> bool:
+    units: int = store.db.execute(f"SELECT COUNT(DISTINCT unit) FROM {table} WHERE {cond}", params).fetchone()[0]
+    return units > 1
 
 
-def _finish(path, wb, edit: Callable) -> Path:
+def _finish(path: str | os.PathLike[str], wb: Workbook, edit: Callable[[Worksheet], None]) -> Path:
     """Edit the ledger's sheet in memory (merges, extra rows), then save it atomically over `path`."""
     edit(wb.active)
     return save_atomic(wb, Path(path))
 
 
-def _style(cell) -> None:
+def _style(cell: Cell) -> None:
     """A cell added after the writer's 合计 row, in the writer's font and borders."""
     cell.font, cell.border = xlsx.font(), xlsx.border()
     cell.alignment = xlsx.alignment(horizontal="center", vertical="center", wrap_text=True)
 
 
 # -- 走访台账 ---------------------------------------------------------------------------------------------------
-def visit_summary(store: Store, *, year: int | None = None, today=None) -> dict:
+def visit_summary(store: Store, *, year: int | None = None, today: dt.date | str | None = None) -> dict[str, Any]:
     """{visits, enterprises, demands, done, overdue} for the year (None: every year), overdue as of `today`."""
     today = (today if isinstance(today, dt.date) else dt.date.fromisoformat(today)) if today else dt.date.today()
     cond, params = _year_sql("v.date", year)
@@ -92,11 +100,12 @@ def _visit_columns(before: list[s.Field], after: list[s.Field]) -> list[xlsx.Col
     return cols + [_col(f) for f in after]
 
 
-def _col(f: s.Field, **kw) -> xlsx.Column:
+def _col(f: s.Field, **kw: Any) -> xlsx.Column:
     return xlsx.Column.of(f, width=WIDTHS.get(f.key), align="center" if f.key in CENTRED else None, **kw)
 
 
-def export_visit_ledger(store: Store, path, *, year: int | None = None, today=None) -> Path:
+def export_visit_ledger(store: Store, path: str | os.PathLike[str], *, year: int | None = None,
+                        today: dt.date | str | None = None) -> Path:
     """Write the 走访台账 (year None: every visit) and return its path. Overdue is judged as of `today`."""
     summary = visit_summary(store, year=year, today=today)
     today = dt.date.fromisoformat(summary["today"])
@@ -106,11 +115,12 @@ def export_visit_ledger(store: Store, path, *, year: int | None = None, today=No
     cols = _visit_columns(before, after)
     labels = [c.label for c in cols]
     visit_cols = [0, *range(1, 1 + len(before)), *range(len(cols) - len(after), len(cols))]
-    rows, spans = [], []
+    rows: list[list[Any]] = []
+    spans: list[int] = []
     visits = [dict(r) for r in store.db.query(
         f"SELECT v.*, g.name AS group_name FROM enterprise_visit v LEFT JOIN working_group g ON g.id = v.group_id "
         f"WHERE {cond} ORDER BY v.date, v.enterprise, v.rowid", params)]
-    demands: dict[str, list[dict]] = {}
+    demands: dict[str, list[dict[str, Any]]] = {}
     for r in store.db.query(f"SELECT d.* FROM demand d JOIN enterprise_visit v ON v.id = d.visit_id "
                             f"WHERE {cond} ORDER BY d.rowid", params):
         demands.setdefault(r["visit_id"], []).append(dict(r))
@@ -135,7 +145,7 @@ def export_visit_ledger(store: Store, path, *, year: int | None = None, today=No
     subtitle = "　　".join([f"填报单位：{store.our_unit()}", f"职工诉求答复期限：走访后 {days} 天",
                            f"逾期情况截至 {cn_date(today)}"])
 
-    def merge_visits(ws) -> None:
+    def merge_visits(ws: Worksheet) -> None:
         total = ws.max_row     # the 合计 texts span the visit and the demand columns
         ws.merge_cells(start_row=total, start_column=2, end_row=total, end_column=first_demand)
         ws.merge_cells(start_row=total, start_column=first_demand + 1, end_row=total, end_column=last_demand + 1)
@@ -151,7 +161,7 @@ def export_visit_ledger(store: Store, path, *, year: int | None = None, today=No
 
 
 # -- 帮扶台账 ---------------------------------------------------------------------------------------------------
-def aid_summary(store: Store, *, year: int | None = None) -> dict:
+def aid_summary(store: Store, *, year: int | None = None) -> dict[str, Any]:
     """{records, households, amount_fen, programmes: core.visits.aid_totals(year)}."""
     cond, params = _year_sql("date", year)
     records, households, amount = store.db.execute(
@@ -161,7 +171,8 @@ def aid_summary(store: Store, *, year: int | None = None) -> dict:
             "programmes": v.aid_totals(store, year=year)}
 
 
-def export_aid_ledger(store: Store, path, *, year: int | None = None, reveal: bool = False) -> Path:
+def export_aid_ledger(store: Store, path: str | os.PathLike[str], *, year: int | None = None,
+                      reveal: bool = False) -> Path:
     """Write the 帮扶台账 (year None: every record) and return its path; 身份证号 masked unless reveal."""
     cond, params = _year_sql("a.date", year)
     several = _several_units(store, "aid a", cond, params)
@@ -174,16 +185,17 @@ def export_aid_ledger(store: Store, path, *, year: int | None = None, reveal: bo
     cols = [xlsx.Column(SEQ, xlsx.INT, width=5, align="center")]
     for f in fields:   # text wide enough for one line where it is short (goods, handler), up to a limit
         fit = {"goods": 40, "handler": 26, "note": 40, "unit": 20}.get(f.key)
-        need = max([xlsx.text_width(r.get(f.key) or "") + 3 for r in records] + [10]) if fit else None
-        cols.append(xlsx.Column.of(f, reveal=reveal, width=min(need, fit) if fit else
-                                   {"name": 10, "id_number": 21, "programme": 11, "amount": 13, "date": 11}[f.key],
-                                   align="center" if f.key in CENTRED else None))
+        if fit:
+            width = min(max([xlsx.text_width(r.get(f.key) or "") + 3 for r in records] + [10]), fit)
+        else:
+            width = {"name": 10, "id_number": 21, "programme": 11, "amount": 13, "date": 11}[f.key]
+        cols.append(xlsx.Column.of(f, reveal=reveal, width=width, align="center" if f.key in CENTRED else None))
     rows = [[n] + [r[f.key] for f in fields] for n, r in enumerate(records, start=1)]
     summary = aid_summary(store, year=year)
     amount_col = 5
     totals = {1: f"共 {summary['records']} 笔，{summary['households']} 户", amount_col: xlsx.SUM}
 
-    def add_programmes(ws) -> None:
+    def add_programmes(ws: Worksheet) -> None:
         total_row = ws.max_row
         ws.merge_cells(start_row=total_row, start_column=2, end_row=total_row, end_column=4)
         for p in summary["programmes"]:

@@ -13,17 +13,25 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import os
 import re
 import unicodedata
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
 from ..core import schema as s
 from ..core.formatting import display
 from . import document as d
 from .files import save_atomic
+
+if TYPE_CHECKING:   # openpyxl has no type information: these document what is passed, they check nothing
+    from openpyxl import Workbook
+    from openpyxl.cell import Cell
+    from openpyxl.styles import Alignment, Border, Font
+    from openpyxl.worksheet.worksheet import Worksheet
 
 # Column kinds.
 TEXT, LONG, INT, HOURS, MONEY, DATE, DATETIME = "text", "long", "int", "hours", "money", "date", "datetime"
@@ -52,7 +60,7 @@ class Column:
     align: str | None = None                     # horizontal alignment; numbers right, text left by default
 
     @classmethod
-    def of(cls, f: s.Field, *, label: str | None = None, reveal: bool = False, **kw) -> "Column":
+    def of(cls, f: s.Field, *, label: str | None = None, reveal: bool = False, **kw: Any) -> Column:
         """A column for a schema field: its label, the kind its type fits, display() for what is shown as text.
         A sensitive number (income) is masked text unless reveal."""
         masked = f.sensitive and not reveal
@@ -69,14 +77,14 @@ def text_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in str(text))
 
 
-def hours(minutes: int | None) -> Decimal | None:
+def hours(minutes: int | str | None) -> Decimal | None:
     """Integer minutes as Decimal hours rounded to 2 places (1.25, 3.5)."""
     if minutes is None or minutes == "":
         return None
     return (Decimal(int(minutes)) / MINUTES_PER_HOUR).quantize(TWO_PLACES)
 
 
-def yuan(fen: int | None) -> Decimal | None:
+def yuan(fen: int | str | None) -> Decimal | None:
     if fen is None or fen == "":
         return None
     return (Decimal(int(fen)) / FEN_PER_YUAN).quantize(TWO_PLACES)
@@ -89,7 +97,7 @@ FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
 _ESCAPE_LIKE = re.compile(r"(?<=_)(?=x[0-9A-Fa-f]{4}_)")
 
 
-def cell_text(value) -> str:
+def cell_text(value: object) -> str:
     """Text as a cell holds it: the characters XML cannot carry dropped (as in Word files), the rest as typed
     (tabs and line ends too)."""
     return d.ILLEGAL_XML.sub("", str(value))
@@ -99,7 +107,7 @@ def looks_like_formula(text: str) -> bool:
     return text[:1] in FORMULA_LEADS or text.lstrip()[:1] in FORMULA_LEADS
 
 
-def put(ws, row: int, column: int, value):
+def put(ws: Worksheet, row: int, column: int, value: object) -> Cell:
     """Set one cell; the only way the app writes a cell. Returns the cell.
 
     Text is a text cell (openpyxl makes "=…" a formula unless told), with Excel's quotePrefix when it could be
@@ -132,17 +140,17 @@ def put(ws, row: int, column: int, value):
     return cell
 
 
-def append_row(ws, values: Iterable) -> int:
+def append_row(ws: Worksheet, values: Iterable[object]) -> int:
     """put() each value into the row after the last one; returns the row number."""
     values = list(values)
     ws.append([None] * max(1, len(values)))
-    row = ws.max_row
+    row: int = ws.max_row
     for column, value in enumerate(values, start=1):
         put(ws, row, column, value)
     return row
 
 
-def _cell_value(kind: str, value):
+def _cell_value(kind: str, value: Any) -> Any:
     """The stored value as the Excel cell of a `kind` column holds it."""
     if value is None or value == "":
         return None
@@ -168,15 +176,16 @@ def _cell_value(kind: str, value):
 class _Sheet:
     """What the three steps share: the values go in, then their styles, then the page set-up."""
     columns: list[Column]
-    cells: list[list]                 # data rows as cell values
+    cells: list[list[Any]]            # data rows as cell values
     totals: Mapping[int, Any] | None  # as given to build_ledger
-    total_row: list | None            # the 合计 row's cell values
+    total_row: list[Any] | None       # the 合计 row's cell values
     widths: list[float]
     header_row: int = 2
 
 
-def build_ledger(*, title: str, columns: list[Column], rows: Iterable[list], totals: Mapping[int, Any] | None = None,
-                 subtitle: str = "", sheet_name: str = "台账", totals_label: str = "合计"):
+def build_ledger(*, title: str, columns: list[Column], rows: Iterable[Sequence[Any]],
+                 totals: Mapping[int, Any] | None = None, subtitle: str = "", sheet_name: str = "台账",
+                 totals_label: str = "合计") -> Workbook:
     """The ledger as an openpyxl Workbook (one sheet). `rows` hold stored values in column order; `totals` maps a
     column index to a stored value, SUM or COUNT (the 合计 label goes in column 0 unless it has a total)."""
     cells, sums = _converted(columns, rows)
@@ -193,18 +202,18 @@ def build_ledger(*, title: str, columns: list[Column], rows: Iterable[list], tot
     return wb
 
 
-def write_ledger(path, **kw) -> Path:
+def write_ledger(path: str | os.PathLike[str], **kw: Any) -> Path:
     """Write one ledger sheet (build_ledger's arguments) atomically and return the path."""
     return save_atomic(build_ledger(**kw), Path(path))
 
 
 # -- values -----------------------------------------------------------------------------------------------------
-def _converted(columns: list[Column], rows: Iterable[list]) -> tuple[list[list], dict[int, int]]:
+def _converted(columns: list[Column], rows: Iterable[Sequence[Any]]) -> tuple[list[list[Any]], dict[int, int]]:
     """Rows as cell values, and the exact sums of the numeric columns' stored integers."""
     sums: dict[int, int] = {}
-    cells = []
+    cells: list[list[Any]] = []
     for raw in rows:
-        values = []
+        values: list[Any] = []
         for i, (col, value) in enumerate(zip(columns, raw)):
             if col.convert is not None:
                 value = col.convert(value)
@@ -215,8 +224,9 @@ def _converted(columns: list[Column], rows: Iterable[list]) -> tuple[list[list],
     return cells, sums
 
 
-def _totals(columns, totals: Mapping[int, Any], sums: dict[int, int], count: int, label: str) -> list:
-    out = [None] * len(columns)
+def _totals(columns: list[Column], totals: Mapping[int, Any], sums: dict[int, int], count: int,
+            label: str) -> list[Any]:
+    out: list[Any] = [None] * len(columns)
     for i, value in totals.items():
         raw = sums.get(i, 0) if value == SUM else count if value == COUNT else value
         out[i] = count if value == COUNT else _cell_value(columns[i].kind, raw)
@@ -225,7 +235,7 @@ def _totals(columns, totals: Mapping[int, Any], sums: dict[int, int], count: int
     return out
 
 
-def _put_values(ws, sheet: _Sheet, title: str, subtitle: str) -> None:
+def _put_values(ws: Worksheet, sheet: _Sheet, title: str, subtitle: str) -> None:
     """Every cell's value through put(): title (and subtitle) merged across, header, rows, 合计."""
     from openpyxl.utils import get_column_letter
     ncols, last = len(sheet.columns), get_column_letter(len(sheet.columns))
@@ -239,7 +249,7 @@ def _put_values(ws, sheet: _Sheet, title: str, subtitle: str) -> None:
         append_row(ws, sheet.total_row)
 
 
-def _shown(kind: str, value) -> str:
+def _shown(kind: str, value: Any) -> str:
     """Roughly what the cell shows, for its width."""
     if value is None:
         return ""
@@ -266,9 +276,9 @@ def _header(label: str, width: float) -> str:
     return label
 
 
-def _widths(columns: list[Column], cells: list[list]) -> list[float]:
+def _widths(columns: list[Column], cells: list[list[Any]]) -> list[float]:
     """From the label (a long label wraps onto two lines) and the widest value, within the kind's bounds."""
-    out = []
+    out: list[float] = []
     for i, col in enumerate(columns):
         if col.width:
             out.append(col.width)
@@ -283,24 +293,24 @@ def _widths(columns: list[Column], cells: list[list]) -> list[float]:
 
 # -- styles -----------------------------------------------------------------------------------------------------
 # Row heights are set, not left to the reader: LibreOffice and Excel do not grow wrapped rows on opening.
-def font(bold: bool = False, size: float = SIZE):
+def font(bold: bool = False, size: float = SIZE) -> Font:
     from openpyxl.styles import Font
     return Font(name=FONT, size=size, bold=bold)
 
 
-def border():
+def border() -> Border:
     """Thin black lines on every side of a cell."""
     from openpyxl.styles import Border, Side
     thin = Side(style="thin", color="000000")
     return Border(left=thin, right=thin, top=thin, bottom=thin)
 
 
-def alignment(**kw):
+def alignment(**kw: Any) -> Alignment:
     from openpyxl.styles import Alignment
     return Alignment(**kw)
 
 
-def _style_title(ws, subtitle: str) -> None:
+def _style_title(ws: Worksheet, subtitle: str) -> None:
     ws["A1"].font = font(bold=True, size=TITLE_SIZE)
     ws["A1"].alignment = alignment(horizontal="center", vertical="center", wrap_text=True)
     ws.row_dimensions[1].height = 30
@@ -308,7 +318,7 @@ def _style_title(ws, subtitle: str) -> None:
         ws["A2"].font, ws["A2"].alignment = font(), alignment(horizontal="left", vertical="center")
 
 
-def _style_header(ws, sheet: _Sheet) -> None:
+def _style_header(ws: Worksheet, sheet: _Sheet) -> None:
     from openpyxl.styles import PatternFill
     bold, lines = font(bold=True), border()
     center = alignment(horizontal="center", vertical="center", wrap_text=True)
@@ -319,7 +329,7 @@ def _style_header(ws, sheet: _Sheet) -> None:
     ws.row_dimensions[sheet.header_row].height = LINE_PT * height + PAD_PT
 
 
-def _style_rows(ws, sheet: _Sheet) -> None:
+def _style_rows(ws: Worksheet, sheet: _Sheet) -> None:
     """Data rows: text wraps within its column (the row as high as its longest text), numbers to the right."""
     plain, lines = font(), border()
     for r, values in enumerate(sheet.cells, start=sheet.header_row + 1):
@@ -338,7 +348,7 @@ def _style_rows(ws, sheet: _Sheet) -> None:
         ws.row_dimensions[r].height = LINE_PT * height + PAD_PT
 
 
-def _style_totals(ws, sheet: _Sheet) -> None:
+def _style_totals(ws: Worksheet, sheet: _Sheet) -> None:
     if sheet.total_row is None or sheet.totals is None:
         return
     r = sheet.header_row + len(sheet.cells) + 1
@@ -355,7 +365,7 @@ def _style_totals(ws, sheet: _Sheet) -> None:
 
 
 # -- the book and its page set-up -------------------------------------------------------------------------------
-def _new_book(sheet_name: str):
+def _new_book(sheet_name: str) -> tuple[Workbook, Worksheet]:
     from openpyxl import Workbook
     from openpyxl.utils.indexed_list import IndexedList
     wb = Workbook()
@@ -368,7 +378,7 @@ def _new_book(sheet_name: str):
     return wb, ws
 
 
-def _page_setup(ws, sheet: _Sheet) -> None:
+def _page_setup(ws: Worksheet, sheet: _Sheet) -> None:
     """Column widths, the frozen header and its filter; A4 landscape one page wide, the header on every page,
     page numbers in the footer."""
     from openpyxl.utils import get_column_letter
