@@ -5,8 +5,9 @@ hash in a two-character subfolder: `ab/ab12…ef.jpg`. The same content added tw
 the name the file came with. A file is copied to a temporary name and renamed into place, so there is never half a
 file under a hash name.
 
-A file goes when the last record naming it goes: remove_attachment() and delete_activity() do that after their
-commit. Inside an outer transaction they leave the file (a rollback would bring the record back without it);
+A file goes when the last record naming it goes — a record in the 回收站 (core.trash) still names it, so its file
+goes when that entry is purged: remove_attachment(), delete_activity() and trash.purge() check after their commit.
+Inside an outer transaction they leave the file (a rollback would bring the record back without it);
 purge_orphans() sweeps what no record names. Thumbnails are the UI's job.
 """
 from __future__ import annotations
@@ -241,8 +242,9 @@ def _copy_hashing(source: Path, folder: Path) -> tuple[Path, str, int]:
 
 
 def _named(store: Store) -> set[str]:
-    """The stored names every attachment record refers to."""
-    out = set()
+    """The stored names every attachment record refers to, those in the 回收站 too (purging it removes them)."""
+    from .trash import attachment_names
+    out = attachment_names(store)
     for row in store.db.query("SELECT name, sha256 FROM attachment"):
         try:
             out.add(stored_name(row["sha256"], row["name"]))

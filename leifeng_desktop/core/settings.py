@@ -24,6 +24,8 @@ CAMPAIGN = s.RecordType("campaign", "活动设置", (
     F("plan_deadline", "实施方案报送截止", s.DATE, required=True),
     F("summary_deadline", "总结材料报送截止", s.DATE),
     F("demand_reply_days", "职工诉求答复期限（天）", s.INT, required=True, minimum=1, maximum=365, default=3),
+    F("trash_days", "回收站保留天数", s.INT, required=True, minimum=1, maximum=3650, default=90,
+      help="删除的记录在回收站中保留的天数，期满后在打开数据库时彻底删除"),
 ), title="city")
 
 # Not editable: the app's logic depends on these two kinds.
@@ -50,8 +52,8 @@ class Settings:
         return {r["key"]: json.loads(r["value"]) for r in self._store.db.query("SELECT key, value FROM settings")}
 
     def campaign(self) -> dict:
-        raw = self._raw()
-        return {f.key: raw.get(f.key) for f in CAMPAIGN.fields}
+        raw = self._raw()   # a setting newer than the file (回收站保留天数 …) reads as its default
+        return {f.key: raw.get(f.key, f.default) for f in CAMPAIGN.fields}
 
     def get(self, key: str, default=None):
         row = list(self._store.db.query("SELECT value FROM settings WHERE key = ?", [key]))

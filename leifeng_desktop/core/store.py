@@ -79,6 +79,7 @@ class Store:
                 store._configure()
                 if migrate:
                     store._migrate()
+                    store._purge_trash()
                     store._sweep_orphans()
         except sqlite3.Error as exc:
             conn.close()
@@ -125,6 +126,14 @@ class Store:
             mig.apply(self.db)
             if self.settings.get("year") is None:
                 seed_defaults(self)
+
+    def _purge_trash(self) -> None:
+        """Entries older than 设置's 回收站保留天数 go at open (core.trash)."""
+        from .trash import purge_expired
+        try:
+            purge_expired(self)
+        except (sqlite3.DatabaseError, errors.UserError, ValueError):   # damaged or busy: the file still opens
+            log.warning("回收站 not purged in %s", self.path, exc_info=True)
 
     def _sweep_orphans(self) -> None:
         from .attachments import purge_orphans
@@ -313,19 +322,14 @@ class Store:
         rows = list(self.db.query(f'SELECT * FROM "{type_key}" WHERE id = ?', [record_id]))
         return rows[0] if rows else None
 
-    def delete(self, type_key: str, record_id: str) -> None:
-        """Delete one record; child records (roster, demands, family …) go with it through ON DELETE CASCADE."""
-        rt = s.record_type(type_key)
+    def delete(self, type_key: str, record_id: str, *, operator: str | None = None) -> str:
+        """Move one record into the 回收站 with every row that goes with it (roster and their hours, participants,
+        demands, family, a household's visits and aid …), in one transaction; returns the 回收站 entry's id
+        (core.trash.restore gives it all back). StoreError when the record is gone or still referenced."""
+        from . import trash
         with self.transaction():
-            try:
-                self.db.execute(f'DELETE FROM "{type_key}" WHERE id = ?', [record_id])
-            except sqlite3.IntegrityError as exc:
-                if exc.sqlite_errorcode != sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
-                    raise
-                raise StoreError(f"该{rt.label}仍被其他记录引用，不能删除") from None
-            self.notify(type_key)
-            for child in s.children_of(type_key):
-                self.notify(child.key)
+            entry_id = trash.move(self, type_key, record_id, operator=operator)   # notifies every type it took
+        return entry_id
 
     def get(self, type_key: str, record_id: str) -> dict | None:
         """One record with its meta columns (id, unit, created_at, updated_at, revision), or None."""

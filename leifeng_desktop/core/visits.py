@@ -301,12 +301,9 @@ def household_dependents(store: Store, household_id: str) -> dict:
 
 
 def delete_household(store: Store, household_id: str) -> dict:
-    """Delete the household with its family, visits and aid in one transaction (the schema cascades them; they
-    are deleted here explicitly so every list hears about it). Returns household_dependents() as it was."""
+    """Move the household with its family, visits and aid into the 回收站 in one transaction (Store.delete takes
+    every row that references it, and every list hears about it). Returns household_dependents() as it was."""
     with store.transaction():
         removed = household_dependents(store, household_id)
-        for child in ("family_member", "household_visit", "aid"):
-            store.db.execute(f'DELETE FROM "{child}" WHERE household_id = ?', [household_id])
-            store.notify(child)
         store.delete("household", household_id)
     return removed

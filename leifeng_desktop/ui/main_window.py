@@ -23,6 +23,7 @@ from .pages.settings_page import SettingsPage
 from .pages.visits_page import visits_tabs
 from .pages.team_page import MissingKindsView, TeamPage
 from .pages.summary_page import SummaryPage
+from .pages.trash_page import TrashPage
 from .recovery import open_checked
 from .store_signals import StoreSignals
 from .undo import EditMenu, UndoHistory
@@ -45,7 +46,7 @@ def _tabs(*pages: tuple[str, QWidget]) -> QTabWidget:
 
 
 class MainWindow(QMainWindow):
-    PAGES = ("仪表盘", "志愿服务队", "活动记录", "走访帮扶", "选树典型", "报送与导出", "设置", "备份与恢复")
+    PAGES = ("仪表盘", "志愿服务队", "活动记录", "走访帮扶", "选树典型", "报送与导出", "设置", "备份与恢复", "回收站")
 
     def __init__(self, store: Store, lock: InstanceLock | None = None, *, qsettings: QSettings | None = None,
                  parent=None):
@@ -57,7 +58,7 @@ class MainWindow(QMainWindow):
         self.nav.setObjectName("navigation")
         for i, name in enumerate(self.PAGES):
             item = QListWidgetItem(name)
-            item.setToolTip(f"{name}（Ctrl+{i + 1}）")
+            item.setToolTip(f"{name}（Ctrl+{i + 1}）" if i < 9 else name)
             self.nav.addItem(item)
         self.nav.setFixedWidth(self.nav.sizeHintForColumn(0) + 36)
         self.stack = QStackedWidget()
@@ -120,6 +121,7 @@ class MainWindow(QMainWindow):
                   ("实施方案", PlanPage(store))),
             self.settings_page,
             BackupPage(store),
+            TrashPage(store),
         ]
 
     def set_store(self, store: Store, lock: InstanceLock | None = None) -> None:
@@ -183,7 +185,7 @@ class MainWindow(QMainWindow):
         self.menuBar().addMenu(self.edit_menu)
         help_menu = self.menuBar().addMenu("帮助(&H)")
         help_menu.addAction(QAction("关于(&A)", self, triggered=self.about))
-        for i in range(len(self.PAGES)):
+        for i in range(min(len(self.PAGES), 9)):   # Ctrl+1 … Ctrl+9: a tenth page has no key
             self.addAction(QAction(self, shortcut=QKeySequence(f"Ctrl+{i + 1}"),
                                    triggered=lambda checked=False, row=i: self.nav.setCurrentRow(row)))
 

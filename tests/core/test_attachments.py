@@ -4,7 +4,7 @@ import os
 
 import pytest
 
-from leifeng_desktop.core import attachments as att
+from leifeng_desktop.core import attachments as att, trash
 from leifeng_desktop.core.attachments import AttachmentError
 from leifeng_desktop.core.migrations import SCHEMA_VERSION
 
@@ -151,12 +151,16 @@ def test_remove_keeps_a_file_another_record_shares(store, activity, files):
     path = att.file_path(store, store.get("attachment", b))
     att.remove_attachment(store, a)
     assert store.get("attachment", a) is None and path.exists()
+    trash.purge(store)   # a's entry in the 回收站 goes for good: b still names the file
+    assert path.exists()
     att.remove_attachment(store, b)
+    assert path.exists(), "b's record is in the 回收站 and still names the file"
+    trash.purge(store)
     assert not path.exists() and att.stored_files(store) == []
     att.remove_attachment(store, b)   # already gone: nothing to do
 
 
-def test_delete_activity_leaves_no_orphan_file(store, activity, files):
+def test_delete_activity_leaves_no_orphan_file_once_the_trash_is_purged(store, activity, files):
     doomed, kept = activity("删"), activity("留")
     att.add_attachment(store, doomed, files("only-here.docx", b"only here"))
     att.add_attachment(store, doomed, files("shared.png", b"shared"))
@@ -167,6 +171,8 @@ def test_delete_activity_leaves_no_orphan_file(store, activity, files):
     att.delete_activity(store, doomed)
     assert store.get("activity", doomed) is None
     assert store.count("attachment") == 1 and store.count("participant") == 0
+    assert len(att.stored_files(store)) == 2   # the 回收站 keeps the activity, so its files too
+    trash.purge(store)
     assert [p.name for p in att.stored_files(store)] == [hashlib.sha256(b"shared").hexdigest() + ".png"]
     assert "attachment" in heard and "activity" in heard
     assert att.purge_orphans(store) == []
@@ -201,8 +207,12 @@ def test_a_store_without_attachments_purges_nothing(store):
 def test_cascade_then_purge(store, activity, files):
     aid = activity()
     record = store.get("attachment", att.add_attachment(store, aid, files("a.png")))
-    store.delete("activity", aid)   # the record goes with its activity; its file waits for the purge
+    store.delete("activity", aid)   # the record goes with its activity to the 回收站; its file stays
     assert store.count("attachment") == 0 and att.file_path(store, record).exists()
+    assert att.purge_orphans(store) == []
+    with store.transaction():   # purged inside an outer transaction: the file waits for the sweep
+        trash.purge(store)
+    assert att.file_path(store, record).exists()
     assert att.purge_orphans(store) == [att.file_path(store, record)]
 
 

@@ -6,7 +6,7 @@ from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QMessageBox
 
 from keyboard import type_text
-from leifeng_desktop.core import attachments, teams
+from leifeng_desktop.core import attachments, teams, trash
 from leifeng_desktop.ui.activity_dialog import ActivityDialog
 from leifeng_desktop.ui.app import create_application
 from leifeng_desktop.ui.pages.activity_page import ActivityPage, VolunteerHoursPage
@@ -145,6 +145,8 @@ def test_attachments_are_copied_on_save_and_go_with_the_activity(qtbot, store, t
     monkeypatch.setattr(QMessageBox, "question", staticmethod(lambda *a, **k: QMessageBox.StandardButton.Yes))
     page.delete_current()
     assert store.count("activity") == 0 and store.count("attachment") == 0
+    assert stored.exists(), "the 回收站 keeps the activity, and so its file"
+    trash.purge(store)
     assert not stored.exists(), "no orphan file is left"
 
 
