@@ -115,7 +115,8 @@ def attachment_names(store: Store) -> set[str]:
     out = set()
     for row in store.db.query(
             f"SELECT json_extract(j.value, '$.row.sha256') AS sha256, json_extract(j.value, '$.row.name') AS name "
-            f"FROM {TABLE}, json_each({TABLE}.payload, '$.rows') AS j WHERE json_extract(j.value, '$.type') = ?",
+            f"FROM {TABLE}, json_each({TABLE}.payload, '$.rows') AS j "   # only entries holding attachments are read
+            f"WHERE json_extract({TABLE}.counts, '$.attachment') > 0 AND json_extract(j.value, '$.type') = ?",
             ["attachment"]):
         try:
             out.add(stored_name(row["sha256"], row["name"]))
