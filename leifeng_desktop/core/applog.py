@@ -10,6 +10,7 @@ phone numbers) in any logged text, exception messages included, are masked.
 """
 from __future__ import annotations
 
+import io
 import logging
 import logging.handlers
 import re
@@ -39,7 +40,7 @@ class _Handler(logging.handlers.RotatingFileHandler):
     a failing log must not turn into an error the clerk sees)."""
     failed: str | None = None
 
-    def _open(self):
+    def _open(self) -> io.TextIOWrapper:
         Path(self.baseFilename).parent.mkdir(parents=True, exist_ok=True)
         return super()._open()
 

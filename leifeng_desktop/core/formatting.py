@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import Any
 
 from . import schema as s
 from .masking import mask
@@ -13,7 +14,7 @@ HIDDEN = "（已隐藏）"
 _ISO_DAY = re.compile(r"(\d{4})-(\d{2})(?:-(\d{2})(?:[T ].*)?)?")
 
 
-def display(field: s.Field, value, *, reveal: bool = False) -> str:
+def display(field: s.Field, value: Any, *, reveal: bool = False) -> str:
     """Text for one stored value; sensitive values are masked unless reveal=True."""
     if value is None or value == "" or value == []:
         return ""
@@ -34,7 +35,7 @@ def display(field: s.Field, value, *, reveal: bool = False) -> str:
     return str(value)
 
 
-def cn_date(value, *, year: bool = True) -> str:
+def cn_date(value: object, *, year: bool = True) -> str:
     """A date as Chinese text: 2026-08-25 (a date, or stored text, a time's date part) → 2026年8月25日, a month
     2026-08 → 2026年8月; year=False leaves the year out (8月25日). '' for no date; other text as it is."""
     if not value:
@@ -49,7 +50,7 @@ def cn_date(value, *, year: bool = True) -> str:
     return (f"{y}年" if year else "") + f"{m}月" + (f"{d}日" if d else "")
 
 
-def form_value(field: s.Field, value, *, reveal: bool = False) -> str:
+def form_value(field: s.Field, value: Any, *, reveal: bool = False) -> str:
     """A stored value as a printed form writes it: dates and months in Chinese (2026年8月1日, 1980年12月), the
     rest as display() shows it."""
     if field.type in (s.DATE, s.MONTH) and not (field.sensitive and not reveal):

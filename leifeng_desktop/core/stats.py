@@ -16,35 +16,51 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from . import teams as team_rules
 from . import visits
-from .stats_filters import REPORT_DEADLINES, FigureFilter, Scope, figure, figure_keys, filters_for  # noqa: F401
-from .stats_shape import (Activities, Aid, CampaignStats, Demands, GroupShare, Honors, Material, Publicity, Reporting,
-                          Targets, Teams, UnitReport, UnitTeams, Visits)
+from .stats_filters import REPORT_DEADLINES, Cond, FigureFilter, Scope, figure, figure_keys, filters_for  # noqa: F401
+from .stats_shape import (
+    Activities,
+    Aid,
+    CampaignStats,
+    Demands,
+    GroupShare,
+    Honors,
+    Material,
+    Publicity,
+    Reporting,
+    Targets,
+    Teams,
+    UnitReport,
+    UnitTeams,
+    Visits,
+)
 from .store import Store
 
 
-def _one(store: Store, sql: str, params) -> int:
-    return store.db.execute(sql, list(params)).fetchone()[0] or 0
+def _one(store: Store, sql: str, params: Iterable[Any]) -> int:
+    value: int = store.db.execute(sql, list(params)).fetchone()[0] or 0
+    return value
 
 
-def _in_order(rows, key: str, order, zero: dict) -> list[Any]:
+def _in_order(rows: Iterable[Mapping[str, Any]], key: str, order: Iterable[object], zero: dict[str, int]) -> list[Any]:
     """Rows of a GROUP BY in the choice list's order, zeros for values without rows, then any other value."""
     found = {r[key]: dict(r) for r in rows}
     out = [found.pop(v, {key: v, **zero}) for v in order]
     return out + sorted(found.values(), key=lambda r: (r[key] is None, str(r[key])))
 
 
-def _count_by(store: Store, table: str, column: str, key: str, cond, order) -> list[Any]:
+def _count_by(store: Store, table: str, column: str, key: str, cond: Cond, order: Iterable[object]) -> list[Any]:
     w, p = cond
     rows = store.db.query(f'SELECT {column} AS "{key}", COUNT(*) AS count FROM {table} WHERE {w} GROUP BY 1', p)
     return _in_order(rows, key, order, {"count": 0})
 
 
 def campaign_stats(store: Store, *, year: int | None = None, unit: str | None = None,
-                   today=None) -> CampaignStats:
+                   today: dt.date | str | None = None) -> CampaignStats:
     """Every figure of the dashboard (CampaignStats says what each counts)."""
     sc = Scope(store, year, unit, today)
     targets = _targets(store, sc)
@@ -56,6 +72,7 @@ def campaign_stats(store: Store, *, year: int | None = None, unit: str | None = 
 
 
 def _targets(store: Store, sc: Scope) -> Targets:
+    groups: Iterable[Mapping[str, Any]]
     if sc.unit is None:   # the rules of core.visits, as they are
         done = visits.distinct_enterprises(store, year=sc.year)
         groups = visits.enterprises_by_group(store, year=sc.year)
@@ -108,6 +125,11 @@ def _days(deadline: str | None, today: dt.date) -> tuple[int | None, int | None]
     return (delta, None) if delta >= 0 else (None, -delta)
 
 
+def _after(day: str, deadline: str | None) -> bool:
+    """Sent after the deadline (no deadline: never late)."""
+    return bool(deadline and day > deadline)
+
+
 def _reporting(store: Store, sc: Scope) -> Reporting:
     materials = sc.report_materials()
     eu, eup = sc.expected_units()
@@ -131,12 +153,12 @@ def _reporting(store: Store, sc: Scope) -> Reporting:
         out_materials.append({
             "material": m, "deadline_key": REPORT_DEADLINES[m], "deadline": deadlines[m],
             "days_left": days_left, "days_overdue": days_overdue, "sent": len(dates),
-            "late": sum(1 for d in dates if deadlines[m] and d > deadlines[m]),
+            "late": sum(1 for d in dates if _after(d, deadlines[m])),
             "missing": [u for u, got in sent.items() if m not in got]})
     for u, got in sent.items():
         units.append({"unit": u, "materials": [
             {"material": m, "sent": m in got, "date": got.get(m),
-             "late": bool(m in got and deadlines[m] and got[m] > deadlines[m])} for m in materials]})
+             "late": m in got and _after(got[m], deadlines[m])} for m in materials]})
     return {"expected_units": len(sent), "materials": out_materials, "units": units}
 
 
@@ -150,7 +172,7 @@ def _activities(store: Store, sc: Scope) -> Activities:
     w, p = sc.activity()
     zero = {"count": 0, "minutes": 0}
 
-    def group(expr: str, key: str, order) -> list[Any]:
+    def group(expr: str, key: str, order: Iterable[object]) -> list[Any]:
         rows = store.db.query(_ACTIVITY_GROUP.format(g=expr, k=key, w=w), p)
         return _in_order(rows, key, order, zero)
     pw, pp = sc.participant()
@@ -176,18 +198,19 @@ def _publicity(store: Store, sc: Scope) -> Publicity:
 
 def _aid(store: Store, sc: Scope) -> Aid:
     w, p = sc.aid()
-    by_programme: list[Any]
-    if sc.unit is None:
-        by_programme = visits.aid_totals(store, year=sc.year)
-    else:
-        rows = store.db.query(
-            f"SELECT programme, COUNT(*) AS count, COUNT(DISTINCT household_id) AS households, "
-            f"COALESCE(SUM(amount), 0) AS amount_fen FROM aid WHERE {w} GROUP BY programme", p)
-        by_programme = _in_order(rows, "programme", sc.choices.get("aid_programme", []),
-                                 {"count": 0, "households": 0, "amount_fen": 0})
+    by_programme: list[Any] = (visits.aid_totals(store, year=sc.year) if sc.unit is None
+                               else _unit_programmes(store, sc, w, p))
     count, total, households = store.db.execute(
         f"SELECT COUNT(*), COALESCE(SUM(amount), 0), COUNT(DISTINCT household_id) FROM aid WHERE {w}", p).fetchone()
     return {"by_programme": by_programme, "count": count, "total_fen": total, "households": households}
+
+
+def _unit_programmes(store: Store, sc: Scope, w: str, p: list[Any]) -> list[Any]:
+    rows = store.db.query(
+        f"SELECT programme, COUNT(*) AS count, COUNT(DISTINCT household_id) AS households, "
+        f"COALESCE(SUM(amount), 0) AS amount_fen FROM aid WHERE {w} GROUP BY programme", p)
+    return _in_order(rows, "programme", sc.choices.get("aid_programme", []),
+                     {"count": 0, "households": 0, "amount_fen": 0})
 
 
 def _demands(store: Store, sc: Scope) -> Demands:
