@@ -21,12 +21,16 @@ import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from . import backup_files as bf
 from . import errors, store_open
 from .backup_files import BackupError
 from .errors import BUSY_TIMEOUT_S, UserError
+
+if TYPE_CHECKING:
+    from .store import Store
 
 log = logging.getLogger(__name__)
 
@@ -62,18 +66,18 @@ class BackupInfo:
         return sum(self.counts.values())
 
 
-def backup_dir(db_path: str | os.PathLike) -> Path:
+def backup_dir(db_path: str | os.PathLike[str]) -> Path:
     return Path(db_path).expanduser().absolute().parent / FOLDER
 
 
-def pool_dir(db_path: str | os.PathLike) -> Path:
+def pool_dir(db_path: str | os.PathLike[str]) -> Path:
     """Where the backups in 备份 keep the attachment files they need."""
     path = Path(db_path).expanduser().absolute()
     return backup_dir(path) / f"{path.stem}.附件"
 
 
 # -- making one ----------------------------------------------------------------------------------------------------
-def make_backup(db_path: str | os.PathLike, *, reason: str, out: str | os.PathLike | None = None,
+def make_backup(db_path: str | os.PathLike[str], *, reason: str, out: str | os.PathLike[str] | None = None,
                 now: dt.datetime | None = None) -> BackupInfo:
     """Copy the database (and the attachment files the copy lacks) into 备份, or to `out` (its attachments into
     `<out stem>.附件/` beside it, an existing `out` replaced only by a verified copy). Raises BackupError (or
@@ -167,7 +171,7 @@ def _fill(source: sqlite3.Connection, temp: Path, db_path: Path, reason: str, ma
 
 
 # -- listing -------------------------------------------------------------------------------------------------------
-def read_backup(path: str | os.PathLike) -> BackupInfo:
+def read_backup(path: str | os.PathLike[str]) -> BackupInfo:
     """What a backup file says of itself; one without a readable description is described by its name and
     marked not ok."""
     path = Path(path).expanduser().absolute()
@@ -189,12 +193,12 @@ def read_backup(path: str | os.PathLike) -> BackupInfo:
                       len(files), str(info.get("source") or ""), files)
 
 
-def list_backups(db_path: str | os.PathLike) -> list[BackupInfo]:
+def list_backups(db_path: str | os.PathLike[str]) -> list[BackupInfo]:
     """The database's backups in 备份, newest first."""
     return sorted((read_backup(p) for p in _backup_files(db_path)), key=lambda i: i.made_at, reverse=True)
 
 
-def newest_good(db_path: str | os.PathLike) -> BackupInfo | None:
+def newest_good(db_path: str | os.PathLike[str]) -> BackupInfo | None:
     """The newest backup that passes a full integrity_check (for a database found damaged at open)."""
     for info in list_backups(db_path):
         if info.ok and info.counts and not check_file(info.path):
@@ -214,7 +218,7 @@ def check_file(path: Path) -> list[str]:
         conn.close()
 
 
-def _backup_files(db_path: str | os.PathLike) -> list[Path]:
+def _backup_files(db_path: str | os.PathLike[str]) -> list[Path]:
     folder, stem = backup_dir(db_path), Path(db_path).stem
     try:
         names = os.listdir(folder)
@@ -224,7 +228,7 @@ def _backup_files(db_path: str | os.PathLike) -> list[Path]:
 
 
 # -- when ---------------------------------------------------------------------------------------------------------
-def daily_backup(db_path: str | os.PathLike, *, now: dt.datetime | None = None) -> BackupInfo | None:
+def daily_backup(db_path: str | os.PathLike[str], *, now: dt.datetime | None = None) -> BackupInfo | None:
     """At open: a 每日 backup unless one was made today or the file holds nothing a clerk entered. Never raises
     (opening must not fail for it): a failure is logged, and None returned."""
     db_path = Path(db_path).expanduser().absolute()
@@ -253,7 +257,7 @@ def _has_entries(db_path: Path) -> bool:
         conn.close()
 
 
-def backup_before(db_path: str | os.PathLike, reason: str, consequence: str) -> BackupInfo:
+def backup_before(db_path: str | os.PathLike[str], reason: str, consequence: str) -> BackupInfo:
     """A before-operation copy (升级前, 导入前, 批量删除前, 合并前); the operation must not run without it, so a
     failure is a BackupError ending with `consequence` (本次未导入任何数据 …)."""
     try:
@@ -262,12 +266,12 @@ def backup_before(db_path: str | os.PathLike, reason: str, consequence: str) -> 
         raise BackupError(f"{reason}未能备份（{str(exc).rstrip('。')}），{consequence}") from exc
 
 
-def backup_before_upgrade(db_path: str | os.PathLike) -> BackupInfo:
+def backup_before_upgrade(db_path: str | os.PathLike[str]) -> BackupInfo:
     """Before a migration step changes an existing file (Store.open): no upgrade without a copy."""
     return backup_before(db_path, UPGRADE, "为保护数据未作任何修改")
 
 
-def backup_before_delete(store, type_key: str, record_ids: Iterable[str]) -> BackupInfo | None:
+def backup_before_delete(store: Store, type_key: str, record_ids: Iterable[str]) -> BackupInfo | None:
     """Before deleting several records, or one that has child records (a team with its roster …): a 批量删除前
     copy. None when it is a plain single delete; BackupError (nothing deleted yet) when the copy fails."""
     from . import schema as s
@@ -283,7 +287,7 @@ def backup_before_delete(store, type_key: str, record_ids: Iterable[str]) -> Bac
 
 
 # -- rotation -----------------------------------------------------------------------------------------------------
-def rotate(db_path: str | os.PathLike, *, now: dt.datetime | None = None) -> list[Path]:
+def rotate(db_path: str | os.PathLike[str], *, now: dt.datetime | None = None) -> list[Path]:
     """Remove the sound backups `keep` does not keep, then pool files no remaining backup needs; returns what
     was removed. Damaged or unreadable backups stay for a person to look at (and keep every pool file)."""
     now = (now or dt.datetime.now()).astimezone()
@@ -311,7 +315,7 @@ def keep(infos: list[BackupInfo], now: dt.datetime) -> set[Path]:
     daily = [i for i in usable if i.reason == DAILY]
     for bucket, count in ((lambda d: d.date(), KEEP_DAILY), (lambda d: d.isocalendar()[:2], KEEP_WEEKLY),
                           (lambda d: (d.year, d.month), KEEP_MONTHLY)):
-        seen: set = set()
+        seen: set[object] = set()
         for info in daily:
             if bucket(info.made_at) not in seen and len(seen) < count:
                 seen.add(bucket(info.made_at))
@@ -327,7 +331,7 @@ def rotate_quietly(db_path: Path, now: dt.datetime) -> None:
 
 
 # -- restoring ----------------------------------------------------------------------------------------------------
-def restore_backup(db_path: str | os.PathLike, backup: str | os.PathLike | BackupInfo) -> BackupInfo:
+def restore_backup(db_path: str | os.PathLike[str], backup: str | os.PathLike[str] | BackupInfo) -> BackupInfo:
     """Replace the database with `backup` (first copied aside as 恢复前), its attachment files brought back;
     refused with a Chinese UserError, the database untouched, while the window or another program has it open or
     when the backup is not a sound backup of this program. Returns the restored backup's info with `safety_copy`

@@ -19,6 +19,7 @@ import sys
 import time
 import uuid
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 from . import schema as s
@@ -67,7 +68,7 @@ def problems(conn: sqlite3.Connection, pragma: str = "integrity_check") -> list[
 
 
 # -- the copy's description ---------------------------------------------------------------------------------------
-def write_info(conn: sqlite3.Connection, **values) -> None:
+def write_info(conn: sqlite3.Connection, **values: object) -> None:
     with conn:   # one transaction
         conn.execute("BEGIN")
         conn.execute(f"CREATE TABLE IF NOT EXISTS {INFO_TABLE} (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL)")
@@ -76,7 +77,7 @@ def write_info(conn: sqlite3.Connection, **values) -> None:
                          [(k, json.dumps(v, ensure_ascii=False)) for k, v in values.items()])
 
 
-def read_info(path: Path) -> dict | None:
+def read_info(path: Path) -> dict[str, Any] | None:
     """The description a backup holds, or None when it has none or cannot be read."""
     try:
         conn = read_only(path)

@@ -44,7 +44,7 @@ def restore(db_path: Path, backup: Path) -> b.BackupInfo:
         if conn is not None:
             safety = _safety_copy(conn, db_path, damaged)
         missing = _bring_back(names, pools, db_path)
-        if not damaged:
+        if not damaged and conn is not None:   # no connection only to a missing or empty file: damaged
             damaged = not _write_into(conn, backup, db_path)
     finally:
         if conn is not None:
