@@ -18,6 +18,7 @@ import re
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from .errors import UserError
 from .store import Store
@@ -58,13 +59,13 @@ def stored_name(sha256: str, name: str) -> str:
     return sha256 + (suffix if _SUFFIX_RE.match(suffix) else "")
 
 
-def file_path(store: Store, record: dict) -> Path:
+def file_path(store: Store, record: dict[str, Any]) -> Path:
     """Where the file of an attachment record is kept (it may have been removed by hand: see exists())."""
     name = stored_name(record["sha256"], record["name"])
     return attachments_dir(store) / name[:2] / name
 
 
-def exists(store: Store, record: dict) -> bool:
+def exists(store: Store, record: dict[str, Any]) -> bool:
     """Whether the record's file is still there; a file deleted by hand, or a damaged record, is False."""
     try:
         return file_path(store, record).is_file()
@@ -81,7 +82,7 @@ def format_size(size: int) -> str:
     return f"{size / 1024 / 1024:.1f} MB"
 
 
-def check_file(path: str | os.PathLike) -> str | None:
+def check_file(path: str | os.PathLike[str]) -> str | None:
     """Why a file cannot be attached (missing, a folder, empty, over 20 MB), or None: lets an editor refuse it
     the moment it is chosen, before anything is saved."""
     source = Path(path)
@@ -92,7 +93,7 @@ def check_file(path: str | os.PathLike) -> str | None:
     return None
 
 
-def add_attachment(store: Store, activity_id: str, path: str | os.PathLike, *, note: str | None = None) -> str:
+def add_attachment(store: Store, activity_id: str, path: str | os.PathLike[str], *, note: str | None = None) -> str:
     """Copy a file into the attachments folder and record it for the activity; returns the new record's id.
 
     Raises AttachmentError (a Chinese line) for a missing, unreadable, empty, over-20-MB file or a folder, and when
@@ -253,7 +254,7 @@ def _named(store: Store) -> set[str]:
     return out
 
 
-def _remove_unreferenced(store: Store, records: list[dict]) -> None:
+def _remove_unreferenced(store: Store, records: list[dict[str, Any]]) -> None:
     """After a committed delete: the files of `records` that no remaining record names."""
     if not records or store.db.conn.in_transaction:
         return   # inside an outer transaction: left for purge_orphans()
