@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
 from xml.sax.saxutils import escape
 
 from leifeng_desktop.core import schema as s
@@ -46,7 +47,7 @@ def form_layout(name: str, fields: list[s.Field]) -> str:
             f'{form_rows(fields)}\n  </layout>')
 
 
-def form_xml(rt: s.RecordType, skip: set[str], left: list[str] = (), right: list[str] = ()) -> str:
+def form_xml(rt: s.RecordType, skip: set[str], left: Sequence[str] = (), right: Sequence[str] = ()) -> str:
     fields = [f for f in rt.fields if f.key not in skip and f.key != rt.parent]
     if left or right:
         side = set(left) | set(right)

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Collection, Mapping
+from typing import Any
 
 from ..core.validation import fen_to_yuan, minutes_to_hours
 from .common import EXIT_OK, PROG, echo, known_unit, open_store
@@ -36,7 +38,7 @@ def stats(as_json: bool, year: int | None, unit: str | None, today: dt.date | No
 
 
 # -- plain text -------------------------------------------------------------------------------------------------
-def _table(rows: list[list], right: set[int] = frozenset(), indent: str = "  ") -> list[str]:
+def _table(rows: list[list[Any]], right: Collection[int] = frozenset(), indent: str = "  ") -> list[str]:
     """Columns padded to the widest cell (CJK counts two); columns in `right` are right-aligned."""
     cells = [[str(c) for c in row] for row in rows]
     widths = [max(width(r[i]) for r in cells if i < len(r)) for i in range(max(map(len, cells), default=0))]
@@ -69,7 +71,7 @@ def _mark(target: dict) -> str:
     return "已完成" if target["target"] is not None and target["done"] >= target["target"] else "未完成"
 
 
-def format_stats(st: dict) -> list[str]:
+def format_stats(st: Mapping[str, Any]) -> list[str]:
     """campaign_stats as aligned Chinese lines."""
     scope = st["unit"] or "全部单位"
     out = [f"{st['year']}年度 学雷锋职工志愿服务统计（{scope}，截至 {st['today']}）", ""]
@@ -81,7 +83,7 @@ def format_stats(st: dict) -> list[str]:
                                             for g in ent["by_group"]], right={1}, indent="    "), ""]
     rep = st["reporting"]
     out += [f"【报送】应报送单位 {rep['expected_units']} 个"]
-    rows = [["材料", "截止日期", "已报送", "逾期报送", "未报送"]]
+    rows: list[list[Any]] = [["材料", "截止日期", "已报送", "逾期报送", "未报送"]]
     rows += [[m["material"], _deadline(m), m["sent"], m["late"], len(m["missing"])] for m in rep["materials"]]
     out += _table(rows, right={2, 3, 4})
     for m in rep["materials"]:

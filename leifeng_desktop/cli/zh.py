@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from functools import partial
 
 import click
@@ -82,9 +83,9 @@ class Context(click.Context):
     formatter_class = Formatter
 
 
-class _Chinese:
+class _Chinese(click.Command):
     """Headings, usage prefix and help option text shared by Command and Group."""
-    context_class = Context
+    context_class: type[click.Context] = Context
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("options_metavar", "[选项]")
@@ -113,21 +114,24 @@ class _Chinese:
             with formatter.section("选项"):
                 formatter.write_dl(rows)
 
-
-def _metavar(param: click.Parameter, ctx) -> str:
-    try:
-        return param.make_metavar(ctx)
-    except TypeError:   # click before 8.2 takes no context
-        return param.make_metavar()
-
-
-class Command(_Chinese, click.Command):
     def format_help(self, ctx, formatter) -> None:
         self.format_usage(ctx, formatter)
         self.format_help_text(ctx, formatter)
         self.format_arguments(ctx, formatter)
         self.format_options(ctx, formatter)
         self.format_epilog(ctx, formatter)
+
+
+def _metavar(param: click.Parameter, ctx) -> str:
+    make: Callable[..., str] = param.make_metavar
+    try:
+        return make(ctx)
+    except TypeError:   # click before 8.2 takes no context
+        return make()
+
+
+class Command(_Chinese, click.Command):
+    """A command whose help reads in Chinese."""
 
 
 class Group(_Chinese, click.Group):
@@ -141,9 +145,6 @@ class Group(_Chinese, click.Group):
 
     def list_commands(self, ctx) -> list[str]:
         return list(self.commands)
-
-    def format_help(self, ctx, formatter) -> None:
-        Command.format_help(self, ctx, formatter)
 
     def format_options(self, ctx, formatter) -> None:
         super().format_options(ctx, formatter)
