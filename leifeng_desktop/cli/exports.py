@@ -1,4 +1,5 @@
-"""`export registration`, `export certificate` and `export ledger activities|visits|aid`: Word and Excel files.
+"""`export registration`, `export certificate` and `export ledger activities|visits|aid|oplog`: Word and Excel
+files.
 
 Each export opens the database without creating it, refuses a damaged one (quick_check), and names the clerk's
 file when the system refuses to write it. `export summary` and `export plan` are in documents.py.
@@ -149,4 +150,21 @@ def ledger_aid(year: int | None, out: Path, full: bool) -> int:
     echo(path)
     echo(f"已导出帮扶台账：帮扶 {total['records']} 笔，{total['households']} 户，金额合计 "
          f"{fen_to_yuan(total['amount_fen'])} 元（{masked_note(full)}）")
+    return EXIT_OK
+
+
+@ledger.command("oplog", short_help="操作日志：每次新增、修改、删除、导入和设置修改一行",
+                help="操作日志：每条操作一行（时间、操作员、操作、记录类型、记录、修改内容），按时间先后排列。"
+                     "日志中的身份证号和电话号码本来就只记部分，收入、健康和银行卡信息只记“已修改”。",
+                epilog=f"例：{PROG} --db 台账.db export ledger oplog --from 2026-09-01 --out 操作日志.xlsx")
+@period_options()
+@option("--operator", metavar="姓名", help="只导出这位操作员的操作（设置中的“操作员”）")
+@out_option(".xlsx")
+def ledger_oplog(period: tuple, operator: str | None, out: Path) -> int:
+    from ..exports.oplog_ledger import export_oplog
+    with open_store(sound=True) as store:
+        with saving(out):
+            path, count = export_oplog(store, out, date_from=period[0], date_to=period[1], operator=operator)
+    echo(path)
+    echo(f"已导出操作日志：{count} 条")
     return EXIT_OK

@@ -20,6 +20,7 @@ from typing import Callable
 from stdnum.cn import ric, uscc
 
 from . import demo_pools as P
+from . import oplog
 from . import schema as s
 from .attachments import attachments_dir, stored_files
 from .demo_activities import ActivityPlan, write_files
@@ -59,7 +60,7 @@ def load_demo(store: Store, *, seed: int = 2026, progress: Callable[[int, int], 
 
     files_before = set(stored_files(store))
     try:
-        with store.transaction():
+        with store.transaction(), oplog.bulk(store, "demo", title="演示数据"):   # one 操作日志 entry with counts
             for key, values, unit, record_id in plan.rows:
                 tick(PROGRESS_EVERY)
                 store.insert(key, values, unit=unit, record_id=record_id)

@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping, NamedTuple
 
-from . import record_rules, schema as s
+from . import oplog, record_rules, schema as s
 from .record_rules import activity_minutes  # noqa: F401  (part of this module's API)
 from .store import Store
 from .validation import ValidationError, minutes_to_hours
@@ -228,7 +228,7 @@ def save_activity(store: Store, activity_id: str | None, values: Mapping, partic
         if not report.get("date") and day:
             report["date"] = day
     # deferred: shortening the activity and its participants' minutes in one save is checked on the result
-    with store.transaction(), record_rules.deferred(store):
+    with store.transaction(), record_rules.deferred(store), oplog.saving(store, "activity", activity_id):
         if activity_id:
             store.update("activity", activity_id, dict(values), expected_revision=expected_revision,
                          children={"participant": participants})

@@ -5,6 +5,7 @@ import datetime as dt
 import json
 from typing import TYPE_CHECKING
 
+from . import oplog
 from . import schema as s
 from .schema import F
 from .values import bad_character, describe
@@ -82,9 +83,11 @@ class Settings:
             raise ValidationError(errors)
         self._choices = None
         with self._store.transaction():
+            before = {k: v for k, v in self._raw().items() if k in values}
             for key, value in values.items():
                 self._store.db.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)",
                                        [key, json.dumps(campaign.get(key, value), ensure_ascii=False)])
+            oplog.settings_changed(self._store, before, {k: campaign.get(k, v) for k, v in values.items()})
         self._choices = None   # also after a rollback: the lists are read again
         self._store.notify("settings")
 
@@ -120,9 +123,10 @@ def seed_defaults(store: "Store", today: dt.date | None = None) -> None:
         store.db.execute("INSERT OR IGNORE INTO settings (key, value) VALUES (?, ?)",
                          [f"choices.{name}", json.dumps(list(items), ensure_ascii=False)])
     store.settings._choices = None   # written around Settings.set: read the lists again
-    if not store.count("working_group"):
-        for name in DEFAULT_GROUPS:
-            store.insert("working_group", {"name": name}, unit=values["our_unit"])
-    if not store.count("unit"):
-        store.insert("unit", {"name": values["our_unit"], "kind": values["our_unit_kind"], "expected": 0},
-                     unit=values["our_unit"])
+    with oplog.bulk(store, "create", title=store.path.name):
+        if not store.count("working_group"):
+            for name in DEFAULT_GROUPS:
+                store.insert("working_group", {"name": name}, unit=values["our_unit"])
+        if not store.count("unit"):
+            store.insert("unit", {"name": values["our_unit"], "kind": values["our_unit_kind"], "expected": 0},
+                         unit=values["our_unit"])

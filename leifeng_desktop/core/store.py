@@ -20,6 +20,7 @@ from sqlite_utils import Database
 
 from . import errors
 from . import migrations as mig
+from . import oplog
 from . import schema as s
 from . import store_open as opening
 from .errors import BUSY_TIMEOUT_S, DatabaseDamaged, RecordConflict, StoreBusy, StoreError  # noqa: F401 (re-exported)
@@ -269,6 +270,7 @@ class Store:
             self._check_rules(rt, row, None)
             with _constraints(rt):
                 self.db[type_key].insert(row)
+            oplog.inserted(self, rt, row)
             self.notify(type_key)
         return row["id"]
 
@@ -291,6 +293,7 @@ class Store:
             with _constraints(rt):
                 self.db.execute(f'UPDATE "{type_key}" SET ' + ", ".join(f'"{k}" = ?' for k in row) + " WHERE id = ?",
                                 [*row.values(), record_id])
+            oplog.updated(self, rt, raw, row)
             self.notify(type_key)
 
     def check_revision(self, type_key: str, record_id: str, expected_revision: int | None, mine: dict,
@@ -327,8 +330,12 @@ class Store:
         demands, family, a household's visits and aid …), in one transaction; returns the 回收站 entry's id
         (core.trash.restore gives it all back). StoreError when the record is gone or still referenced."""
         from . import trash
+        rt = s.record_type(type_key)
         with self.transaction():
+            raw = self._raw(type_key, record_id)
             entry_id = trash.move(self, type_key, record_id, operator=operator)   # notifies every type it took
+            if raw is not None:
+                oplog.deleted(self, rt, raw)
         return entry_id
 
     def get(self, type_key: str, record_id: str) -> dict | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable, Mapping
 
+from . import oplog
 from .store import Store
 
 ON_TIME, LATE, UNDATED = "按期", "逾期", "未填成立日期"
@@ -88,7 +89,7 @@ def save_team(store: Store, team_id: str | None, values: Mapping, members: Itera
     are removed, the rest updated. A bad member raises ValidationError and nothing is written; so does a team
     changed elsewhere since `expected_revision` (RecordConflict, see Store.update)."""
     members = [dict(m) for m in members]
-    with store.transaction():
+    with store.transaction(), oplog.saving(store, "team", team_id):   # one 操作日志 entry: the team and its roster
         if team_id:
             store.update("team", team_id, dict(values), expected_revision=expected_revision,
                          children={"member": members})

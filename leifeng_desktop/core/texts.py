@@ -18,6 +18,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from . import oplog
 from . import text_drafts as td
 from .formatting import cn_date
 from .service_record import period_sql
@@ -27,6 +28,7 @@ from .validation import ValidationError, minutes_to_hours
 from .values import bad_character, describe
 
 DOCS = ("summary", "plan")
+DOC_TITLES = {"summary": "总结材料", "plan": "实施方案"}
 MAX_TEXT = 20000
 
 
@@ -180,12 +182,16 @@ def save_texts(store: Store, doc: str, texts: dict) -> None:
     if errors:
         raise ValidationError(errors)
     with store.transaction():
+        before = {key: store.settings.get(f"{doc}.{key}") for key in rows}
         for key, value in rows.items():
             if value is None or value == "":
                 store.db.execute("DELETE FROM settings WHERE key = ?", [f"{doc}.{key}"])
             else:
                 store.db.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)",
                                  [f"{doc}.{key}", json.dumps(value, ensure_ascii=False)])
+        labels = {p.key: p.title for p in PARTS[doc]} | {f"highlights.{a}": f"{t}（选用的记录）"
+                                                        for a, t in HIGHLIGHT_AREAS}
+        oplog.settings_changed(store, before, rows, title=DOC_TITLES[doc], labels=labels)
         store.notify("settings")
 
 

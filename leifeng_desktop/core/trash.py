@@ -17,6 +17,7 @@ from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 
+from . import oplog
 from . import schema as s
 from . import trash_rows as rows_
 from .errors import StoreError, UserError
@@ -151,6 +152,7 @@ def restore(store: Store, entry_id: str) -> Row:
                        if now.get((x["type"], x["id"])) == x["after"]})   # unchanged since the delete
         rows_.set_revisions(store, wanted)
         store.db.execute(f"DELETE FROM {TABLE} WHERE id = ?", [entry_id])
+        oplog.trash_restored(store, done, describe(done))
         for key in sorted({*(t for t, _row in rows), *(x["type"] for x in payload.get("links", [])), TABLE}):
             store.notify(key)
     return done
@@ -213,6 +215,7 @@ def purge(store: Store, entry_id: str | None = None, *, older_than_days: int | N
     with store.transaction():
         ids = _chosen(store, entry_id, older_than_days)
         files = _attachment_rows(store, ids)
+        oplog.trash_purged(store, [entry(store, i) for i in ids], older_than_days=older_than_days)
         store.db.conn.executemany(f"DELETE FROM {TABLE} WHERE id = ?", [[i] for i in ids])
         if ids:
             store.notify(TABLE)

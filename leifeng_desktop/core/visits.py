@@ -22,6 +22,7 @@ import datetime as dt
 import unicodedata
 from typing import Iterable, Mapping
 
+from . import oplog
 from .store import Store, StoreError
 from .validation import ValidationError, is_empty
 
@@ -229,7 +230,7 @@ def save_enterprise_visit(store: Store, visit_id: str | None, values: Mapping, d
     the visit changed elsewhere since `expected_revision` (RecordConflict)."""
     demands = [dict(d) for d in demands]
     days = reply_days(store)
-    with store.transaction():
+    with store.transaction(), oplog.saving(store, "enterprise_visit", visit_id):
         visit_id = _save_owner(store, "enterprise_visit", visit_id, values, expected_revision=expected_revision,
                                children={"demand": demands})
         visit_date = store.get("enterprise_visit", visit_id)["date"]
@@ -246,7 +247,7 @@ def save_household(store: Store, household_id: str | None, values: Mapping, fami
     """The household and its family members in one transaction; returns the household's id (RecordConflict as
     save_enterprise_visit)."""
     family = [dict(f) for f in family]
-    with store.transaction():
+    with store.transaction(), oplog.saving(store, "household", household_id):
         household_id = _save_owner(store, "household", household_id, values, expected_revision=expected_revision,
                                    children={"family_member": family})
         _save_rows(store, "family_member", "household_id", household_id, family, "家庭成员")

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field as dc_field
 from pathlib import Path
 from typing import Callable, Iterable, Mapping
 
+from . import oplog
 from . import schema as s
 from .teams import Duplicate, roster_duplicates
 from .validation import ValidationError, normalize, validate
@@ -302,7 +303,9 @@ def import_rows(store, preview: Preview, *, parent_values: dict, unit: str | Non
         from .backup import IMPORT, backup_before
         backup_before(store.path, IMPORT, "本次未导入任何数据")
     ids: list[str] = []
-    with store.transaction():
+    # one 操作日志 entry for the file (its counts), and one per record imported
+    with store.transaction(), oplog.bulk(store, "import", title=preview.path.name, type_key=preview.record_type,
+                                         rows=True):
         for row in preview.valid_rows:
             try:
                 ids.append(store.insert(preview.record_type, {**row.values, **parent_values}, unit=unit))

@@ -16,6 +16,7 @@ from .instance_lock import InstanceLock
 from .pages.activity_page import ActivityPage, VolunteerHoursPage
 from .pages.backup_page import BackupPage
 from .pages.honors_page import HonorPage, SubmissionPage
+from .pages.oplog_page import OplogPage
 from .pages.dashboard import DashboardPage
 from .pages.plan_page import PlanPage
 from .pages.record_page import RecordListPage
@@ -46,7 +47,8 @@ def _tabs(*pages: tuple[str, QWidget]) -> QTabWidget:
 
 
 class MainWindow(QMainWindow):
-    PAGES = ("仪表盘", "志愿服务队", "活动记录", "走访帮扶", "选树典型", "报送与导出", "设置", "备份与恢复", "回收站")
+    PAGES = ("仪表盘", "志愿服务队", "活动记录", "走访帮扶", "选树典型", "报送与导出", "设置", "备份与恢复", "回收站",
+             "操作日志")
 
     def __init__(self, store: Store, lock: InstanceLock | None = None, *, qsettings: QSettings | None = None,
                  parent=None):
@@ -122,6 +124,7 @@ class MainWindow(QMainWindow):
             self.settings_page,
             BackupPage(store),
             TrashPage(store),
+            OplogPage(store),
         ]
 
     def set_store(self, store: Store, lock: InstanceLock | None = None) -> None:

@@ -28,7 +28,7 @@ def window(qtbot, store, qsettings):
 def test_opens_with_seven_pages_and_navigates_by_keyboard(window, qtbot):
     assert [window.nav.item(i).text() for i in range(window.nav.count())] == list(MainWindow.PAGES)
     assert window.stack.currentIndex() == 0
-    for row in range(len(MainWindow.PAGES)):
+    for row in range(min(len(MainWindow.PAGES), 9)):   # Ctrl+1 … Ctrl+9; a tenth page is reached by the list
         qtbot.keyClick(window, Qt.Key(Qt.Key.Key_1 + row), Qt.KeyboardModifier.ControlModifier)
         assert window.stack.currentIndex() == row
     window.go_to("志愿服务队")

@@ -1,0 +1,48 @@
+"""操作日志 as an Excel ledger: one row per entry (oldest first, as a log is read on paper), the filters of the page
+or the CLI in the subtitle. The log holds masked values only, so the file does too."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Unpack
+
+from ..core import oplog
+from ..core.store import Store
+from . import xlsx
+
+TITLE = "操作日志"
+COLUMNS = [xlsx.Column("序号", xlsx.INT, width=7, align="center"), xlsx.Column("时间", xlsx.TEXT, width=20),
+           xlsx.Column("操作员"), xlsx.Column("操作"), xlsx.Column("记录类型"), xlsx.Column("记录", width=24),
+           xlsx.Column("修改内容", xlsx.LONG, width=70)]
+
+
+def ledger_rows(store: Store, **filters: Unpack[oplog.Filters]) -> list[list[object]]:
+    """The entries the filters let through (oplog.entries' filters), oldest first, as ledger rows."""
+    return [[n, e.when, e.operator_label, e.action_label, e.type_label, e.title, e.changes_text]
+            for n, e in enumerate(oplog.entries(store, oldest_first=True, **filters), start=1)]
+
+
+def subtitle(store: Store, *, date_from: str | None = None, date_to: str | None = None, type_key: str | None = None,
+             action: str | None = None, operator: str | None = None, text: str | None = None,
+             **_: str | None) -> str:
+    """填报单位 and every filter applied, in words."""
+    parts = [f"填报单位：{store.our_unit()}"]
+    if date_from or date_to:
+        parts.append(f"期间：{date_from or '…'} 至 {date_to or '…'}")
+    if type_key:
+        parts.append(f"记录类型：{oplog.type_label(type_key)}")
+    if action:
+        parts.append(f"操作：{oplog.ACTIONS.get(action, action)}")
+    if operator is not None:
+        parts.append(f"操作员：{operator or oplog.NO_OPERATOR}")
+    if text:
+        parts.append(f"含“{text}”")
+    return "　　".join(parts)
+
+
+def export_oplog(store: Store, path: str | os.PathLike[str], **filters: Unpack[oplog.Filters]) -> tuple[Path, int]:
+    """Write the ledger (atomic) and return its path and the number of entries in it."""
+    rows = ledger_rows(store, **filters)
+    out = xlsx.write_ledger(path, title=TITLE, subtitle=subtitle(store, **filters), columns=COLUMNS, rows=rows,
+                            totals={1: f"共 {len(rows)} 条"}, sheet_name=TITLE)
+    return out, len(rows)
