@@ -243,3 +243,18 @@ def test_record_appends_an_entry_as_given(store):
     entry = newest(store)
     assert (entry.action_label, entry.type_label, entry.changes_text) == ("彻底删除", "回收站", "志愿服务队：甲队")
 
+
+
+def test_an_attachment_added_and_removed(tmp_path, store):
+    from leifeng_desktop.core import attachments
+    activity = store.insert("activity", {"title": "义诊", "starts_at": "2026-09-01T09:00",
+                                         "ends_at": "2026-09-01T11:00", "category": "扶老助残"})
+    photo = tmp_path / "签到表.docx"
+    photo.write_bytes(b"PK not really a docx")
+    attachment = attachments.add_attachment(store, activity, photo, note="现场签到")
+    entry = newest(store)
+    assert (entry.action, entry.type_key, entry.record_id, entry.title) == ("insert", "attachment", attachment,
+                                                                            "签到表.docx")
+    assert fields(entry)["活动"] == ("", "义诊") and fields(entry)["说明"] == ("", "现场签到")
+    attachments.remove_attachment(store, attachment)
+    assert (newest(store).action, newest(store).record_id) == ("delete", attachment)
