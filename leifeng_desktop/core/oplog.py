@@ -40,7 +40,7 @@ NO_OPERATOR = "（未填写）"
 change = ch.change
 _INSERT = ("INSERT INTO oplog (at, operator, action, type_key, record_id, title, changes) "
            "VALUES (?, ?, ?, ?, ?, ?, ?)")
-_COLLECTOR, _OPERATOR = "_oplog_collector", "_oplog_operator"   # kept on the Store object
+_COLLECTOR = "_oplog_collector"   # kept on the Store object while a save or a bulk write collects
 
 
 @dataclass
@@ -68,14 +68,10 @@ def _now() -> str:
 
 
 def operator(store: Store) -> str:
-    """The 操作员 of the settings; read again only when another connection committed (PRAGMA data_version)."""
-    version = store.db.execute("PRAGMA data_version").fetchone()[0]
-    cached = store.__dict__.get(_OPERATOR)
-    if cached is None or cached[0] != version:
-        row = store.db.execute("SELECT value FROM settings WHERE key = 'operator'").fetchone()
-        cached = (version, (json.loads(row[0]) if row else "") or "")
-        setattr(store, _OPERATOR, cached)
-    return str(cached[1])
+    """The 操作员 of the settings as this transaction sees them (one look-up by key per entry written: a cache
+    would outlive a rolled-back change of the setting)."""
+    row = store.db.execute("SELECT value FROM settings WHERE key = 'operator'").fetchone()
+    return str((json.loads(row[0]) if row else "") or "")
 
 
 def _write(store: Store, entries: list[EntryRow]) -> None:
@@ -238,7 +234,6 @@ def settings_changed(store: Store, before: Row, after: Row, *, title: str = "",
                      labels: Mapping[str, str] | None = None) -> None:
     """Settings written (key → value as stored) against their values before; no entry when nothing changed.
     `labels` name keys that are not campaign fields or choice lists (the parts of the 总结材料 …)."""
-    store.__dict__.pop(_OPERATOR, None)   # the 操作员 may be the setting that changed
     changes = ch.setting_changes(before, after, labels)
     if changes:
         campaign = any(not k.startswith("choices.") for k in after)

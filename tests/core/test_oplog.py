@@ -258,3 +258,13 @@ def test_an_attachment_added_and_removed(tmp_path, store):
     assert fields(entry)["活动"] == ("", "义诊") and fields(entry)["说明"] == ("", "现场签到")
     attachments.remove_attachment(store, attachment)
     assert (newest(store).action, newest(store).record_id) == ("delete", attachment)
+
+
+def test_a_rolled_back_change_of_operator_does_not_sign_later_entries(store, team_values):
+    store.settings.set({"operator": "甲"})
+    with pytest.raises(RuntimeError), store.transaction():
+        store.settings.set({"operator": "乙"})
+        raise RuntimeError("the save failed after the setting was written")
+    store.insert("team", team_values)
+    assert newest(store).operator == "甲"
+    assert {v for _l, v in oplog.filter_choices(store)["operators"]} == {"", "甲"}
