@@ -7,7 +7,6 @@ with its traceback and shown as "程序内部错误".
 from __future__ import annotations
 
 import os
-import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -80,14 +79,15 @@ _CODES = {5: "SQLITE_BUSY", 6: "SQLITE_LOCKED", 11: "SQLITE_CORRUPT", 26: "SQLIT
           14: "SQLITE_CANTOPEN", 3: "SQLITE_PERM", 23: "SQLITE_AUTH", 13: "SQLITE_FULL", 10: "SQLITE_IOERR"}
 
 
-def primary_code(exc: sqlite3.Error) -> str:
+def primary_code(exc: BaseException) -> str:
     """The primary result code's name (SQLITE_BUSY for SQLITE_BUSY_SNAPSHOT …), or '' for any other code."""
     code = getattr(exc, "sqlite_errorcode", None)
     return _CODES.get(code & 0xFF, "") if isinstance(code, int) else ""
 
 
-def classify(exc: sqlite3.Error, path: str | os.PathLike[str]) -> Exception:
-    """A UserError for a state of the world (locked, damaged, read-only, disk full, I/O), else `exc` itself."""
+def classify(exc: Exception, path: str | os.PathLike[str]) -> Exception:
+    """A UserError for an SQLite error that is a state of the world (locked, damaged, read-only, disk full, I/O),
+    else `exc` itself (any other exception too)."""
     code = primary_code(exc)
     name = Path(path).name
     if code in _BUSY:

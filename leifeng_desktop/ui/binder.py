@@ -5,7 +5,7 @@ The .ui files hold layout only; what a field is (label, required, range, choices
 from __future__ import annotations
 
 import html
-from typing import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from PySide6.QtCore import QEvent, QFile, QObject, QSize, Qt, Signal
 from PySide6.QtUiTools import QUiLoader
@@ -51,10 +51,13 @@ def form_row(widget: QWidget) -> tuple[QFormLayout, int] | None:
     if parent is None:
         return None
     layouts = parent.findChildren(QFormLayout)
-    if isinstance(parent.layout(), QFormLayout):
-        layouts.insert(0, parent.layout())
+    own = parent.layout()
+    if isinstance(own, QFormLayout):
+        layouts.insert(0, own)
     for layout in layouts:
-        row, _role = layout.getWidgetPosition(widget)
+        # PySide6's stub types getWidgetPosition as object; it returns (row, role)
+        position: tuple[int, QFormLayout.ItemRole] = layout.getWidgetPosition(widget)  # type: ignore[assignment]
+        row, _role = position
         if row >= 0:
             return layout, row
     return None
@@ -112,7 +115,7 @@ class FormBinder(QObject):
     def _label(self, field: s.Field, widget: QWidget) -> None:
         found = form_row(widget)
         label = found[0].labelForField(widget) if found else None
-        if isinstance(label, QLabel):
+        if found is not None and isinstance(label, QLabel):
             mark = f'<span style="color:{ERROR_COLOR}">*</span>' if field.required else ""
             label.setTextFormat(Qt.TextFormat.RichText)
             label.setText(f"{mark}{html.escape(field.label)}：")
@@ -127,15 +130,15 @@ class FormBinder(QObject):
             field = self.rt.field(key)
             if isinstance(widget, QComboBox):
                 if field.type == s.REF:
-                    items = self._ref_options(field.ref) if self._ref_options else []
-                    w.fill_combo(widget, [(title, rid) for rid, title in items], blank=not field.required)
+                    refs = self._ref_options(field.target) if self._ref_options else []
+                    w.fill_combo(widget, [(title, rid) for rid, title in refs], blank=not field.required)
                 elif field.type == s.UNIT:
                     w.fill_combo(widget, [(u, u) for u in self._unit_options], blank=False)
                 else:
-                    items = self._choices.get(field.choices, [])
+                    items = self._choices.get(field.choices or "", [])
                     w.fill_combo(widget, [(c, c) for c in items], blank=not field.required)
             elif isinstance(widget, QListWidget):
-                w.fill_checklist(widget, self._choices.get(field.choices, []))
+                w.fill_checklist(widget, self._choices.get(field.choices or "", []))
 
     def set_choices(self, choices: Mapping[str, list[str]]) -> None:
         """New choice lists (edited in 设置); every combo and check list keeps its current value."""

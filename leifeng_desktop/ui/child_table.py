@@ -3,7 +3,7 @@ table edited in place, checked per cell with the core's messages, the same perso
 written until the owner is saved."""
 from __future__ import annotations
 
-from typing import Callable, Mapping
+from collections.abc import Callable, Mapping
 
 from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, Qt, Signal
 from PySide6.QtGui import QColor
@@ -87,7 +87,7 @@ class ChildRecordsModel(QAbstractTableModel):
 
     # -- checks --------------------------------------------------------------------------------------------
     def _check_row(self, row: int) -> None:
-        choices = keeping(self.rt, self.choices, self._stored.get(self._rows[row].get("id")))
+        choices = keeping(self.rt, self.choices, self._stored.get(self._rows[row].get("id") or ""))
         for f in self.columns:
             self._errors.pop((row, f.key), None)
             message = self._unparsed.get((row, f.key)) or \

@@ -4,8 +4,19 @@ overwrite."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QDialog, QDialogButtonBox, QHeaderView, QLabel,
-                               QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ..core import schema as s
 from ..core.errors import Difference, RecordConflict
@@ -19,7 +30,8 @@ def shown(rt: s.RecordType, difference: Difference, *, reveal: bool) -> tuple[st
     """Both values as a clerk reads them; a child list's description is already text."""
     field = rt.field(difference.key) if difference.key in rt.keys else None
     if field is None:
-        return tuple("" if v is None else str(v) for v in (difference.mine, difference.theirs))
+        return ("" if difference.mine is None else str(difference.mine),
+                "" if difference.theirs is None else str(difference.theirs))
     return display(field, difference.mine, reveal=reveal), display(field, difference.theirs, reveal=reveal)
 
 

@@ -9,7 +9,9 @@ import sqlite3
 from PySide6.QtCore import QItemSelectionModel, QObject, QTimer, Signal
 from PySide6.QtWidgets import QAbstractItemView
 
-from ..core.store import Store, StoreError
+from ..core.errors import StoreError
+from ..core.store import Store
+from .record_model import RecordListModel
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +63,8 @@ def keep_selection(view: QAbstractItemView) -> None:
     """A list refreshed under the clerk's eyes (a notice from elsewhere) keeps its selected records and current
     row by record id; the scroll position survives a reset by itself."""
     model = view.model()
+    if not isinstance(model, RecordListModel):   # only a record list knows its rows by record id
+        return
     kept: dict = {}
 
     def remember() -> None:
@@ -80,7 +84,7 @@ def keep_selection(view: QAbstractItemView) -> None:
                 selection.select(model.index(row, 0), flags)
         current = kept.get("current")
         row = model.row_of(current[0]) if current and current[0] else None
-        if row is not None:
+        if current and row is not None:
             selection.setCurrentIndex(model.index(row, current[1]), QItemSelectionModel.SelectionFlag.NoUpdate)
 
     model.modelAboutToBeReset.connect(remember)

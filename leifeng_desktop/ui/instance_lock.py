@@ -13,7 +13,8 @@ from pathlib import Path
 from PySide6.QtCore import QLockFile, QObject, QSysInfo, QTimer
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from ..core.store import Store, StoreError
+from ..core.errors import StoreError
+from ..core.store import Store
 
 log = logging.getLogger(__name__)
 

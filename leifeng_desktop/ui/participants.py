@@ -4,8 +4,20 @@ from __future__ import annotations
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QDialogButtonBox, QHBoxLayout, QHeaderView,
-                               QLabel, QLineEdit, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ..core import lookups
 from ..core.store import Store
@@ -193,4 +205,4 @@ class MemberPicker(QDialog):
 
     def chosen(self) -> list[dict]:
         return [m for r, m in enumerate(self.members)
-                if self.table.item(r, 0) and self.table.item(r, 0).checkState() == Qt.CheckState.Checked]
+                if (item := self.table.item(r, 0)) and item.checkState() == Qt.CheckState.Checked]

@@ -5,10 +5,23 @@ the form/schema test all read it (it is plain data, no Qt needed to use it)."""
 from __future__ import annotations
 
 from PySide6.QtCore import QDate, QDateTime, QEvent, QObject, QSize, Qt, QTime
-from PySide6.QtGui import QAction
-from PySide6.QtWidgets import (QAbstractSpinBox, QApplication, QCheckBox, QComboBox, QDateEdit, QDateTimeEdit,
-                               QDoubleSpinBox, QLineEdit, QListWidget, QListWidgetItem, QPlainTextEdit, QSpinBox,
-                               QWidget)
+from PySide6.QtGui import QAction, QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractSpinBox,
+    QApplication,
+    QCalendarWidget,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDateTimeEdit,
+    QDoubleSpinBox,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QSpinBox,
+    QWidget,
+)
 
 from ..core import schema as s
 from ..core.validation import fen_to_yuan
@@ -45,13 +58,15 @@ def is_blank(widget: QWidget) -> bool:
         return False
     if isinstance(widget, QDateTimeEdit):
         return widget.date() == EMPTY_DATE
-    return widget.value() == widget.minimum()
+    return isinstance(widget, QSpinBox | QDoubleSpinBox) and widget.value() == widget.minimum()
 
 
 def clear(widget: QWidget) -> None:
     if isinstance(widget, QDateTimeEdit):
         widget.setDateTime(QDateTime(EMPTY_DATE, QTime(0, 0)))
-    elif isinstance(widget, QSpinBox | QDoubleSpinBox):
+    elif isinstance(widget, QSpinBox):
+        widget.setValue(widget.minimum())
+    elif isinstance(widget, QDoubleSpinBox):
         widget.setValue(widget.minimum())
 
 
@@ -107,16 +122,19 @@ def filter_event(obj: QObject, event: QEvent) -> bool:
     """The binder's event filter: True when the event was handled here."""
     kind = event.type()
     if kind == QEvent.Type.Wheel and isinstance(obj, QAbstractSpinBox | QComboBox) and not obj.hasFocus():
-        if obj.parentWidget() is not None:   # scroll the form instead of changing the value
-            QApplication.sendEvent(obj.parentWidget(), event)
+        form = obj.parentWidget()
+        if form is not None:   # scroll the form instead of changing the value
+            QApplication.sendEvent(form, event)
         return True
-    if kind == QEvent.Type.Show and obj.property("owner_field"):
+    if kind == QEvent.Type.Show and isinstance(obj, QCalendarWidget) and obj.property("owner_field"):
         edit = obj.parentWidget()
         while edit is not None and not isinstance(edit, QDateTimeEdit):
             edit = edit.parentWidget()
         if edit is not None and edit.date() == EMPTY_DATE:   # an empty date's calendar opens on today
             today = QDate.currentDate()
             obj.setCurrentPage(today.year(), today.month())
+        return False
+    if not isinstance(event, QKeyEvent):
         return False
     if kind == QEvent.Type.KeyPress and isinstance(obj, QDateTimeEdit) and obj.date() == EMPTY_DATE:
         if event.key() == Qt.Key.Key_Delete:

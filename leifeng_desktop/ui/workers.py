@@ -7,14 +7,13 @@ from __future__ import annotations
 import gc
 import os
 import time
-from typing import Callable
+from collections.abc import Callable
 
-from PySide6.QtCore import QObject, QThread, QTimer, Qt, Signal, Slot
+from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal, Slot
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
 from ..core import errors
 from ..core.store import Store
-
 
 _running = 0   # tasks whose threads run now; Python's cyclic GC is off meanwhile (see _gc_pause)
 
@@ -61,6 +60,7 @@ class Worker(QObject):
     finished = Signal(object)
     failed = Signal(object)   # the exception object
     cancelled = Signal()
+    _last: float   # when progress was last reported (set as the job starts)
 
     def __init__(self, job: Callable[..., object], db_path: str | os.PathLike | None = None,
                  read_only: bool = False):
@@ -107,7 +107,7 @@ class Worker(QObject):
         any other exception comes back as it is."""
         if self._db_path is None:
             return exc
-        sorted_ = errors.classify(exc, self._db_path)   # type: ignore[arg-type]  (returns a non-SQLite error as is)
+        sorted_ = errors.classify(exc, self._db_path)   # a non-SQLite error comes back as it is
         if sorted_ is not exc:
             sorted_.__cause__ = exc
         return sorted_
@@ -201,7 +201,7 @@ class Task(QObject):
         finally:
             self._in_progress = False
 
-    def start(self) -> "Task":
+    def start(self) -> Task:
         _gc_pause()
         self._gc_paused = True
         self._thread.start()
