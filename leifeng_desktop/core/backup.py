@@ -271,19 +271,10 @@ def backup_before_upgrade(db_path: str | os.PathLike[str]) -> BackupInfo:
     return backup_before(db_path, UPGRADE, "为保护数据未作任何修改")
 
 
-def backup_before_delete(store: Store, type_key: str, record_ids: Iterable[str]) -> BackupInfo | None:
-    """Before deleting several records, or one that has child records (a team with its roster …): a 批量删除前
-    copy. None when it is a plain single delete; BackupError (nothing deleted yet) when the copy fails."""
-    from . import schema as s
-    ids = list(record_ids)
-    if len(ids) == 1:   # the rows that would go with it: every reference to its type that cascades
-        going = [(rt.key, f.key) for rt in s.RECORD_TYPES.values() for f in rt.fields
-                 if f.type == s.REF and f.ref == type_key and f.on_delete == "CASCADE"]
-        if not any(store.count(t, where=f'"{k}" = ?', params=[ids[0]]) for t, k in going):
-            return None
-    if not ids:
-        return None
-    return backup_before(store.path, BULK_DELETE, "未删除任何记录")
+def backup_before_purge(store: Store) -> BackupInfo:
+    """Before records leave the 回收站 for good (the only delete that cannot be taken back): a 批量删除前 copy;
+    BackupError (nothing purged yet) when the copy fails."""
+    return backup_before(store.path, BULK_DELETE, "回收站中的记录未被删除")
 
 
 # -- rotation -----------------------------------------------------------------------------------------------------

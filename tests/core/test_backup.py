@@ -291,16 +291,25 @@ def test_an_import_that_cannot_be_backed_up_writes_nothing(filled, db_path, tmp_
     assert filled.count("member") == 2
 
 
-def test_a_bulk_delete_is_backed_up_first(filled, db_path):
+def test_a_purge_of_the_trash_is_backed_up_first(filled, db_path):
+    from leifeng_desktop.core import trash
     t = filled.rows("team")[0]["id"]
-    lone = team(filled, "没有队员的服务队")
-    assert b.backup_before_delete(filled, "team", [lone]) is None              # nothing goes with it
-    assert b.backup_before_delete(filled, "team", []) is None
-    with_members = b.backup_before_delete(filled, "team", [t])                 # its roster goes with it
-    several = b.backup_before_delete(filled, "team", [lone, t])
-    assert with_members.reason == several.reason == "批量删除前"
-    member = filled.rows("member")[0]["id"]
-    assert b.backup_before_delete(filled, "member", [member]) is None
+    filled.delete("team", t)                          # to the 回收站: no copy, it can be taken back
+    assert not [i for i in b.list_backups(db_path) if i.reason == "批量删除前"]
+    trash.purge(filled)                               # for good: a copy first, holding the team
+    copies = [i for i in b.list_backups(db_path) if i.reason == "批量删除前"]
+    assert len(copies) == 1 and copies[0].counts["team"] == 0
+    trash.purge(filled)                               # nothing left to purge: no copy
+    assert len([i for i in b.list_backups(db_path) if i.reason == "批量删除前"]) == 1
+
+
+def test_no_purge_without_its_copy(filled, db_path):
+    from leifeng_desktop.core import trash
+    filled.delete("team", filled.rows("team")[0]["id"])
+    (db_path.parent / "备份").write_text("a file where the folder should be")
+    with pytest.raises(BackupError, match="批量删除前未能备份.*回收站中的记录未被删除"):
+        trash.purge(filled)
+    assert len(trash.entries(filled)) == 1
 
 
 # -- rotation -----------------------------------------------------------------------------------------------------
