@@ -8,8 +8,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .common import (EXIT_OK, PROG, echo, find_member, find_team, make_folder, masked_note, open_store, reject,
-                     saving, team_needs_unit, writing)
+from .common import (
+    EXIT_OK,
+    PROG,
+    echo,
+    find_member,
+    find_team,
+    make_folder,
+    masked_note,
+    open_store,
+    reject,
+    saving,
+    team_needs_unit,
+    writing,
+)
 from .options import full_option, out_option, period_options, team_option, unit_option, year_option
 from .zh import Usage, group, option
 
@@ -128,8 +140,8 @@ def ledger_visits(year: int | None, out: Path) -> int:
             path = export_visit_ledger(store, out, year=year)
         total = visit_summary(store, year=year)
     echo(path)
-    echo(f"已导出走访台账：走访 {total['visits']} 次，涉及企业 {total['enterprises']} 家，职工诉求 {total['demands']} 条"
-         f"（已办结 {total['done']} 条，逾期未办结 {total['overdue']} 条）")
+    echo(f"已导出走访台账：走访 {total['visits']} 次，涉及企业 {total['enterprises']} 家，"
+         f"职工诉求 {total['demands']} 条（已办结 {total['done']} 条，逾期未办结 {total['overdue']} 条）")
     return EXIT_OK
 
 

@@ -15,7 +15,9 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import random
-from typing import Callable
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
 
 from stdnum.cn import ric, uscc
 
@@ -77,7 +79,7 @@ def load_demo(store: Store, *, seed: int = 2026, progress: Callable[[int, int], 
     return counts
 
 
-def _remove_new_files(store: Store, before: set) -> None:
+def _remove_new_files(store: Store, before: set[Path]) -> None:
     for path in set(stored_files(store)) - before:
         path.unlink(missing_ok=True)
         with contextlib.suppress(OSError):
@@ -91,8 +93,8 @@ class _Plan(ActivityPlan):
 
     def __init__(self, store: Store, rng: random.Random):
         self.rng = rng
-        self.rows: list[tuple[str, dict, str | None, str]] = []
-        self.updates: list[tuple[str, str, dict]] = []
+        self.rows: list[tuple[str, dict[str, Any], str | None, str]] = []
+        self.updates: list[tuple[str, str, dict[str, Any]]] = []
         cfg = store.settings.campaign()
         self.city = cfg["city"] or "XX市"
         self.year = int(cfg["year"])
@@ -106,7 +108,7 @@ class _Plan(ActivityPlan):
         self.used: set[str] = set()   # phones and ID numbers already given out
 
     # -- helpers -------------------------------------------------------------------------------------------
-    def add(self, key: str, values: dict, unit: str | None = None) -> str:
+    def add(self, key: str, values: dict[str, Any], unit: str | None = None) -> str:
         record_id = new_id()
         self.rows.append((key, values, unit, record_id))
         return record_id
@@ -124,7 +126,7 @@ class _Plan(ActivityPlan):
         fitted = list(weights[:len(items)]) + [1] * (len(items) - len(weights))
         return self.rng.choices(items, fitted)[0]
 
-    def tpl(self, text: str, **kw) -> str:
+    def tpl(self, text: str, **kw: object) -> str:
         return text.format(city=self.city, **kw)
 
     def day(self, start: dt.date, end: dt.date) -> dt.date:
@@ -133,7 +135,7 @@ class _Plan(ActivityPlan):
     def in_year(self, m1: int, d1: int, m2: int, d2: int) -> dt.date:
         return self.day(dt.date(self.year, m1, d1), dt.date(self.year, m2, d2))
 
-    def person(self, gender: str | None = None, born: tuple[int, int] = (1966, 2001)) -> dict:
+    def person(self, gender: str | None = None, born: tuple[int, int] = (1966, 2001)) -> dict[str, Any]:
         gender = gender or self.rng.choice("男女")
         given = self.rng.choice(P.MALE_GIVEN if gender == "男" else P.FEMALE_GIVEN)
         birth = dt.date(self.rng.randint(*born), self.rng.randint(1, 12), self.rng.randint(1, 28))
@@ -163,7 +165,7 @@ class _Plan(ActivityPlan):
     def names(self, n: int) -> str:
         return "、".join(self.person()["name"] for _ in range(n))
 
-    def some(self, items, lo: int, hi: int, list_name: str) -> list[str]:
+    def some(self, items: Sequence[str], lo: int, hi: int, list_name: str) -> list[str]:
         """A few distinct items, in the order of the choice list."""
         picked = self.rng.sample(list(items), self.rng.randint(lo, min(hi, len(items))))
         chosen = {self.pick(list_name, i) for i in picked}
@@ -315,7 +317,7 @@ class _Plan(ActivityPlan):
             if i not in (visit_only, neither):
                 self.aid(household_id, main, students > 0)
 
-    def family(self, me: dict) -> list[dict]:
+    def family(self, me: dict[str, Any]) -> list[dict[str, Any]]:
         """One to three relatives: a spouse, children at school or work, a parent."""
         out, surname, year = [], me["name"][0], me["birth"].year
         if self.rng.random() < 0.75:
@@ -382,7 +384,8 @@ class _Plan(ActivityPlan):
                     "category": self.pick("honor_kind", kind), "subject_kind": group if collective else person,
                     "name": name, "employer": employer, "deeds": deeds[:400], "status": status,
                     "recommended_on": self.in_year(9, 1, 11, 15).isoformat(),
-                    "doc_no": f"{self.city.removesuffix('市')}工发〔{self.year}〕{doc}号" if status == awarded else None},
+                    "doc_no": (f"{self.city.removesuffix('市')}工发〔{self.year}〕{doc}号"
+                               if status == awarded else None)},
                     unit)
 
     def build_submissions(self) -> None:

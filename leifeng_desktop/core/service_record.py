@@ -7,10 +7,12 @@ overlap and period tests. Hours are integer minutes throughout.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Iterable, Mapping, NamedTuple
+from typing import Any, NamedTuple
 
-from . import oplog, record_rules, schema as s
+from . import oplog, record_rules
+from . import schema as s
 from .record_rules import activity_minutes  # noqa: F401  (part of this module's API)
 from .store import Store
 from .validation import ValidationError, minutes_to_hours
@@ -20,7 +22,7 @@ _MINUTE = "substr({}, 1, 16)"     # drop seconds so '09:00' and '09:00:00' compa
 _DAY = "substr({}, 1, 10)"
 
 
-def _parse(value) -> dt.datetime | None:
+def _parse(value: object) -> dt.datetime | None:
     if not value or not isinstance(value, str):
         return None
     for fmt in ("%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"):
@@ -32,7 +34,7 @@ def _parse(value) -> dt.datetime | None:
 
 
 # -- rules for the participant rows of one activity ------------------------------------------------------------
-def check_participants(activity: Mapping, participants: list[Mapping]) -> dict[int, str]:
+def check_participants(activity: Mapping[str, Any], participants: Sequence[Mapping[str, Any]]) -> dict[int, str]:
     """{row index: Chinese message} for rows that cannot be saved: no member, no or non-positive minutes, more
     minutes than the activity lasted (the rule of core.record_rules, which the store enforces), a member twice."""
     limit = activity_minutes(activity)
@@ -50,15 +52,15 @@ def check_participants(activity: Mapping, participants: list[Mapping]) -> dict[i
             errors[i] = "服务时长应为整数分钟"
         elif minutes <= 0:
             errors[i] = "服务时长应大于0"
-        elif record_rules.minutes_problem(minutes, limit):
-            errors[i] = record_rules.minutes_problem(minutes, limit)
+        elif problem := record_rules.minutes_problem(minutes, limit):
+            errors[i] = problem
         if member and member not in first_row:
             first_row[member] = i
     return errors
 
 
 def overlaps(store: Store, member_id: str, starts_at: str, ends_at: str, *,
-             exclude_activity_id: str | None = None) -> list[dict]:
+             exclude_activity_id: str | None = None) -> list[dict[str, Any]]:
     """Other activities of the member whose time overlaps [starts_at, ends_at); touching ends do not overlap."""
     sql = (f"SELECT DISTINCT a.id, a.title, a.starts_at, a.ends_at FROM participant p "
            f"JOIN activity a ON a.id = p.activity_id WHERE p.member_id = ? "
@@ -67,13 +69,13 @@ def overlaps(store: Store, member_id: str, starts_at: str, ends_at: str, *,
     return [dict(r) for r in store.db.query(sql, [member_id, ends_at, starts_at, exclude_activity_id])]
 
 
-def overlap_warnings(store: Store, activity: Mapping, participants: list[Mapping], *,
+def overlap_warnings(store: Store, activity: Mapping[str, Any], participants: Sequence[Mapping[str, Any]], *,
                      activity_id: str | None = None) -> dict[int, str]:
     """{row index: warning} for members who take part in another activity at the same time (saving is allowed)."""
     start, end = activity.get("starts_at"), activity.get("ends_at")
-    if not (_parse(start) and _parse(end)):
+    if not (isinstance(start, str) and isinstance(end, str) and _parse(start) and _parse(end)):
         return {}
-    out = {}
+    out: dict[int, str] = {}
     for i, row in enumerate(participants):
         if row.get("member_id"):
             found = overlaps(store, row["member_id"], start, end, exclude_activity_id=activity_id)
@@ -82,8 +84,8 @@ def overlap_warnings(store: Store, activity: Mapping, participants: list[Mapping
     return out
 
 
-def duplicate_activity(store: Store, team_id: str | None, title: str, starts_at: str, *,
-                       exclude_id: str | None = None) -> dict | None:
+def duplicate_activity(store: Store, team_id: str | None, title: str | None, starts_at: str | None, *,
+                       exclude_id: str | None = None) -> dict[str, Any] | None:
     """An activity already entered with the same team, title and start (a second clerk entering the same event)."""
     sql = (f"SELECT * FROM activity WHERE team_id IS ? AND title = ? "
            f"AND {_MINUTE.format('starts_at')} = {_MINUTE.format('?')} AND id IS NOT ? LIMIT 1")
@@ -102,8 +104,8 @@ class ServiceItem(NamedTuple):
 
 @dataclass
 class ServiceRecord:
-    member: dict
-    team: dict
+    member: dict[str, Any]
+    team: dict[str, Any]
     total_minutes: int = 0
     activity_count: int = 0
     items: list[ServiceItem] = field(default_factory=list)
@@ -117,7 +119,8 @@ class ServiceRecord:
 
 def period_sql(column: str, date_from: str | None, date_to: str | None) -> tuple[list[str], list[str]]:
     """SQL conditions and parameters for an inclusive period on the date part of `column`."""
-    conds, params = [], []
+    conds: list[str] = []
+    params: list[str] = []
     if date_from:
         conds.append(f"{_DAY.format(column)} >= ?")
         params.append(str(date_from)[:10])
@@ -146,7 +149,7 @@ def member_record(store: Store, member_id: str, *, date_from: str | None = None,
 
 
 def members_summary(store: Store, *, date_from: str | None = None, date_to: str | None = None,
-                    team_id: str | None = None) -> list[dict]:
+                    team_id: str | None = None) -> list[dict[str, Any]]:
     """Every member (of one team, if given) with activity count and total minutes in the period; most hours
     first. Members without activities are listed with 0."""
     conds, params = period_sql("a.starts_at", date_from, date_to)
@@ -165,10 +168,10 @@ def members_summary(store: Store, *, date_from: str | None = None, date_to: str 
 class ParticipantErrors(ValidationError):
     """Bad participant rows; `rows` maps row index to message for a table, `errors` has one summary line."""
 
-    def __init__(self, rows: Mapping[int, str], others: Mapping[str, str] = ()):
+    def __init__(self, rows: Mapping[int, str], others: Mapping[str, str] | None = None):
         self.rows = dict(rows)
         summary = "；".join(f"第{i + 1}行：{msg}" for i, msg in sorted(self.rows.items()))
-        super().__init__({**dict(others), "participants": f"参加人员有误：{summary}"})
+        super().__init__({**dict(others or {}), "participants": f"参加人员有误：{summary}"})
 
 
 def media_report_kind(store: Store) -> str | None:
@@ -179,7 +182,7 @@ def media_report_kind(store: Store) -> str | None:
     return next((k for k in kinds if "报道" in k), None)
 
 
-def _sync_children(store: Store, type_key: str, parent_key: str, parent_id: str, rows: list[dict],
+def _sync_children(store: Store, type_key: str, parent_key: str, parent_id: str, rows: list[dict[str, Any]],
                    unit: str, label: str) -> None:
     """Rows without id inserted, rows no longer listed deleted, the rest updated; errors name the row."""
     keep = {r["id"] for r in rows if r.get("id")}
@@ -200,29 +203,30 @@ def _sync_children(store: Store, type_key: str, parent_key: str, parent_id: str,
             raise ValidationError({label: f"第{i + 1}条：{detail}"}) from None
 
 
-def save_activity(store: Store, activity_id: str | None, values: Mapping, participants: Iterable[Mapping],
-                  publicity: Iterable[Mapping] = (), *, expected_revision: int | None = None) -> str:
+def save_activity(store: Store, activity_id: str | None, values: Mapping[str, Any],
+                  participants: Iterable[Mapping[str, Any]], publicity: Iterable[Mapping[str, Any]] = (), *,
+                  expected_revision: int | None = None) -> str:
     """The activity, its participants (member_id, minutes) and its publicity reports in one transaction; returns
     the activity id. Bad fields or rows raise ValidationError (participant rows: ParticipantErrors) and nothing
     is written; so does an activity changed elsewhere since `expected_revision` (RecordConflict)."""
-    participants = [dict(p) for p in participants]
-    publicity = [dict(p) for p in publicity]
+    people: list[dict[str, Any]] = [dict(p) for p in participants]
+    reports: list[dict[str, Any]] = [dict(p) for p in publicity]
     current = store.get("activity", activity_id) if activity_id else {}
-    if activity_id and current is None:
+    if current is None:   # an id given, and no such activity
         raise ValidationError({"activity": "要修改的活动记录已不存在（可能已被删除）"})
     field_errors: dict[str, str] = {}
     try:
         store.prepare(s.ACTIVITY, dict(values), partial=bool(activity_id), stored=current or None)
     except ValidationError as exc:
         field_errors = exc.errors
-    rows = check_participants({**current, **values}, participants)
+    rows = check_participants({**current, **values}, people)
     if rows:
         raise ParticipantErrors(rows, field_errors)
     if field_errors:
         raise ValidationError(field_errors)
     kind = media_report_kind(store)
     day = str({**current, **values}.get("starts_at") or "")[:10] or None
-    for report in publicity:
+    for report in reports:
         if not report.get("kind") and kind:
             report["kind"] = kind
         if not report.get("date") and day:
@@ -231,10 +235,10 @@ def save_activity(store: Store, activity_id: str | None, values: Mapping, partic
     with store.transaction(), record_rules.deferred(store), oplog.saving(store, "activity", activity_id):
         if activity_id:
             store.update("activity", activity_id, dict(values), expected_revision=expected_revision,
-                         children={"participant": participants})
+                         children={"participant": people})
         else:
             activity_id = store.insert("activity", dict(values))
-        unit = store.get("activity", activity_id)["unit"]
-        _sync_children(store, "participant", "activity_id", activity_id, participants, unit, "participants")
-        _sync_children(store, "publicity", "activity_id", activity_id, publicity, unit, "publicity")
+        unit = (store.get("activity", activity_id) or {})["unit"]
+        _sync_children(store, "participant", "activity_id", activity_id, people, unit, "participants")
+        _sync_children(store, "publicity", "activity_id", activity_id, reports, unit, "publicity")
     return activity_id

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from . import oplog
 from . import schema as s
@@ -34,7 +34,7 @@ FIXED_CHOICES = {"our_unit_kind": ["市总工会", "基层工会"]}
 DEFAULT_GROUPS = ("第一工作组", "第二工作组", "第三工作组", "第四工作组")
 
 
-def campaign_defaults(today: dt.date | None = None) -> dict:
+def campaign_defaults(today: dt.date | None = None) -> dict[str, Any]:
     year = (today or dt.date.today()).year
     values = {f.key: f.default for f in CAMPAIGN.fields}
     values.update(year=year, registration_deadline=f"{year}-08-25", plan_deadline=f"{year}-08-31")
@@ -44,19 +44,20 @@ def campaign_defaults(today: dt.date | None = None) -> dict:
 class Settings:
     """Reads and writes the settings table. Choice lists are stored under 'choices.<name>'."""
 
-    def __init__(self, store: "Store"):
+    def __init__(self, store: Store):
         self._store = store
-        self._choices: tuple[int, dict] | None = None   # (PRAGMA data_version, lists): every insert validates
+        # (PRAGMA data_version, lists), cached: every insert validates against them
+        self._choices: tuple[int, dict[str, list[str]]] | None = None
 
 
-    def _raw(self) -> dict:
+    def _raw(self) -> dict[str, Any]:
         return {r["key"]: json.loads(r["value"]) for r in self._store.db.query("SELECT key, value FROM settings")}
 
-    def campaign(self) -> dict:
+    def campaign(self) -> dict[str, Any]:
         raw = self._raw()   # a setting newer than the file (回收站保留天数 …) reads as its default
         return {f.key: raw.get(f.key, f.default) for f in CAMPAIGN.fields}
 
-    def get(self, key: str, default=None):
+    def get(self, key: str, default: Any = None) -> Any:
         row = list(self._store.db.query("SELECT value FROM settings WHERE key = ?", [key]))
         return json.loads(row[0]["value"]) if row else default
 
@@ -70,7 +71,7 @@ class Settings:
             self._choices = (version, lists)
         return {k: list(v) for k, v in self._choices[1].items()}
 
-    def set(self, values: dict) -> None:
+    def set(self, values: dict[str, Any]) -> None:
         """Store several settings in one transaction. Campaign fields are validated first."""
         from .validation import ValidationError, normalize, validate
 
@@ -95,7 +96,7 @@ class Settings:
         self.set({f"choices.{name}": items})
 
 
-def check_choice_list(key: str, items) -> dict[str, str]:
+def check_choice_list(key: str, items: object) -> dict[str, str]:
     name = key.removeprefix("choices.")
     if name not in s.CHOICE_LISTS:
         return {key: f"没有名为 {name} 的选项表"}
@@ -104,8 +105,9 @@ def check_choice_list(key: str, items) -> dict[str, str]:
         return {key: f"{label}应为文字列表"}
     cleaned = [i.strip() for i in items]
     for item in cleaned:
-        if bad_character(item, multiline=False):
-            return {key: f"{label}的选项含有{describe(bad_character(item, multiline=False))}，请删除后再保存"}
+        bad = bad_character(item, multiline=False)
+        if bad:
+            return {key: f"{label}的选项含有{describe(bad)}，请删除后再保存"}
     if not cleaned or any(not i for i in cleaned):
         return {key: f"{label}不能有空白选项，且至少保留一项"}
     if len(set(cleaned)) != len(cleaned):
@@ -113,7 +115,7 @@ def check_choice_list(key: str, items) -> dict[str, str]:
     return {}
 
 
-def seed_defaults(store: "Store", today: dt.date | None = None) -> None:
+def seed_defaults(store: Store, today: dt.date | None = None) -> None:
     """A new database starts with the seed's numbers (domain.md, Campaign defaults). Runs inside a migration."""
     values = campaign_defaults(today)
     for key, value in values.items():

@@ -13,14 +13,14 @@ import os
 import sqlite3
 import sys
 import uuid
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Any
 
 from sqlite_utils import Database
 
-from . import errors
+from . import errors, oplog
 from . import migrations as mig
-from . import oplog
 from . import schema as s
 from . import store_open as opening
 from .errors import BUSY_TIMEOUT_S, DatabaseDamaged, RecordConflict, StoreBusy, StoreError  # noqa: F401 (re-exported)
@@ -64,8 +64,8 @@ class Store:
 
     # -- opening -------------------------------------------------------------------------------------------
     @classmethod
-    def open(cls, path: str | os.PathLike, *, create: bool = True, read_only: bool = False,
-             migrate: bool = True) -> "Store":
+    def open(cls, path: str | os.PathLike[str], *, create: bool = True, read_only: bool = False,
+             migrate: bool = True) -> Store:
         """Open and migrate. `create=False` refuses a missing or 0-byte file; `read_only` opens with mode=ro and
         writes nothing. Raises StoreError, leaving a refused file exactly as it was."""
         path = Path(path).expanduser().absolute()
@@ -150,16 +150,17 @@ class Store:
     def close(self) -> None:
         self.db.close()
 
-    def __enter__(self) -> "Store":
+    def __enter__(self) -> Store:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
     # -- checking ------------------------------------------------------------------------------------------
     def data_version(self) -> int:
         """Changes whenever another connection commits (SQLite's PRAGMA data_version); cheap enough to poll."""
-        return self.db.conn.execute("PRAGMA data_version").fetchone()[0]
+        version: int = self.db.conn.execute("PRAGMA data_version").fetchone()[0]
+        return version
 
     def quick_check(self) -> list[str]:
         """SQLite's quick_check: the problems found, [] for a sound file. Never raises on a damaged file."""
@@ -177,7 +178,7 @@ class Store:
 
     # -- transactions and notices --------------------------------------------------------------------------
     @contextlib.contextmanager
-    def transaction(self) -> Iterator["Store"]:
+    def transaction(self) -> Iterator[Store]:
         """One write transaction (BEGIN IMMEDIATE: the write lock is waited for BUSY_TIMEOUT_S up front, else
         StoreBusy); nested blocks are savepoints. Notices go out after the outermost commit only."""
         if self.read_only:
@@ -240,7 +241,8 @@ class Store:
     def our_unit(self) -> str:
         return self.settings.get("our_unit") or ""
 
-    def prepare(self, rt: s.RecordType, values: dict, *, partial: bool = False, stored: dict | None = None) -> dict:
+    def prepare(self, rt: s.RecordType, values: Mapping[str, Any], *, partial: bool = False,
+                stored: Mapping[str, Any] | None = None) -> dict[str, Any]:
         """Normalized column values, or ValidationError with a Chinese message per field. `stored` is the record
         being updated: the choice values it already has stay acceptable."""
         unknown = set(values) - set(rt.keys)
@@ -258,7 +260,8 @@ class Store:
                 clean[k] = None
         return clean
 
-    def insert(self, type_key: str, values: dict, *, unit: str | None = None, record_id: str | None = None) -> str:
+    def insert(self, type_key: str, values: Mapping[str, Any], *, unit: str | None = None,
+               record_id: str | None = None) -> str:
         """Validate and insert one record; returns its UUID. Defaults of the schema fill absent fields."""
         rt = s.record_type(type_key)
         values = {**{f.key: f.default for f in rt.fields if f.default is not None}, **values}
@@ -269,13 +272,15 @@ class Store:
         with self.transaction():
             self._check_rules(rt, row, None)
             with _constraints(rt):
-                self.db[type_key].insert(row)
+                self.db.table(type_key).insert(row)
             oplog.inserted(self, rt, row)
             self.notify(type_key)
-        return row["id"]
+        new: str = row["id"]
+        return new
 
-    def update(self, type_key: str, record_id: str, values: dict, *, expected_revision: int | None = None,
-               children: dict[str, list[dict]] | None = None) -> None:
+    def update(self, type_key: str, record_id: str, values: Mapping[str, Any], *,
+               expected_revision: int | None = None,
+               children: Mapping[str, Sequence[Mapping[str, Any]]] | None = None) -> None:
         """Validate and update some fields of one record. With `expected_revision` (the revision the editor
         loaded) a record changed elsewhere since raises RecordConflict and nothing is written; `children` (the
         owner's child lists as the editor has them, e.g. {"member": [...]}) only sharpens its differences."""
@@ -296,8 +301,8 @@ class Store:
             oplog.updated(self, rt, raw, row)
             self.notify(type_key)
 
-    def check_revision(self, type_key: str, record_id: str, expected_revision: int | None, mine: dict,
-                       children: dict[str, list[dict]] | None = None) -> None:
+    def check_revision(self, type_key: str, record_id: str, expected_revision: int | None, mine: Mapping[str, Any],
+                       children: Mapping[str, Sequence[Mapping[str, Any]]] | None = None) -> None:
         """Inside a save's transaction: RecordConflict when the record changed since `expected_revision` (None: no
         check), StoreError when it is gone. For saves that write an owner and its child rows together."""
         if expected_revision is None:
@@ -309,19 +314,20 @@ class Store:
             from .revisions import conflict
             raise conflict(self, type_key, decode(s.record_type(type_key), raw), mine, children)
 
-    def differences(self, type_key: str, record_id: str, mine: dict, *, base: dict | None = None,
-                    children: dict[str, list[dict]] | None = None) -> list[errors.Difference]:
+    def differences(self, type_key: str, record_id: str, mine: Mapping[str, Any], *,
+                    base: Mapping[str, Any] | None = None,
+                    children: Mapping[str, Sequence[Mapping[str, Any]]] | None = None) -> list[errors.Difference]:
         """Where `mine` differs from the stored record (see core.revisions.differences)."""
         from .revisions import differences
         return differences(self, type_key, record_id, mine, base=base, children=children)
 
-    def _check_rules(self, rt: s.RecordType, row: dict, record_id: str | None) -> None:
+    def _check_rules(self, rt: s.RecordType, row: dict[str, Any], record_id: str | None) -> None:
         from . import record_rules
         problems = record_rules.check(self, rt.key, row, record_id)
         if problems:
             raise ValidationError(problems)
 
-    def _raw(self, type_key: str, record_id: str) -> dict | None:
+    def _raw(self, type_key: str, record_id: str) -> dict[str, Any] | None:
         rows = list(self.db.query(f'SELECT * FROM "{type_key}" WHERE id = ?', [record_id]))
         return rows[0] if rows else None
 
@@ -338,13 +344,13 @@ class Store:
                 oplog.deleted(self, rt, raw)
         return entry_id
 
-    def get(self, type_key: str, record_id: str) -> dict | None:
+    def get(self, type_key: str, record_id: str) -> dict[str, Any] | None:
         """One record with its meta columns (id, unit, created_at, updated_at, revision), or None."""
         raw = self._raw(type_key, record_id)
         return decode(s.record_type(type_key), raw) if raw else None
 
-    def rows(self, type_key: str, *, where: str | None = None, params=(), order_by: str | None = None,
-             limit: int | None = None, offset: int | None = None) -> list[dict]:
+    def rows(self, type_key: str, *, where: str | None = None, params: Iterable[Any] = (), order_by: str | None = None,
+             limit: int | None = None, offset: int | None = None) -> list[dict[str, Any]]:
         rt = s.record_type(type_key)
         sql = f'SELECT * FROM "{type_key}"' + (f" WHERE {where}" if where else "")
         sql += f" ORDER BY {order_by or rt.order_by}"
@@ -352,9 +358,10 @@ class Store:
             sql += f" LIMIT {int(limit)} OFFSET {int(offset or 0)}"
         return [decode(rt, r) for r in self.db.query(sql, list(params))]
 
-    def count(self, type_key: str, *, where: str | None = None, params=()) -> int:
+    def count(self, type_key: str, *, where: str | None = None, params: Iterable[Any] = ()) -> int:
         sql = f'SELECT COUNT(*) FROM "{type_key}"' + (f" WHERE {where}" if where else "")
-        return self.db.execute(sql, list(params)).fetchone()[0]
+        found: int = self.db.execute(sql, list(params)).fetchone()[0]
+        return found
 
     def counts(self) -> dict[str, int]:
         return {key: self.count(key) for key in s.RECORD_TYPES}
@@ -365,7 +372,7 @@ class Store:
         return all(n == 0 for k, n in self.counts().items() if k not in seeded)
 
 
-def decode(rt: s.RecordType, row: dict) -> dict:
+def decode(rt: s.RecordType, row: Mapping[str, Any]) -> dict[str, Any]:
     """A stored row as Python values (MULTI lists back from JSON)."""
     out = dict(row)
     for f in rt.fields:

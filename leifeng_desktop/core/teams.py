@@ -2,8 +2,9 @@
 same person twice in a roster."""
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Iterable, Mapping
+from typing import Any
 
 from . import oplog
 from .store import Store
@@ -49,7 +50,7 @@ class Duplicate:
     reason: str
 
 
-def roster_duplicates(members: Iterable[Mapping]) -> list[Duplicate]:
+def roster_duplicates(members: Iterable[Mapping[str, Any]]) -> list[Duplicate]:
     """Rows (0-based, in the given order) that are the same person: the same 身份证号, or the same name and phone."""
     by_id: dict[str, list[int]] = {}
     by_name_phone: dict[tuple[str, str], list[int]] = {}
@@ -71,8 +72,9 @@ def service_count(store: Store, member_ids: Iterable[str]) -> int:
     ids = list(member_ids)
     if not ids:
         return 0
-    return store.db.execute(f"SELECT COUNT(*) FROM participant WHERE member_id IN ({', '.join('?' * len(ids))})",
-                            ids).fetchone()[0]
+    found: int = store.db.execute(f"SELECT COUNT(*) FROM participant WHERE member_id IN ({', '.join('?' * len(ids))})",
+                                  ids).fetchone()[0]
+    return found
 
 
 def removal_counts(store: Store, team_id: str) -> tuple[int, int]:
@@ -83,7 +85,7 @@ def removal_counts(store: Store, team_id: str) -> tuple[int, int]:
     return members, served
 
 
-def save_team(store: Store, team_id: str | None, values: Mapping, members: Iterable[Mapping], *,
+def save_team(store: Store, team_id: str | None, values: Mapping[str, Any], members: Iterable[Mapping[str, Any]], *,
               expected_revision: int | None = None) -> str:
     """The team and its whole roster in one transaction: members without an id are added, those no longer listed
     are removed, the rest updated. A bad member raises ValidationError and nothing is written; so does a team

@@ -14,9 +14,11 @@ ids; never saved means "the first few candidates", an empty list means "none".
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from . import oplog
 from . import text_drafts as td
@@ -39,11 +41,15 @@ class TextPart:
     draft: Callable[[Context], str]    # the starting draft
 
 
+def _area_draft(key: str, c: Context) -> str:
+    return td.SUMMARY_AREA_DRAFTS[key]
+
+
 SUMMARY_PARTS: tuple[TextPart, ...] = (
     TextPart("addressee", "主送机关", td.summary_addressee),
     TextPart("opening", "开头语", td.summary_opening),
     TextPart("basic", "基本情况（组织开展情况）", td.summary_basic),
-    *(TextPart(f"area.{key}", f"主要做法和成效：{title}", lambda c, k=key: td.SUMMARY_AREA_DRAFTS[k])
+    *(TextPart(f"area.{key}", f"主要做法和成效：{title}", functools.partial(_area_draft, key))
       for key, title in AREAS),
     TextPart("problems", "存在问题", td.summary_problems),
     TextPart("next_steps", "下步打算", td.summary_next_steps),
@@ -100,11 +106,11 @@ def context(store: Store, unit: str | None = None) -> Context:
     return Context(store.settings.campaign(), name, is_city, teams, store.count("working_group"))
 
 
-def summary_period(store: Store, date_from=None, date_to=None) -> tuple[int, str, str]:
+def summary_period(store: Store, date_from: object = None, date_to: object = None) -> tuple[int, str, str]:
     """(year, first day, last day) of a summary: the given dates (ISO), the open ends filled with the year's first or
     last day; the year is that of the dates, else the campaign year. A period across two years is refused (the
     figures are counted per campaign year)."""
-    def iso(value, flag):
+    def iso(value: object, flag: str) -> str | None:
         if value in (None, ""):
             return None
         try:
@@ -121,7 +127,7 @@ def summary_period(store: Store, date_from=None, date_to=None) -> tuple[int, str
 
 
 # -- texts ------------------------------------------------------------------------------------------------------
-def saved_texts(store: Store, doc: str) -> dict:
+def saved_texts(store: Store, doc: str) -> dict[str, Any]:
     """Everything saved for the document, by part key (texts and highlight id lists), drafts not included."""
     _check_doc(doc)
     rows = store.db.query("SELECT key, value FROM settings WHERE key LIKE ? ESCAPE '\\'", [f"{doc}.%"])
@@ -150,25 +156,26 @@ def draft_texts(store: Store, doc: str, *, unit: str | None = None) -> dict[str,
     return {part.key: part.draft(ctx) for part in PARTS[doc]}
 
 
-def _clean(text) -> str:
+def _clean(text: object) -> str:
     return str(text).replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
-def save_texts(store: Store, doc: str, texts: dict) -> None:
+def save_texts(store: Store, doc: str, texts: Mapping[str, Any]) -> None:
     """Save text parts (an empty text removes the saved one: the draft shows again) and, for the summary,
     "highlights.<area>" id lists (None removes the choice). One transaction; listeners hear "settings"."""
     _check_doc(doc)
     known = {p.key for p in PARTS[doc]}
     areas = {a for a, _ in HIGHLIGHT_AREAS} if doc == "summary" else set()
-    errors, rows = {}, {}
+    errors: dict[str, str] = {}
+    rows: dict[str, Any] = {}
     for key, value in texts.items():
         if key in known:
             if value is not None and not isinstance(value, str):
                 errors[key] = "应为文字"
             elif value is not None and len(_clean(value)) > MAX_TEXT:
                 errors[key] = f"不能超过 {MAX_TEXT} 个字"
-            elif value is not None and bad_character(_clean(value), multiline=True):
-                errors[key] = f"含有{describe(bad_character(_clean(value), multiline=True))}，请删除后再保存"
+            elif value is not None and (bad := bad_character(_clean(value), multiline=True)):
+                errors[key] = f"含有{describe(bad)}，请删除后再保存"
             else:
                 rows[key] = _clean(value) if value is not None else None
         elif key.startswith("highlights.") and key.removeprefix("highlights.") in areas:
@@ -196,7 +203,8 @@ def save_texts(store: Store, doc: str, texts: dict) -> None:
 
 
 # -- highlights -------------------------------------------------------------------------------------------------
-def _scope(column: str, date_from, date_to, unit, table: str) -> tuple[str, list]:
+def _scope(column: str, date_from: str | None, date_to: str | None, unit: str | None,
+           table: str) -> tuple[str, list[str]]:
     conds, params = period_sql(column, date_from, date_to)
     if unit:
         conds.append(f"{table}.unit = ?")
@@ -209,7 +217,8 @@ def _who(row_unit: str | None, own: tuple[str, str]) -> str:
     return own[1] if not row_unit or row_unit == own[0] else row_unit
 
 
-def _publicity(store, where, params, kinds, own) -> list[dict]:
+def _publicity(store: Store, where: str, params: list[str], kinds: Sequence[str],
+               own: tuple[str, str]) -> list[dict[str, Any]]:
     marks = ",".join("?" * len(kinds))
     rows = store.db.query(
         f"SELECT * FROM publicity WHERE kind IN ({marks}) AND {where} ORDER BY COALESCE(participants, 0) DESC, "
@@ -230,7 +239,7 @@ def _publicity(store, where, params, kinds, own) -> list[dict]:
     return out
 
 
-def _honors(store, where, params) -> list[dict]:
+def _honors(store: Store, where: str, params: list[str]) -> list[dict[str, Any]]:
     rows = store.db.query(
         f"SELECT * FROM honor WHERE {where} ORDER BY status = '{AWARDED}' DESC, "
         f"COALESCE(recommended_on, substr(created_at, 1, 10)), rowid", params)
@@ -245,7 +254,8 @@ def _honors(store, where, params) -> list[dict]:
     return out
 
 
-def _visits_and_aid(store, date_from, date_to, unit) -> list[dict]:
+def _visits_and_aid(store: Store, date_from: str | None, date_to: str | None,
+                    unit: str | None) -> list[dict[str, Any]]:
     w, p = _scope("v.date", date_from, date_to, unit, "v")
     visits = store.db.query(
         "SELECT v.*, g.name AS group_name, (SELECT COUNT(*) FROM demand d WHERE d.visit_id = v.id) AS demands "
@@ -271,7 +281,8 @@ def _visits_and_aid(store, date_from, date_to, unit) -> list[dict]:
     return out
 
 
-def _activities(store, date_from, date_to, unit) -> list[dict]:
+def _activities(store: Store, date_from: str | None, date_to: str | None,
+                unit: str | None) -> list[dict[str, Any]]:
     w, p = _scope("a.starts_at", date_from, date_to, unit, "a")
     rows = store.db.query(
         "SELECT a.*, t.name AS team_name, COALESCE(pm.minutes, 0) AS minutes, COALESCE(pm.people, 0) AS people "
@@ -291,14 +302,15 @@ def _activities(store, date_from, date_to, unit) -> list[dict]:
     return out
 
 
-def yuan(fen) -> str:
+def yuan(fen: int | str | None) -> str:
     """Integer fen as yuan for running text: 500, 1234.5 → '500', '12.35'."""
     fen = int(fen or 0)
     whole, part = divmod(fen, 100)
     return str(whole) if not part else f"{whole}.{part:02d}"
 
 
-def summary_highlights(store: Store, *, date_from=None, date_to=None, unit: str | None = None) -> dict[str, list]:
+def summary_highlights(store: Store, *, date_from: str | None = None, date_to: str | None = None,
+                       unit: str | None = None) -> dict[str, list[dict[str, Any]]]:
     """Candidate records per highlight area, best first: {area: [{id, type, group, date, title, sentence}]}.
     values: publicity of kinds 演讲/征文/先进模范人物事迹巡回报告 (most participants first); models and deeds: honors
     (表彰 first); visits: enterprise visits (most demands first), then aid (largest first); service: activities
@@ -318,13 +330,14 @@ def summary_highlights(store: Store, *, date_from=None, date_to=None, unit: str 
     }
 
 
-def _default_pick(area: str, candidates: list[dict]) -> list[dict]:
+def _default_pick(area: str, candidates: list[dict[str, Any]]) -> list[dict[str, Any]]:
     if area == "deeds":
         return [c for c in candidates if c.get("status") == AWARDED]
-    groups: dict[str, list[dict]] = {}
+    groups: dict[str, list[dict[str, Any]]] = {}
     for c in candidates:
         groups.setdefault(c["group"], []).append(c)
-    picked, lists = [], list(groups.values())
+    picked: list[dict[str, Any]] = []
+    lists = list(groups.values())
     while len(picked) < DEFAULT_HIGHLIGHTS and any(lists):   # one of each kind in turn
         for items in lists:
             if items and len(picked) < DEFAULT_HIGHLIGHTS:
@@ -332,12 +345,13 @@ def _default_pick(area: str, candidates: list[dict]) -> list[dict]:
     return sorted(picked, key=lambda c: c["date"])
 
 
-def chosen_highlights(store: Store, *, date_from=None, date_to=None, unit: str | None = None) -> dict[str, list]:
+def chosen_highlights(store: Store, *, date_from: str | None = None, date_to: str | None = None,
+                      unit: str | None = None) -> dict[str, list[dict[str, Any]]]:
     """The highlights the summary prints: the saved choice (in its order; records outside the period or unit are
     left out), else a default pick (a few of each kind, by date; for deeds every honor with status 表彰)."""
     candidates = summary_highlights(store, date_from=date_from, date_to=date_to, unit=unit)
     saved = saved_texts(store, "summary")
-    out = {}
+    out: dict[str, list[dict[str, Any]]] = {}
     for area, items in candidates.items():
         ids = saved.get(f"highlights.{area}")
         if ids is None:

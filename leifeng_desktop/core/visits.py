@@ -20,10 +20,12 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
-from typing import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
 
 from . import oplog
-from .store import Store, StoreError
+from .errors import StoreError
+from .store import Store
 from .validation import ValidationError, is_empty
 
 DONE = "已办结"                      # the demand status that stops the reply clock
@@ -46,7 +48,7 @@ def name_key(name: str | None) -> str:
     return (name or "").translate(_TABLE).translate(_ASCII_UPPER)
 
 
-def enterprise_key(values: Mapping) -> str:
+def enterprise_key(values: Mapping[str, Any]) -> str:
     """One visit's own key: 'U:<code>' when the 统一社会信用代码 is given, else 'N:<normalised name>'."""
     code = "".join(str(values.get("uscc") or "").split()).upper()
     return f"U:{code}" if code else f"N:{name_key(values.get('enterprise'))}"
@@ -74,7 +76,7 @@ def enterprise_keys_sql() -> str:
             "FROM ev LEFT JOIN named ON named.nk = ev.nk")
 
 
-def _year_cond(column: str, year) -> tuple[str, list]:
+def _year_cond(column: str, year: int | str | None) -> tuple[str, list[str]]:
     return (f"substr({column}, 1, 4) = ?", [str(int(year))]) if year is not None else ("1 = 1", [])
 
 
@@ -84,10 +86,11 @@ def distinct_enterprises(store: Store, *, year: int | None = None, group_id: str
     if group_id:
         cond, params = f"{cond} AND k.group_id = ?", [*params, group_id]
     sql = f"SELECT COUNT(DISTINCT k.enterprise_key) FROM ({enterprise_keys_sql()}) k WHERE {cond}"
-    return store.db.execute(sql, params).fetchone()[0]
+    found: int = store.db.execute(sql, params).fetchone()[0]
+    return found
 
 
-def enterprises_by_group(store: Store, *, year: int | None) -> list[dict]:
+def enterprises_by_group(store: Store, *, year: int | None) -> list[dict[str, Any]]:
     """Every working group's share: {group_id, group, visits, enterprises}, in the groups' order. An enterprise two
     groups visited counts in both shares, so the shares may add up to more than distinct_enterprises()."""
     cond, params = _year_cond("k.date", year)
@@ -119,11 +122,13 @@ def counted_household_ids(store: Store, year: int) -> list[str]:
 
 def counted_households(store: Store, year: int) -> int:
     """How many households count toward the target in `year` (the rule of counted_household_ids)."""
-    return store.db.execute(f"SELECT COUNT(*) FROM ({COUNTED_HOUSEHOLDS_SQL})", {"year": str(int(year))}).fetchone()[0]
+    found: int = store.db.execute(f"SELECT COUNT(*) FROM ({COUNTED_HOUSEHOLDS_SQL})",
+                                  {"year": str(int(year))}).fetchone()[0]
+    return found
 
 
 # -- demands: the reply deadline ------------------------------------------------------------------------------
-def _day(value) -> dt.date | None:
+def _day(value: object) -> dt.date | None:
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
@@ -138,18 +143,18 @@ def reply_days(store: Store) -> int:
     return int(store.settings.get("demand_reply_days") or DEFAULT_REPLY_DAYS)
 
 
-def reply_deadline(visit_date, days: int = DEFAULT_REPLY_DAYS) -> str:
+def reply_deadline(visit_date: object, days: int = DEFAULT_REPLY_DAYS) -> str:
     """The visit date plus the reply days, as an ISO date ('' when the visit date is not a date)."""
     day = _day(visit_date)
     return (day + dt.timedelta(days=int(days))).isoformat() if day else ""
 
 
-def deadline(demand: Mapping, days: int = DEFAULT_REPLY_DAYS) -> str:
+def deadline(demand: Mapping[str, Any], days: int = DEFAULT_REPLY_DAYS) -> str:
     """The demand's 答复期限, or its visit date (key 'visit_date') plus the reply days when none was set."""
     return demand.get("due_on") or reply_deadline(demand.get("visit_date"), days)
 
 
-def is_overdue(demand: Mapping, today, *, days: int = DEFAULT_REPLY_DAYS) -> bool:
+def is_overdue(demand: Mapping[str, Any], today: object, *, days: int = DEFAULT_REPLY_DAYS) -> bool:
     """Not settled (办理状态 is not 已办结) and the deadline is before `today` (the deadline day itself is in time)."""
     due, today = _day(deadline(demand, days)), _day(today)
     return demand.get("status") != DONE and due is not None and today is not None and due < today
@@ -166,7 +171,7 @@ def overdue_sql(today: str = ":today", days: str | int = ":reply_days", *, table
     return f"(COALESCE({table}.status, '') <> '{DONE}' AND {deadline_sql(table=table, days=days)} < {today})"
 
 
-def overdue_demands(store: Store, *, today=None) -> list[dict]:
+def overdue_demands(store: Store, *, today: object = None) -> list[dict[str, Any]]:
     """Demands past their deadline and not settled, oldest deadline first, with their visit's enterprise, date and
     working group, the deadline used ('deadline') and the days overdue ('days_overdue')."""
     today = _day(today) or dt.date.today()
@@ -180,7 +185,7 @@ def overdue_demands(store: Store, *, today=None) -> list[dict]:
     return rows
 
 
-def visit_date_warning(date, year, *, label: str = "走访日期") -> str | None:
+def visit_date_warning(date: object, year: int | str | None, *, label: str = "走访日期") -> str | None:
     """A warning (saving is allowed) for a date outside the campaign year; None when fine or not yet a date."""
     day = _day(date)
     if day is None or year in (None, "") or day.year == int(year):
@@ -189,8 +194,8 @@ def visit_date_warning(date, year, *, label: str = "走访日期") -> str | None
 
 
 # -- saving a record with its rows ------------------------------------------------------------------------------
-def _save_rows(store: Store, child: str, parent_key: str, parent_id: str, rows: list[dict], what: str,
-               fill=None) -> None:
+def _save_rows(store: Store, child: str, parent_key: str, parent_id: str, rows: Sequence[Mapping[str, Any]],
+               what: str, fill: Callable[[dict[str, Any]], None] | None = None) -> None:
     """Replace the owner's child rows: rows without an id are added, old rows not listed removed, the rest updated.
     A bad row raises ValidationError keyed '<child>[i].<field>' with its row number in the message."""
     old = {r["id"] for r in store.rows(child, where=f"{parent_key} = ?", params=[parent_id])}
@@ -214,8 +219,8 @@ def _save_rows(store: Store, child: str, parent_key: str, parent_id: str, rows: 
                 from None
 
 
-def _save_owner(store: Store, type_key: str, record_id: str | None, values: Mapping, *,
-                expected_revision: int | None, children: dict[str, list[dict]]) -> str:
+def _save_owner(store: Store, type_key: str, record_id: str | None, values: Mapping[str, Any], *,
+                expected_revision: int | None, children: Mapping[str, Sequence[Mapping[str, Any]]]) -> str:
     """Insert, or update checking the revision the editor loaded (RecordConflict before anything is written)."""
     if record_id:
         store.update(type_key, record_id, dict(values), expected_revision=expected_revision, children=children)
@@ -223,39 +228,39 @@ def _save_owner(store: Store, type_key: str, record_id: str | None, values: Mapp
     return store.insert(type_key, dict(values))
 
 
-def save_enterprise_visit(store: Store, visit_id: str | None, values: Mapping, demands: Iterable[Mapping], *,
-                          expected_revision: int | None = None) -> str:
+def save_enterprise_visit(store: Store, visit_id: str | None, values: Mapping[str, Any],
+                          demands: Iterable[Mapping[str, Any]], *, expected_revision: int | None = None) -> str:
     """The visit and its whole list of 职工诉求 in one transaction; returns the visit's id. A demand without 答复期限
     gets the visit date plus the reply days of the settings. Nothing is written when any row is refused, or when
     the visit changed elsewhere since `expected_revision` (RecordConflict)."""
-    demands = [dict(d) for d in demands]
+    rows = [dict(d) for d in demands]
     days = reply_days(store)
     with store.transaction(), oplog.saving(store, "enterprise_visit", visit_id):
         visit_id = _save_owner(store, "enterprise_visit", visit_id, values, expected_revision=expected_revision,
-                               children={"demand": demands})
-        visit_date = store.get("enterprise_visit", visit_id)["date"]
+                               children={"demand": rows})
+        visit_date = (store.get("enterprise_visit", visit_id) or {})["date"]
 
-        def fill(fields: dict) -> None:
+        def fill(fields: dict[str, Any]) -> None:
             if is_empty(fields.get("due_on")) and (due := reply_deadline(visit_date, days)):
                 fields["due_on"] = due
-        _save_rows(store, "demand", "visit_id", visit_id, demands, "诉求", fill)
+        _save_rows(store, "demand", "visit_id", visit_id, rows, "诉求", fill)
     return visit_id
 
 
-def save_household(store: Store, household_id: str | None, values: Mapping, family: Iterable[Mapping], *,
-                   expected_revision: int | None = None) -> str:
+def save_household(store: Store, household_id: str | None, values: Mapping[str, Any],
+                   family: Iterable[Mapping[str, Any]], *, expected_revision: int | None = None) -> str:
     """The household and its family members in one transaction; returns the household's id (RecordConflict as
     save_enterprise_visit)."""
-    family = [dict(f) for f in family]
+    members = [dict(f) for f in family]
     with store.transaction(), oplog.saving(store, "household", household_id):
         household_id = _save_owner(store, "household", household_id, values, expected_revision=expected_revision,
-                                   children={"family_member": family})
-        _save_rows(store, "family_member", "household_id", household_id, family, "家庭成员")
+                                   children={"family_member": members})
+        _save_rows(store, "family_member", "household_id", household_id, members, "家庭成员")
     return household_id
 
 
 # -- aid and a household's history ----------------------------------------------------------------------------
-def aid_totals(store: Store, *, year: int | None = None, household_id: str | None = None) -> list[dict]:
+def aid_totals(store: Store, *, year: int | None = None, household_id: str | None = None) -> list[dict[str, Any]]:
     """Per programme: {programme, count, households, amount_fen}; every programme of the choice list in its order
     (zeros included), then any stored programme no longer on the list. Sums are SQLite integers: exact."""
     cond, params = _year_cond("date", year)
@@ -269,7 +274,7 @@ def aid_totals(store: Store, *, year: int | None = None, household_id: str | Non
     return out + list(found.values())
 
 
-def household_history(store: Store, household_id: str) -> dict:
+def household_history(store: Store, household_id: str) -> dict[str, Any]:
     """{household, family, visits (with group_name), aid, totals (programmes with records), total_fen}."""
     household = store.get("household", household_id)
     if household is None:
@@ -285,23 +290,24 @@ def household_history(store: Store, household_id: str) -> dict:
             "totals": totals, "total_fen": sum(t["amount_fen"] for t in totals)}
 
 
-def household_dependents(store: Store, household_id: str) -> dict:
+def household_dependents(store: Store, household_id: str) -> dict[str, Any]:
     """What deleting the household would remove: {name, family_member, household_visit, aid, amount_fen, text}."""
     household = store.get("household", household_id)
     if household is None:
         raise StoreError("该困难职工档案已不存在（可能已被删除）")
-    out = {"name": household["name"]}
+    out: dict[str, Any] = {"name": household["name"]}
     for child in ("family_member", "household_visit", "aid"):
         out[child] = store.count(child, where="household_id = ?", params=[household_id])
     out["amount_fen"] = store.db.execute("SELECT COALESCE(SUM(amount), 0) FROM aid WHERE household_id = ?",
                                          [household_id]).fetchone()[0]
     parts = [f"{label} {out[k]} {unit}" for k, label, unit in (
-        ("family_member", "家庭成员", "人"), ("household_visit", "走访记录", "条"), ("aid", "帮扶记录", "条")) if out[k]]
+        ("family_member", "家庭成员", "人"), ("household_visit", "走访记录", "条"), ("aid", "帮扶记录", "条"))
+        if out[k]]
     out["text"] = f"困难职工“{out['name']}”的档案" + (f"及其{'、'.join(parts)}" if parts else "")
     return out
 
 
-def delete_household(store: Store, household_id: str) -> dict:
+def delete_household(store: Store, household_id: str) -> dict[str, Any]:
     """Move the household with its family, visits and aid into the 回收站 in one transaction (Store.delete takes
     every row that references it, and every list hears about it). Returns household_dependents() as it was."""
     with store.transaction():

@@ -7,17 +7,24 @@ transaction; core.xlsx_template makes the empty workbook to fill. Qt-free: the C
 from __future__ import annotations
 
 import io
+import os
 import re
 import zipfile
-from dataclasses import dataclass, field as dc_field
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from dataclasses import field as dc_field
 from pathlib import Path
-from typing import Callable, Iterable, Mapping
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
 from . import oplog
 from . import schema as s
 from .teams import Duplicate, roster_duplicates
 from .validation import ValidationError, normalize, validate
 from .xlsx_values import Uncomputed, cell_text, convert, fold_header  # noqa: F401  (part of this module's API)
+
+if TYPE_CHECKING:
+    from .store import Store
 
 HEADER_SCAN_ROWS = 10
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -37,7 +44,7 @@ class ImportSpec:
     fields: tuple[str, ...]                           # importable field keys, in template column order
     aliases: Mapping[str, tuple[str, ...]] = dc_field(default_factory=dict)   # besides the schema label
     key_field: str = "name"                           # its header marks the header row
-    duplicates: Callable[[list[Mapping]], list] | None = None   # -> [teams.Duplicate]
+    duplicates: Callable[[list[Mapping[str, Any]]], list[Duplicate]] | None = None
     existing_message: str = "已有此人"
 
     @property
@@ -61,7 +68,7 @@ class ImportSpec:
         return out
 
 
-def same_id_number(rows: list[Mapping]) -> list:
+def same_id_number(rows: list[Mapping[str, Any]]) -> list[Duplicate]:
     """Rows (0-based) that are the same person by 身份证号: a household is one archive per person."""
     by_id: dict[str, list[int]] = {}
     for i, r in enumerate(rows):
@@ -112,7 +119,7 @@ def spec_for(record_type_key: str) -> ImportSpec:
 @dataclass
 class PreviewRow:
     row: int                                          # the Excel row number
-    values: dict                                      # field key → converted value (empty cells left out)
+    values: dict[str, Any]                            # field key → converted value (empty cells left out)
     errors: dict[str, str] = dc_field(default_factory=dict)
     warnings: list[str] = dc_field(default_factory=list)
 
@@ -145,7 +152,7 @@ class Preview:
 
 
 # -- opening ----------------------------------------------------------------------------------------------------
-def _sheet_rows(path: Path) -> tuple[str, list[tuple]]:
+def _sheet_rows(path: Path) -> tuple[str, list[tuple[Any, ...]]]:
     """The first worksheet's title and rows, or XlsxImportError saying what the file is instead."""
     import openpyxl
     if not path.is_file():
@@ -172,7 +179,7 @@ def _sheet_rows(path: Path) -> tuple[str, list[tuple]]:
                               f"（{type(exc).__name__}）") from None
 
 
-def _first_sheet(openpyxl, data: bytes, *, data_only: bool) -> tuple[str, list[tuple]]:
+def _first_sheet(openpyxl: ModuleType, data: bytes, *, data_only: bool) -> tuple[str, list[tuple[Any, ...]]]:
     wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=data_only)
     try:
         ws = wb.worksheets[0]
@@ -189,10 +196,10 @@ def _has_formulas(data: bytes) -> bool:
                    if name.startswith("xl/worksheets/") and name.endswith(".xml"))
 
 
-def _mark_uncomputed(values: list[tuple], formulas: list[tuple]) -> list[tuple]:
+def _mark_uncomputed(values: list[tuple[Any, ...]], formulas: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
     """Cells empty in the cached values but holding a formula become Uncomputed: a program wrote the formula and
     no spreadsheet ever calculated it, so its result is unknown (not empty)."""
-    out = []
+    out: list[tuple[Any, ...]] = []
     for r, row in enumerate(values):
         given = formulas[r] if r < len(formulas) else ()
         out.append(tuple(Uncomputed(given[c]) if v is None and c < len(given) and isinstance(given[c], str)
@@ -200,10 +207,12 @@ def _mark_uncomputed(values: list[tuple], formulas: list[tuple]) -> list[tuple]:
     return out
 
 
-def _id_warnings(rt: s.RecordType, values: dict, errors: dict) -> list[str]:
+def _id_warnings(rt: s.RecordType, values: dict[str, Any], errors: dict[str, str]) -> list[str]:
     """An 身份证号 also says the sex and the birth date; a mismatch is worth a look, not a refusal."""
     ric = next((f for f in rt.fields if f.check == s.RIC), None)
-    number = values.get(ric.key) if ric else None
+    if ric is None:
+        return []
+    number = values.get(ric.key)
     if not number or ric.key in errors or len(number) != 18:
         return []
     out = []
@@ -221,8 +230,8 @@ def _id_warnings(rt: s.RecordType, values: dict, errors: dict) -> list[str]:
 
 
 # -- reading ----------------------------------------------------------------------------------------------------
-def read_workbook(path, record_type_key: str, *, choices: Mapping[str, list[str]],
-                  existing: Iterable[Mapping] = ()) -> Preview:
+def read_workbook(path: str | os.PathLike[str], record_type_key: str, *, choices: Mapping[str, list[str]],
+                  existing: Iterable[Mapping[str, Any]] = ()) -> Preview:
     """Read the first worksheet and check every row; nothing is written. `existing` are the records already there
     (the team's roster), for the duplicate check. Raises XlsxImportError when the file cannot be used at all."""
     spec, path = spec_for(record_type_key), Path(path)
@@ -232,8 +241,8 @@ def read_workbook(path, record_type_key: str, *, choices: Mapping[str, list[str]
     header_at = next((i for i, r in enumerate(rows[:HEADER_SCAN_ROWS])
                       if any(headers.get(fold_header(c)) == spec.key_field for c in r if cell_text(c))), None)
     if header_at is None:
-        seen = max(rows[:HEADER_SCAN_ROWS], key=lambda r: sum(1 for c in r if cell_text(c)), default=())
-        seen = [cell_text(c) for c in seen if cell_text(c)]
+        widest = max(rows[:HEADER_SCAN_ROWS], key=lambda r: sum(1 for c in r if cell_text(c)), default=())
+        seen = [text for c in widest if (text := cell_text(c))]
         if not seen:
             raise XlsxImportError(f"工作表“{sheet}”是空的，没有可导入的内容")
         raise XlsxImportError(f"在工作表“{sheet}”的前 {HEADER_SCAN_ROWS} 行中找不到“{key_label}”列；"
@@ -260,7 +269,8 @@ def read_workbook(path, record_type_key: str, *, choices: Mapping[str, list[str]
     return Preview(rt.key, path, sheet, header_at + 1, columns, unknown, out)
 
 
-def _check_row(rt: s.RecordType, spec: ImportSpec, number: int, raw: dict, choices) -> PreviewRow:
+def _check_row(rt: s.RecordType, spec: ImportSpec, number: int, raw: dict[str, Any],
+               choices: Mapping[str, list[str]]) -> PreviewRow:
     row = PreviewRow(number, {})
     errors: dict[str, str] = {}
     for key, value in raw.items():
@@ -280,7 +290,7 @@ def _check_row(rt: s.RecordType, spec: ImportSpec, number: int, raw: dict, choic
     return row
 
 
-def _mark_duplicates(spec: ImportSpec, rows: list[PreviewRow], existing: list[Mapping]) -> None:
+def _mark_duplicates(spec: ImportSpec, rows: list[PreviewRow], existing: list[Mapping[str, Any]]) -> None:
     if spec.duplicates is None:
         return
     n = len(existing)
@@ -296,7 +306,7 @@ def _mark_duplicates(spec: ImportSpec, rows: list[PreviewRow], existing: list[Ma
 
 
 # -- writing ----------------------------------------------------------------------------------------------------
-def import_rows(store, preview: Preview, *, parent_values: dict, unit: str | None = None) -> list[str]:
+def import_rows(store: Store, preview: Preview, *, parent_values: dict[str, Any], unit: str | None = None) -> list[str]:
     """Insert the valid rows with the owner's values (team_id …), all in one transaction; the new ids in row order.
     If any insert fails nothing is kept. A 导入前 backup is made first (core.backup; its failure stops the import)."""
     if preview.valid_rows:
