@@ -25,7 +25,7 @@ from ..core import applog, errors
 from ..core.errors import UserError
 from ..core.store import default_db_path
 from . import backup, documents, exports, imports, records, stats
-from .common import EXIT_ERROR, EXIT_OK, PROG, Session, explain_os_error, one_line
+from .common import EXIT_ERROR, EXIT_OK, PROG, Session, discard_stdout, explain_os_error, one_line
 from .types import InFile
 from .zh import Group, Option, group, option, usage_message
 
@@ -43,8 +43,8 @@ class _Root(Group):
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
-        except BrokenPipeError:   # output piped into `head`: stop quietly
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except BrokenPipeError:   # help piped into `head` (commands' own lines go through common.echo)
+            discard_stdout()
             return EXIT_OK
         except sqlite3.Error as exc:   # damaged, locked, read-only, disk full …: by SQLite's error code
             found = errors.classify(exc, ctx.ensure_object(Session).db_path)
@@ -108,7 +108,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _program_error(exc)
     except Exception as exc:
         return _program_error(exc)
+    finally:
+        _flush_stdout()
     return code if isinstance(code, int) else EXIT_OK
+
+
+def _flush_stdout() -> None:
+    """The last buffered lines, while a closed pipe can still be told apart from the command's own result."""
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        discard_stdout()
 
 
 def _program_error(exc: Exception) -> int:

@@ -7,6 +7,8 @@ Opening: only `demo` creates a database (`create=True`); every other command ref
 from __future__ import annotations
 
 import contextlib
+import os
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -171,7 +173,17 @@ def team_needs_unit(team: str | None, unit: str | None) -> None:
 
 # -- output ---------------------------------------------------------------------------------------------------
 def echo(text: object = "") -> None:
-    print(text)
+    """A line of output. A reader that went away (`| head`) does not stop the command: an import still writes its
+    good rows and the exit code stays the command's; the rest of the output goes nowhere."""
+    try:
+        print(text)
+    except BrokenPipeError:
+        discard_stdout()
+
+
+def discard_stdout() -> None:
+    """stdout's reader is gone: send the rest (and Python's buffer, flushed at exit) to the null device."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 def print_counts(counts: dict[str, int], *, with_keys: bool) -> None:
