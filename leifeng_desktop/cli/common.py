@@ -45,11 +45,13 @@ def reject(message: str) -> NoReturn:
 
 
 @contextlib.contextmanager
-def open_store(*, create: bool = False, sound: bool = False, backup: bool = False) -> Iterator[Store]:
+def open_store(*, create: bool = False, sound: bool = False, backup: bool = False,
+               migrate: bool = True) -> Iterator[Store]:
     """The database of --db. `create`: only demo makes a new file; `sound`: refuse a damaged file before writing
     or exporting (the message names `check`); `backup`: a command that writes makes the day's backup first
-    (core.backup.daily_backup: once a day, a failure only logged)."""
-    store = Store.open(session().db_path, create=create)
+    (core.backup.daily_backup: once a day, a failure only logged); `migrate=False`: no upgrade, no 回收站 purge and
+    no attachment sweep (check looks at a file as it is)."""
+    store = Store.open(session().db_path, create=create, migrate=migrate)
     try:
         if sound:
             store.ensure_sound()

@@ -4,6 +4,9 @@ from __future__ import annotations
 import logging
 import sqlite3
 
+from ..core import schema as s
+from ..core.migrations import SCHEMA_VERSION
+from ..core.store import Store
 from .common import EXIT_OK, EXIT_PROBLEMS, as_user_error, echo, one_line, open_store, print_counts
 from .types import Integer
 from .zh import command, option
@@ -26,11 +29,12 @@ def demo(seed: int) -> int:
 @command("check", short_help="显示数据结构版本、完整性检查结果和各类记录数量",
          help="检查数据库：数据结构版本、完整性检查结果和各类记录数量。发现问题时退出码为 1。")
 def check() -> int:
-    """Reads only, and keeps going on a damaged file: every problem SQLite finds is listed."""
-    with open_store() as store:
+    """Looks at the file as it is: an older one is not upgraded, the 回收站 not purged, no attachment swept. Keeps
+    going on a damaged file: every problem SQLite finds is listed."""
+    with open_store(migrate=False) as store:
         echo(f"数据库：{store.path}")
         version = _readable(lambda: store.schema_version)
-        echo(f"数据结构版本：{version if version is not None else '无法读取'}")
+        echo(f"数据结构版本：{_version_text(version)}")
         problems = store.integrity_check()
         if problems:
             echo(f"完整性检查：发现 {len(problems)} 个问题")
@@ -38,13 +42,27 @@ def check() -> int:
                 echo(f"  {one_line(problem)}")
         else:
             echo("完整性检查：正常")
-        counts = _readable(store.counts)
+        counts = _readable(lambda: _counts(store))
         if counts is None:
             echo("记录数量：无法读取（数据库已损坏，见上面的问题）")
         else:
             echo("记录数量：")
             print_counts(counts, with_keys=True)
     return EXIT_PROBLEMS if problems else EXIT_OK
+
+
+def _version_text(version: int | None) -> str:
+    if version is None:
+        return "无法读取"
+    if version < SCHEMA_VERSION:
+        return f"{version}（本程序为 {SCHEMA_VERSION}；用本程序打开或写入时，先备份再升级）"
+    return str(version)
+
+
+def _counts(store: Store) -> dict[str, int]:
+    """Each record type the file has a table for (an older file may lack the newer ones)."""
+    tables = set(store.db.table_names())
+    return {key: store.count(key) for key in s.RECORD_TYPES if key in tables}
 
 
 def _readable(read):
