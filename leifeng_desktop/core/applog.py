@@ -64,9 +64,9 @@ def setup(data_dir: Path | None = None) -> Path:
     logger = logging.getLogger(ROOT)
     if _handler is not None and Path(_handler.baseFilename) == path.absolute() and _handler in logger.handlers:
         return path
-    if _handler is not None:
-        logger.removeHandler(_handler)
-        _handler.close()
+    for old in [h for h in logger.handlers if isinstance(h, _Handler)] + ([_handler] if _handler else []):
+        logger.removeHandler(old)   # every one of ours, also one a test or a reload left without the global
+        old.close()
     _handler = _Handler(path, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8", delay=True)
     _handler.setFormatter(_Masking(FORMAT))
     _handler.setLevel(logging.INFO)
