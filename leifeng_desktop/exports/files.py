@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextvars
 import errno
+import io
 import logging
 import os
 import re
@@ -20,7 +21,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Protocol
+from typing import IO, Any, Protocol
 
 from ..core.errors import UserError
 
@@ -343,9 +344,15 @@ def write_atomic(path: str | os.PathLike[str], write: Callable[[Path], object]) 
 
 
 class Saveable(Protocol):
-    def save(self, filename: str, /) -> object: ...
+    def save(self, stream: IO[bytes], /) -> object: ...
 
 
 def save_atomic(doc: Saveable, path: str | os.PathLike[str]) -> Path:
-    """write_atomic for anything with .save(filename): a python-docx Document, an openpyxl Workbook."""
-    return write_atomic(path, lambda temp: doc.save(str(temp)))
+    """write_atomic for anything with .save(stream): a python-docx Document, an openpyxl Workbook. The zip is built
+    in memory, then written: given a file name, their zip writer stays open after a failure (disk full) and fails
+    again when collected, printing an English traceback after the clerk's Chinese line."""
+    def write(temp: Path) -> None:
+        buffer = io.BytesIO()
+        doc.save(buffer)
+        temp.write_bytes(buffer.getbuffer())
+    return write_atomic(path, write)

@@ -166,9 +166,9 @@ def test_disk_full_names_the_file_and_leaves_nothing(db, tmp_path, capsys, monke
     import docx.document
     import openpyxl.workbook.workbook
 
-    def full(self, filename, *a, **k):
-        Path(filename).write_bytes(b"PK\x03\x04 half a file")
-        raise OSError(errno.ENOSPC, "No space left on device", str(filename))
+    def full(self, stream, *a, **k):   # save_atomic hands a stream and writes the temporary file itself
+        stream.write(b"PK\x03\x04 half a file")
+        raise OSError(errno.ENOSPC, "No space left on device")
     monkeypatch.setattr(openpyxl.workbook.workbook.Workbook, "save", full)
     monkeypatch.setattr(docx.document.Document, "save", full)
     folder = tmp_path / "out"

@@ -134,9 +134,8 @@ def test_generic_writer_money_masking_count_and_sum(tmp_path):
 def test_save_is_atomic(tmp_path, monkeypatch):
     from openpyxl import Workbook
 
-    def broken(self, filename):
-        with open(filename, "wb") as fh:
-            fh.write(b"half")
+    def broken(self, stream):   # save_atomic hands a stream, then writes the temporary file itself
+        stream.write(b"half")
         raise OSError(28, "No space left on device")
     monkeypatch.setattr(Workbook, "save", broken)
     with pytest.raises(OSError):

@@ -76,9 +76,8 @@ def test_save_atomic_leaves_nothing_behind_on_failure(tmp_path, monkeypatch):
     doc = d.new_document()
     target = tmp_path / "c.docx"
 
-    def broken_save(path):
-        with open(path, "wb") as fh:
-            fh.write(b"half a file")
+    def broken_save(stream):   # save_atomic hands a stream, then writes the temporary file itself
+        stream.write(b"half a file")
         raise OSError(28, "No space left on device")
     monkeypatch.setattr(doc, "save", broken_save)
     with pytest.raises(OSError):

@@ -143,9 +143,8 @@ def test_empty_ledgers(store, tmp_path):
 def test_a_failed_export_leaves_no_file(small, tmp_path, monkeypatch):
     from openpyxl import Workbook
 
-    def half_then_full(self, filename):
-        with open(filename, "wb") as fh:
-            fh.write(b"half")
+    def half_then_full(self, stream):   # save_atomic hands a stream, then writes the temporary file itself
+        stream.write(b"half")
         raise OSError(28, "No space left on device")
     monkeypatch.setattr(Workbook, "save", half_then_full)
     out = tmp_path / "out"
