@@ -343,6 +343,33 @@ def write_atomic(path: str | os.PathLike[str], write: Callable[[Path], object]) 
     return path
 
 
+@contextmanager
+def staged_files(folder: str | os.PathLike[str]) -> Iterator[Callable[[Saveable, Path], None]]:
+    """Several files into `folder` as one export: each save(doc, path) writes a temporary file of ours beside its
+    target, and all are renamed into place only when the block ends normally — a failure, a cancel or a kill
+    leaves none of them (a killed export's temporaries are swept like any other)."""
+    folder = Path(folder)
+    pending: list[tuple[Path, Path]] = []
+
+    def save(doc: Saveable, path: Path) -> None:
+        current = _current.get()
+        assert current is not None, "save() outside its staged_files block"
+        try:
+            buffer = io.BytesIO()
+            doc.save(buffer)
+            temp = Path(_new_temp(*current))
+            temp.write_bytes(buffer.getbuffer())
+        except OSError as exc:
+            raise explain_os_error(exc, path) from exc
+        pending.append((temp, Path(path)))
+
+    with temporary_beside(folder / f"{TEMP_PREFIX}staged{TEMP_SUFFIX}"):
+        yield save
+        for temp, path in pending:
+            _set_hidden(temp, False)
+            os.replace(temp, path)
+
+
 class Saveable(Protocol):
     def save(self, stream: IO[bytes], /) -> object: ...
 

@@ -6,6 +6,7 @@ that a team of 15 members whose 工作单位及职务 fits one line prints on on
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 from collections.abc import Callable, Sequence
@@ -19,7 +20,7 @@ from ..core import schema as s
 from ..core.formatting import cn_date, form_value
 from . import ExportCancelled
 from . import document as d
-from .files import explain_os_error, file_name, save_atomic, unique_names
+from .files import explain_os_error, file_name, staged_files, unique_names
 
 if TYPE_CHECKING:
     from docx.document import Document
@@ -201,11 +202,12 @@ def export_registration(store: Store, team_ids: list[str], out_dir: Path, *, rev
                         cancelled: Callable[[], bool] | None = None) -> list[Path]:
     """One .docx per team in out_dir, plus one combined file for several teams. Returns the paths written.
 
-    Cancelling removes every file this call wrote and raises ExportCancelled; files are written whole or not at
-    all (save_atomic).
+    All files or none (staged_files): a failure, a cancel (ExportCancelled) or a kill leaves none of them, and a
+    folder this call made is removed again when it stayed empty.
     """
     teams = [_load_team(store, tid) for tid in team_ids]    # an unknown id fails before anything is written
     out_dir = Path(out_dir)
+    made = not out_dir.exists()
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -215,18 +217,18 @@ def export_registration(store: Store, team_ids: list[str], out_dir: Path, *, rev
     jobs = [([t["id"]], out_dir / name) for t, name in zip(teams, names)]
     if combined and len(teams) > 1:
         jobs.append(([t["id"] for t in teams], out_dir / file_name("登记表", "汇总", f"{day:%Y%m%d}")))
-    written: list[Path] = []
     try:
-        for done, (ids, path) in enumerate(jobs, start=1):
-            if cancelled and cancelled():
-                raise ExportCancelled()
-            save_atomic(build_registration(store, ids, reveal=reveal, today=day), path)
-            written.append(path)
-            if progress:
-                progress(done, len(jobs))
+        with staged_files(out_dir) as save:   # every file, or none: all are renamed into place at the end
+            for done, (ids, path) in enumerate(jobs, start=1):
+                if cancelled and cancelled():
+                    raise ExportCancelled()
+                save(build_registration(store, ids, reveal=reveal, today=day), path)
+                if progress:
+                    progress(done, len(jobs))
     except BaseException:
-        for path in written:
-            path.unlink(missing_ok=True)
+        if made:
+            with contextlib.suppress(OSError):   # the folder this call made, if nothing else went into it
+                out_dir.rmdir()
         raise
-    return written
+    return [path for _, path in jobs]
 

@@ -307,3 +307,32 @@ def test_kill_9_during_exports_leaves_a_complete_file_or_nothing(demo_db, tmp_pa
     assert list(files.journal_dir().iterdir()) == []
     leaked = [p for p in private_tmp.rglob("*") if p.is_file() and holds_an_id(p)]
     assert leaked == []
+
+
+# -- several files as one export --------------------------------------------------------------------------------
+def test_a_multi_file_export_that_fails_half_way_leaves_no_file_and_no_folder(store, team_values, tmp_path,
+                                                                              monkeypatch):
+    from leifeng_desktop.exports import registration as reg
+    ids = [store.insert("team", {**team_values, "name": f"第{i}服务队"}) for i in range(4)]
+    real, built = reg.build_registration, []
+
+    def third_fails(*args, **kwargs):
+        if len(built) == 2:
+            raise OSError(28, "No space left on device")
+        built.append(1)
+        return real(*args, **kwargs)
+    monkeypatch.setattr(reg, "build_registration", third_fails)
+    out = tmp_path / "新建 文件夹"
+    with pytest.raises(OSError):
+        reg.export_registration(store, ids, out)
+    assert not out.exists()                         # two documents were complete, yet none was put in place
+    keep = tmp_path / "已有"
+    keep.mkdir()
+    (keep / "别的文件.txt").write_text("x")
+    built.clear()
+    with pytest.raises(OSError):
+        reg.export_registration(store, ids, keep)
+    assert [p.name for p in keep.iterdir()] == ["别的文件.txt"]   # an existing folder stays, with only its own
+    monkeypatch.setattr(reg, "build_registration", real)
+    paths = reg.export_registration(store, ids, out)
+    assert sorted(p.name for p in out.iterdir()) == sorted(p.name for p in paths) and len(paths) == 5
