@@ -213,7 +213,7 @@ def purge(store: Store, entry_id: str | None = None, *, older_than_days: int | N
     """End entries for good: the one `entry_id`, those deleted more than `older_than_days` days ago, or (neither
     given) all of them. Attachment files only they named are removed after the commit. Returns how many went."""
     if not store.db.conn.in_transaction and _chosen(store, entry_id, older_than_days):
-        from .backup import backup_before_purge   # a copy first: a purge is the one delete with no way back
+        from .backup import backup_before_purge  # a copy first: a purge is the one delete with no way back
         backup_before_purge(store)
     with store.transaction():
         ids = _chosen(store, entry_id, older_than_days)

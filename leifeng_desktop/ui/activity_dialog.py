@@ -5,16 +5,31 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, QUrl
-from PySide6.QtGui import QDesktopServices, QIcon, QKeySequence, QPixmap, QShortcut
-from PySide6.QtWidgets import (QAbstractItemView, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QListWidget,
-                               QListWidgetItem, QMessageBox, QStyle, QTableView, QTableWidget,
-                               QTableWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtGui import QDesktopServices, QIcon, QKeySequence, QPixmap
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QStyle,
+    QTableView,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
-from ..core import attachments, lookups, schema as s, service_record
+from ..core import attachments, lookups, service_record
+from ..core import schema as s
 from ..core.errors import UserError
 from ..core.store import Store
 from ..core.validation import check_field, minutes_to_hours
 from .participants import HOURS_COL, MemberPicker, ParticipantModel
+from .qt import shortcut
 from .record_dialog import RecordDialog, fitting_size, tool_button
 from .widgets import change_signal
 
@@ -35,7 +50,9 @@ class ActivityDialog(RecordDialog):
         self._load_children()
         self.participants.changed.connect(self._children_changed)
         for key in ("starts_at", "ends_at"):   # the hours rules and overlaps depend on the times
-            change_signal(self.binder.widget(key)).connect(lambda *_: self._check_participants())
+            widget = self.binder.widget(key)
+            if widget is not None:
+                change_signal(widget).connect(lambda *_: self._check_participants())
         self._check_participants()
         self.resize(fitting_size(self, QSize(max(self.form.sizeHint().width(), 820), self.form.sizeHint().height())))
 
@@ -71,8 +88,8 @@ class ActivityDialog(RecordDialog):
         self.pick_button.clicked.connect(self.pick_members)
         self.remove_participants_button.clicked.connect(self.remove_participants)
         self.fill_hours_button.clicked.connect(lambda: self.participants.set_all_minutes(self.duration()))
-        QShortcut(QKeySequence.StandardKey.Delete, self.participant_view, activated=self.remove_participants,
-                  context=Qt.ShortcutContext.WidgetShortcut)
+        shortcut(QKeySequence.StandardKey.Delete, self.participant_view, self.remove_participants,
+                 context=Qt.ShortcutContext.WidgetShortcut)
         return page
 
     def _attachments_page(self) -> QWidget:
@@ -147,7 +164,7 @@ class ActivityDialog(RecordDialog):
         picker = MemberPicker(self.store, team_id, self.participants.member_ids(), parent=self)
         if picker.exec():
             self.participants.add(picker.chosen(), self.duration())
-            self.tabs.setCurrentIndex(1)
+            self.tab_widget.setCurrentIndex(1)
 
     def remove_participants(self) -> None:
         rows = [i.row() for i in self.participant_view.selectionModel().selectedRows()]
@@ -211,7 +228,7 @@ class ActivityDialog(RecordDialog):
             self.touched()
         if refused:
             QMessageBox.warning(self, "未添加", "\n".join(refused))
-        self.tabs.setCurrentIndex(2)
+        self.tab_widget.setCurrentIndex(2)
 
     def open_current_file(self) -> None:
         item = self.files.currentItem()
@@ -248,9 +265,10 @@ class ActivityDialog(RecordDialog):
         self.reports.blockSignals(False)
         if not report:
             self.touched()
-            self.tabs.setCurrentIndex(3)
+            self.tab_widget.setCurrentIndex(3)
             self.reports.setCurrentCell(row, 0)
-            self.reports.editItem(self.reports.item(row, 0))
+            if (first := self.reports.item(row, 0)) is not None:
+                self.reports.editItem(first)
 
     def _remove_report(self) -> None:
         for row in sorted({i.row() for i in self.reports.selectedIndexes()}, reverse=True):
@@ -261,17 +279,18 @@ class ActivityDialog(RecordDialog):
         """The reports typed in the table and a message per bad cell ("第 2 行 日期：…")."""
         reports, problems = [], []
         for row in range(self.reports.rowCount()):
-            values = {k: (self.reports.item(row, c).text().strip() if self.reports.item(row, c) else "")
-                      for c, k in enumerate(REPORT_KEYS)}
-            if not any(values.values()):
+            typed = {k: (item.text().strip() if (item := self.reports.item(row, c)) else "")
+                     for c, k in enumerate(REPORT_KEYS)}
+            if not any(typed.values()):
                 continue
-            values = {k: v or None for k, v in values.items()}
+            values: dict[str, str | None] = {k: v or None for k, v in typed.items()}
             values["title"] = values["title"] or values["outlet"]
             for key in REPORT_KEYS:   # an empty date takes the activity's day (core.service_record)
                 message = check_field(PUBLICITY.field(key), values.get(key)) if values.get(key) else None
                 if message:
                     problems.append(f"第 {row + 1} 行 {message}")
-            values["id"] = self.reports.item(row, 0).data(Qt.ItemDataRole.UserRole)
+            first = self.reports.item(row, 0)
+            values["id"] = first.data(Qt.ItemDataRole.UserRole) if first else None
             reports.append(values)
         return reports, problems
 
@@ -279,20 +298,21 @@ class ActivityDialog(RecordDialog):
     def check_more(self) -> bool:
         self._check_participants()
         if self.participants.errors:
-            self.tabs.setCurrentIndex(1)
+            self.tab_widget.setCurrentIndex(1)
             QMessageBox.warning(self, "参加人员有误", "\n".join(
                 f"{self.participants.rows()[r]['name']}：{m}" for r, m in sorted(self.participants.errors.items())))
             return False
         _reports, problems = self.report_rows()
         if problems:
-            self.tabs.setCurrentIndex(3)
+            self.tab_widget.setCurrentIndex(3)
             QMessageBox.warning(self, "宣传报道有误", "\n".join(problems))
             return False
         values = self.binder.values()
         twin = service_record.duplicate_activity(self.store, values.get("team_id"), values.get("title"),
                                                  values.get("starts_at"), exclude_id=self.record_id)
         if twin:
-            answer = QMessageBox.question(self, "可能重复录入", f"同一队伍已有同名、同一开始时间的活动《{twin['title']}》。"
+            answer = QMessageBox.question(self, "可能重复录入", "同一队伍已有同名、"
+                                                          f"同一开始时间的活动《{twin['title']}》。"
                                           "\n仍要保存吗？")
             return answer == QMessageBox.StandardButton.Yes
         return True

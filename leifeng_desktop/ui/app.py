@@ -26,7 +26,8 @@ CJK_FONTS = ("Microsoft YaHei UI", "Microsoft YaHei", "PingFang SC", "Noto Sans 
 
 
 def create_application(argv: list[str] | None = None) -> QApplication:
-    app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(argv if argv is not None else sys.argv[:1])
     app.setOrganizationName("LeifengDesktop")
     app.setApplicationName("LeifengDesktop")
     app.setApplicationDisplayName("学雷锋职工志愿服务 工作台")
@@ -57,7 +58,7 @@ def install_translations(app: QApplication) -> list[QTranslator]:
         if translator.load(name, folder):
             app.installTranslator(translator)
             installed.append(translator)
-    app._leifeng_translators = installed  # keep them alive with the app
+    setattr(app, "_leifeng_translators", installed)  # noqa: B010 -- kept alive with the app; Qt declares no such field
     return installed
 
 
@@ -120,7 +121,7 @@ def open_first(db_path: Path | None):
     """The file named on the command line, else the last one used; a last file that cannot be opened (moved …)
     falls back to the default database, unless it is damaged (nothing opens then) or another window has it."""
     from PySide6.QtCore import QSettings
-    path = Path(db_path) if db_path else Path(QSettings().value("last_db", "") or default_db_path())
+    path = Path(db_path) if db_path else Path(str(QSettings().value("last_db", "") or default_db_path()))
     opened = open_checked(path)
     if opened is None and db_path is None and path != default_db_path() and damage(path) is None \
             and not held_by_another_window(path):
@@ -153,7 +154,7 @@ def _run(app: QApplication, crash: CrashHandler, db_path: Path | None) -> int:
     window.show()
     offer_demo_once(window)
     code = app.exec()
-    window.store.close()
+    window.current_store.close()
     if window.lock is not None:
         window.lock.release()
     return code

@@ -6,8 +6,20 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings, QUrl
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import (QCheckBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel,
-                               QLineEdit, QMessageBox, QPushButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ..core.store import Store
 from .workers import Task, show_failure
@@ -22,7 +34,7 @@ def ask_save_path(parent: QWidget, title: str, default_name: str) -> Path | None
     """A save dialog in the last export folder; the suffix of `default_name` is kept even if the clerk drops it,
     and the folder is remembered for the next export."""
     suffix = Path(default_name).suffix.lower()
-    folder = QSettings().value("export/folder", "") or str(Path.home())
+    folder = str(QSettings().value("export/folder", "") or Path.home())
     path, _ = QFileDialog.getSaveFileName(parent, title, str(Path(folder) / default_name), FILE_KINDS.get(suffix, ""))
     if not path:
         return None
@@ -34,10 +46,10 @@ def ask_save_path(parent: QWidget, title: str, default_name: str) -> Path | None
 class ExportOptionsDialog(QDialog):
     """Folder, 完整号码 or masked, and any extra checkboxes the export has."""
 
-    def __init__(self, parent: QWidget, *, title: str, summary: str, extras: dict[str, tuple[str, bool]] = None):
+    def __init__(self, parent: QWidget, *, title: str, summary: str, extras: dict[str, tuple[str, bool]] | None = None):
         super().__init__(parent)
         self.setWindowTitle(title)
-        self.folder = QLineEdit(QSettings().value("export/folder", "") or str(Path.home()))
+        self.folder = QLineEdit(str(QSettings().value("export/folder", "") or Path.home()))
         self.folder.setObjectName("folder")
         browse = QPushButton("浏览(&B)…")
         browse.setAutoDefault(False)   # Enter means 导出
@@ -100,7 +112,7 @@ def run_export(parent: QWidget, store: Store, job, *, title: str, folder: Path) 
     task.done.connect(lambda paths: offer_open_folder(parent, folder, paths))
     task.failed.connect(lambda exc: show_failure(parent, f"{title}失败", exc))
     task.cancelled.connect(lambda: QMessageBox.information(parent, title, "已取消，未留下任何文件。"))
-    parent._export_task = task   # keep it alive until it ends
+    setattr(parent, "_export_task", task)  # noqa: B010 -- keeps the task alive until it ends; QWidget declares no such attribute
     return task.start()
 
 

@@ -1,12 +1,24 @@
 """The main window: navigation to the seven pages, menus, status bar, remembered geometry, switching databases."""
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import QSettings
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QFileDialog, QLabel, QListWidget, QListWidgetItem, QMainWindow, QMessageBox,
-                               QHBoxLayout, QStackedWidget, QTabWidget, QTableView, QWidget)
+from PySide6.QtCore import QByteArray, QSettings
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QTableView,
+    QTabWidget,
+    QWidget,
+)
 
 from .. import __version__
 from ..core import schema as s
@@ -15,16 +27,17 @@ from .db_watcher import DatabaseWatcher, keep_selection
 from .instance_lock import InstanceLock
 from .pages.activity_page import ActivityPage, VolunteerHoursPage
 from .pages.backup_page import BackupPage
+from .pages.dashboard import DashboardPage
 from .pages.honors_page import HonorPage, SubmissionPage
 from .pages.oplog_page import OplogPage
-from .pages.dashboard import DashboardPage
 from .pages.plan_page import PlanPage
 from .pages.record_page import RecordListPage
 from .pages.settings_page import SettingsPage
-from .pages.visits_page import visits_tabs
-from .pages.team_page import MissingKindsView, TeamPage
 from .pages.summary_page import SummaryPage
+from .pages.team_page import MissingKindsView, TeamPage
 from .pages.trash_page import TrashPage
+from .pages.visits_page import visits_tabs
+from .qt import action
 from .recovery import open_checked
 from .store_signals import StoreSignals
 from .undo import EditMenu, UndoHistory
@@ -87,10 +100,10 @@ class MainWindow(QMainWindow):
         self.watcher: DatabaseWatcher | None = None
         self.set_store(store, lock)
         self.nav.setCurrentRow(0)
-        if not self.restoreGeometry(self.qsettings.value("window/geometry", b"")):
+        if not self.restoreGeometry(_saved_bytes(self.qsettings.value("window/geometry", b""))):
             self.resize(1200, 720)
         self.fit_to_screen()
-        self.restoreState(self.qsettings.value("window/state", b""))
+        self.restoreState(_saved_bytes(self.qsettings.value("window/state", b"")))
 
     def fit_to_screen(self) -> None:
         """Never larger than the screen: 1366×768 at 150 % leaves about 910×512 logical pixels, and a geometry
@@ -111,7 +124,9 @@ class MainWindow(QMainWindow):
         self.settings_page = SettingsPage(store)
         return [
             self.overview,
-            _tabs(("服务队", TeamPage(store)), ("队员", RecordListPage(store, "member", columns=("name", "team_id", "gender", "politics", "work", "phone", "id_number"))),
+            _tabs(("服务队", TeamPage(store)),
+                  ("队员", RecordListPage(store, "member", columns=("name", "team_id", "gender", "politics", "work",
+                                                                   "phone", "id_number"))),
                   ("未组建的队伍类型", MissingKindsView(store))),
             _tabs(("志愿服务活动", ActivityPage(store)), ("志愿者服务时长", VolunteerHoursPage(store)),
                   ("宣传与文化活动", rp("publicity", "演讲、征文、先进模范人物事迹巡回报告、送电影/培训/书籍/讲座、"
@@ -137,8 +152,7 @@ class MainWindow(QMainWindow):
             self.signals.close()
         if self.store is not None:
             self.overview.shutdown()
-        while self.stack.count():
-            page = self.stack.widget(0)
+        while (page := self.stack.widget(0)) is not None:
             self.stack.removeWidget(page)
             page.deleteLater()
         self.store, self.lock = store, lock
@@ -166,35 +180,42 @@ class MainWindow(QMainWindow):
     def go_to(self, name: str) -> None:
         self.nav.setCurrentRow(self.PAGES.index(name))
 
+    @property
+    def current_store(self) -> Store:
+        """The open database; once the window is built there always is one."""
+        if self.store is None:
+            raise RuntimeError("no database is open")
+        return self.store
+
     def refresh_status(self, *args) -> None:
-        self.path_label.setText(f"数据库：{self.store.path}" + ("（只读，不能保存修改）" if self.store.read_only else ""))
-        counts = self.store.counts()
+        store = self.current_store
+        self.path_label.setText(f"数据库：{store.path}" + ("（只读，不能保存修改）" if store.read_only else ""))
+        counts = store.counts()
         self.counts_label.setText("　".join(f"{s.RECORD_TYPES[k].label} {counts[k]}" for k in STATUS_TYPES))
 
     # -- menus ---------------------------------------------------------------------------------------------
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("文件(&F)")
-        self.new_action = QAction("新建数据库(&N)…", self, shortcut=QKeySequence("Ctrl+Shift+N"),
-                                  triggered=self.new_database)
-        self.open_action = QAction("打开数据库(&O)…", self, shortcut=QKeySequence.StandardKey.Open,
-                                   triggered=self.open_database)
+        self.new_action = action("新建数据库(&N)…", self, self.new_database, key=QKeySequence("Ctrl+Shift+N"))
+        self.open_action = action("打开数据库(&O)…", self, self.open_database, key=QKeySequence.StandardKey.Open)
         file_menu.addAction(self.new_action)
         file_menu.addAction(self.open_action)
         self.recent_menu = file_menu.addMenu("最近打开(&R)")
         self.recent_menu.aboutToShow.connect(self._fill_recent)
         file_menu.addSeparator()
-        file_menu.addAction(QAction("退出(&X)", self, shortcut=QKeySequence("Ctrl+Q"), triggered=self.close))
+        file_menu.addAction(action("退出(&X)", self, self.close, key=QKeySequence("Ctrl+Q")))
         self.edit_menu = EditMenu(self)   # 撤销/重做 following the undo history, 新建/删除/查找 on the current list
         self.menuBar().addMenu(self.edit_menu)
         help_menu = self.menuBar().addMenu("帮助(&H)")
-        help_menu.addAction(QAction("关于(&A)", self, triggered=self.about))
+        help_menu.addAction(action("关于(&A)", self, self.about))
         for i in range(min(len(self.PAGES), 9)):   # Ctrl+1 … Ctrl+9: a tenth page has no key
-            self.addAction(QAction(self, shortcut=QKeySequence(f"Ctrl+{i + 1}"),
-                                   triggered=lambda checked=False, row=i: self.nav.setCurrentRow(row)))
+            self.addAction(action("", self, partial(self.nav.setCurrentRow, i), key=QKeySequence(f"Ctrl+{i + 1}")))
 
     def recent_paths(self) -> list[str]:
         value = self.qsettings.value("recent", [])
-        return [value] if isinstance(value, str) else list(value or [])
+        if isinstance(value, str):
+            return [value]
+        return list(value) if isinstance(value, list) else []
 
     def _remember_recent(self, path: Path) -> None:
         paths = [str(path)] + [p for p in self.recent_paths() if p != str(path)]
@@ -204,29 +225,30 @@ class MainWindow(QMainWindow):
     def _fill_recent(self) -> None:
         self.recent_menu.clear()
         for path in self.recent_paths():
-            self.recent_menu.addAction(path, lambda p=path: self.open_path(Path(p)))
+            self.recent_menu.addAction(path, partial(self.open_path, Path(path)))
         if self.recent_menu.isEmpty():
             self.recent_menu.addAction("（无）").setEnabled(False)
 
     def new_database(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "新建数据库", str(self.store.path.parent / "新数据库.db"),
+        path, _ = QFileDialog.getSaveFileName(self, "新建数据库", str(self.current_store.path.parent / "新数据库.db"),
                                               "数据库文件 (*.db)")
         if path:
             target = Path(path)
             if target.exists():
-                QMessageBox.warning(self, "文件已存在", f"“{target.name}”已存在；新建数据库不会覆盖已有文件，请换一个名字。")
+                QMessageBox.warning(self, "文件已存在", f"“{target.name}”已存在；新建数据库不会覆盖已有文件，"
+                                                   "请换一个名字。")
                 return
             self.open_path(target)
 
     def open_database(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "打开数据库", str(self.store.path.parent),
+        path, _ = QFileDialog.getOpenFileName(self, "打开数据库", str(self.current_store.path.parent),
                                               "数据库文件 (*.db *.sqlite);;所有文件 (*)")
         if path:
             self.open_path(Path(path))
 
     def open_path(self, path: Path) -> bool:
         """Switch to another database; a refused file leaves the current one open and untouched."""
-        if path.resolve() == self.store.path.resolve() or not self.settings_page.confirm_leave():
+        if path.resolve() == self.current_store.path.resolve() or not self.settings_page.confirm_leave():
             return False
         opened = open_checked(path, self)   # a damaged file is offered its newest good backup
         if opened is None:
@@ -240,7 +262,7 @@ class MainWindow(QMainWindow):
         QMessageBox.about(self, "关于", f"<h3>学雷锋职工志愿服务 工作台</h3><p>版本 {__version__}</p>"
                           "<p>供市总工会及各级工会离线登记志愿服务队、记录活动与大走访帮扶、选树典型、"
                           "生成登记表、台账和总结材料，并向上级报送数据。</p>"
-                          f"<p>当前数据库：{self.store.path}</p>")
+                          f"<p>当前数据库：{self.current_store.path}</p>")
 
     def closeEvent(self, event) -> None:
         if not self.settings_page.confirm_leave():
@@ -259,3 +281,8 @@ class MainWindow(QMainWindow):
         if self.lock is not None:   # the store itself is closed by whoever opened it (run_app)
             self.lock.release()
         super().closeEvent(event)
+
+
+def _saved_bytes(value: object) -> QByteArray | bytes:
+    """A window geometry or state as QSettings gives it back; anything else counts as none saved."""
+    return value if isinstance(value, QByteArray | bytes) else b""

@@ -4,8 +4,17 @@ from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QLabel, QMessageBox, QPushButton, QScrollArea,
-                               QTabWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QScrollArea,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ..core import schema as s
 from ..core.errors import RecordConflict, UserError, read_only_message
@@ -92,6 +101,13 @@ class RecordDialog(QDialog):
         self.tabs.setObjectName(f"{self.rt.key}_tabs")
         for number, (title, page) in enumerate([("基本信息", form_area), *pages], start=1):
             self.tabs.addTab(page, f"{title}(&{number})")
+        return self.tabs
+
+    @property
+    def tab_widget(self) -> QTabWidget:
+        """The editor's tabs; only an editor with extra_tabs() has them."""
+        if self.tabs is None:
+            raise RuntimeError(f"{type(self).__name__} has no tabs")
         return self.tabs
 
     def reveal_form(self) -> None:

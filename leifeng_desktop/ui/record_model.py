@@ -2,12 +2,13 @@
 the text filter run in SQL (core.listing), values are shown through core.formatting (masked unless revealed)."""
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
-from ..core import listing, schema as s
+from ..core import listing
+from ..core import schema as s
 from ..core.formatting import display
 from ..core.store import Store
 

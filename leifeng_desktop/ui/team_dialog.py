@@ -5,14 +5,25 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QFileDialog, QHBoxLayout, QHeaderView, QLabel,
-                               QMessageBox, QTableView, QVBoxLayout, QWidget)
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ..core import lookups, teams
 from ..core.store import Store
-from .record_dialog import RecordDialog, fitting_size, tool_button
 from .child_table import COLUMNS, RosterDelegate, RosterModel
+from .qt import shortcut
+from .record_dialog import RecordDialog, fitting_size, tool_button
 
 
 class TeamDialog(RecordDialog):
@@ -70,15 +81,15 @@ class TeamDialog(RecordDialog):
         self.import_button.clicked.connect(self.import_from_excel)
         self.template_button.clicked.connect(self.save_template)
         self.reveal_box.toggled.connect(self.roster.set_reveal)
-        QShortcut(QKeySequence("Ctrl+Shift+A"), page, activated=self.add_member)
-        QShortcut(QKeySequence.StandardKey.Delete, self.table, activated=self.remove_selected,
-                  context=Qt.ShortcutContext.WidgetShortcut)
+        shortcut(QKeySequence("Ctrl+Shift+A"), page, self.add_member)
+        shortcut(QKeySequence.StandardKey.Delete, self.table, self.remove_selected,
+                 context=Qt.ShortcutContext.WidgetShortcut)
         return page
 
     # -- roster actions ------------------------------------------------------------------------------------
     def add_member(self) -> None:
         row = self.roster.add_rows([{}])
-        self.tabs.setCurrentIndex(1)
+        self.tab_widget.setCurrentIndex(1)
         index = self.roster.index(row, 0)
         self.table.setCurrentIndex(index)
         self.table.setFocus()
@@ -108,7 +119,7 @@ class TeamDialog(RecordDialog):
                           existing=self.roster.members())
         if rows:
             self.roster.add_rows(rows)
-            self.tabs.setCurrentIndex(1)
+            self.tab_widget.setCurrentIndex(1)
 
     def save_template(self) -> None:
         from .import_dialog import save_template
@@ -130,7 +141,7 @@ class TeamDialog(RecordDialog):
         problems = self.roster.problems()
         if not problems:
             return True
-        self.tabs.setCurrentIndex(1)
+        self.tab_widget.setCurrentIndex(1)
         QMessageBox.warning(self, "队员名单有误", "以下队员信息需要修改后才能保存：\n\n" + "\n".join(problems[:15])
                             + (f"\n……共 {len(problems)} 行" if len(problems) > 15 else ""))
         return False

@@ -11,21 +11,22 @@ actions, and a focused text field in the window keeps Ctrl+Z for its own typing 
 from __future__ import annotations
 
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QApplication, QMainWindow, QMenu, QMessageBox, QWidget
 
-from ..core import schema as s, snapshots
+from ..core import schema as s
+from ..core import snapshots
 from ..core.errors import StoreBusy, UserError
 from ..core.snapshots import Snapshot, StaleRecord
 from ..core.store import Store
 
 UNDO_LIMIT = 100
 NOUNS = {"team": "队伍", "activity": "活动"}   # as a menu names them; other types by their label
-_histories: "weakref.WeakKeyDictionary[Store, UndoHistory]" = weakref.WeakKeyDictionary()
+_histories: weakref.WeakKeyDictionary[Store, UndoHistory] = weakref.WeakKeyDictionary()
 
 
 def step_text(verb: str, type_key: str, title: str) -> str:
@@ -72,6 +73,7 @@ class SaveStep(Step):
 
     def redo_step(self) -> None:
         if self.before is None:
+            assert self.entry is not None, "undo_step put the new record in the 回收站 first"
             self.current = snapshots.restore(self.store, self.entry, self.current)
         else:
             self.current = snapshots.write_back(self.store, self.after, expected=self.current)
@@ -116,18 +118,20 @@ class UndoHistory(QObject):
         gone = snapshots.take(self.store, type_key, record_id)
         remove(record_id)
         entry = snapshots.trash_entry(self.store, type_key, record_id) if gone else None
-        if entry is not None:
+        if gone is not None and entry is not None:
             self.push(DeleteStep(self.store, gone, entry, remove))
 
     def undo(self) -> bool:
         if not self.stack.canUndo():
             return False
-        return self._move(self.stack.command(self.stack.index() - 1), undo=True)
+        step = self.stack.command(self.stack.index() - 1)   # the Step pushed (PySide6 hands back the object)
+        return isinstance(step, Step) and self._move(step, undo=True)
 
     def redo(self) -> bool:
         if not self.stack.canRedo():
             return False
-        return self._move(self.stack.command(self.stack.index()), undo=False)
+        step = self.stack.command(self.stack.index())
+        return isinstance(step, Step) and self._move(step, undo=False)
 
     def _move(self, step: Step, *, undo: bool) -> bool:
         verb, text = ("撤销" if undo else "重做"), step.text()
@@ -154,7 +158,9 @@ class UndoHistory(QObject):
         reason = str(exc).rstrip("。")
         if isinstance(exc, StoreBusy):   # its own words ask to save again; here nothing was typed
             reason = f"数据库“{self.store.path.name}”正被其他程序写入，未作任何改动，请稍后再{verb}"
-        QMessageBox.warning(self.parent(), f"不能{verb}", f"未能{verb}“{text}”：{reason}。")
+        window = self.parent()
+        QMessageBox.warning(window if isinstance(window, QWidget) else None, f"不能{verb}",
+                            f"未能{verb}“{text}”：{reason}。")
         return False
 
 
@@ -217,7 +223,7 @@ class EditMenu(QMenu):
         self.new_action = action("新建(&N)", "new", [QKeySequence.StandardKey.New], self.new_record)
         self.delete_action = action("删除(&D)", "delete", [QKeySequence(Qt.Key.Key_Delete)], self.delete_record)
         self.addSeparator()
-        self.find_action = action("查找(&F)", "find", [QKeySequence.StandardKey.Find], self.find)
+        self.find_action = action("查找(&F)", "find", [QKeySequence.StandardKey.Find], self.find_in_list)
         self.aboutToShow.connect(self._show_page_actions)
         self.aboutToHide.connect(self._enable_page_actions)   # the keys work wherever the menu was last shown
 
@@ -241,6 +247,8 @@ class EditMenu(QMenu):
         self._show_steps()
 
     def _show_steps(self, *args) -> None:
+        if self.history is None:
+            return
         stack = self.history.stack
         for action, can, verb, key, text in ((self.undo_action, stack.canUndo(), "撤销", "U", stack.undoText()),
                                              (self.redo_action, stack.canRedo(), "重做", "R", stack.redoText())):
@@ -282,7 +290,7 @@ class EditMenu(QMenu):
         if page is not None:
             page.delete_current()
 
-    def find(self) -> None:
+    def find_in_list(self) -> None:
         page = self.current_page()
         if page is not None:
             page.search.setFocus(Qt.FocusReason.ShortcutFocusReason)

@@ -5,16 +5,28 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import QSize
-from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
-                               QMessageBox, QTableView, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QTableView,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
-from ..core import lookups, schema as s, visits
+from ..core import lookups, visits
+from ..core import schema as s
 from ..core.formatting import display
 from ..core.store import Store
 from ..core.validation import fen_to_yuan
 from .child_table import ChildDelegate, ChildRecordsModel
 from .record_dialog import RecordDialog, fitting_size, tool_button
-
 
 
 class ChildRecordsPage(QWidget):
@@ -88,22 +100,22 @@ class ChildrenDialog(RecordDialog):
     reveal_text = ""
 
     def __init__(self, store: Store, type_key: str, record_id: str | None = None, *, parent=None, defaults=None):
-        self.children = self.make_model(store)
+        self.child_rows = self.make_model(store)
         super().__init__(store, type_key, record_id, parent=parent, defaults=defaults)
-        self.children.setParent(self)
+        self.child_rows.setParent(self)
         self._load_children()
-        self.children.changed.connect(self.touched)
+        self.child_rows.changed.connect(self.touched)
         self.resize(fitting_size(self, QSize(max(self.form.sizeHint().width(), 820), self.form.sizeHint().height())))
 
     def make_model(self, store: Store) -> ChildRecordsModel:
         return ChildRecordsModel(s.record_type(self.child_type), store.settings.choices())
 
     def _load_children(self) -> None:
-        self.children.load(lookups.children(self.store, self.child_type, self.record_id))
+        self.child_rows.load(lookups.children(self.store, self.child_type, self.record_id))
         self.child_page.update_count()
 
     def renew_missing_rows(self) -> None:
-        self.children.renew_missing({r["id"] for r in lookups.children(self.store, self.child_type, self.record_id)})
+        self.child_rows.renew_missing({r["id"] for r in lookups.children(self.store, self.child_type, self.record_id)})
 
     def reload(self, record: dict) -> None:
         super().reload(record)
@@ -111,13 +123,13 @@ class ChildrenDialog(RecordDialog):
         self.mark_clean()
 
     def extra_tabs(self) -> list[tuple[str, QWidget]]:
-        self.child_page = ChildRecordsPage(self.children, self.child_noun, reveal_text=self.reveal_text)
+        self.child_page = ChildRecordsPage(self.child_rows, self.child_noun, reveal_text=self.reveal_text)
         return [(s.record_type(self.child_type).label, self.child_page)]
 
     def check_more(self) -> bool:
-        problems = self.children.problems()
+        problems = self.child_rows.problems()
         if problems:
-            self.tabs.setCurrentIndex(1)
+            self.tab_widget.setCurrentIndex(1)
             QMessageBox.warning(self, f"{s.record_type(self.child_type).label}有误", "\n".join(problems[:15]))
             return False
         return True
@@ -148,7 +160,7 @@ class EnterpriseVisitDialog(ChildrenDialog):
         return super().check_more() and confirm_year(self, self.binder.values().get("date"))
 
     def write(self, values: dict) -> str:
-        return visits.save_enterprise_visit(self.store, self.record_id, values, self.children.members(),
+        return visits.save_enterprise_visit(self.store, self.record_id, values, self.child_rows.members(),
                                             expected_revision=self.revision)
 
 
@@ -163,16 +175,16 @@ class HouseholdDialog(ChildrenDialog):
         self.reveal_box.setObjectName("reveal")
         self.reveal_box.setToolTip("身份证号、电话、收入、健康状况和银行卡号默认隐藏，防止旁人看到")
         self.reveal_box.toggled.connect(self.set_reveal)
-        self.tabs.setCornerWidget(self.reveal_box)
+        self.tab_widget.setCornerWidget(self.reveal_box)
         self.set_reveal(False)
         if record_id:
-            self.tabs.addTab(self._history_page(record_id), "走访与帮扶(&3)")
+            self.tab_widget.addTab(self._history_page(record_id), "走访与帮扶(&3)")
 
     def set_reveal(self, reveal: bool) -> None:
         for widget in self.sensitive:
             if isinstance(widget, QLineEdit):
                 widget.setEchoMode(QLineEdit.EchoMode.Normal if reveal else QLineEdit.EchoMode.Password)
-            else:
+            elif widget is not None:
                 widget.setVisible(reveal)
 
     def _history_page(self, record_id: str) -> QWidget:
@@ -212,7 +224,7 @@ class HouseholdDialog(ChildrenDialog):
         return table
 
     def write(self, values: dict) -> str:
-        return visits.save_household(self.store, self.record_id, values, self.children.members(),
+        return visits.save_household(self.store, self.record_id, values, self.child_rows.members(),
                                      expected_revision=self.revision)
 
 

@@ -6,11 +6,12 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from cli_helpers import assert_one_error_line, files_of
 
 from leifeng_desktop import cli
 from leifeng_desktop.core import backup as b
 from leifeng_desktop.core.store import Store
+
+from cli_helpers import assert_one_error_line, files_of
 
 TEAM = "供电公司职工志愿服务队"
 

@@ -4,11 +4,12 @@ import sqlite3
 import sys
 
 import pytest
-from cli_helpers import assert_one_error_line, files_of, run, text
 
 from leifeng_desktop import cli
 from leifeng_desktop.core import migrations as mig
 from leifeng_desktop.core.store import Store
+
+from cli_helpers import assert_one_error_line, files_of, run, text
 
 
 def count_line(label: str, key: str, n: int) -> re.Pattern:

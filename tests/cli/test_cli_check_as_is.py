@@ -3,11 +3,11 @@ import shutil
 import sqlite3
 from pathlib import Path
 
-from cli_helpers import digest
-
 from leifeng_desktop import cli
 from leifeng_desktop.core import migrations as mig
 from leifeng_desktop.core.store import Store
+
+from cli_helpers import digest
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 

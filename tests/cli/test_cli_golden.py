@@ -59,7 +59,8 @@ def _small_db(path: Path) -> None:
         for n, (day, who, team_id) in enumerate([("2026-08-30", a, first), ("2026-09-05", a, first),
                                                  ("2026-10-01", a, first), ("2026-09-10", b, second)]):
             sr.save_activity(st, None, {"title": f"活动{n}", "starts_at": f"{day}T09:00", "ends_at": f"{day}T11:00",
-                                        "category": "便民利民", "team_id": team_id}, [{"member_id": who, "minutes": 90}])
+                                        "category": "便民利民", "team_id": team_id},
+                             [{"member_id": who, "minutes": 90}])
         g = st.rows("working_group")[0]["id"]
         v.save_enterprise_visit(st, None, {"date": "2026-05-10", "group_id": g, "enterprise": "甲公司"},
                                 [{"content": "加班费", "status": "已办结"}, {"content": "食堂"}])

@@ -4,9 +4,10 @@ import subprocess
 import sys
 
 import openpyxl
-from cli_helpers import ROOT
 
 from leifeng_desktop.core.store import Store
+
+from cli_helpers import ROOT
 
 
 def _closed_pipe_run(*args: str) -> tuple[int, bytes]:

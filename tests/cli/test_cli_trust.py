@@ -13,10 +13,11 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from cli_helpers import assert_one_error_line, files_of, run, text
 
 from leifeng_desktop import cli
 from leifeng_desktop.core.store import Store
+
+from cli_helpers import assert_one_error_line, files_of, run, text
 
 TEAM = "供电公司职工志愿服务队"
 

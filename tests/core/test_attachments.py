@@ -4,7 +4,8 @@ import os
 
 import pytest
 
-from leifeng_desktop.core import attachments as att, trash
+from leifeng_desktop.core import attachments as att
+from leifeng_desktop.core import trash
 from leifeng_desktop.core.attachments import AttachmentError
 from leifeng_desktop.core.migrations import SCHEMA_VERSION
 

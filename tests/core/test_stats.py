@@ -7,9 +7,8 @@ import typing
 
 import pytest
 
-from leifeng_desktop.core import listing, stats, teams, visits
+from leifeng_desktop.core import listing, stats, stats_shape, teams, visits
 from leifeng_desktop.core import schema as s
-from leifeng_desktop.core import stats_shape
 from leifeng_desktop.core.demo import load_demo
 from leifeng_desktop.core.store import Store
 

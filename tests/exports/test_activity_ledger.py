@@ -5,7 +5,6 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
-from libreoffice import pdf_info, to_pdf
 
 from leifeng_desktop.core import schema as s
 from leifeng_desktop.core import service_record as sr
@@ -16,6 +15,8 @@ from leifeng_desktop.exports.activity_ledger import (
     SEQ,
     export_activity_ledger,
 )
+
+from libreoffice import pdf_info, to_pdf
 
 HEADER_ROW = 3     # title, 填报单位/period line, header
 
@@ -100,7 +101,8 @@ def test_filters_by_period_and_team(store, activities, teams, tmp_path):
 def test_print_setup_formats_and_widths(store, activities, tmp_path):
     ws, header, _ = read(export_activity_ledger(store, tmp_path / "台账.xlsx"))
     assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == 9
-    assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0 and ws.sheet_properties.pageSetUpPr.fitToPage
+    assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0
+    assert ws.sheet_properties.pageSetUpPr.fitToPage
     assert ws.print_title_rows.replace("$", "") == f"{HEADER_ROW}:{HEADER_ROW}"
     first = HEADER_ROW + 1
     fmt = {label: ws.cell(first, i + 1).number_format for i, label in enumerate(header)}

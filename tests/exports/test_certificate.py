@@ -8,12 +8,10 @@ import subprocess
 import docx
 import pytest
 from docx.oxml.ns import qn
-from libreoffice import pdf_info, to_pdf
 
 from leifeng_desktop.core import service_record as sr
 from leifeng_desktop.core.masking import mask_id_number
 from leifeng_desktop.exports import document as d
-from leifeng_desktop.exports.files import save_atomic
 from leifeng_desktop.exports.certificate import (
     HEADERS,
     NO_ITEMS,
@@ -21,6 +19,9 @@ from leifeng_desktop.exports.certificate import (
     certificate_filename,
     export_certificate,
 )
+from leifeng_desktop.exports.files import save_atomic
+
+from libreoffice import pdf_info, to_pdf
 
 TODAY = dt.date(2026, 11, 26)
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
@@ -162,7 +163,8 @@ def test_libreoffice_long_record_runs_over_pages_with_the_seal_block_beside_the_
     member = store.get("member", volunteer)
     for n in range(30):
         day = dt.date(2026, 3, 1) + dt.timedelta(days=5 * n)
-        sr.save_activity(store, None, {"title": f"春季志愿服务第{n + 1}场" + "（义务理发、家电维修、健康咨询进社区）" * (n % 4 == 0),
+        title = f"春季志愿服务第{n + 1}场" + "（义务理发、家电维修、健康咨询进社区）" * (n % 4 == 0)
+        sr.save_activity(store, None, {"title": title,
                                        "starts_at": f"{day}T09:00", "ends_at": f"{day}T11:00", "category": "便民利民",
                                        "team_id": member["team_id"]}, [{"member_id": volunteer, "minutes": 120}])
     pdf = to_pdf(export_certificate(store, volunteer, tmp_path / "长.docx", today=TODAY), tmp_path)

@@ -6,7 +6,6 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
-from libreoffice import to_csv
 
 from leifeng_desktop.core import schema as s
 from leifeng_desktop.core import service_record as sr
@@ -15,6 +14,8 @@ from leifeng_desktop.core.xlsx_template import write_template
 from leifeng_desktop.exports import xlsx
 from leifeng_desktop.exports.activity_ledger import export_activity_ledger
 from leifeng_desktop.exports.visit_ledgers import export_aid_ledger, export_visit_ledger
+
+from libreoffice import to_csv
 
 HOSTILE = ["=1+1", '=HYPERLINK("http://x","y")', " =2*3", "@SUM(A1)", "-1+2", "+1", "\t=1+1", "\r=1+1",
            "=cmd|' /C calc'!A0", "  -3", "卫_x000B_十二", "_x0041_x0042_", "a_x005F_x0041_b", "x000B_", "普通文字"]

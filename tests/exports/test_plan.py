@@ -7,12 +7,13 @@ import zipfile
 import docx
 import pytest
 from docx.oxml.ns import qn
-from libreoffice import pdf_info, to_pdf
 
 from leifeng_desktop import cli
 from leifeng_desktop.core import texts as tx
 from leifeng_desktop.exports.files import save_atomic
 from leifeng_desktop.exports.plan import TEAM_HEADERS, build_plan, export_plan
+
+from libreoffice import pdf_info, to_pdf
 
 TODAY = dt.date(2026, 8, 20)
 SUB = "XX市供电公司工会"
@@ -44,10 +45,12 @@ def test_sections_follow_the_seed_plan(store, sub_union, tmp_path):
     doc = reopen(build_plan(store, unit=SUB, today=TODAY), tmp_path)
     ps = texts_of(doc)
     assert ps[0] == "XX市供电公司工会关于开展\n学雷锋职工志愿服务活动的实施方案"
-    assert [p for p in ps if re.match(r"^[一二三四]、", p)] == ["一、指导思想", "二、活动内容", "三、实施步骤", "四、工作要求"]
+    assert [p for p in ps if re.match(r"^[一二三四]、", p)] == ["一、指导思想", "二、活动内容", "三、实施步骤",
+                                                              "四、工作要求"]
     items = [p.split("。")[0] for p in ps if p.startswith("（")]
-    assert items == [f"（{n}）{title}" for n, (_, title) in zip("一二三四五", tx.AREAS)] + ["（一）动员部署", "（二）推进实施", "（三）总结回顾",
-                                                   "（一）加强组织领导", "（二）营造良好氛围", "（三）注重工作实效"]
+    assert items == [f"（{n}）{title}" for n, (_, title) in zip("一二三四五", tx.AREAS)] + [
+        "（一）动员部署", "（二）推进实施", "（三）总结回顾",
+        "（一）加强组织领导", "（二）营造良好氛围", "（三）注重工作实效"]
     first = doc.paragraphs[ps.index(next(p for p in ps if p.startswith("（一）动员部署")))]
     assert first.runs[0].text == "（一）动员部署。" and "楷体" in first.runs[0]._r.rPr.rFonts.get(qn("w:eastAsia"))
     assert "仿宋" in first.runs[1]._r.rPr.rFonts.get(qn("w:eastAsia"))

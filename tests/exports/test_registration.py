@@ -9,7 +9,6 @@ import docx
 import pytest
 from docx.oxml.ns import qn
 from docx.shared import Mm
-from libreoffice import PRINT_FONTS, require_fonts, require_soffice
 from stdnum.cn import ric
 
 from leifeng_desktop import cli
@@ -19,6 +18,8 @@ from leifeng_desktop.core.masking import mask_id_number, mask_phone
 from leifeng_desktop.exports import ExportCancelled
 from leifeng_desktop.exports.document import clean_text
 from leifeng_desktop.exports.registration import build_registration, export_registration, registration_filename
+
+from libreoffice import PRINT_FONTS, require_fonts, require_soffice
 
 TODAY = dt.date(2026, 8, 20)
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")

@@ -10,7 +10,6 @@ import zlib
 import docx
 import pytest
 from docx.oxml.ns import qn
-from libreoffice import pdf_info, to_pdf
 
 from leifeng_desktop.core import texts as tx
 from leifeng_desktop.core.demo import load_demo
@@ -25,6 +24,8 @@ from leifeng_desktop.exports.summary import (
     figure_rows,
     summary_title,
 )
+
+from libreoffice import pdf_info, to_pdf
 
 TODAY = dt.date(2026, 11, 26)
 SUB = "XX市供电公司工会"

@@ -4,7 +4,6 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
-from libreoffice import pdf_info, to_pdf
 
 from leifeng_desktop.core import schema as s
 from leifeng_desktop.core import visits as v
@@ -12,6 +11,8 @@ from leifeng_desktop.core.demo import load_demo
 from leifeng_desktop.core.masking import mask_id_number
 from leifeng_desktop.core.store import Store
 from leifeng_desktop.exports.visit_ledgers import HEADER_ROW, OVERDUE, export_aid_ledger, export_visit_ledger
+
+from libreoffice import pdf_info, to_pdf
 
 TODAY = "2026-11-26"
 
@@ -102,7 +103,8 @@ def test_aid_ledger_money_masking_and_programmes(small, tmp_path, fake_id):
     assert header == ["序号", "帮扶日期", "姓名", "身份证号", "帮扶项目", "金额（元）", "物品", "经办人/工作组", "备注"]
     data = body[:4]
     assert [(r[2], r[4], money(r[5])) for r in data] == [
-        ("张三", "送温暖", "0.10"), ("李四", "送温暖", "1000000.01"), ("李四", "法律援助", None), ("张三", "送清凉", "0.20")]
+        ("张三", "送温暖", "0.10"), ("李四", "送温暖", "1000000.01"), ("李四", "法律援助", None),
+        ("张三", "送清凉", "0.20")]
     assert data[0][3] == mask_id_number(fake_id(seq=1)) and fake_id(seq=1) not in str(body)
     total, parts = body[4], body[5:]
     assert total[0] == "合计" and total[1] == "共 4 笔，2 户" and Decimal(str(total[5])) == Decimal("1000000.31")
@@ -134,8 +136,8 @@ def test_aid_ledger_totals_equal_a_hand_count(demo, tmp_path):
 
 def test_empty_ledgers(store, tmp_path):
     _, _, body = read(export_visit_ledger(store, tmp_path / "v.xlsx", year=2030))
-    assert body == [["合计", "走访 0 次，涉及企业 0 家"] + [None] * 9 + ["职工诉求 0 条，其中已办结 0 条，逾期未办结 0 条"]
-                    + [None] * 7]
+    assert body == [["合计", "走访 0 次，涉及企业 0 家"] + [None] * 9
+                    + ["职工诉求 0 条，其中已办结 0 条，逾期未办结 0 条"] + [None] * 7]
     _, _, body = read(export_aid_ledger(store, tmp_path / "a.xlsx", year=2030))
     assert body[0][1] == "共 0 笔，0 户" and len(body) == 6
 

@@ -1,16 +1,17 @@
 """活动记录 as a clerk uses it: the editor with participants, attachments and reports; the list's filters; the
 volunteers' hours."""
 import pytest
-from PySide6.QtCore import QDate, QDateTime, QTime, Qt
+from PySide6.QtCore import QDate, QDateTime, Qt, QTime
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QMessageBox
 
-from keyboard import type_text
 from leifeng_desktop.core import attachments, teams, trash
 from leifeng_desktop.ui.activity_dialog import ActivityDialog
 from leifeng_desktop.ui.app import create_application
 from leifeng_desktop.ui.pages.activity_page import ActivityPage, VolunteerHoursPage
 from leifeng_desktop.ui.participants import HOURS_COL, MemberPicker
+
+from keyboard import type_text
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QFormLayout, QLabel, QWidget  # noqa: E402
 from leifeng_desktop.core import schema as s  # noqa: E402
 from leifeng_desktop.ui.binder import FormBinder, load_form  # noqa: E402
 from leifeng_desktop.ui.widgets import WIDGET_CLASSES  # noqa: E402
+
 from keyboard import commit_text, type_text  # noqa: E402
 
 CHOICES = {name: list(items) for name, (_label, items) in s.CHOICE_LISTS.items()}

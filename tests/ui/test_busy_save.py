@@ -9,6 +9,7 @@ from leifeng_desktop.core.store import Store
 from leifeng_desktop.ui.app import create_application
 from leifeng_desktop.ui.pages.record_page import RecordListPage
 from leifeng_desktop.ui.pages.settings_page import SettingsPage
+
 from two_writers import EDITORS, OtherProgram, copy_demo, make_demo, open_editor
 
 BUSY = "正被其他程序写入"

@@ -9,6 +9,7 @@ from leifeng_desktop.core.errors import RecordConflict
 from leifeng_desktop.core.store import Store
 from leifeng_desktop.ui.app import create_application
 from leifeng_desktop.ui.conflict_dialog import KEEP_MINE, TAKE_THEIRS, ConflictDialog
+
 from two_writers import EDITORS, copy_demo, make_demo, open_editor
 
 
@@ -122,7 +123,7 @@ CHILD_LISTS = {"team": "member", "activity": "participant", "enterprise_visit": 
 def child_rows(dialog):
     if dialog.rt.key == "activity":
         return dialog.participants.rows()
-    return (dialog.roster if dialog.rt.key == "team" else dialog.children).members()
+    return (dialog.roster if dialog.rt.key == "team" else dialog.child_rows).members()
 
 
 def owner_with_children(store, type_key, child):

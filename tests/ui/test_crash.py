@@ -8,7 +8,6 @@ import threading
 from pathlib import Path
 
 import pytest
-from keyboard import commit_text
 from PySide6.QtCore import QMessageLogContext, QSettings, Qt, QtMsgType
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton
@@ -18,6 +17,8 @@ from leifeng_desktop.ui import crash
 from leifeng_desktop.ui.app import create_application
 from leifeng_desktop.ui.crash import CrashDialog, CrashHandler, CrashReport
 from leifeng_desktop.ui.main_window import MainWindow
+
+from keyboard import commit_text
 
 pytestmark = pytest.mark.qt_no_exception_capture   # the hook under test replaces pytest-qt's own
 

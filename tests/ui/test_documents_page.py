@@ -3,12 +3,13 @@ import docx
 import pytest
 from PySide6.QtCore import QDate
 
-from keyboard import commit_text
 from leifeng_desktop.core import texts
 from leifeng_desktop.core.demo import load_demo
 from leifeng_desktop.ui.app import create_application
 from leifeng_desktop.ui.pages.plan_page import PlanPage
 from leifeng_desktop.ui.pages.summary_page import SummaryPage
+
+from keyboard import commit_text
 
 
 @pytest.fixture

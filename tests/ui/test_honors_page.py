@@ -1,10 +1,11 @@
 """选树典型 and 报送记录: editing an honor with long deeds, filters, a submission with its methods."""
 from PySide6.QtCore import QDate, Qt
 
-from keyboard import commit_text
 from leifeng_desktop.ui.app import create_application
 from leifeng_desktop.ui.pages.honors_page import HonorPage, SubmissionPage
 from leifeng_desktop.ui.record_dialog import RecordDialog
+
+from keyboard import commit_text
 
 
 def test_honor_with_long_deeds_round_trips_and_filters(qtbot, store):

@@ -4,9 +4,8 @@ from PySide6.QtWidgets import QMessageBox
 
 from leifeng_desktop.ui.app import create_application
 from leifeng_desktop.ui.pages.settings_page import SettingsPage
+
 from keyboard import commit_text, type_text
-
-
 
 
 def make_page(qtbot, store):

@@ -3,12 +3,13 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from keyboard import type_text
 from leifeng_desktop.core import teams
 from leifeng_desktop.ui.app import create_application
-from leifeng_desktop.ui.pages.team_page import MissingKindsView, TeamPage
 from leifeng_desktop.ui.child_table import COLUMNS
+from leifeng_desktop.ui.pages.team_page import MissingKindsView, TeamPage
 from leifeng_desktop.ui.team_dialog import TeamDialog
+
+from keyboard import type_text
 
 COL = {f.key: i for i, f in enumerate(COLUMNS)}
 
@@ -205,6 +206,7 @@ def test_roster_import_previews_bad_rows_and_adds_only_valid_ones(qtbot, store, 
                                                                    fake_id):
     from openpyxl import Workbook
     from PySide6.QtWidgets import QFileDialog
+
     from leifeng_desktop.ui import import_dialog
 
     wb = Workbook()
@@ -261,6 +263,7 @@ def test_roster_model_passes_the_model_tester(qtmodeltester, store, fake_id):
 
 def test_export_of_selected_teams_runs_off_thread_and_offers_the_folder(page, qtbot, monkeypatch, tmp_path):
     from docx import Document
+
     from leifeng_desktop.ui import export_dialog
 
     out = tmp_path / "登记表"
@@ -275,7 +278,8 @@ def test_export_of_selected_teams_runs_off_thread_and_offers_the_folder(page, qt
         pass
     qtbot.waitUntil(lambda: bool(offered))
     names = sorted(p.name for p in offered[0])
-    assert names == sorted(["登记表_XX市供电公司工会_供电公司职工志愿服务队.docx", "登记表_乙单位工会_迟到的服务队.docx",
+    assert names == sorted(["登记表_XX市供电公司工会_供电公司职工志愿服务队.docx",
+                            "登记表_乙单位工会_迟到的服务队.docx",
                             *[n for n in names if n.startswith("登记表_汇总_")]]) and len(names) == 3
     text = "\n".join(c.text for t in Document(out / names[0]).tables for r in t.rows for c in r.cells)
     assert "13812345678" not in text and "138****5678" in text   # masked by default

@@ -5,7 +5,8 @@ import pytest
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from leifeng_desktop.core import schema as s, service_record, teams
+from leifeng_desktop.core import schema as s
+from leifeng_desktop.core import service_record, teams
 from leifeng_desktop.core.store import Store
 from leifeng_desktop.ui.app import create_application
 from leifeng_desktop.ui.main_window import MainWindow
@@ -132,8 +133,8 @@ def test_an_undo_over_a_change_made_elsewhere_is_refused(qtbot, window, store, t
     said = []
     monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: said.append((title, text)))
     keys(qtbot, page.view, Qt.Key.Key_Z)
-    assert said == [("不能撤销", "未能撤销“修改队伍 供电公司职工志愿服务队”：志愿服务队“供电公司职工志愿服务队”在此之后已在"
-                                 "别处修改，为免覆盖别处的修改，未作任何改动。")]
+    assert said == [("不能撤销", "未能撤销“修改队伍 供电公司职工志愿服务队”：志愿服务队“供电公司职工志愿服务队”"
+                                 "在此之后已在别处修改，为免覆盖别处的修改，未作任何改动。")]
     assert state(store) == kept
     assert window.edit_menu.undo_action.text() == "撤销(&U)", "the step can never apply again: dropped"
     assert not window.edit_menu.redo_action.isEnabled()
@@ -204,7 +205,8 @@ def test_a_busy_database_leaves_the_step_for_another_try(qtbot, window, store, t
     said = []
     monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: said.append(text))
     keys(qtbot, page.view, Qt.Key.Key_Z)
-    assert said == ["未能撤销“修改队伍 供电公司职工志愿服务队”：数据库“leifeng.db”正被其他程序写入，未作任何改动，请稍后再撤销。"]
+    assert said == ["未能撤销“修改队伍 供电公司职工志愿服务队”：数据库“leifeng.db”正被其他程序写入，未作任何改动，"
+                    "请稍后再撤销。"]
     assert state(store) == after
     assert window.edit_menu.undo_action.text() == "撤销“修改队伍 供电公司职工志愿服务队”(&U)"
     monkeypatch.setattr(snapshots, "write_back", write_back)
@@ -272,6 +274,6 @@ def test_undoing_a_delete_already_restored_from_the_trash_is_refused(qtbot, wind
     said = []
     monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: said.append(text))
     keys(qtbot, page.view, Qt.Key.Key_Z)
-    assert said == ["未能撤销“删除队伍 供电公司职工志愿服务队”：志愿服务队“供电公司职工志愿服务队”已在回收站或别处恢复过，"
-                    "未作任何改动。"]
+    assert said == ["未能撤销“删除队伍 供电公司职工志愿服务队”：志愿服务队“供电公司职工志愿服务队”"
+                    "已在回收站或别处恢复过，未作任何改动。"]
     assert state(store) == back and not window.edit_menu.undo_action.isEnabled()

@@ -6,11 +6,12 @@ import pytest
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QLineEdit, QMessageBox
 
-from keyboard import type_text
 from leifeng_desktop.ui.app import create_application
 from leifeng_desktop.ui.pages.visits_page import EnterpriseVisitPage, HouseholdPage
 from leifeng_desktop.ui.record_dialog import RecordDialog
 from leifeng_desktop.ui.visit_dialogs import AidDialog, EnterpriseVisitDialog, HouseholdDialog
+
+from keyboard import type_text
 
 
 @pytest.fixture
@@ -41,16 +42,16 @@ def test_enterprise_visit_with_demands_gets_the_reply_deadline(make, store):
     assert not dialog.save()
     assert "统一社会信用代码" in dialog.binder.error_label("uscc").text()
     w("uscc").setText("")
-    dialog.children.add_rows([{"content": "希望增加技能培训", "kind": "技能培训"}, {"content": ""}])
-    assert dialog.children.problems(), "a demand without content is refused"
-    dialog.children.remove_rows([1])
+    dialog.child_rows.add_rows([{"content": "希望增加技能培训", "kind": "技能培训"}, {"content": ""}])
+    assert dialog.child_rows.problems(), "a demand without content is refused"
+    dialog.child_rows.remove_rows([1])
     assert dialog.save()
     demand = store.rows("demand")[0]
     assert demand["due_on"] == (dt.date(year, 3, 10) + dt.timedelta(days=3)).isoformat()
     assert demand["status"] == "待办理"
 
     again = make(EnterpriseVisitDialog, store.rows("enterprise_visit")[0]["id"])
-    index = again.children.index(0, 0)
+    index = again.child_rows.index(0, 0)
     overdue = dt.date(year, 3, 13) < dt.date.today()
     assert (index.data(Qt.ItemDataRole.BackgroundRole) is not None) == overdue
     page = EnterpriseVisitPage(store)
@@ -83,12 +84,12 @@ def test_household_sensitive_fields_hide_until_shown_and_family_money_is_checked
     assert w("income").echoMode() == QLineEdit.EchoMode.Password
     dialog.reveal_box.setChecked(True)
     assert w("id_number").echoMode() == QLineEdit.EchoMode.Normal
-    dialog.children.add_rows([{"name": "赵小六", "relation": "子女"}])
-    dialog.children.setData(dialog.children.index(0, 4), "12.345")   # 月收入 with three decimals
-    assert any("金额" in m or "小数" in m for m in dialog.children.errors().values())
-    dialog.children.setData(dialog.children.index(0, 4), "300")
-    assert dialog.children.errors() == {}
-    masked = dialog.children.index(0, 4).data()
+    dialog.child_rows.add_rows([{"name": "赵小六", "relation": "子女"}])
+    dialog.child_rows.setData(dialog.child_rows.index(0, 4), "12.345")   # 月收入 with three decimals
+    assert any("金额" in m or "小数" in m for m in dialog.child_rows.errors().values())
+    dialog.child_rows.setData(dialog.child_rows.index(0, 4), "300")
+    assert dialog.child_rows.errors() == {}
+    masked = dialog.child_rows.index(0, 4).data()
     assert masked != "300.00", "the family's income is hidden in the table until shown"
     assert dialog.save()
     household = store.rows("household")[0]
@@ -138,6 +139,7 @@ def test_household_visit_form_binds(make, store):
 
 def test_households_import_from_a_workbook_with_a_preview(qtbot, store, monkeypatch, tmp_path, fake_id):
     from openpyxl import Workbook
+
     from leifeng_desktop.ui import import_dialog
     create_application()
     wb = Workbook()

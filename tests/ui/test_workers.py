@@ -1,8 +1,8 @@
 """Task: a job on its own thread, its progress dialog, and the three ways it can end."""
+import sqlite3
 import threading
 
 import pytest
-
 from PySide6.QtWidgets import QPushButton
 
 from leifeng_desktop.exports import ExportCancelled
@@ -97,7 +97,7 @@ def test_a_job_with_a_database_gets_its_own_connection_on_its_thread(qtbot, stor
     assert signal.args == [store.path]
     assert seen["store"] is not store and seen["teams"] == 1
     assert seen["thread"] is not threading.main_thread()
-    with pytest.raises(Exception):   # closed when the job ended
+    with pytest.raises(sqlite3.ProgrammingError):   # closed when the job ended
         seen["store"].count("team")
 
 

@@ -2,11 +2,22 @@
 each volunteer's service record with the 志愿服务记录证明."""
 from __future__ import annotations
 
-
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDateEdit, QHBoxLayout, QHeaderView,
-                               QLabel, QMessageBox, QPushButton, QSplitter, QTableWidget, QTableWidgetItem,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ...core import attachments, filters, lookups, service_record
 from ...core.store import Store
@@ -42,7 +53,8 @@ class ActivityPage(RecordListPage):
 
     def delete_question(self, record: dict) -> str:
         n = lookups.child_count(self.store, "participant", record.get("id"))
-        return f"确定删除活动《{record.get('title') or ''}》吗？其 {n} 名参加人员的时长和附件将一并删除，删除后可在回收站中恢复，或按 Ctrl+Z 撤销。"
+        return (f"确定删除活动《{record.get('title') or ''}》吗？其 {n} 名参加人员的时长和附件将一并删除，"
+                "删除后可在回收站中恢复，或按 Ctrl+Z 撤销。")
 
     def current_filters(self) -> dict:
         """The ledger's arguments: the chosen team and dates (the other filters do not narrow a ledger)."""
@@ -105,7 +117,7 @@ class VolunteerHoursPage(QWidget):
         layout.addWidget(split, 1)
         self.team.currentIndexChanged.connect(self.refresh)
         self.people.currentCellChanged.connect(lambda row, *_: self.show_member(row))
-        self._listener = lambda key: key in ("participant", "activity", "member", "team", "*") and self.refresh()
+        self._listener = self._records_changed
         store.subscribe(self._listener)
         self.destroyed.connect(lambda *_a, st=store, li=self._listener: st.unsubscribe(li))
         self._fill_teams()
@@ -134,6 +146,10 @@ class VolunteerHoursPage(QWidget):
 
     def period(self) -> tuple[str, str]:
         return self.date_from.date().toString("yyyy-MM-dd"), self.date_to.date().toString("yyyy-MM-dd")
+
+    def _records_changed(self, key: str) -> None:
+        if key in ("participant", "activity", "member", "team", "*"):
+            self.refresh()
 
     def refresh(self, *args) -> None:
         start, end = self.period()

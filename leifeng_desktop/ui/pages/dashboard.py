@@ -2,16 +2,32 @@
 core.stats (computed off the GUI thread) and is a way in: clicking it lists the records behind it."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QChart, QChartView, QLineSeries, QValueAxis
 from PySide6.QtCore import QDate, QPointF, Qt, QTimer, Signal
 from PySide6.QtGui import QPainter
-from PySide6.QtWidgets import (QComboBox, QDialog, QFrame, QGridLayout, QGroupBox, QHBoxLayout, QLabel,
-                               QProgressBar, QPushButton, QScrollArea, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QFrame,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
-from ...core import lookups, stats as st
+from ...core import lookups
+from ...core import stats as st
 from ...core.filters import Filter
+from ...core.stats_shape import CampaignStats
 from ...core.store import Store
 from ...core.validation import fen_to_yuan, minutes_to_hours
 from ..workers import Task, failure_message
@@ -68,7 +84,7 @@ class DashboardPage(QWidget):
     def __init__(self, store: Store, parent: QWidget | None = None):
         super().__init__(parent)
         self.store = store
-        self.stats: dict | None = None
+        self.stats: CampaignStats | None = None
         self._task: Task | None = None
         self.dialogs: list[QDialog] = []
         self.unit = QComboBox()
@@ -102,10 +118,14 @@ class DashboardPage(QWidget):
         self.unit.currentIndexChanged.connect(self.refresh)
         self._timer = QTimer(self, singleShot=True, interval=400)   # many edits in a row: one recount
         self._timer.timeout.connect(self.refresh)
-        self._listener = lambda key: key in WATCHED and self._timer.start()
+        self._listener = self._records_changed
         store.subscribe(self._listener)
         self.destroyed.connect(lambda *_a, s=store, li=self._listener: s.unsubscribe(li))
         self.refresh()
+
+    def _records_changed(self, key: str) -> None:
+        if key in WATCHED:
+            self._timer.start()
 
     def shutdown(self) -> None:
         """Stop recounting and wait for a count in progress (its thread must not outlive the page)."""
@@ -142,15 +162,17 @@ class DashboardPage(QWidget):
         self._task.failed.connect(lambda exc: self.status.setText(f"统计失败：{failure_message(exc)}"))
         self._task.start()
 
-    def refresh_now(self) -> dict:
+    def refresh_now(self) -> CampaignStats:
         """Count on this thread (tests, the summary export)."""
-        self.show_stats(st.campaign_stats(self.store, unit=self.unit.currentData()))
-        return self.stats
+        stats = st.campaign_stats(self.store, unit=self.unit.currentData())
+        self.show_stats(stats)
+        return stats
 
     # -- showing -------------------------------------------------------------------------------------------
     def open_figure(self, key: tuple) -> FigureListDialog:
-        figure = st.filters_for(self.store, key, year=self.stats["year"], unit=self.stats["unit"],
-                                today=self.stats["today"])
+        shown = self.stats
+        assert shown is not None, "a figure is on show only once its statistics are"
+        figure = st.filters_for(self.store, key, year=shown["year"], unit=shown["unit"], today=shown["today"])
         self.figureOpened.emit(figure)
         dialog = FigureListDialog(self.store, figure, parent=self)
         self.dialogs.append(dialog)
@@ -162,13 +184,13 @@ class DashboardPage(QWidget):
         self.figures.append(figure)
         return figure
 
-    def show_stats(self, stats: dict) -> None:
+    def show_stats(self, stats: CampaignStats) -> None:
         self.stats = stats
         self.figures: list[Figure] = []   # those on show now (old ones wait for deleteLater)
         self._fill_units()
         while self.grid.count():
             item = self.grid.takeAt(0)
-            widget = item.widget()
+            widget = item.widget() if item is not None else None
             if widget is not None:
                 widget.hide()
                 widget.deleteLater()   # Qt owns it: never setParent(None) here, Python would delete it twice
@@ -186,10 +208,13 @@ class DashboardPage(QWidget):
         self.grid.setColumnStretch(0, 1)
         self.grid.setColumnStretch(1, 1)
         for i in range(self.grid.count()):   # now, not on the next turn of the event loop (a picture may be next)
-            box = self.grid.itemAt(i).widget()
-            if isinstance(box, QGroupBox):   # spare height goes below the rows, not between them
-                box.layout().setRowStretch(box.layout().rowCount(), 1)
-            box.show()
+            item = self.grid.itemAt(i)
+            box = item.widget() if item is not None else None
+            layout = box.layout() if isinstance(box, QGroupBox) else None
+            if isinstance(layout, QGridLayout):   # spare height goes below the rows, not between them
+                layout.setRowStretch(layout.rowCount(), 1)
+            if box is not None:
+                box.show()
 
     def _box(self, title: str, name: str) -> tuple[QGroupBox, QGridLayout]:
         box = QGroupBox(title)
@@ -206,7 +231,7 @@ class DashboardPage(QWidget):
         if suffix:
             grid.addWidget(QLabel(suffix), row, 2)
 
-    def _targets(self, s: dict) -> QGroupBox:
+    def _targets(self, s: Mapping[str, Any]) -> QGroupBox:
         box, grid = self._box("目标完成情况", "targets")
         for key, label in (("enterprises", "走访企业（家）"), ("households", "走访帮扶困难职工（户）")):
             t = s["targets"][key]
@@ -225,7 +250,7 @@ class DashboardPage(QWidget):
             self._row(grid, f"　{g['group']}", ("targets", "enterprises", "by_group", g["group_id"]), g["done"], "家")
         return box
 
-    def _reporting(self, s: dict) -> QGroupBox:
+    def _reporting(self, s: Mapping[str, Any]) -> QGroupBox:
         box, grid = self._box("报送情况（未报送）", "reporting")
         for m in s["reporting"]["materials"]:
             if m["days_left"] is not None:
@@ -245,7 +270,7 @@ class DashboardPage(QWidget):
             grid.addWidget(note, row + 1, 0, 1, 4)
         return box
 
-    def _teams(self, s: dict) -> QGroupBox:
+    def _teams(self, s: Mapping[str, Any]) -> QGroupBox:
         t = s["teams"]
         box, grid = self._box("志愿服务队", "teams")
         self._row(grid, "服务队总数", ("teams", "total"), t["total"], "支")
@@ -255,7 +280,7 @@ class DashboardPage(QWidget):
             self._row(grid, f"　{k['kind']}", ("teams", "by_kind", k["kind"]), k["count"], "支")
         return box
 
-    def _teams_by_unit(self, s: dict) -> QGroupBox:
+    def _teams_by_unit(self, s: Mapping[str, Any]) -> QGroupBox:
         box, grid = self._box("各单位服务队（尚未组建的类型）", "teams_by_unit")
         for u in s["teams"]["by_unit"]:
             row = grid.rowCount()
@@ -267,7 +292,7 @@ class DashboardPage(QWidget):
         grid.setColumnStretch(2, 1)
         return box
 
-    def _activity_figures(self, s: dict) -> QGroupBox:
+    def _activity_figures(self, s: Mapping[str, Any]) -> QGroupBox:
         a, p = s["activities"], s["publicity"]
         box, grid = self._box("志愿服务活动与宣传", "activities")
         self._row(grid, "活动", ("activities", "total"), a["total"], "场")
@@ -298,12 +323,12 @@ class DashboardPage(QWidget):
         series.setLabelsVisible(True)
         return chart_view(chart, name)
 
-    def _category_chart(self, s: dict) -> QChartView:
+    def _category_chart(self, s: Mapping[str, Any]) -> QChartView:
         cats = s["activities"]["by_category"]
         return self._bar_chart("按服务内容的活动场次（点击柱子查看）", "category_chart", [c["category"] for c in cats],
                                [c["count"] for c in cats], [("activities", "by_category", c["category"]) for c in cats])
 
-    def _month_chart(self, s: dict) -> QChartView:
+    def _month_chart(self, s: Mapping[str, Any]) -> QChartView:
         months = s["activities"]["by_month"]
         series = QLineSeries()
         series.setName("活动场次")
@@ -330,14 +355,15 @@ class DashboardPage(QWidget):
         series.attachAxis(axis_line)
         return chart_view(chart, "month_chart")
 
-    def _aid(self, s: dict) -> QGroupBox:
-        box, grid = self._box(f"帮扶（合计 {fen_to_yuan(s['aid']['total_fen'])} 元，{s['aid']['households']} 户）", "aid")
+    def _aid(self, s: Mapping[str, Any]) -> QGroupBox:
+        box, grid = self._box(f"帮扶（合计 {fen_to_yuan(s['aid']['total_fen'])} 元，"
+                              f"{s['aid']['households']} 户）", "aid")
         for p in s["aid"]["by_programme"]:
             self._row(grid, p["programme"], ("aid", "by_programme", p["programme"]), p["count"],
                       f"次　{p['households']} 户　{fen_to_yuan(p['amount_fen'])} 元")
         return box
 
-    def _others(self, s: dict) -> QGroupBox:
+    def _others(self, s: Mapping[str, Any]) -> QGroupBox:
         box, grid = self._box("走访、诉求与选树典型", "others")
         v, d = s["visits"], s["demands"]
         self._row(grid, "走访企业", ("visits", "enterprise_visits"), v["enterprise_visits"], "次")

@@ -6,14 +6,27 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMessageBox,
-                               QPlainTextEdit, QPushButton, QSplitter, QTabWidget, QVBoxLayout, QWidget)
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ...core import lookups, texts
 from ...core.errors import UserError
 from ...core.store import Store
 from ...core.validation import ValidationError
+from ..qt import shortcut
 
 
 class DocumentPage(QWidget):
@@ -64,7 +77,7 @@ class DocumentPage(QWidget):
         self.save_button.clicked.connect(self.save)
         self.export_button.clicked.connect(self.export_dialog)
         self.draft_button.clicked.connect(self.restore_draft)
-        QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)
+        shortcut(QKeySequence.StandardKey.Save, self, self.save)
         self.load()
 
     # -- what a document adds --------------------------------------------------------------------------------

@@ -24,7 +24,8 @@ class HonorPage(RecordListPage):
 class SubmissionPage(RecordListPage):
     def __init__(self, store: Store, parent: QWidget | None = None):
         super().__init__(store, "submission", parent=parent, columns=("unit", "material", "date", "methods", "note"),
-                         description="各单位报送登记表、实施方案、总结材料和数据包的记录；仪表盘的“未报送”名单据此计算。")
+                         description="各单位报送登记表、实施方案、总结材料和数据包的记录；仪表盘的“未报送”"
+                                     "名单据此计算。")
         self.add_filter("material", "按材料筛选", lambda: filters.choices(store, "submission", "material", "全部材料"))
         self.add_filter("unit", "按单位筛选", lambda: filters.units_in_use(store, "submission"))
         self.model.modelReset.connect(self.refresh_filters)

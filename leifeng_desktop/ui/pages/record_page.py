@@ -1,22 +1,35 @@
 """A list of one record type over the generic model: search, count, and (where a form exists) 新建/编辑/删除."""
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from PySide6.QtCore import QDate, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDateEdit, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
-                               QMessageBox, QPushButton, QTableView, QVBoxLayout, QWidget)
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
-from ...core import filters, schema as s
-from ...core.filters import Filter
+from ...core import filters
+from ...core import schema as s
 from ...core.errors import UserError
+from ...core.filters import Filter
 from ...core.store import Store
 from ...paths import forms_dir
 from .. import undo
+from ..qt import shortcut
 from ..record_dialog import RecordDialog
 from ..record_model import RecordListModel
-
 
 NO_DATE = QDate(2000, 1, 1)   # the date pickers' "不限"
 FilterItems = Callable[[], list[Filter]]   # the entries of one filter combo, read again when records change
@@ -27,7 +40,7 @@ class RecordListPage(QWidget):
     `dialog_class` (an editor taking (store, record_id, parent=)) and add filters with add_filter()."""
 
     recordOpened = Signal(str)
-    dialog_class = None
+    dialog_class: Callable[..., RecordDialog] | None = None
 
     def __init__(self, store: Store, type_key: str, *, title: str = "", description: str = "",
                  columns=None, editable: bool | None = None, parent: QWidget | None = None):
@@ -76,15 +89,14 @@ class RecordListPage(QWidget):
         self.model.modelReset.connect(self._update_count)
         self.model.rowsInserted.connect(self._update_count)
         # the main window's 编辑 menu takes these over (release_shortcuts); a list in a dialog keeps them
-        self.own_shortcuts = [QShortcut(QKeySequence.StandardKey.Find, self, activated=self.search.setFocus)]
+        self.own_shortcuts = [shortcut(QKeySequence.StandardKey.Find, self, self.search.setFocus)]
         self.view.activated.connect(self._open_current)
         if self.editable:
             self.buttons["new"].clicked.connect(self.new_record)
             self.buttons["edit"].clicked.connect(self.edit_current)
             self.buttons["delete"].clicked.connect(self.delete_current)
-            self.own_shortcuts.append(QShortcut(QKeySequence.StandardKey.Delete, self.view,
-                                                activated=self.delete_current))
-        self._settings_listener = lambda key: key in ("settings", "*") and self.refresh_filters()
+            self.own_shortcuts.append(shortcut(QKeySequence.StandardKey.Delete, self.view, self.delete_current))
+        self._settings_listener = self._settings_changed
         store.subscribe(self._settings_listener)   # choice lists and the campaign year live in the settings
         self.destroyed.connect(lambda *_a, st=store, li=self._settings_listener: st.unsubscribe(li))
         self._update_count()
@@ -106,10 +118,14 @@ class RecordListPage(QWidget):
         view.setWordWrap(False)
         return view
 
+    def _settings_changed(self, key: str) -> None:
+        if key in ("settings", "*"):
+            self.refresh_filters()
+
     def release_shortcuts(self) -> None:
         """Ctrl+F and Del are answered by the window's 编辑 menu instead (one owner per key)."""
-        for shortcut in self.own_shortcuts:
-            shortcut.setEnabled(False)
+        for own in self.own_shortcuts:
+            own.setEnabled(False)
 
     def _filter(self, text: str) -> None:
         self.model.set_filter_text(text)
@@ -165,7 +181,7 @@ class RecordListPage(QWidget):
         position = len(self.filters) + 2 * len(self.date_ranges)
         self.filter_bar.insertWidget(position, edits[0])
         self.filter_bar.insertWidget(position + 1, edits[1])
-        self.date_ranges.append((column, *edits))
+        self.date_ranges.append((column, edits[0], edits[1]))
         return edits[0], edits[1]
 
     def set_date_range(self, column: str, start: str | None, end: str | None) -> None:

@@ -4,14 +4,24 @@ load()/save() are symmetric in the manner of Picard's option pages: load() puts 
 widgets, save() validates them in the core and writes them in one transaction."""
 from __future__ import annotations
 
-from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QPushButton, QScrollArea, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QScrollArea,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ...core.errors import UserError, read_only_message
 from ...core.settings import CAMPAIGN, FIXED_CHOICES
 from ...core.store import Store
 from ...core.validation import ValidationError
 from ..binder import FormBinder, load_form
+from ..qt import shortcut
 from .choice_lists import ChoiceListsEditor
 from .record_page import RecordListPage
 
@@ -29,7 +39,8 @@ class SettingsPage(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.form)
         self.tabs.addTab(scroll, "活动设置")
-        self.groups = RecordListPage(store, "working_group", description="市总机关由领导带队，分成若干工作组开展大走访。")
+        self.groups = RecordListPage(store, "working_group", description="市总机关由领导带队，"
+                                                                         "分成若干工作组开展大走访。")
         self.tabs.addTab(self.groups, "工作组")
         self.units = RecordListPage(store, "unit", description="“应报送”的单位会出现在仪表盘的未报送名单中。")
         self.tabs.addTab(self.units, "单位")
@@ -55,7 +66,7 @@ class SettingsPage(QWidget):
 
         self.save_button.clicked.connect(self.save)
         self.revert_button.clicked.connect(self.load)
-        QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)
+        shortcut(QKeySequence.StandardKey.Save, self, self.save)
         self.binder.dirtyChanged.connect(self._show_dirty)
         self.choice_lists.changed.connect(self._choices_changed)
         self._listener = self._on_store_change

@@ -3,12 +3,21 @@ unit the kinds of team not formed yet."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction
-from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QLabel, QMenu, QPushButton, QTableWidget,
-                               QTableWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QMenu,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ...core import filters, teams
 from ...core.store import Store
+from ..qt import action
 from ..team_dialog import TeamDialog
 from .record_page import RecordListPage
 
@@ -28,8 +37,8 @@ class TeamPage(RecordListPage):
         self.export_button = QPushButton("导出登记表(&W)")
         self.export_button.setObjectName("export_button")
         menu = QMenu(self.export_button)
-        self.export_selected_action = QAction("导出所选队伍的登记表…", self, triggered=self.export_selected)
-        self.export_all_action = QAction("导出列表中全部队伍的登记表…", self, triggered=self.export_listed)
+        self.export_selected_action = action("导出所选队伍的登记表…", self, self.export_selected)
+        self.export_all_action = action("导出列表中全部队伍的登记表…", self, self.export_listed)
         menu.addAction(self.export_selected_action)
         menu.addAction(self.export_all_action)
         self.export_button.setMenu(menu)
@@ -39,10 +48,11 @@ class TeamPage(RecordListPage):
         self.view.resizeColumnsToContents()
 
     def delete_question(self, record: dict) -> str:
-        n, served = teams.removal_counts(self.store, record.get("id"))
+        n, served = teams.removal_counts(self.store, record.get("id") or "")
         roster = f"及其名单上的 {n} 名队员" if n else ""
         hours = f"，以及这些队员的 {served} 条志愿服务记录（参加活动的时长）" if served else ""
-        return f"确定删除志愿服务队“{record.get('name') or ''}”{roster}{hours}吗？删除后可在回收站中恢复，或按 Ctrl+Z 撤销。"
+        return (f"确定删除志愿服务队“{record.get('name') or ''}”{roster}{hours}吗？删除后可在回收站中恢复，"
+                "或按 Ctrl+Z 撤销。")
 
     # -- export --------------------------------------------------------------------------------------------
     def selected_ids(self) -> list[str]:
@@ -52,7 +62,7 @@ class TeamPage(RecordListPage):
     def listed_ids(self) -> list[str]:
         while self.model.canFetchMore():
             self.model.fetchMore()
-        return [self.model.record_id(r) for r in range(self.model.rowCount())]
+        return [rid for rid in (self.model.record_id(r) for r in range(self.model.rowCount())) if rid]
 
     def export_selected(self):
         from ..export_dialog import export_registration

@@ -38,7 +38,6 @@ def ledger_button(page: RecordListPage, text: str, name: str, default_file: str,
     button.setObjectName(name)
     button.clicked.connect(run)
     page.button_bar.insertWidget(len(page.buttons), button)
-    page.export_ledger = run
     return button
 
 
@@ -65,7 +64,8 @@ class HouseholdPage(RecordListPage):
         super().__init__(store, "household", parent=parent, columns=(
             "name", "gender", "id_number", "employer", "hardship", "main_cause", "family_size", "visit_count",
             "aid_fen"),
-            description="困难职工档案。身份证号、电话等在列表中部分隐藏；收入、健康和银行卡信息只在编辑窗口中点“显示”后可见。")
+            description="困难职工档案。身份证号、电话等在列表中部分隐藏；收入、健康和银行卡信息只在编辑窗口中点“显示”"
+                        "后可见。")
         self.add_filter("hardship", "按困难类别筛选",
                         lambda: filters.choices(store, "household", "hardship", "全部困难类别"))
         self.add_filter("counted", "按是否计入目标筛选", lambda: filters.household_target(store))
@@ -100,7 +100,8 @@ class HouseholdPage(RecordListPage):
         return ids
 
     def delete_question(self, record: dict) -> str:
-        return f"确定删除{visits.household_dependents(self.store, record['id'])['text']}吗？删除后可在回收站中恢复，或按 Ctrl+Z 撤销。"
+        return (f"确定删除{visits.household_dependents(self.store, record['id'])['text']}吗？删除后可在回收站中恢复，"
+                "或按 Ctrl+Z 撤销。")
 
     def delete_record(self, record_id: str) -> None:
         visits.delete_household(self.store, record_id)
@@ -113,7 +114,8 @@ class AidPage(RecordListPage):
         super().__init__(store, "aid", parent=parent,
                          columns=("date", "household_id", "programme", "amount", "goods", "handler"),
                          description="送温暖、送清凉、金秋助学、日常救助、法律援助。金额以元填写，最多两位小数。")
-        self.add_filter("programme", "按帮扶项目筛选", lambda: filters.choices(store, "aid", "programme", "全部帮扶项目"))
+        self.add_filter("programme", "按帮扶项目筛选",
+                        lambda: filters.choices(store, "aid", "programme", "全部帮扶项目"))
         self.add_date_range("date", "帮扶日期")
         ledger_button(self, "导出帮扶台账(&L)…", "ledger_button", "帮扶台账.xlsx",
                       lambda st, path: ledgers().export_aid_ledger(st, path, year=st.settings.get("year")))
