@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from stdnum.cn import ric, uscc
+from stdnum.cn import ric
 
 from . import demo_pools as P
 from . import oplog
@@ -30,7 +30,6 @@ from .settings import DEFAULT_GROUPS
 from .store import Store, new_id
 
 PROGRESS_EVERY = 50
-_USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 
 
 class DemoCancelled(Exception):
@@ -158,9 +157,7 @@ class _Plan(ActivityPlan):
         return ""   # five people of one sex born the same day: leave this one without a number
 
     def uscc(self) -> str:
-        first17 = "9111010199" + "".join(self.rng.choice(_USCC_CHARS[:10] if i < 4 else _USCC_CHARS)
-                                         for i in range(7))
-        return first17 + uscc.calc_check_digit(first17)
+        return P.fake_uscc(self.rng)
 
     def names(self, n: int) -> str:
         return "、".join(self.person()["name"] for _ in range(n))

@@ -4,6 +4,18 @@
 """
 from __future__ import annotations
 
+import random
+
+from stdnum.cn import uscc
+
+USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+
+
+def fake_uscc(rng: random.Random) -> str:
+    """A checksum-valid 统一社会信用代码 that reads as made up: "91" + region 110101 + "99" + seven characters."""
+    first17 = "9111010199" + "".join(rng.choice(USCC_CHARS[:10] if i < 4 else USCC_CHARS) for i in range(7))
+    return first17 + uscc.calc_check_digit(first17)
+
 SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任"
             "沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛段雷侯龙史陶黎贺顾毛郝龚邵万钱严武戴孔汤")
 MALE_GIVEN = ("建国 志强 伟 磊 军 勇 杰 涛 明 超 强 刚 平 辉 鹏 华 飞 鑫 波 斌 "
