@@ -1,8 +1,10 @@
-"""The one list model for every record type: rows arrive a batch at a time (canFetchMore/fetchMore), sorting and
-the text filter run in SQL (core.listing), values are shown through core.formatting (masked unless revealed)."""
+"""The one list model for every list: BatchListModel fetches rows a batch at a time (canFetchMore/fetchMore) from
+two hooks; RecordListModel serves every record type on it, sorting and the text filter run in SQL (core.listing),
+values are shown through core.formatting (masked unless revealed)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
@@ -18,22 +20,91 @@ _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 ALERT = QColor("#c0392b")
 
 
-class RecordListModel(QAbstractTableModel):
+class BatchListModel(QAbstractTableModel):
+    """Rows a batch at a time: a subclass says how many rows there are (`_count`) and reads a slice (`_query`);
+    `headers` are the column titles."""
+
+    def __init__(self, headers: Sequence[str], *, batch_size: int = 200, parent=None):
+        super().__init__(parent)
+        self.headers = list(headers)
+        self.batch_size = max(1, int(batch_size))
+        self._rows: list[Any] = []
+        self._total = 0
+
+    def _count(self) -> int:
+        raise NotImplementedError
+
+    def _query(self, limit: int, offset: int) -> list:
+        raise NotImplementedError
+
+    def _added(self, start: int, rows: list) -> None:
+        """Called with each batch as it is loaded (start 0: a fresh load), for a subclass's own bookkeeping."""
+
+    def _load(self, n: int) -> None:
+        self._total = self._count()
+        self._rows = self._query(n, 0) if self._total else []
+        self._added(0, self._rows)
+
+    def refresh(self, *, keep_loaded: bool = True) -> None:
+        """Query again; keep_loaded keeps as many rows loaded as before (the view's scroll), else one batch."""
+        loaded = len(self._rows) if keep_loaded else 0
+        self.beginResetModel()
+        self._load(max(self.batch_size, -(-loaded // self.batch_size) * self.batch_size))
+        self.endResetModel()
+
+    def rowCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.headers)
+
+    def canFetchMore(self, parent=QModelIndex()) -> bool:
+        return not parent.isValid() and len(self._rows) < self._total
+
+    def fetchMore(self, parent=QModelIndex()) -> None:
+        if parent.isValid() or len(self._rows) >= self._total:
+            return
+        start = len(self._rows)
+        rows = self._query(min(self.batch_size, self._total - start), start)
+        if not rows:
+            self._total = start   # rows went away meanwhile; the store's notice will refresh
+            return
+        self.beginInsertRows(QModelIndex(), start, start + len(rows) - 1)
+        self._added(start, rows)
+        self._rows.extend(rows)
+        self.endInsertRows()
+
+    def headerData(self, section: int, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Horizontal:
+            return self.headers[section] if 0 <= section < len(self.headers) else None
+        return section + 1 if section >= 0 else None
+
+    def row_data(self, row: int) -> Any:
+        """The loaded row `row` as `_query` gave it, or None."""
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    def total_count(self) -> int:
+        """Every row the filter lets through, loaded or not (for a status line)."""
+        return self._total
+
+
+class RecordListModel(BatchListModel):
     """DisplayRole: formatted text; UserRole: the stored value (a REF's uuid); RecordIdRole: the row's id."""
 
     def __init__(self, store: Store, type_key: str, *, columns: Sequence[str] | None = None, batch_size: int = 200,
                  reveal: bool = False, parent=None):
-        super().__init__(parent)
+        rt = s.record_type(type_key)
+        columns = list(columns) if columns else [f.key for f in rt.list_fields]
+        fields = [listing.column_field(rt, k) for k in columns]
+        super().__init__([f.label for f in fields], batch_size=batch_size, parent=parent)
         self.store = store
-        self.rt = s.record_type(type_key)
-        self.columns = list(columns) if columns else [f.key for f in self.rt.list_fields]
-        self.fields = [listing.column_field(self.rt, k) for k in self.columns]
+        self.rt, self.columns, self.fields = rt, columns, fields
         self._alerts = {k: listing.alerts(self.rt, k) for k in self.columns}
-        self.batch_size = max(1, int(batch_size))
         self.reveal = reveal
         self._rows: list[dict] = []
         self._index: dict[str, int] = {}
-        self._total = 0
         self._text = ""
         self._where: str | None = None
         self._params: tuple = ()
@@ -56,17 +127,14 @@ class RecordListModel(QAbstractTableModel):
         return listing.fetch_rows(self.store, self.rt, **self._args(), order_by=self._order,
                                   descending=self._descending, limit=limit, offset=offset, ref_ids=True)
 
-    def _load(self, n: int) -> None:
-        self._total = listing.fetch_count(self.store, self.rt, **self._args())
-        self._rows = self._query(n, 0) if self._total else []
-        self._index = {row["id"]: i for i, row in enumerate(self._rows)}
+    def _count(self) -> int:
+        return listing.fetch_count(self.store, self.rt, **self._args())
 
-    def refresh(self) -> None:
-        """Query again with the same sort and filter, keeping as many rows loaded as before (the view's scroll)."""
-        loaded = len(self._rows)
-        self.beginResetModel()
-        self._load(max(self.batch_size, -(-loaded // self.batch_size) * self.batch_size))
-        self.endResetModel()
+    def _added(self, start: int, rows: list[dict]) -> None:
+        if not start:
+            self._index = {}
+        for i, row in enumerate(rows, start):
+            self._index.setdefault(row["id"], i)
 
     def set_filter_text(self, text: str) -> None:
         text = (text or "").strip()
@@ -86,9 +154,7 @@ class RecordListModel(QAbstractTableModel):
                                       [Qt.ItemDataRole.DisplayRole])
 
     def _reset(self) -> None:
-        self.beginResetModel()
-        self._load(self.batch_size)
-        self.endResetModel()
+        self.refresh(keep_loaded=False)
 
     def close(self) -> None:
         """Stop following the store (a model without a Qt parent should be closed when its page goes)."""
@@ -101,29 +167,6 @@ class RecordListModel(QAbstractTableModel):
             self.refresh()
 
     # -- Qt model API --------------------------------------------------------------------------------------
-    def rowCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.columns)
-
-    def canFetchMore(self, parent=QModelIndex()) -> bool:
-        return not parent.isValid() and len(self._rows) < self._total
-
-    def fetchMore(self, parent=QModelIndex()) -> None:
-        if parent.isValid() or len(self._rows) >= self._total:
-            return
-        start = len(self._rows)
-        rows = self._query(min(self.batch_size, self._total - start), start)
-        if not rows:
-            self._total = start   # rows went away meanwhile; the store's notice will refresh
-            return
-        self.beginInsertRows(QModelIndex(), start, start + len(rows) - 1)
-        for i, row in enumerate(rows, start):
-            self._index.setdefault(row["id"], i)
-        self._rows.extend(rows)
-        self.endInsertRows()
-
     def data(self, index: QModelIndex | QPersistentModelIndex, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid() or not 0 <= index.row() < len(self._rows) \
                 or not 0 <= index.column() < len(self.fields):
@@ -146,13 +189,6 @@ class RecordListModel(QAbstractTableModel):
             return row["id"]
         return None
 
-    def headerData(self, section: int, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        if orientation == Qt.Orientation.Horizontal:
-            return self.fields[section].label if 0 <= section < len(self.fields) else None
-        return section + 1 if section >= 0 else None
-
     def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
         self._order = self.columns[column] if 0 <= column < len(self.columns) else None
         self._descending = order == Qt.SortOrder.DescendingOrder
@@ -167,7 +203,3 @@ class RecordListModel(QAbstractTableModel):
         while record_id not in self._index and fetch and self.canFetchMore():
             self.fetchMore()
         return self._index.get(record_id)
-
-    def total_count(self) -> int:
-        """Every row the filter lets through, loaded or not (for a status line)."""
-        return self._total

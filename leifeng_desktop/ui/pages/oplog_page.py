@@ -2,7 +2,7 @@
 operator and a text; 导出为 Excel writes what the filters show (exports.oplog_ledger) on a worker."""
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QDate, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from ...core import oplog
 from ...core.store import Store
 from ..export_dialog import ask_save_path, run_export
+from ..record_model import BatchListModel
 
 NO_DATE = QDate(2000, 1, 1)   # the date pickers' "不限"
 COLUMNS = ("时间", "操作员", "操作", "记录类型", "记录", "修改内容")
@@ -27,56 +28,28 @@ INTRO = ("程序对数据的每一次新增、修改、删除、导入和设置�
          "改了什么。身份证号和电话只记部分号码，收入、健康和银行卡信息只记“已修改”。")
 
 
-class OplogModel(QAbstractTableModel):
+class OplogModel(BatchListModel):
     """The log's entries a batch at a time (canFetchMore/fetchMore) under the chosen filters."""
 
     def __init__(self, store: Store, *, batch_size: int = 200, parent=None):
-        super().__init__(parent)
+        super().__init__(COLUMNS, batch_size=batch_size, parent=parent)
         self.store = store
-        self.batch_size = max(1, int(batch_size))
         self.filters: dict = {}
         self._rows: list[oplog.Entry] = []
-        self._total = 0
         self._load(self.batch_size)
 
-    def _load(self, n: int) -> None:
-        self._total = oplog.count(self.store, **self.filters)
-        self._rows = list(oplog.entries(self.store, limit=n, **self.filters)) if self._total else []
+    def _count(self) -> int:
+        return oplog.count(self.store, **self.filters)
+
+    def _query(self, limit: int, offset: int) -> list[oplog.Entry]:
+        return list(oplog.entries(self.store, limit=limit, offset=offset, **self.filters))
 
     def set_filters(self, **filters) -> None:
         self.filters = {k: v for k, v in filters.items() if v is not None}
         self.refresh(keep_loaded=False)
 
-    def refresh(self, *, keep_loaded: bool = True) -> None:
-        loaded = len(self._rows) if keep_loaded else 0
-        self.beginResetModel()
-        self._load(max(self.batch_size, -(-loaded // self.batch_size) * self.batch_size))
-        self.endResetModel()
-
-    def rowCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def canFetchMore(self, parent=QModelIndex()) -> bool:
-        return not parent.isValid() and len(self._rows) < self._total
-
-    def fetchMore(self, parent=QModelIndex()) -> None:
-        if parent.isValid() or len(self._rows) >= self._total:
-            return
-        start = len(self._rows)
-        rows = list(oplog.entries(self.store, limit=min(self.batch_size, self._total - start), offset=start,
-                                  **self.filters))
-        if not rows:
-            self._total = start
-            return
-        self.beginInsertRows(QModelIndex(), start, start + len(rows) - 1)
-        self._rows.extend(rows)
-        self.endInsertRows()
-
     def entry(self, row: int) -> oplog.Entry | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
+        return self.row_data(row)
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role=Qt.ItemDataRole.DisplayRole):
         entry = self.entry(index.row()) if index.isValid() else None
@@ -88,16 +61,6 @@ class OplogModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole and index.column() == len(COLUMNS) - 1 and entry.changes:
             return entry.changes_text.replace("；", "\n")[:3000]
         return None
-
-    def headerData(self, section: int, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        if orientation == Qt.Orientation.Horizontal:
-            return COLUMNS[section] if 0 <= section < len(COLUMNS) else None
-        return section + 1 if section >= 0 else None
-
-    def total_count(self) -> int:
-        return self._total
 
 
 class OplogPage(QWidget):
