@@ -18,6 +18,7 @@ import os
 import re
 import secrets
 import sys
+import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -380,6 +381,12 @@ def save_atomic(doc: Saveable, path: str | os.PathLike[str]) -> Path:
     again when collected, printing an English traceback after the clerk's Chinese line."""
     def write(temp: Path) -> None:
         buffer = io.BytesIO()
-        doc.save(buffer)
+        try:
+            doc.save(buffer)
+        except BaseException as exc:
+            # openpyxl's zip writer, left open when a worksheet fails (disk full), is let go now, while its buffer
+            # still exists; collected later it would print "Exception ignored … ZipFile.__del__" in English
+            traceback.clear_frames(exc.__traceback__)
+            raise
         temp.write_bytes(buffer.getbuffer())
     return write_atomic(path, write)

@@ -215,6 +215,7 @@ def fill(folder: Path, leave: int = 4096) -> None:
         fh.truncate(max(0, filler.stat().st_size - leave))
 
 
+@pytest.mark.filterwarnings("error::pytest.PytestUnraisableExceptionWarning")   # no English "Exception ignored"
 @pytest.mark.parametrize("what", ["ledger", "template"])
 def test_disk_full_gives_the_chinese_line_and_leaves_nothing(aid_store, tmpfs, what):
     fill(tmpfs)
