@@ -1,9 +1,7 @@
 """Damaged files: the checks list the problems and never raise, a write is refused as damage, and the file can still
 be opened for `check`."""
-import hashlib
 import os
 import shutil
-import sqlite3
 
 import pytest
 
@@ -13,6 +11,8 @@ from leifeng_desktop.core.errors import DatabaseDamaged, StoreError
 from leifeng_desktop.core.store import Store
 from leifeng_desktop.core.store_open import check_file
 
+from damage import digest, garble_page, root_page
+
 
 @pytest.fixture(scope="module")
 def sound_demo(tmp_path_factory):
@@ -21,28 +21,6 @@ def sound_demo(tmp_path_factory):
         load_demo(st)
         st.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     return path
-
-
-def digest(path):
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def garble_page(path, page: int) -> None:
-    """Write garbage over one page of the file, as a failing disk or a bad copy would."""
-    with sqlite3.connect(path) as conn:
-        size = conn.execute("PRAGMA page_size").fetchone()[0]
-    conn.close()
-    with open(path, "r+b") as fh:
-        fh.seek((page - 1) * size + (100 if page == 1 else 0))
-        fh.write(bytes((i * 37 + 11) % 251 for i in range(size - (100 if page == 1 else 0))))
-
-
-def root_page(path, table: str) -> int:
-    conn = sqlite3.connect(path)
-    try:
-        return conn.execute("SELECT rootpage FROM sqlite_master WHERE name = ?", [table]).fetchone()[0]
-    finally:
-        conn.close()
 
 
 @pytest.fixture

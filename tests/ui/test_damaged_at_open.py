@@ -1,8 +1,6 @@
 """A database that fails its check at open: the window says so, leaves the file byte for byte as it was, and offers
 the newest good backup (restored only after a confirmation) or opens nothing."""
-import hashlib
 import logging
-import sqlite3
 import sys
 
 import pytest
@@ -16,29 +14,9 @@ from leifeng_desktop.ui.app import create_application
 from leifeng_desktop.ui.main_window import MainWindow
 from leifeng_desktop.ui.recovery import open_checked
 
+from damage import digest, garble_page, root_page
+
 MEMBERS = 40
-
-
-def digest(path):
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def garble_page(path, page: int) -> None:
-    """Garbage over one page, as a failing disk or a bad copy leaves it (page 1 keeps its 100-byte header)."""
-    conn = sqlite3.connect(path)
-    size = conn.execute("PRAGMA page_size").fetchone()[0]
-    conn.close()
-    with open(path, "r+b") as fh:
-        fh.seek((page - 1) * size + (100 if page == 1 else 0))
-        fh.write(bytes((i * 37 + 11) % 251 for i in range(size - (100 if page == 1 else 0))))
-
-
-def root_page(path, table: str) -> int:
-    conn = sqlite3.connect(path)
-    try:
-        return conn.execute("SELECT rootpage FROM sqlite_master WHERE name = ?", [table]).fetchone()[0]
-    finally:
-        conn.close()
 
 
 def every_row(store, type_key):
