@@ -72,6 +72,7 @@ class Store:
         opening.check_path(path, create=create, read_only=read_only)
         existed = path.exists()
         conn = opening.connect(path, read_only=read_only)
+        opening.connected(path, +1)
         try:
             store = cls(path, conn, read_only=read_only)
             store._check_version()          # reads only: a refused file is not touched
@@ -83,11 +84,13 @@ class Store:
                     store._purge_trash()
                     store._sweep_orphans()
         except sqlite3.Error as exc:
+            opening.connected(path, -1)
             conn.close()
             if not existed and path.exists() and path.stat().st_size == 0:
                 path.unlink()
             raise opening.open_error(exc, path) from exc
         except BaseException:
+            opening.connected(path, -1)
             conn.close()
             raise
         return store
@@ -148,6 +151,9 @@ class Store:
         return len(mig.migrations.applied(self.db))
 
     def close(self) -> None:
+        if not getattr(self, "_closed", False):
+            self._closed = True
+            opening.connected(self.path, -1)
         self.db.close()
 
     def __enter__(self) -> Store:

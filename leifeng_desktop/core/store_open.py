@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import threading
 import time
+from collections import Counter
 from pathlib import Path
 from urllib.parse import quote
 
@@ -14,6 +16,37 @@ from . import errors
 from .errors import StoreError
 
 SQLITE_HEADER = b"SQLite format 3\x00"
+
+# POSIX drops every lock a process holds on a file when the process closes ANY descriptor of it — SQLite's locks
+# included; another program then takes this process's WAL for unused and deletes it, and writes are lost. So a plain
+# open() of the database (the header check) happens only while this process has no connection to the file.
+_connections: Counter[tuple[int, int]] = Counter()
+_connections_lock = threading.Lock()
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
+
+
+def connected(path: Path, delta: int) -> None:
+    """Count this process's connections to the file (+1 when one opens, -1 when it closes)."""
+    key = _identity(path)
+    if key is None:
+        return
+    with _connections_lock:
+        _connections[key] += delta
+        if _connections[key] <= 0:
+            del _connections[key]
+
+
+def has_connection(path: Path) -> bool:
+    key = _identity(path)
+    with _connections_lock:
+        return key is not None and _connections[key] > 0
 
 
 def check_path(path: Path, *, create: bool, read_only: bool) -> None:
@@ -38,7 +71,7 @@ def check_path(path: Path, *, create: bool, read_only: bool) -> None:
         raise StoreError(f"没有读取“{path}”的权限")
     elif not read_only and (not os.access(path, os.W_OK) or not os.access(folder, os.W_OK)):
         raise StoreError(f"“{path}”或其所在文件夹是只读的，无法写入；请复制到可写的位置再打开")
-    if path.exists() and path.stat().st_size:
+    if path.exists() and path.stat().st_size and not has_connection(path):   # open here: SQLite already read it
         with open(path, "rb") as fh:
             if fh.read(16) != SQLITE_HEADER:
                 raise StoreError(f"“{path.name}”不是本程序的数据库文件（不是 SQLite 格式）")
