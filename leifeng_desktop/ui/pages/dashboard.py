@@ -6,9 +6,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QChart, QChartView, QLineSeries, QValueAxis
-from PySide6.QtCore import QDate, QPointF, Qt, QTimer, Signal
-from PySide6.QtGui import QPainter
+from PySide6.QtCore import QDate, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -31,6 +29,7 @@ from ...core.stats_shape import CampaignStats
 from ...core.store import Store
 from ...core.validation import fen_to_yuan, minutes_to_hours
 from ..workers import Task, failure_message
+from .dashboard_charts import category_chart, month_chart
 from .record_page import RecordListPage
 
 FIGURE_STYLE = ("QPushButton#figure { color: #1a5fb4; font-weight: bold; border: none; padding: 0 6px;"
@@ -65,17 +64,6 @@ class FigureListDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.page)
         self.resize(900, 520)
-
-
-def chart_view(chart: QChart, name: str) -> QChartView:
-    view = QChartView(chart)
-    view.setObjectName(name)
-    view.setRenderHint(QPainter.RenderHint.Antialiasing)
-    view.setMinimumHeight(230)
-    chart.legend().setVisible(False)
-    chart.setBackgroundRoundness(0)
-    chart.setMargins(chart.margins().__class__(4, 4, 4, 4))
-    return view
 
 
 class DashboardPage(QWidget):
@@ -200,8 +188,8 @@ class DashboardPage(QWidget):
         self.grid.addWidget(self._reporting(stats), 0, 1)
         self.grid.addWidget(self._teams(stats), 1, 0)
         self.grid.addWidget(self._activity_figures(stats), 1, 1)
-        self.grid.addWidget(self._category_chart(stats), 2, 0)
-        self.grid.addWidget(self._month_chart(stats), 2, 1)
+        self.grid.addWidget(category_chart(stats, self.open_figure), 2, 0)
+        self.grid.addWidget(month_chart(stats, self.open_figure), 2, 1)
         self.grid.addWidget(self._aid(stats), 3, 0)
         self.grid.addWidget(self._others(stats), 3, 1)
         self.grid.addWidget(self._teams_by_unit(stats), 4, 0, 1, 2)
@@ -301,59 +289,6 @@ class DashboardPage(QWidget):
         self._row(grid, "受益群众", None, a["beneficiaries"], "人次")
         self._row(grid, "宣传与文化活动", ("publicity", "total"), p["total"], "项")
         return box
-
-    def _bar_chart(self, title: str, name: str, labels: list[str], values: list[float], keys: list[tuple]):
-        bars = QBarSet(title)
-        bars.append(values)
-        series = QBarSeries()
-        series.append(bars)
-        bars.clicked.connect(lambda index: self.open_figure(keys[index]))
-        chart = QChart()
-        chart.setTitle(title)
-        chart.addSeries(series)
-        axis_x, axis_y = QBarCategoryAxis(), QValueAxis()
-        axis_x.append(labels)
-        axis_y.setLabelFormat("%d")
-        axis_y.setRange(0, max(values + [4]) * 1.15)
-        axis_y.applyNiceNumbers()   # whole-number ticks, also on an empty database
-        chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
-        chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
-        series.attachAxis(axis_x)
-        series.attachAxis(axis_y)
-        series.setLabelsVisible(True)
-        return chart_view(chart, name)
-
-    def _category_chart(self, s: Mapping[str, Any]) -> QChartView:
-        cats = s["activities"]["by_category"]
-        return self._bar_chart("按服务内容的活动场次（点击柱子查看）", "category_chart", [c["category"] for c in cats],
-                               [c["count"] for c in cats], [("activities", "by_category", c["category"]) for c in cats])
-
-    def _month_chart(self, s: Mapping[str, Any]) -> QChartView:
-        months = s["activities"]["by_month"]
-        series = QLineSeries()
-        series.setName("活动场次")
-        for i, m in enumerate(months):
-            series.append(QPointF(i, m["count"]))
-        series.setPointsVisible(True)
-        series.clicked.connect(lambda point: self.open_figure(
-            ("activities", "by_month", months[min(max(round(point.x()), 0), len(months) - 1)]["month"])))
-        chart = QChart()
-        chart.setTitle("各月活动场次")
-        chart.addSeries(series)
-        axis_x, axis_y = QBarCategoryAxis(), QValueAxis()
-        axis_x.append([f"{int(m['month'][5:])}月" for m in months])
-        axis_y.setLabelFormat("%d")
-        axis_y.setRange(0, max([m["count"] for m in months] + [4]) * 1.15)
-        axis_y.applyNiceNumbers()
-        chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
-        chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
-        series.attachAxis(axis_y)
-        axis_line = QValueAxis()
-        axis_line.setRange(-0.5, len(months) - 0.5)
-        axis_line.setVisible(False)
-        chart.addAxis(axis_line, Qt.AlignmentFlag.AlignBottom)
-        series.attachAxis(axis_line)
-        return chart_view(chart, "month_chart")
 
     def _aid(self, s: Mapping[str, Any]) -> QGroupBox:
         box, grid = self._box(f"帮扶（合计 {fen_to_yuan(s['aid']['total_fen'])} 元，"
