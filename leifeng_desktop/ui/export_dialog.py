@@ -1,5 +1,5 @@
 """Exports from the window: choose a folder and options, run the core's export on a worker thread with a
-progress dialog (cancel leaves no file), then offer to open the folder."""
+progress dialog (cancel leaves no file), then offer to open the file or its folder."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -109,22 +109,64 @@ def run_export(parent: QWidget, store: Store, job, *, title: str, folder: Path) 
     """`job(store, progress, cancelled)` runs on its own read-only connection to the same file (an export never
     writes the database, so a writer elsewhere does not hold it up) and returns the written paths."""
     task = Task(job, db_path=store.path, read_only=True, parent=parent, title=title, label=f"正在{title}…")
-    task.done.connect(lambda paths: offer_open_folder(parent, folder, paths))
+    task.done.connect(lambda paths: offer_open(parent, folder, paths))
     task.failed.connect(lambda exc: show_failure(parent, f"{title}失败", exc))
     task.cancelled.connect(lambda: QMessageBox.information(parent, title, "已取消，未留下任何文件。"))
     setattr(parent, "_export_task", task)  # noqa: B010 -- keeps the task alive until it ends; QWidget declares no such attribute
     return task.start()
 
 
-def offer_open_folder(parent: QWidget, folder: Path, paths) -> None:
-    paths = list(paths or [])
-    box = QMessageBox(QMessageBox.Icon.Information, "导出完成",
-                      f"已导出 {len(paths)} 个文件到：\n{folder}", parent=parent)
-    open_button = box.addButton("打开文件夹(&O)", QMessageBox.ButtonRole.AcceptRole)
-    box.addButton("关闭", QMessageBox.ButtonRole.RejectRole)
+class ExportDoneBox(QMessageBox):
+    """导出完成: 打开文件 (the one file, or the combined document of several) and 打开所在文件夹."""
+
+    def __init__(self, parent: QWidget | None, folder: Path, paths: list[Path]):
+        count = f"已导出 {len(paths)} 个文件到：" if len(paths) != 1 else "已导出文件："
+        shown = paths[0] if len(paths) == 1 else folder
+        super().__init__(QMessageBox.Icon.Information, "导出完成", f"{count}\n{shown}", parent=parent)
+        self.setObjectName("export_done")
+        self.folder, self.paths = folder, paths
+        self.file = main_file(paths)
+        self.open_file_button = self.addButton("打开文件(&F)", QMessageBox.ButtonRole.AcceptRole)
+        self.open_file_button.setObjectName("open_file")
+        self.open_file_button.setToolTip(f"用默认程序打开“{self.file.name}”" if self.file
+                                         else "导出了多个文件，请打开所在文件夹查看")
+        self.open_file_button.setEnabled(self.file is not None)
+        self.open_folder_button = self.addButton("打开所在文件夹(&O)", QMessageBox.ButtonRole.AcceptRole)
+        self.open_folder_button.setObjectName("open_folder")
+        self.open_folder_button.setToolTip(str(self.folder))
+        self.close_button = self.addButton("关闭", QMessageBox.ButtonRole.RejectRole)
+        self.setDefaultButton(self.open_file_button if self.file else self.open_folder_button)
+        self.open_file_button.clicked.connect(self.open_file)
+        self.open_folder_button.clicked.connect(self.open_folder)
+
+    def open_file(self) -> None:
+        if self.file is not None:
+            open_url(self, self.file)
+
+    def open_folder(self) -> None:
+        open_url(self, self.folder)
+
+
+def main_file(paths: list[Path]) -> Path | None:
+    """The file 打开文件 opens: the only one, else the combined document of several (登记表_汇总_…), else none."""
+    if len(paths) == 1:
+        return paths[0]
+    return next((p for p in paths if "_汇总_" in p.stem), None)
+
+
+def open_url(parent: QWidget, path: Path) -> bool:
+    """Open a file or folder with the system's program; one Chinese sentence when nothing could open it."""
+    if QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
+        return True
+    QMessageBox.warning(parent, "无法打开", f"系统没有能打开“{path}”的程序，请在文件管理器中找到它打开。")
+    return False
+
+
+def offer_open(parent: QWidget, folder: Path, paths) -> ExportDoneBox:
+    """After every export in the window (run_export): say where the files went and offer to open them."""
+    box = ExportDoneBox(parent, Path(folder), [Path(p) for p in (paths or [])])
     box.exec()
-    if box.clickedButton() is open_button:
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+    return box
 
 
 def export_registration(page, team_ids: list[str]) -> Task | None:

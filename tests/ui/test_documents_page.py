@@ -36,7 +36,7 @@ def all_text(path):
 
 def test_a_typed_part_is_kept_and_printed(page, store, qtbot, tmp_path, monkeypatch):
     from leifeng_desktop.ui import export_dialog
-    monkeypatch.setattr(export_dialog, "offer_open_folder", lambda *a: None)
+    monkeypatch.setattr(export_dialog, "offer_open", lambda *a: None)
     summary = page("summary")
     keys = [p.key for p in texts.SUMMARY_PARTS]
     summary.part_list.setCurrentRow(keys.index("problems"))
@@ -59,7 +59,7 @@ def test_a_typed_part_is_kept_and_printed(page, store, qtbot, tmp_path, monkeypa
 
 def test_highlights_picked_in_the_window_reach_the_document(page, store, qtbot, tmp_path, monkeypatch):
     from leifeng_desktop.ui import export_dialog
-    monkeypatch.setattr(export_dialog, "offer_open_folder", lambda *a: None)
+    monkeypatch.setattr(export_dialog, "offer_open", lambda *a: None)
     summary = page("summary")
     summary.date_from.setDate(QDate(store.settings.get("year"), 1, 1))
     areas = [a for a, _t in texts.HIGHLIGHT_AREAS]
@@ -80,7 +80,7 @@ def test_highlights_picked_in_the_window_reach_the_document(page, store, qtbot, 
 
 def test_the_plan_draft_exports(page, qtbot, tmp_path, monkeypatch):
     from leifeng_desktop.ui import export_dialog
-    monkeypatch.setattr(export_dialog, "offer_open_folder", lambda *a: None)
+    monkeypatch.setattr(export_dialog, "offer_open", lambda *a: None)
     plan = page("plan")
     assert plan.part_list.count() == len(texts.PLAN_PARTS)
     assert plan.tabs.count() == 1 and not hasattr(plan, "date_from")   # the plan has no period nor highlights

@@ -94,7 +94,7 @@ def test_export_writes_what_the_filters_show(qtbot, page, tmp_path, monkeypatch)
     target = tmp_path / "日志.xlsx"
     monkeypatch.setattr(oplog_page, "ask_save_path", lambda *a: target)
     opened = []
-    monkeypatch.setattr(export_dialog, "offer_open_folder", lambda parent, folder, paths: opened.append(paths))
+    monkeypatch.setattr(export_dialog, "offer_open", lambda parent, folder, paths: opened.append(paths))
     page.select(page.type_filter, "team")
     task = page.export()
     with qtbot.waitSignal(task.done, timeout=30000):

@@ -271,7 +271,7 @@ def test_export_of_selected_teams_runs_off_thread_and_offers_the_folder(page, qt
     monkeypatch.setattr(export_dialog.ExportOptionsDialog, "options",
                         lambda self: {"folder": out, "reveal": False, "combined": True})
     offered = []
-    monkeypatch.setattr(export_dialog, "offer_open_folder", lambda parent, folder, paths: offered.append(paths))
+    monkeypatch.setattr(export_dialog, "offer_open", lambda parent, folder, paths: offered.append(paths))
     page.view.selectAll()
     task = page.export_selected()
     with qtbot.waitSignal(task.done, timeout=30000):
