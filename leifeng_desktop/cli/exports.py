@@ -85,12 +85,13 @@ def registration(team: str | None, all_teams: bool, unit: str | None, out: Path,
 @full_option()
 def certificate(member: str, team: str | None, unit: str | None, period: tuple, out: Path, full: bool) -> int:
     from ..core.service_record import member_record
-    from ..exports.certificate import build_from_record
+    from ..exports.certificate import build_from_record, refuse_without_service
     from ..exports.files import save_atomic
     team_needs_unit(team, unit)
     with open_store(sound=True) as store:
         found = find_member(store, member, team, unit)
         record = member_record(store, found["id"], date_from=period[0], date_to=period[1])
+        refuse_without_service(record)      # before anything is written
         with saving(out):
             save_atomic(build_from_record(store, record, reveal=full), out)
     echo(out)

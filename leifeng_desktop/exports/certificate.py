@@ -2,7 +2,8 @@
 activities and hours, the list of activities, the issuing unit, the date and room for its seal.
 
 GB/T 9704 page and fonts (exports/document.py), the table and signature of exports/prose.py. The 身份证号 is
-masked unless reveal=True.
+masked unless reveal=True. No certificate for a member without service in the period (UserError); the office's
+contact person and phone (设置) go under the date, as GB/T 9704's 附注, so the receiver can verify it.
 """
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from typing import TYPE_CHECKING
 from docx.shared import Pt
 
 from ..core import schema as s
+from ..core.errors import UserError
 from ..core.formatting import cn_date, display
 from ..core.service_record import ServiceRecord, member_record
 from ..core.validation import minutes_to_hours
@@ -36,7 +38,6 @@ ALIGNS = (CENTER, CENTER, LEFT, CENTER, CENTER)
 ROW_H = 7.0                         # row height in mm
 TITLE_LINE, TITLE_AFTER, INTRO_AFTER, CLOSING_BEFORE = BODY_LINE * 1.2, BODY_LINE / 2, 6, 6   # points
 PAGE_TEXT_H = d.PAGE_H - d.MARGIN_TOP - d.MARGIN_BOTTOM       # 225 mm
-NO_ITEMS = "（该期间无志愿服务记录）"
 _Rows = list[tuple[tuple[str, ...], str]]   # (values, kind) per table row after the header
 TRAVEL = "按实际服务时间计算，不含往返路途时间"
 
@@ -68,6 +69,28 @@ def body_text(record: ServiceRecord, *, reveal: bool = False, today: dt.date | N
             f"（{TRAVEL}）。具体记录如下：")
 
 
+def refuse_without_service(record: ServiceRecord) -> None:
+    """UserError when the member has no service to certify in the period (no activity, or 0 hours)."""
+    if record.total_minutes > 0:
+        return
+    name, team = record.member["name"], record.team.get("name")
+    who = f"{name}（{team}）" if team else name
+    start, end = cn_date(record.date_from), cn_date(record.date_to)
+    period = (f"在{start}至{end}期间" if start and end else f"在{start}以后" if start else
+              f"在{end}以前" if end else "")
+    raise UserError(f"{who}{period}没有志愿服务记录（参加活动 {record.activity_count} 次，服务时长 0 小时），"
+                    f"不能出具志愿服务记录证明。")
+
+
+def contact_line(store: Store) -> str:
+    """（联系人：…，联系电话：…） from 设置 (the 操作员, else the 负责人); '' when neither is set."""
+    campaign = store.settings.campaign()
+    person = campaign.get("operator") or campaign.get("leader") or ""
+    phone = campaign.get("contact_phone") or ""
+    parts = ([f"联系人：{person}"] if person else []) + ([f"联系电话：{phone}"] if phone else [])
+    return f"（{'，'.join(parts)}）" if parts else ""
+
+
 def issuing_unit(store: Store, record: ServiceRecord) -> str:
     unit: str = record.team.get("unit") or store.our_unit()
     return unit
@@ -86,6 +109,8 @@ def build_certificate(store: Store, member_id: str, *, date_from: str | None = N
 
 def build_from_record(store: Store, record: ServiceRecord, *, reveal: bool = False,
                       today: dt.date | None = None) -> Document:
+    """The certificate; UserError (one sentence naming the member) when there is no service to certify."""
+    refuse_without_service(record)
     day = today or dt.date.today()
     doc = d.new_document()
     d.add_page_numbers(doc)
@@ -95,7 +120,8 @@ def build_from_record(store: Store, record: ServiceRecord, *, reveal: bool = Fal
     intro.paragraph_format.first_line_indent = Pt(INDENT)
     intro.paragraph_format.keep_with_next = True
     rows = _rows(record)
-    split = _split_at(text, rows)
+    contact = contact_line(store)
+    split = _split_at(text, rows, extra_lines=1 if contact else 0)
     parts = [rows[:split], rows[split:]] if split else [rows]
     for n, part in enumerate(parts):
         if n:    # a continuation on a new page, with its own header row
@@ -105,7 +131,11 @@ def build_from_record(store: Store, record: ServiceRecord, *, reveal: bool = Fal
     closing = d.add_paragraph(doc, "特此证明。", line=BODY_LINE, before=CLOSING_BEFORE)
     closing.paragraph_format.first_line_indent = Pt(INDENT)
     # the blank line of the signature keeps the seal's top within a line of the text
-    pr.signature(doc, f"{issuing_unit(store, record)}（盖章）", day)
+    signed = pr.signature(doc, f"{issuing_unit(store, record)}（盖章）", day)
+    if contact:    # GB/T 9704 附注: under the date, two characters in, in brackets
+        signed[-1].paragraph_format.keep_with_next = True
+        note = d.add_paragraph(doc, contact, line=BODY_LINE)
+        note.paragraph_format.first_line_indent = Pt(INDENT)
     # Word keeps the 合计 row with the closing lines; LibreOffice does not, hence _split_at
     for paragraph in [*(p for cell in last_row.cells for p in cell.paragraphs), closing]:
         paragraph.paragraph_format.keep_with_next = True
@@ -113,11 +143,10 @@ def build_from_record(store: Store, record: ServiceRecord, *, reveal: bool = Fal
 
 
 def _rows(record: ServiceRecord) -> _Rows:
-    """(values, kind) per table row after the header: items (or the empty note), then 合计."""
+    """(values, kind) per table row after the header: the items, then 合计."""
     category = s.ACTIVITY.field("category")
     rows: _Rows = [((str(i), it.date.replace("-", "."), it.title, display(category, it.category),
               minutes_to_hours(it.minutes)), "item") for i, it in enumerate(record.items, start=1)]
-    rows = rows or [((NO_ITEMS,), "empty")]
     return rows + [((f"合计（{record.activity_count}次）", record.total_hours or "0"), "total")]
 
 
@@ -128,7 +157,7 @@ def _row_mm(values: tuple[str, ...], kind: str) -> float:
     return max(ROW_H, lines * TABLE_LINE * 25.4 / 72 + 1.6)
 
 
-def _split_at(intro: str, rows: _Rows) -> int | None:
+def _split_at(intro: str, rows: _Rows, *, extra_lines: int = 0) -> int | None:
     """Where to start a new page so that the seal block never stands alone: an estimate of the printed layout
     (22 lines of 仿宋 in a 225 mm block). When the 合计 row or the closing lines would begin a page, the last two
     activities go over with them. None when no break is needed."""
@@ -143,7 +172,7 @@ def _split_at(intro: str, rows: _Rows) -> int | None:
             page, used = page + 1, ROW_H     # below the repeated header
         page_of_row.append(page)
         used += height
-    closing = CLOSING_BEFORE * pt + 4 * BODY_LINE * pt
+    closing = CLOSING_BEFORE * pt + (4 + extra_lines) * BODY_LINE * pt
     alone = used + closing > PAGE_TEXT_H or (len(rows) > 1 and page_of_row[-1] != page_of_row[-2])
     if not alone:
         return None
@@ -154,8 +183,7 @@ def _table(doc: Document, rows: _Rows) -> _Row:
     """One bordered table of these rows (prose.table, the header repeating); returns its last row."""
     items = [values for values, kind in rows if kind == "item"]
     total = next((values for values, kind in rows if kind == "total"), None)
-    empty = NO_ITEMS if any(kind == "empty" for _, kind in rows) else None
-    table = pr.table(doc, HEADERS, items, COLS, aligns=ALIGNS, total=total, empty=empty, row_height=ROW_H)
+    table = pr.table(doc, HEADERS, items, COLS, aligns=ALIGNS, total=total, row_height=ROW_H)
     return table.rows[-1]
 
 

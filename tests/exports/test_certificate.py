@@ -10,13 +10,14 @@ import pytest
 from docx.oxml.ns import qn
 
 from leifeng_desktop.core import service_record as sr
+from leifeng_desktop.core.errors import UserError
 from leifeng_desktop.core.masking import mask_id_number
 from leifeng_desktop.exports import document as d
 from leifeng_desktop.exports.certificate import (
     HEADERS,
-    NO_ITEMS,
     build_certificate,
     certificate_filename,
+    contact_line,
     export_certificate,
 )
 from leifeng_desktop.exports.files import save_atomic
@@ -95,16 +96,36 @@ def test_period_filters_the_activities(store, volunteer, tmp_path):
     assert f"累计服务时长{record.total_hours}小时" in text
 
 
-def test_a_member_without_activities_gets_an_empty_table(store, team_values, tmp_path):
+def test_a_member_without_service_is_refused_and_nothing_is_written(store, team_values, tmp_path):
     team = store.insert("team", team_values)
     member = store.insert("member", {"team_id": team, "name": "王芳"})
-    doc = reopen(build_certificate(store, member, today=TODAY), tmp_path)
-    text = text_of(doc)
-    assert "截至2026年11月26日，参加志愿服务活动0次，累计服务时长0小时" in text
-    assert NO_ITEMS in text and doc.tables[0].rows[-1].cells[-1].text == "0"
-    header, note, total = doc.tables[0].rows     # the note spans the table, as the 合计 label spans four columns
-    assert note._tr.tc_lst[0].grid_span == 5 and note.cells[0].text == NO_ITEMS
-    assert total._tr.tc_lst[0].grid_span == 4
+    out = tmp_path / "证明" / "证明.docx"
+    out.parent.mkdir()
+    with pytest.raises(UserError) as refused:
+        export_certificate(store, member, out, today=TODAY)
+    message = str(refused.value)
+    assert message.startswith("王芳（供电公司职工志愿服务队）没有志愿服务记录") and "不能出具" in message
+    assert message.count("。") == 1 and not out.exists() and list(out.parent.iterdir()) == []
+
+
+def test_no_service_in_the_period_is_refused_naming_the_period(store, volunteer, tmp_path):
+    with pytest.raises(UserError, match="张伟（供电公司职工志愿服务队）在2026年1月1日至2026年3月31日期间没有志愿服务记录"):
+        build_certificate(store, volunteer, date_from="2026-01-01", date_to="2026-03-31", today=TODAY)
+
+
+def test_the_contact_person_and_phone_of_the_office_are_printed(store, volunteer, tmp_path):
+    store.settings.set({"operator": "刘敏", "leader": "陈主席", "contact_phone": "0571-87001234"})
+    assert contact_line(store) == "（联系人：刘敏，联系电话：0571-87001234）"
+    doc = reopen(build_certificate(store, volunteer, today=TODAY), tmp_path)
+    assert [p.text for p in doc.paragraphs[-3:]] == ["XX市供电公司工会（盖章）", "2026年11月26日",
+                                                     "（联系人：刘敏，联系电话：0571-87001234）"]
+    assert doc.paragraphs[-2].paragraph_format.keep_with_next
+    store.settings.set({"operator": ""})
+    assert contact_line(store) == "（联系人：陈主席，联系电话：0571-87001234）"   # the 负责人 when no 操作员
+    store.settings.set({"leader": "", "contact_phone": ""})
+    assert contact_line(store) == ""
+    doc = reopen(build_certificate(store, volunteer, today=TODAY), tmp_path, "d.docx")
+    assert doc.paragraphs[-1].text == "2026年11月26日"
 
 
 def test_every_cjk_run_has_its_east_asian_font_and_the_language_is_zh_cn(store, volunteer, tmp_path):
