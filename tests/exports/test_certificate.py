@@ -109,7 +109,8 @@ def test_a_member_without_service_is_refused_and_nothing_is_written(store, team_
 
 
 def test_no_service_in_the_period_is_refused_naming_the_period(store, volunteer, tmp_path):
-    with pytest.raises(UserError, match="张伟（供电公司职工志愿服务队）在2026年1月1日至2026年3月31日期间没有志愿服务记录"):
+    expected = "张伟（供电公司职工志愿服务队）在2026年1月1日至2026年3月31日期间没有志愿服务记录"
+    with pytest.raises(UserError, match=expected):
         build_certificate(store, volunteer, date_from="2026-01-01", date_to="2026-03-31", today=TODAY)
 
 
