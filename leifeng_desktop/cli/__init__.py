@@ -24,7 +24,7 @@ from .. import __version__
 from ..core import applog, errors
 from ..core.errors import UserError
 from ..core.store import default_db_path
-from . import backup, documents, exports, imports, records, stats
+from . import backup, documents, exports, imports, new_year, records, stats
 from .common import EXIT_ERROR, EXIT_OK, PROG, Session, discard_stdout, explain_os_error, one_line
 from .types import InFile
 from .zh import Group, Option, group, option, usage_message
@@ -76,6 +76,7 @@ cli.add_command(exports.export_group)
 cli.add_command(stats.stats)
 for command in (backup.backup, backup.backups, backup.restore):
     cli.add_command(command)
+cli.add_command(new_year.new_year)
 
 
 def open_window(db: Path | None) -> int:
