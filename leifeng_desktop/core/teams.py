@@ -48,10 +48,12 @@ def formed_counts(store: Store) -> dict[str, int]:
 class Duplicate:
     rows: tuple[int, ...]
     reason: str
+    blocking: bool = True   # False: a question for the clerk (a warning), saving goes ahead
 
 
 def roster_duplicates(members: Iterable[Mapping[str, Any]]) -> list[Duplicate]:
-    """Rows (0-based, in the given order) that are the same person: the same 身份证号, or the same name and phone."""
+    """Rows (0-based, in the given order) that are the same person: the same 身份证号 (one person, so saving is
+    refused), or the same name and phone (most likely one person, but an office phone may be shared: a warning)."""
     by_id: dict[str, list[int]] = {}
     by_name_phone: dict[tuple[str, str], list[int]] = {}
     for i, m in enumerate(members):
@@ -62,8 +64,8 @@ def roster_duplicates(members: Iterable[Mapping[str, Any]]) -> list[Duplicate]:
         if name and phone:
             by_name_phone.setdefault((name, phone), []).append(i)
     found = [Duplicate(tuple(rows), "身份证号相同") for rows in by_id.values() if len(rows) > 1]
-    found += [Duplicate(tuple(rows), "姓名和电话相同") for rows in by_name_phone.values() if len(rows) > 1
-              and not any(set(rows) <= set(d.rows) for d in found)]
+    found += [Duplicate(tuple(rows), "姓名和电话相同", blocking=False) for rows in by_name_phone.values()
+              if len(rows) > 1 and not any(set(rows) <= set(d.rows) for d in found)]
     return found
 
 

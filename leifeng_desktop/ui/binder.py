@@ -9,7 +9,16 @@ from collections.abc import Callable, Mapping, Sequence
 
 from PySide6.QtCore import QEvent, QFile, QObject, QSize, Qt, Signal
 from PySide6.QtUiTools import QUiLoader
-from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QListWidget, QScrollArea, QSizePolicy, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QScrollArea,
+    QSizePolicy,
+    QWidget,
+)
 
 from ..core import schema as s
 from ..core.validation import keeping, validate, yuan_to_fen
@@ -213,6 +222,9 @@ class FormBinder(QObject):
             widget.setProperty("invalid", True)
             self._repolish(widget)
             widget.setToolTip(message)
+            if isinstance(widget, QLineEdit) and widget.echoMode() != QLineEdit.EchoMode.Normal:
+                widget.setProperty("hidden_echo", True)   # a wrong value is shown as typed, beside its message
+                widget.setEchoMode(QLineEdit.EchoMode.Normal)
             label = self._error_label(key, widget)
             if label is not None:
                 label.setText(message)
@@ -269,6 +281,9 @@ class FormBinder(QObject):
             label.setText("")
             self._show_row(label, False)
         for widget in self.fields.values():
+            if isinstance(widget, QLineEdit) and widget.property("hidden_echo"):
+                widget.setProperty("hidden_echo", False)
+                widget.setEchoMode(QLineEdit.EchoMode.Password)
             if widget.property("invalid"):
                 widget.setProperty("invalid", False)
                 widget.setToolTip(widget.property("base_tooltip") or "")

@@ -7,11 +7,11 @@ from collections.abc import Callable, Mapping
 
 from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, Qt, Signal
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QComboBox, QDateEdit, QStyledItemDelegate
+from PySide6.QtWidgets import QApplication, QComboBox, QDateEdit, QStyle, QStyledItemDelegate
 
 from ..core import schema as s
 from ..core.formatting import display
-from ..core.teams import roster_duplicates
+from ..core.teams import Duplicate, roster_duplicates
 from ..core.validation import check_field, fen_to_yuan, keeping, normalize, yuan_to_fen
 
 ERROR_BACKGROUND = QColor("#fde2e1")
@@ -21,8 +21,10 @@ ALERT_BACKGROUND = QColor("#fbe3c8")
 
 class ChildRecordsModel(QAbstractTableModel):
     """Rows are dicts of one record type; `id` is None for a row not saved yet. DisplayRole masks sensitive
-    values unless `reveal`; EditRole holds the full value (money in 元), so editing never works on a masked text.
-    `duplicates(rows)` returns core Duplicate groups; `alert(row) -> str | None` marks a row (an overdue demand)."""
+    values unless `reveal` (a value with an error shows as typed: the clerk must see what is wrong); EditRole holds
+    the full value (money in 元), so editing never works on a masked text. `duplicates(rows)` returns core
+    Duplicate groups: a blocking one is an error (red, error icon), another a warning (yellow, warning icon), each
+    naming the other rows; `alert(row) -> str | None` marks a row (an overdue demand)."""
 
     changed = Signal()
 
@@ -41,6 +43,8 @@ class ChildRecordsModel(QAbstractTableModel):
         self._errors: dict[tuple[int, str], str] = {}
         self._unparsed: dict[tuple[int, str], str] = {}
         self._duplicates: dict[int, str] = {}
+        self._blocking: set[int] = set()        # rows whose duplicate refuses saving
+        self._dup_fields: dict[int, str] = {}   # row → the column its duplicate mark sits on
 
     # -- content -------------------------------------------------------------------------------------------
     def load(self, members: list[dict]) -> None:
@@ -99,11 +103,23 @@ class ChildRecordsModel(QAbstractTableModel):
         self._errors = {}
         for row in range(len(self._rows)):
             self._check_row(row)
-        self._duplicates = {}
+        self._duplicates, self._blocking, self._dup_fields = {}, set(), {}
         for dup in (self._find_duplicates(self._rows) if self._find_duplicates else []):
             for row in dup.rows:
-                others = "、".join(str(r + 1) for r in dup.rows if r != row)
-                self._duplicates[row] = f"与第 {others} 行是同一人（{dup.reason}）"
+                if row in self._blocking:
+                    continue   # already an error: a warning must not replace it
+                self._duplicates[row] = self._duplicate_text(dup, row)
+                self._dup_fields[row] = "id_number" if "身份证" in dup.reason else self.columns[0].key
+                if dup.blocking:
+                    self._blocking.add(row)
+
+    def _duplicate_text(self, dup: Duplicate, row: int) -> str:
+        """与第 3 行 张三 的身份证号重复 (an error) / …的姓名和电话相同，请核对 (a warning)."""
+        others = "、".join(f"第 {r + 1} 行 {self._rows[r].get('name') or ''}".rstrip() for r in dup.rows if r != row)
+        what = dup.reason.removesuffix("相同")
+        if dup.blocking:
+            return f"与{others} 的{what}重复（同一人不能登记两次）"
+        return f"与{others} 的{what}相同，请核对是否为同一人（不影响保存）"
 
     def _recheck(self) -> None:
         self._check_all()
@@ -116,14 +132,23 @@ class ChildRecordsModel(QAbstractTableModel):
         return dict(self._errors)
 
     def duplicates(self) -> dict[int, str]:
+        """Row → its duplicate message, errors and warnings alike."""
         return dict(self._duplicates)
+
+    def duplicate_errors(self) -> dict[int, str]:
+        """Duplicates that refuse saving."""
+        return {r: m for r, m in self._duplicates.items() if r in self._blocking}
+
+    def warnings(self) -> dict[int, str]:
+        """Duplicates that are only a question: shown in yellow, saving goes ahead."""
+        return {r: m for r, m in self._duplicates.items() if r not in self._blocking}
 
     def problems(self) -> list[str]:
         """One line per bad row, for the message shown when saving is refused."""
         lines = []
         for row in range(len(self._rows)):
             reasons = [f"{self.rt.field(k).label}：{m}" for (r, k), m in self._errors.items() if r == row]
-            if row in self._duplicates:
+            if row in self._blocking:
                 reasons.append(self._duplicates[row])
             if reasons:
                 lines.append(f"第 {row + 1} 行 " + "；".join(reasons))
@@ -148,20 +173,23 @@ class ChildRecordsModel(QAbstractTableModel):
         error = self._errors.get((row, field.key))
         alert = self._alert(self._rows[row]) if self._alert else None
         if role == Qt.ItemDataRole.DisplayRole:
-            if (row, field.key) in self._unparsed:
-                return str(value)
+            if (row, field.key) in self._unparsed or (error and field.sensitive and value not in (None, "")):
+                return str(value)   # as typed: masking is for valid values only
             return display(field, value, reveal=self.reveal)
         if role == Qt.ItemDataRole.EditRole:
             if field.type == s.MONEY and isinstance(value, int):
                 return fen_to_yuan(value)
             return "" if value is None else str(value)
+        blocking = row in self._blocking
         if role == Qt.ItemDataRole.BackgroundRole:
-            if error:
+            if error or blocking:
                 return ERROR_BACKGROUND
             if row in self._duplicates:
                 return DUPLICATE_BACKGROUND
             if alert:
                 return ALERT_BACKGROUND
+        if role == Qt.ItemDataRole.DecorationRole and (error or self._dup_fields.get(row) == field.key):
+            return mark_icon(bool(error) or blocking)
         if role == Qt.ItemDataRole.ToolTipRole:
             return error or self._duplicates.get(row) or alert
         return None
@@ -196,6 +224,13 @@ class ChildRecordsModel(QAbstractTableModel):
             field = self.columns[section]
             return ("*" if field.required else "") + field.label
         return section + 1
+
+
+def mark_icon(error: bool):
+    """The platform's error or warning icon, so the two are told apart without colour."""
+    style = QApplication.style()
+    pixmap = QStyle.StandardPixmap.SP_MessageBoxCritical if error else QStyle.StandardPixmap.SP_MessageBoxWarning
+    return style.standardIcon(pixmap) if style is not None else None
 
 
 class ChildDelegate(QStyledItemDelegate):

@@ -130,10 +130,14 @@ class TeamDialog(RecordDialog):
         self._update_count()
 
     def _update_count(self) -> None:
-        bad = len(self.roster.problems())
+        bad, doubtful = len(self.roster.problems()), len(self.roster.warnings())
         text = f"队员 {self.roster.rowCount()} 人"
         if bad:
-            text += f"；<span style='color:#c0392b'>{bad} 行有问题，鼠标停在红色或黄色格子上可看原因</span>"
+            text += f"；<span style='color:#c0392b'>{bad} 行有错误（红色），改正后才能保存</span>"
+        if doubtful:
+            text += f"；<span style='color:#8a6d00'>{doubtful} 行可能重复（黄色），请核对，不影响保存</span>"
+        if bad or doubtful:
+            text += "。鼠标停在格子上可看原因"
         self.count_label.setText(text)
 
     # -- RecordDialog hooks --------------------------------------------------------------------------------
