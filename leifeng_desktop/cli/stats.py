@@ -1,4 +1,4 @@
-"""`stats [--json] [--year N] [--unit NAME] [--today DATE]`: the dashboard's figures.
+"""`stats [--json] [--year N] [--from DATE --to DATE] [--unit NAME] [--today DATE]`: the dashboard's figures.
 
 Plain output is Chinese, one aligned block per part of the plan; --json prints core.stats.campaign_stats as it is
 (UTF-8, indented; its keys are stable and documented in core/stats.py and the README).
@@ -12,7 +12,7 @@ from typing import Any
 
 from ..core.validation import fen_to_yuan, minutes_to_hours
 from .common import EXIT_OK, PROG, echo, known_unit, open_store
-from .options import today_option, unit_option, year_option
+from .options import period_options, today_option, unit_option, year_option
 from .zh import command, option, pad, width
 
 
@@ -22,13 +22,15 @@ from .zh import command, option, pad, width
          epilog=f"例：{PROG} --db 台账.db stats ；{PROG} --db 台账.db stats --unit XX市供电公司工会 --json")
 @option("--json", "as_json", is_flag=True, help="以 JSON 输出（字段名固定，便于其他程序读取）")
 @year_option("统计哪一年（默认：设置中的活动年度）", message="{flag} 应为 2000 到 2100 之间的年份：{value}")
+@period_options("2026-01-01", "2026-06-30")
 @unit_option("只统计一个单位的记录（默认：全部单位）")
 @today_option("2026-08-27", "按哪一天计算剩余/逾期天数（默认：今天），如 2026-08-27")
-def stats(as_json: bool, year: int | None, unit: str | None, today: dt.date | None) -> int:
+def stats(as_json: bool, year: int | None, period: tuple, unit: str | None, today: dt.date | None) -> int:
+    """--from/--to count the dated records of that period; targets, deadlines and reporting stay the year's."""
     from ..core.stats import campaign_stats
     with open_store() as store:
         unit = known_unit(store, unit, detail="（单位表和服务队的所属单位中都没有）")
-        figures = campaign_stats(store, year=year, unit=unit, today=today)
+        figures = campaign_stats(store, year=year, unit=unit, today=today, date_from=period[0], date_to=period[1])
     if as_json:
         echo(json.dumps(figures, ensure_ascii=False, indent=2))
     else:
@@ -74,12 +76,17 @@ def _mark(target: dict) -> str:
 def format_stats(st: Mapping[str, Any]) -> list[str]:
     """campaign_stats as aligned Chinese lines."""
     scope = st["unit"] or "全部单位"
-    out = [f"{st['year']}年度 学雷锋职工志愿服务统计（{scope}，截至 {st['today']}）", ""]
+    out = [f"{st['year']}年度 学雷锋职工志愿服务统计（{scope}，截至 {st['today']}）"]
+    period = st["period"]
+    if (period["from"], period["to"]) != (f"{st['year']}-01-01", f"{st['year']}-12-31"):
+        out.append(f"统计时段：{period['from']} 至 {period['to']}（目标、截止日期和报送情况按{st['year']}年度）")
+    out.append("")
     ent, hh = st["targets"]["enterprises"], st["targets"]["households"]
     out += ["【目标】", *_table([
         ["走访企业", f"{ent['done']} / {ent['target']} 家", _mark(ent)],
         ["走访帮扶困难职工", f"{hh['done']} / {hh['target']} 户", _mark(hh)]], right={1})]
     out += ["  各工作组走访企业：", *_table([[g["group"], f"{g['done']} 家", f"（走访 {g['visits']} 次）"]
+                                            + ([f"分担目标 {g['share']} 家"] if g["share"] is not None else [])
                                             for g in ent["by_group"]], right={1}, indent="    "), ""]
     rep = st["reporting"]
     out += [f"【报送】应报送单位 {rep['expected_units']} 个"]
@@ -116,5 +123,18 @@ def format_stats(st: Mapping[str, Any]) -> list[str]:
                  f"其中逾期未答复 {dm['overdue']} 件")]
     ho = st["honors"]
     out += ["", f"【选树典型】{ho['total']} 个", "  按状态：", *_pairs(ho["by_status"], "status"),
-            "  按类别：", *_pairs(ho["by_kind"], "kind")]
-    return out
+            "  按类别：", *_table([[k["kind"] if k["kind"] is not None else "未填", k["count"], f"表彰 {k['awarded']}"]
+                                  for k in ho["by_kind"]], right={1}, indent="    ")]
+    return out + _units(st["units"])
+
+
+def _units(units: list[dict]) -> list[str]:
+    """The per-unit figures, one row a unit (志愿者 is per unit: one member in two units' activities counts in each)."""
+    head = ["单位", "队", "志愿者", "活动", "人次", "小时", "受益", "走访企业", "走访困难户", "帮扶户", "帮扶金额",
+            "诉求", "办结", "逾期"]
+    rows: list[list[Any]] = [head] + [
+        [u["unit"] or "未注明单位", u["teams"], u["volunteers"], u["activities"], u["participants"],
+         _hours(u["minutes"]), u["beneficiaries"], u["enterprise_visits"], u["households_visited"],
+         u["aid_households"], fen_to_yuan(u["aid_fen"]), u["demands"], u["demands_done"], u["demands_overdue"]]
+        for u in units]
+    return ["", "【各单位】", *_table(rows, right=set(range(1, len(head))))]

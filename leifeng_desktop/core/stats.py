@@ -38,7 +38,10 @@ from .stats_shape import (
     UnitTeams,
     Visits,
 )
+from .stats_units import unit_figures
 from .store import Store
+
+AWARDED = "表彰"   # the honor_status that counts as awarded (core.texts.AWARDED)
 
 # the figures' lists are stats_filters' work, offered here beside the figures
 __all__ = ["REPORT_DEADLINES", "FigureFilter", "Scope", "campaign_stats", "figure", "figure_keys", "filters_for"]
@@ -63,27 +66,36 @@ def _count_by(store: Store, table: str, column: str, key: str, cond: Cond, order
 
 
 def campaign_stats(store: Store, *, year: int | None = None, unit: str | None = None,
-                   today: dt.date | str | None = None) -> CampaignStats:
-    """Every figure of the dashboard (CampaignStats says what each counts)."""
-    sc = Scope(store, year, unit, today)
+                   today: dt.date | str | None = None, date_from: dt.date | str | None = None,
+                   date_to: dt.date | str | None = None) -> CampaignStats:
+    """Every figure of the dashboard (CampaignStats says what each counts), of the year or of the period
+    date_from–date_to (dated records only; targets, deadlines and reporting stay the year's)."""
+    sc = Scope(store, year, unit, today, date_from, date_to)
     targets = _targets(store, sc)
     return {"year": sc.year, "unit": sc.unit, "today": sc.today.isoformat(),
+            "period": {"from": sc.date_from, "to": sc.date_to},
             "targets": targets, "teams": _teams(store, sc), "reporting": _reporting(store, sc),
             "activities": _activities(store, sc), "publicity": _publicity(store, sc), "aid": _aid(store, sc),
             "demands": _demands(store, sc), "honors": _honors(store, sc),
-            "visits": _visits(store, sc, targets["enterprises"]["done"])}
+            "visits": _visits(store, sc, targets["enterprises"]["done"]), "units": unit_figures(store, sc)}
+
+
+def _shares(target: int | None, n: int) -> list[int | None]:
+    """The enterprise target split over n working groups as evenly as it goes (the first groups take the rest)."""
+    if not target or not n:
+        return [None] * n
+    return [target // n + (1 if i < target % n else 0) for i in range(n)]
 
 
 def _targets(store: Store, sc: Scope) -> Targets:
     groups: Iterable[Mapping[str, Any]]
-    if sc.unit is None:   # the rules of core.visits, as they are
+    if sc.unit is None and not sc.by_period:   # the rules of core.visits, as they are
         done = visits.distinct_enterprises(store, year=sc.year)
         groups = visits.enterprises_by_group(store, year=sc.year)
         households = visits.counted_households(store, sc.year)
-    else:                 # the same rules over the unit's own records
+    else:                 # the same rules over the unit's own records, or the period's
         keys = visits.enterprise_keys_sql()
-        cond = "substr(k.date, 1, 4) = ? AND k.unit = ?"
-        params = [str(sc.year), sc.unit]
+        cond, params = sc.own("k.date", unit_col="k.unit")
         done = _one(store, f"SELECT COUNT(DISTINCT k.enterprise_key) FROM ({keys}) k WHERE {cond}", params)
         groups = store.db.query(
             f'SELECT g.id AS group_id, g.name AS "group", COUNT(k.id) AS visits, COUNT(DISTINCT k.enterprise_key) '
@@ -91,9 +103,11 @@ def _targets(store: Store, sc: Scope) -> Targets:
             f"GROUP BY g.id ORDER BY g.rowid", params)
         w, p = sc.counted()
         households = _one(store, f"SELECT COUNT(*) FROM household WHERE {w}", p)
+    groups = list(groups)
+    shares = _shares(sc.campaign.get("enterprise_target"), len(groups))
     by_group: list[GroupShare] = [
-        {"group": g["group"], "group_id": g["group_id"], "visits": g["visits"], "done": g["enterprises"]}
-        for g in groups]
+        {"group": g["group"], "group_id": g["group_id"], "visits": g["visits"], "done": g["enterprises"],
+         "share": share} for g, share in zip(groups, shares)]
     return {"enterprises": {"target": sc.campaign.get("enterprise_target"), "done": done, "by_group": by_group},
             "households": {"target": sc.campaign.get("household_target"), "done": households}}
 
@@ -201,7 +215,7 @@ def _publicity(store: Store, sc: Scope) -> Publicity:
 
 def _aid(store: Store, sc: Scope) -> Aid:
     w, p = sc.aid()
-    by_programme: list[Any] = (visits.aid_totals(store, year=sc.year) if sc.unit is None
+    by_programme: list[Any] = (visits.aid_totals(store, year=sc.year) if sc.unit is None and not sc.by_period
                                else _unit_programmes(store, sc, w, p))
     count, total, households = store.db.execute(
         f"SELECT COUNT(*), COALESCE(SUM(amount), 0), COUNT(DISTINCT household_id) FROM aid WHERE {w}", p).fetchone()
@@ -226,10 +240,12 @@ def _demands(store: Store, sc: Scope) -> Demands:
 
 
 def _honors(store: Store, sc: Scope) -> Honors:
-    cond = sc.honor()
-    return {"total": _one(store, f"SELECT COUNT(*) FROM honor WHERE {cond[0]}", cond[1]),
-            "by_status": _count_by(store, "honor", "status", "status", cond, sc.choices.get("honor_status", [])),
-            "by_kind": _count_by(store, "honor", "category", "kind", cond, sc.choices.get("honor_kind", []))}
+    w, p = sc.honor()
+    rows = store.db.query(f'SELECT category AS kind, COUNT(*) AS count, COALESCE(SUM(status IS ?), 0) AS awarded '
+                          f"FROM honor WHERE {w} GROUP BY 1", [AWARDED, *p])
+    return {"total": _one(store, f"SELECT COUNT(*) FROM honor WHERE {w}", p),
+            "by_status": _count_by(store, "honor", "status", "status", (w, p), sc.choices.get("honor_status", [])),
+            "by_kind": _in_order(rows, "kind", sc.choices.get("honor_kind", []), {"count": 0, "awarded": 0})}
 
 
 def _visits(store: Store, sc: Scope, distinct_enterprises: int) -> Visits:

@@ -71,19 +71,42 @@ class Scope:
     type's own table (unqualified column names, positional parameters)."""
 
     def __init__(self, store: Store, year: int | str | None = None, unit: str | None = None,
-                 today: dt.date | str | None = None):
+                 today: dt.date | str | None = None, date_from: dt.date | str | None = None,
+                 date_to: dt.date | str | None = None):
         self.store = store
         self.campaign = store.settings.campaign()
         self.choices = store.settings.choices()
         self.today = _as_date(today) or dt.date.today()
-        self.year = int(year if year is not None else (self.campaign.get("year") or self.today.year))
+        start, end = _as_date(date_from), _as_date(date_to)
+        if start and end and start > end:
+            raise ValueError(f"起始日期 {start.isoformat()} 晚于截止日期 {end.isoformat()}")
+        given = start or end
+        self.year = int(year if year is not None else given.year if given
+                        else (self.campaign.get("year") or self.today.year))
+        # the period the dated records are counted in: the given days, an open end filled from the year; without
+        # either, the year by substr (the year stays for targets, deadlines and reporting)
+        self.by_period = given is not None
+        self.date_from = (start or dt.date((end or given or dt.date(self.year, 1, 1)).year, 1, 1)).isoformat()
+        self.date_to = (end or dt.date((start or given or dt.date(self.year, 1, 1)).year, 12, 31)).isoformat()
         self.unit = (unit or "").strip() or None
         self.reply_days = visits.reply_days(store)
 
     setting_sql = staticmethod(setting_sql)   # a saved list filter follows a changed setting
 
     def months(self) -> list[str]:
-        return [f"{self.year}-{m:02d}" for m in range(1, 13)]
+        """The months of the period (all 12 of the year without one)."""
+        y, m = int(self.date_from[:4]), int(self.date_from[5:7])
+        out = []
+        while f"{y}-{m:02d}" <= self.date_to[:7]:
+            out.append(f"{y}-{m:02d}")
+            y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+        return out
+
+    def dated(self, date_expr: str) -> Cond:
+        """`date_expr` within the period (its date part), else within the year."""
+        if self.by_period:
+            return f"substr({date_expr}, 1, 10) BETWEEN ? AND ?", [self.date_from, self.date_to]
+        return f"substr({date_expr}, 1, 4) = ?", [str(self.year)]
 
     def report_materials(self) -> list[str]:
         return [m for m in self.choices.get("material", []) if m in REPORT_DEADLINES]
@@ -92,8 +115,9 @@ class Scope:
         conds: list[str] = []
         params: list[Any] = []
         if date_expr:
-            conds.append(f"substr({date_expr}, 1, 4) = ?")
-            params.append(str(self.year))
+            sql, args = self.dated(date_expr)
+            conds.append(sql)
+            params += args
         if self.unit is not None:
             conds.append(f"{unit_col} = ?")
             params.append(self.unit)
@@ -131,15 +155,21 @@ class Scope:
         return self.own("COALESCE(NULLIF(recommended_on, ''), created_at)")
 
     def demand(self) -> Cond:
-        return _and(self.own(), "visit_id IN (SELECT id FROM enterprise_visit WHERE substr(date, 1, 4) = ?)",
-                    str(self.year))
+        sql, args = self.dated("date")
+        return _and(self.own(), f"visit_id IN (SELECT id FROM enterprise_visit WHERE {sql})", *args)
 
     def overdue(self) -> Cond:
         return visits.overdue_sql("?", int(self.reply_days), table="demand"), [self.today.isoformat()]
 
     def counted(self) -> Cond:
-        """Households that count toward the target (the rule of visits.counted_households_sql)."""
-        return _and(self.own(), f"id IN ({visits.counted_households_sql('?')})", str(self.year), str(self.year))
+        """Households that count toward the target (the rule of visits.counted_households_sql: visited and helped,
+        both in the year, or both in the period)."""
+        if not self.by_period:
+            return _and(self.own(), f"id IN ({visits.counted_households_sql('?')})", str(self.year), str(self.year))
+        (v, vp), (a, ap) = self.dated("v.date"), self.dated("a.date")
+        return _and(self.own(), f"id IN (SELECT h.id FROM household h WHERE EXISTS (SELECT 1 FROM household_visit v "
+                                f"WHERE v.household_id = h.id AND {v}) AND EXISTS (SELECT 1 FROM aid a "
+                                f"WHERE a.household_id = h.id AND {a}))", *vp, *ap)
 
     def expected_units(self) -> Cond:
         return _and(self.own(unit_col="name"), "expected = 1")
@@ -149,7 +179,7 @@ def first_visits(sc: Scope, group: str | None = None) -> Cond:
     """`id IN (…)`: each distinct enterprise's first visit in the scope (by date), of one group (id or name) if
     given. A snapshot of ids, not a sub-select: visits.enterprise_keys_sql() nests ~140 replace() calls, and SQLite's
     parser overflows when it sits one sub-select deeper than the top level (a list's WHERE is two deeper)."""
-    cond, params = "substr(k.date, 1, 4) = ?", [str(sc.year)]
+    cond, params = sc.dated("k.date")
     if sc.unit is not None:
         cond, params = f"{cond} AND k.unit = ?", [*params, sc.unit]
     if group is not None:
@@ -262,11 +292,13 @@ def _lookup(key: tuple[Any, ...]) -> tuple[_Spec, tuple[Any, ...]]:
 
 
 def filters_for(store: Store, key: Iterable[Any], *, year: int | str | None = None, unit: str | None = None,
-                today: dt.date | str | None = None) -> FigureFilter:
-    """The records behind the figure `key` of campaign_stats(store, year=…, unit=…, today=…)."""
+                today: dt.date | str | None = None, date_from: dt.date | str | None = None,
+                date_to: dt.date | str | None = None) -> FigureFilter:
+    """The records behind the figure `key` of campaign_stats(store, year=…, unit=…, today=…, date_from=…,
+    date_to=…)."""
     key = normalize_key(key)
     (_, record_type, label, make), values = _lookup(key)
-    sc = Scope(store, year, unit, today)
+    sc = Scope(store, year, unit, today, date_from, date_to)
     where, params = make(sc, *values)
     if values:
         label = f"{label}：{'、'.join('未填' if v is None else str(v) for v in values)}"

@@ -12,6 +12,7 @@ class GroupShare(TypedDict):
     group_id: str
     visits: int                 # enterprise visits by the group
     done: int                   # enterprises it visited; one two groups visited counts in both shares
+    share: int | None           # its share of the enterprise target: split evenly, the first groups take the rest
 
 
 class EnterpriseTarget(TypedDict):
@@ -142,11 +143,17 @@ class StatusCount(TypedDict):
     count: int
 
 
+class HonorKind(TypedDict):
+    kind: str | None            # 类别: 工人先锋号, 双十佳, 金牌工人, 标兵 … (the honor_kind list)
+    count: int
+    awarded: int                # of those, status 表彰
+
+
 class Honors(TypedDict):
-    """Recommended in the year (by 推荐日期, or when entered if it has none)."""
+    """Recommended in the year or period (by 推荐日期, or when entered if it has none)."""
     total: int
     by_status: list[StatusCount]
-    by_kind: list[KindCount]
+    by_kind: list[HonorKind]
 
 
 class Visits(TypedDict):
@@ -156,10 +163,35 @@ class Visits(TypedDict):
     households_visited: int
 
 
+class UnitFigures(TypedDict):
+    """One unit's share of the figures (records whose unit is it; participants go with their activity)."""
+    unit: str | None            # None: records without a unit
+    teams: int
+    members: int                # roster rows of its teams
+    activities: int
+    participants: int           # person-times
+    volunteers: int             # distinct members in its activities
+    minutes: int
+    beneficiaries: int
+    enterprise_visits: int
+    households_visited: int     # distinct households
+    aid_households: int         # distinct households helped
+    aid_fen: int
+    demands: int                # heard (its demands of visits in the scope)
+    demands_done: int           # settled (已办结)
+    demands_open: int
+    demands_overdue: int        # past the reply deadline and not settled
+
+
+# The days the dated records are counted in (ISO): the given period, else the year's first and last day.
+Period = TypedDict("Period", {"from": str, "to": str})   # "from" is a keyword: the functional form
+
+
 class CampaignStats(TypedDict):
     year: int
     unit: str | None            # the unit scope
     today: str                  # ISO date deadlines and overdue demands are judged against
+    period: Period
     targets: Targets
     teams: Teams
     reporting: Reporting
@@ -169,3 +201,4 @@ class CampaignStats(TypedDict):
     demands: Demands
     honors: Honors
     visits: Visits
+    units: list[UnitFigures]    # per unit, by name

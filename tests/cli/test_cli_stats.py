@@ -13,7 +13,7 @@ from leifeng_desktop.core.store import Store
 ROOT = Path(__file__).resolve().parents[2]
 TODAY = "2026-08-27"
 KEYS = {"year", "unit", "today", "targets", "teams", "reporting", "activities", "publicity", "aid", "demands",
-        "honors", "visits"}
+        "honors", "visits", "period", "units"}
 
 
 @pytest.fixture(scope="module")
@@ -117,3 +117,19 @@ def test_runs_without_pyside6(demo_db, cli_without_qt):
     done = cli_without_qt("--db", demo_db, "stats", "--json")
     assert done.returncode == 0, done.stderr.decode()
     assert set(json.loads(done.stdout.decode("utf-8"))) == KEYS
+
+
+def test_a_period_from_to(demo_db, capsys):
+    code, out, _ = run(capsys, "--db", str(demo_db), "stats", "--json", "--from", "2026-01-01", "--to", "2026-06-30",
+                       "--unit", "XX市供电公司工会", "--today", TODAY)
+    assert code == 0
+    with Store.open(demo_db) as st:
+        want = stats.campaign_stats(st, unit="XX市供电公司工会", today=TODAY, date_from="2026-01-01",
+                                    date_to="2026-06-30")
+    assert json.loads(out) == want and want["period"] == {"from": "2026-01-01", "to": "2026-06-30"}
+    code, out, _ = run(capsys, "--db", str(demo_db), "stats", "--from", "2026-01-01", "--to", "2026-06-30",
+                       "--today", TODAY)
+    assert code == 0
+    assert out.splitlines()[1] == "统计时段：2026-01-01 至 2026-06-30（目标、截止日期和报送情况按2026年度）"
+    code, _, err = run(capsys, "--db", str(demo_db), "stats", "--from", "2026-07-01", "--to", "2026-06-30")
+    assert code == 2 and "晚于" in err

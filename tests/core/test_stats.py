@@ -52,8 +52,8 @@ def complete(entries, name, choice, store):
 
 # -- every figure against raw SQL ---------------------------------------------------------------------------------
 def test_top_level_keys_and_json(all_stats):
-    assert list(all_stats) == ["year", "unit", "today", "targets", "teams", "reporting", "activities", "publicity",
-                               "aid", "demands", "honors", "visits"]
+    assert list(all_stats) == ["year", "unit", "today", "period", "targets", "teams", "reporting", "activities",
+                               "publicity", "aid", "demands", "honors", "visits", "units"]
     assert (all_stats["year"], all_stats["unit"], all_stats["today"]) == (YEAR, None, TODAY)
     assert json.loads(json.dumps(all_stats, ensure_ascii=False)) == all_stats
 
@@ -251,7 +251,7 @@ def test_empty_database_is_all_zeros(store):
     store.settings.set({"year": YEAR})
     got = stats.campaign_stats(store, today=TODAY)
     for path, n in numbers(got):
-        if path[-1] in ("target", "year", "days_left", "days_overdue"):
+        if path[-1] in ("target", "share", "year", "days_left", "days_overdue"):   # settings, not counts
             continue
         assert n == 0, path
     assert got["reporting"]["expected_units"] == 0 and got["teams"]["by_unit"] == []
@@ -396,3 +396,74 @@ def test_unknown_keys(demo):
                 ("teams", "late", "x"), ("reporting", "登记表", "whatever")]:
         with pytest.raises(KeyError):
             stats.filters_for(demo, key)
+
+
+# -- a period within the year, and the per-unit figures -------------------------------------------------------------
+H1 = ("2026-01-01", "2026-06-30")
+
+
+def test_a_period_counts_the_dated_records_of_those_days(demo):
+    got = stats.campaign_stats(demo, today=TODAY, date_from=H1[0], date_to=H1[1])
+    assert got["period"] == {"from": H1[0], "to": H1[1]} and got["year"] == YEAR
+    day = "BETWEEN ? AND ?"
+    assert got["activities"]["total"] == one(
+        demo, f"SELECT COUNT(*) FROM activity WHERE substr(starts_at, 1, 10) {day}", H1) > 0
+    assert got["activities"]["total"] < stats.campaign_stats(demo, today=TODAY)["activities"]["total"]
+    assert [m["month"] for m in got["activities"]["by_month"]] == [f"2026-{m:02d}" for m in range(1, 7)]
+    assert got["aid"]["total_fen"] == one(demo, f"SELECT COALESCE(SUM(amount), 0) FROM aid WHERE date {day}", H1)
+    assert got["visits"]["enterprise_visits"] == one(demo, f"SELECT COUNT(*) FROM enterprise_visit WHERE date {day}",
+                                                     H1)
+    assert got["demands"]["total"] == one(
+        demo, f"SELECT COUNT(*) FROM demand WHERE visit_id IN (SELECT id FROM enterprise_visit WHERE date {day})", H1)
+    assert got["targets"]["households"]["done"] == one(
+        demo, f"SELECT COUNT(*) FROM household h WHERE EXISTS (SELECT 1 FROM household_visit v WHERE "
+              f"v.household_id = h.id AND v.date {day}) AND EXISTS (SELECT 1 FROM aid a WHERE a.household_id = h.id "
+              f"AND a.date {day})", H1 * 2)
+    assert got["targets"]["enterprises"]["target"] == 40      # targets and deadlines stay the year's
+    assert got["reporting"] == stats.campaign_stats(demo, today=TODAY)["reporting"]
+    whole = stats.campaign_stats(demo, today=TODAY, date_from="2026-01-01", date_to="2026-12-31")
+    assert {k: v for k, v in whole.items() if k != "period"} == {
+        k: v for k, v in stats.campaign_stats(demo, today=TODAY).items() if k != "period"}
+    for key in stats.figure_keys(got):
+        f = stats.filters_for(demo, key, today=TODAY, date_from=H1[0], date_to=H1[1])
+        assert demo.count(f.record_type, where=f.where, params=f.params) == stats.figure(got, key), key
+
+
+def test_an_open_end_is_filled_from_the_year_and_a_reversed_period_refused(demo):
+    got = stats.campaign_stats(demo, today=TODAY, date_from="2026-07-01")
+    assert got["period"] == {"from": "2026-07-01", "to": "2026-12-31"}
+    with pytest.raises(ValueError, match="晚于"):
+        stats.campaign_stats(demo, date_from="2026-07-01", date_to="2026-06-30")
+
+
+@pytest.mark.parametrize("period", [(None, None), H1])
+def test_the_units_add_up_to_the_figures(demo, period):
+    got = stats.campaign_stats(demo, today=TODAY, date_from=period[0], date_to=period[1])
+    units = got["units"]
+    assert len(units) >= 12 and [u["unit"] for u in units] == sorted(u["unit"] for u in units)
+
+    def total(key):
+        return sum(u[key] for u in units)
+    a, v, aid, dm = got["activities"], got["visits"], got["aid"], got["demands"]
+    assert (total("teams"), total("members")) == (got["teams"]["total"], got["teams"]["members"])
+    assert (total("activities"), total("participants"), total("minutes"), total("beneficiaries")) == (
+        a["total"], a["participants"], a["total_minutes"], a["beneficiaries"])
+    assert total("volunteers") >= a["volunteers"]
+    assert total("enterprise_visits") == v["enterprise_visits"]
+    assert total("aid_fen") == aid["total_fen"] and total("aid_households") == aid["households"]
+    assert (total("demands"), total("demands_done"), total("demands_open"), total("demands_overdue")) == (
+        dm["total"], dm["done"], dm["open"], dm["overdue"])
+    one_unit = stats.campaign_stats(demo, unit=UNIT, today=TODAY, date_from=period[0], date_to=period[1])
+    assert one_unit["units"] == [u for u in units if u["unit"] == UNIT]
+    mine = one_unit["units"][0]
+    assert (mine["activities"], mine["volunteers"]) == (one_unit["activities"]["total"],
+                                                        one_unit["activities"]["volunteers"])
+
+
+def test_group_shares_and_honors_by_kind(demo, all_stats):
+    groups = all_stats["targets"]["enterprises"]["by_group"]
+    assert sum(g["share"] for g in groups) == all_stats["targets"]["enterprises"]["target"]
+    assert max(g["share"] for g in groups) - min(g["share"] for g in groups) <= 1
+    for k in all_stats["honors"]["by_kind"]:
+        assert k["awarded"] == one(demo, "SELECT COUNT(*) FROM honor WHERE category IS ? AND status = '表彰' AND "
+                                         "COALESCE(NULLIF(recommended_on, ''), created_at) LIKE ?", [k["kind"], Y])

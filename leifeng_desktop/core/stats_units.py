@@ -1,0 +1,67 @@
+"""The per-unit figures of campaign_stats ("units"): one entry per unit with teams, records in the scope or a
+place on the 应报送 list, each figure counted over that unit's records with the rule of the whole figure (so a
+column of the 总结材料's 附表 adds up to the figure beside it, except volunteers: one member who served two units'
+activities is a volunteer of each).
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, cast
+
+from . import visits
+from .stats_shape import UnitFigures
+
+if TYPE_CHECKING:
+    from .stats_filters import Cond, Scope
+    from .store import Store
+
+_ZERO: UnitFigures = {
+    "unit": None, "teams": 0, "members": 0, "activities": 0, "participants": 0, "volunteers": 0, "minutes": 0,
+    "beneficiaries": 0, "enterprise_visits": 0, "households_visited": 0, "aid_households": 0, "aid_fen": 0,
+    "demands": 0, "demands_done": 0, "demands_open": 0, "demands_overdue": 0}
+
+
+def _queries(sc: Scope) -> list[tuple[str, Cond]]:
+    """(SQL grouped by unit, its scope) per source; each SQL's {w} is the scope's condition."""
+    done = visits.DONE
+    overdue = sc.overdue()
+    return [
+        ("SELECT unit, COUNT(*) AS teams FROM team WHERE {w} GROUP BY unit", sc.team()),
+        ("SELECT t.unit AS unit, COUNT(*) AS members FROM member JOIN team t ON t.id = member.team_id "
+         "WHERE {w} GROUP BY t.unit", sc.member()),
+        ("SELECT unit, COUNT(*) AS activities, COALESCE(SUM(beneficiaries), 0) AS beneficiaries FROM activity "
+         "WHERE {w} GROUP BY unit", sc.activity()),
+        ("SELECT a.unit AS unit, COALESCE(SUM(p.minutes), 0) AS minutes, COUNT(DISTINCT p.member_id) AS volunteers, "
+         "COUNT(DISTINCT p.activity_id || '/' || p.member_id) AS participants FROM participant p "
+         "JOIN activity a ON a.id = p.activity_id WHERE p.activity_id IN (SELECT id FROM activity WHERE {w}) "
+         "GROUP BY a.unit", sc.activity()),
+        ("SELECT unit, COUNT(*) AS enterprise_visits FROM enterprise_visit WHERE {w} GROUP BY unit",
+         sc.enterprise_visit()),
+        ("SELECT unit, COUNT(DISTINCT household_id) AS households_visited FROM household_visit WHERE {w} "
+         "GROUP BY unit", sc.household_visit()),
+        ("SELECT unit, COUNT(DISTINCT household_id) AS aid_households, COALESCE(SUM(amount), 0) AS aid_fen "
+         "FROM aid WHERE {w} GROUP BY unit", sc.aid()),
+        (f"SELECT unit, COUNT(*) AS demands, COALESCE(SUM(status IS '{done}'), 0) AS demands_done, "
+         f"COALESCE(SUM(status IS NOT '{done}'), 0) AS demands_open, COALESCE(SUM({overdue[0]}), 0) "
+         "AS demands_overdue FROM demand WHERE {w} GROUP BY unit", _with_first(overdue, sc.demand())),
+    ]
+
+
+def _with_first(first: Cond, cond: Cond) -> Cond:
+    """`cond` whose parameters follow those of `first`, which stands before it in the SQL."""
+    return cond[0], [*first[1], *cond[1]]
+
+
+def unit_figures(store: Store, sc: Scope) -> list[UnitFigures]:
+    """The per-unit entries, by unit name (records with no unit last, as unit None)."""
+    found: dict[str | None, dict[str, Any]] = {}
+    for sql, (w, p) in _queries(sc):
+        for row in store.db.query(sql.replace("{w}", w), p):
+            entry = found.setdefault(row["unit"], {})
+            entry.update({k: v for k, v in row.items() if k != "unit"})
+    eu, eup = sc.expected_units()
+    for row in store.db.query(f"SELECT name FROM unit WHERE {eu}", eup):
+        found.setdefault(row["name"], {})
+    out: list[UnitFigures] = []
+    for unit in sorted(found, key=lambda u: (u is None, u or "")):
+        out.append(cast(UnitFigures, {**_ZERO, **found[unit], "unit": unit}))
+    return out
