@@ -7,7 +7,7 @@ import sqlite3
 from ..core import schema as s
 from ..core.migrations import SCHEMA_VERSION
 from ..core.store import Store
-from .common import EXIT_OK, EXIT_PROBLEMS, as_user_error, echo, one_line, open_store, print_counts
+from .common import EXIT_OK, EXIT_PROBLEMS, as_user_error, echo, one_line, open_store, print_counts, reject
 from .types import Integer
 from .zh import command, option
 
@@ -15,12 +15,17 @@ log = logging.getLogger(__name__)
 
 
 @command("demo", short_help="在空数据库中载入演示数据（虚构的单位、服务队、活动、走访记录等）",
-         help="在空数据库中载入一套演示数据，并列出各类记录的数量。")
+         help="在空数据库中载入一套演示数据，并列出各类记录的数量。已有录入记录的数据库不会被改动，除非加 --force。"
+              "程序窗口的“帮助 → 打开示例数据”使用单独的示例数据库。")
 @option("--seed", type=Integer(), default=2026, metavar="SEED", help="随机种子（相同种子生成相同内容，默认 2026）")
-def demo(seed: int) -> int:
+@option("--force", is_flag=True, help="数据库中已有记录时仍然载入（演示记录与已有记录混在一起，无法分开删除）")
+def demo(seed: int, force: bool) -> int:
     from ..core.demo import load_demo
-    with open_store(create=True, sound=True) as store, as_user_error(ValueError):
-        counts = load_demo(store, seed=seed)
+    with open_store(create=True, sound=True, backup=force) as store, as_user_error(ValueError):
+        if not force and not store.is_empty():
+            reject(f"数据库 {store.path} 中已有录入的记录，演示数据只能载入空数据库；请新建一个数据库后再载入"
+                   "（确实要混入这些记录时加 --force）")
+        counts = load_demo(store, seed=seed, force=force)
         echo(f"已在 {store.path} 中载入演示数据：")
         print_counts({k: n for k, n in counts.items() if n}, with_keys=False)
     return EXIT_OK

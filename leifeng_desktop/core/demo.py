@@ -40,10 +40,11 @@ class DemoCancelled(Exception):
 
 
 def load_demo(store: Store, *, seed: int = 2026, progress: Callable[[int, int], None] | None = None,
-              cancelled: Callable[[], bool] | None = None) -> dict[str, int]:
-    """Fill an empty store in one transaction; returns the number of records added per record type. Attachment
-    files go into attachments_dir(store); a cancel or failure rolls the records back and removes the files."""
-    if not store.is_empty():
+              cancelled: Callable[[], bool] | None = None, force: bool = False) -> dict[str, int]:
+    """Fill an empty store in one transaction (`force`: also one with records, the CLI's `demo --force`); returns
+    the number of records added per record type. Attachment files go into attachments_dir(store); a cancel or
+    failure rolls the records back and removes the files."""
+    if not force and not store.is_empty():
         raise ValueError("数据库中已有录入的记录，演示数据只能载入空数据库；请新建一个数据库后再载入")
     plan = _Plan(store, random.Random(seed))
     plan.build()

@@ -37,13 +37,18 @@ CAMPAIGN = s.RecordType("campaign", "活动设置", (
       help="删除的记录在回收站中保留的天数，期满后在打开数据库时彻底删除"),
 ), title="city")
 
-# Not editable: the app's logic depends on these two kinds.
-FIXED_CHOICES = {"our_unit_kind": ["市总工会", "基层工会"]}
+# Not editable: the app's logic depends on these levels. Only 市总工会 is the city level (its documents address
+# the city's 文明办 and count the whole city); the other three are sub-unions reporting to the city's 总工会.
+CITY_LEVEL = "市总工会"
+FIXED_CHOICES = {"our_unit_kind": [CITY_LEVEL, "区县总工会", "产业工会", "基层工会"]}
+SETUP_DONE = "setup_done"   # the date 设置 were first confirmed (core.first_run); absent on a new file
+OTHER_LABELS = {SETUP_DONE: "首次设置完成"}
 DEFAULT_GROUPS = ("第一工作组", "第二工作组", "第三工作组", "第四工作组")
 
 
-def campaign_defaults(today: dt.date | None = None) -> dict[str, Any]:
-    year = (today or dt.date.today()).year
+def campaign_defaults(today: dt.date | None = None, year: int | None = None) -> dict[str, Any]:
+    """The seed's values; the deadlines fall in `year` (default: today's)."""
+    year = year or (today or dt.date.today()).year
     values = {f.key: f.default for f in CAMPAIGN.fields}
     values.update(year=year, registration_deadline=f"{year}-08-25", plan_deadline=f"{year}-08-31")
     return values
@@ -96,7 +101,8 @@ class Settings:
             for key, value in values.items():
                 self._store.db.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)",
                                        [key, json.dumps(campaign.get(key, value), ensure_ascii=False)])
-            oplog.settings_changed(self._store, before, {k: campaign.get(k, v) for k, v in values.items()})
+            oplog.settings_changed(self._store, before, {k: campaign.get(k, v) for k, v in values.items()},
+                                   labels=OTHER_LABELS)
         self._choices = None   # also after a rollback: the lists are read again
         self._store.notify("settings")
 

@@ -24,6 +24,7 @@ from . import oplog
 from . import text_drafts as td
 from .formatting import cn_date
 from .service_record import period_sql
+from .settings import CITY_LEVEL
 from .store import Store
 from .text_drafts import AREAS, Context
 from .validation import ValidationError, minutes_to_hours
@@ -92,9 +93,12 @@ def document_unit(store: Store, unit: str | None = None) -> tuple[str, bool]:
     """(the unit that signs, whether it is the city federation): the unit scope, else our unit of the settings."""
     campaign = store.settings.campaign()
     name = (unit or "").strip() or campaign.get("our_unit") or ""
-    row = store.db.execute("SELECT kind FROM unit WHERE name = ?", [name]).fetchone()
-    kind = row[0] if row else (campaign.get("our_unit_kind") if name == campaign.get("our_unit") else "基层工会")
-    return name, kind == "市总工会"
+    if name == campaign.get("our_unit"):   # 设置's level (市总工会/区县总工会/产业工会/基层工会) says what we are
+        kind = campaign.get("our_unit_kind")
+    else:
+        row = store.db.execute("SELECT kind FROM unit WHERE name = ?", [name]).fetchone()
+        kind = row[0] if row else "基层工会"
+    return name, kind == CITY_LEVEL
 
 
 def context(store: Store, unit: str | None = None) -> Context:

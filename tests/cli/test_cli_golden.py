@@ -116,7 +116,7 @@ def inputs(tmp_path_factory) -> Path:
 
 
 # -- the cases: name, argv ({w} is the work folder), mode ------------------------------------------------------
-HELP = ["", "demo", "check", "import", "import members", "import households", "import template", "export",
+HELP = ["", "init", "demo", "check", "import", "import members", "import households", "import template", "export",
         "export registration", "export certificate", "export ledger", "export ledger activities",
         "export ledger visits", "export ledger aid", "export summary", "export plan", "stats", "backup", "backups",
         "restore"]
@@ -128,6 +128,15 @@ CASES: list[tuple[str, str, str]] = [
     ("demo_seed", "--db {w}/new.db demo --seed 7", "exact"),
     ("demo_again", "--db {w}/demo.db demo", "exact"),
     ("demo_not_sqlite", "--db {w}/notes.db demo", "exact"),
+    # init
+    ("init_new", "--db {w}/新建/台账.db init --city 广州市 --unit 越秀区总工会 --level 区县总工会 --operator 王芳 "
+                 "--year 2027", "exact"),
+    ("init_city", "--db {w}/市.db init --city 杭州市 --unit 杭州市总工会 --level 市总工会 --leader 李明 "
+                  "--phone 0571-88888888 --year 2026", "exact"),
+    ("init_again", "--db {w}/small.db init --city 广州市 --unit 越秀区总工会 --level 基层工会", "exact"),
+    ("init_empty_city", "--db {w}/new.db init --city= --unit 越秀区总工会 --level 基层工会", "exact"),
+    ("init_bad_level", "--db {w}/new.db init --city 广州市 --unit 越秀区总工会 --level 村委会", "usage"),
+    ("init_no_unit", "--db {w}/new.db init --city 广州市 --level 基层工会", "usage"),
     ("check_demo", "--db {w}/demo.db check", "exact"),
     ("check_small", "--db {w}/small.db check", "exact"),
     ("check_missing", "--db {w}/none.db check", "exact"),
