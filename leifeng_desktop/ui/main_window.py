@@ -25,6 +25,7 @@ from ..core import schema as s
 from ..core.store import Store
 from .db_watcher import DatabaseWatcher, keep_selection
 from .instance_lock import InstanceLock
+from .new_year_dialog import start_new_year
 from .pages.activity_page import ActivityPage, VolunteerHoursPage
 from .pages.backup_page import BackupPage
 from .pages.dashboard import DashboardPage
@@ -202,6 +203,10 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.open_action)
         self.recent_menu = file_menu.addMenu("最近打开(&R)")
         self.recent_menu.aboutToShow.connect(self._fill_recent)
+        file_menu.addSeparator()
+        # a new file for the next campaign year; this one is only read (ui/new_year_dialog)
+        self.new_year_action = action("开始新年度(&Y)…", self, lambda: start_new_year(self))
+        file_menu.addAction(self.new_year_action)
         file_menu.addSeparator()
         file_menu.addAction(action("退出(&X)", self, self.close, key=QKeySequence("Ctrl+Q")))
         self.edit_menu = EditMenu(self)   # 撤销/重做 following the undo history, 新建/删除/查找 on the current list
