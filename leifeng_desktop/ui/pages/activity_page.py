@@ -8,7 +8,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QMessageBox,
     QPushButton,
@@ -24,6 +23,7 @@ from ...core.store import Store
 from ...core.validation import minutes_to_hours
 from ..activity_dialog import ActivityDialog
 from ..export_dialog import ask_save_path
+from ..fitting import fit_columns, fit_combo, size_columns
 from .record_page import RecordListPage
 
 ACTIVITY_COLUMNS = ("title", "starts_at", "category", "service_form", "team_id", "participant_count",
@@ -34,7 +34,8 @@ class ActivityPage(RecordListPage):
     dialog_class = ActivityDialog
 
     def __init__(self, store: Store, parent: QWidget | None = None):
-        super().__init__(store, "activity", columns=ACTIVITY_COLUMNS, parent=parent)
+        super().__init__(store, "activity", columns=ACTIVITY_COLUMNS, parent=parent, keys=(
+            "title", "starts_at", "participant_count", "total_minutes", "beneficiaries"))
         self.add_filter("team", "按组织队伍筛选", lambda: filters.references(store, "activity", "team_id", "全部队伍"))
         self.add_filter("category", "按服务内容筛选",
                         lambda: filters.choices(store, "activity", "category", "全部服务内容"))
@@ -46,7 +47,6 @@ class ActivityPage(RecordListPage):
         self.ledger_button.clicked.connect(self.export_ledger)
         self.button_bar.insertWidget(len(self.buttons), self.ledger_button)
         self.model.modelReset.connect(self.refresh_filters)
-        self.view.resizeColumnsToContents()
 
     def delete_record(self, record_id: str) -> None:
         attachments.delete_activity(self.store, record_id)   # its attachment files go too
@@ -88,6 +88,7 @@ class VolunteerHoursPage(QWidget):
             edit.dateChanged.connect(self.refresh)
         self.team = QComboBox()
         self.team.setObjectName("hours_team")
+        fit_combo(self.team)
         self.certificate_button = QPushButton("出具志愿服务记录证明(&C)…")
         self.certificate_button.setObjectName("certificate_button")
         self.certificate_button.clicked.connect(self.export_certificate)
@@ -99,8 +100,9 @@ class VolunteerHoursPage(QWidget):
         bar.addWidget(self.team)
         bar.addStretch(1)
         bar.addWidget(self.certificate_button)
-        self.people = self._table("volunteers", ["姓名", "所在队伍", "活动次数", "服务时长（小时）"])
-        self.detail = self._table("volunteer_activities", ["日期", "活动名称", "服务内容", "时长（小时）"])
+        self.people = self._table("volunteers", ["姓名", "所在队伍", "活动次数", "服务时长（小时）"], keys=[0, 2, 3])
+        self.detail = self._table("volunteer_activities", ["日期", "活动名称", "服务内容", "时长（小时）"],
+                                  keys=[1, 0, 3])
         self.detail_label = QLabel("选择一名志愿者查看其参加的活动。")
         self.detail_label.setObjectName("detail_label")
         right = QWidget()
@@ -124,7 +126,7 @@ class VolunteerHoursPage(QWidget):
         self.refresh()
 
     @staticmethod
-    def _table(name: str, headers: list[str]) -> QTableWidget:
+    def _table(name: str, headers: list[str], *, keys: list[int]) -> QTableWidget:
         table = QTableWidget(0, len(headers))
         table.setObjectName(name)
         table.setHorizontalHeaderLabels(headers)
@@ -132,8 +134,7 @@ class VolunteerHoursPage(QWidget):
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        table.horizontalHeader().setStretchLastSection(True)
+        fit_columns(table, keys)   # the name and the hours first and whole; the team may scroll
         return table
 
     def _fill_teams(self) -> None:
@@ -163,6 +164,7 @@ class VolunteerHoursPage(QWidget):
                 if c >= 2:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.people.setItem(r, c, item)
+        size_columns(self.people)
         self.show_member(self.people.currentRow())
 
     def current_member(self) -> dict | None:
@@ -184,6 +186,7 @@ class VolunteerHoursPage(QWidget):
             for c, text in enumerate((str(item.date), item.title, item.category or "",
                                       minutes_to_hours(item.minutes) or "0")):
                 self.detail.setItem(r, c, QTableWidgetItem(text))
+        size_columns(self.detail)
 
     def export_certificate(self):
         member = self.current_member()

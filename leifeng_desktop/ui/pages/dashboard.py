@@ -29,7 +29,7 @@ from ...core.stats_shape import CampaignStats
 from ...core.store import Store
 from ...core.validation import fen_to_yuan, minutes_to_hours
 from ..workers import Task, failure_message
-from .dashboard_charts import category_chart, month_chart
+from .dashboard_charts import charts_row
 from .record_page import RecordListPage
 
 FIGURE_STYLE = ("QPushButton#figure { color: #1a5fb4; font-weight: bold; border: none; padding: 0 6px;"
@@ -188,8 +188,7 @@ class DashboardPage(QWidget):
         self.grid.addWidget(self._reporting(stats), 0, 1)
         self.grid.addWidget(self._teams(stats), 1, 0)
         self.grid.addWidget(self._activity_figures(stats), 1, 1)
-        self.grid.addWidget(category_chart(stats, self.open_figure), 2, 0)
-        self.grid.addWidget(month_chart(stats, self.open_figure), 2, 1)
+        self.grid.addWidget(charts_row(stats, self.open_figure), 2, 0, 1, 2)
         self.grid.addWidget(self._aid(stats), 3, 0)
         self.grid.addWidget(self._others(stats), 3, 1)
         self.grid.addWidget(self._teams_by_unit(stats), 4, 0, 1, 2)

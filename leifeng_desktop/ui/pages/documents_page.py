@@ -26,6 +26,7 @@ from ...core import lookups, texts
 from ...core.errors import UserError
 from ...core.store import Store
 from ...core.validation import ValidationError
+from ..fitting import wrap_list
 from ..qt import shortcut
 
 
@@ -107,6 +108,7 @@ class DocumentPage(QWidget):
             item.setToolTip(part.title)
             self.part_list.addItem(item)
         self.part_list.setMaximumWidth(300)
+        wrap_list(self.part_list)   # a long part title wraps: no horizontal scroll bar
         self.editor = QPlainTextEdit()
         self.editor.setObjectName("part_text")
         self.draft_button = QPushButton("恢复为草稿(&D)")

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from ...core import oplog
 from ...core.store import Store
 from ..export_dialog import ask_save_path, run_export
+from ..fitting import fit_combo
 from ..record_model import BatchListModel
 
 NO_DATE = QDate(2000, 1, 1)   # the date pickers' "不限"
@@ -138,9 +139,7 @@ class OplogPage(QWidget):
         combo.setObjectName(name)
         combo.setToolTip(tip)
         combo.setAccessibleName(tip)
-        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        combo.setMinimumContentsLength(6)
-        return combo
+        return fit_combo(combo)   # as wide as its longest entry, the popup too
 
     # -- filters -------------------------------------------------------------------------------------------
     def fill_filters(self) -> None:

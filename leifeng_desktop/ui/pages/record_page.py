@@ -1,7 +1,7 @@
 """A list of one record type over the generic model: search, count, and (where a form exists) 新建/编辑/删除."""
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import QKeySequence
@@ -27,6 +27,8 @@ from ...core.filters import Filter
 from ...core.store import Store
 from ...paths import forms_dir
 from .. import undo
+from ..fitting import fit_columns, fit_combo
+from ..flow_layout import FlowLayout
 from ..qt import shortcut
 from ..record_dialog import RecordDialog
 from ..record_model import RecordListModel
@@ -37,13 +39,15 @@ FilterItems = Callable[[], list[Filter]]   # the entries of one filter combo, re
 
 class RecordListPage(QWidget):
     """`editable` needs forms/<type_key>.ui; without it the page lists and searches only. Subclasses may set
-    `dialog_class` (an editor taking (store, record_id, parent=)) and add filters with add_filter()."""
+    `dialog_class` (an editor taking (store, record_id, parent=)) and add filters with add_filter(). `keys` are
+    the list's key columns (column keys: its name, then its figures): shown first and whole, the rest may scroll."""
 
     recordOpened = Signal(str)
     dialog_class: Callable[..., RecordDialog] | None = None
 
     def __init__(self, store: Store, type_key: str, *, title: str = "", description: str = "",
-                 columns=None, editable: bool | None = None, parent: QWidget | None = None):
+                 columns=None, keys: Sequence[str] = (), editable: bool | None = None,
+                 parent: QWidget | None = None):
         super().__init__(parent)
         self.store = store
         self.rt = s.record_type(type_key)
@@ -56,7 +60,7 @@ class RecordListPage(QWidget):
                 label.setWordWrap(name == "pageNote")
                 layout.addWidget(label)
 
-        # two rows, so filters and actions both fit a 150 % scaled laptop screen: actions, then filters + search
+        # actions, then filters + search (wrapping onto a second line where a 150 % scaled screen is too narrow)
         self.button_bar = QHBoxLayout()
         self.buttons = {}
         if self.editable:
@@ -66,14 +70,14 @@ class RecordListPage(QWidget):
                 self.button_bar.addWidget(button)
                 self.buttons[key] = button
         self.button_bar.addStretch(1)
-        self.filter_bar = QHBoxLayout()
+        self.filter_bar = FlowLayout()
         self.filters: list[tuple[QComboBox, FilterItems]] = []
         self.date_ranges: list[tuple[str, QDateEdit, QDateEdit]] = []
         self.search = QLineEdit()
         self.search.setObjectName("search")
         self.search.setPlaceholderText(f"搜索{self.rt.label}（Ctrl+F）")
         self.search.setClearButtonEnabled(True)
-        self.filter_bar.addWidget(self.search, 1)
+        self.filter_bar.addWidget(self.search)
         if self.editable:
             layout.addLayout(self.button_bar)
         layout.addLayout(self.filter_bar)
@@ -100,7 +104,8 @@ class RecordListPage(QWidget):
         store.subscribe(self._settings_listener)   # choice lists and the campaign year live in the settings
         self.destroyed.connect(lambda *_a, st=store, li=self._settings_listener: st.unsubscribe(li))
         self._update_count()
-        self.view.resizeColumnsToContents()
+        columns = list(self.model.columns)
+        fit_columns(self.view, [columns.index(k) for k in keys if k in columns] or [0])
 
     @staticmethod
     def _make_view(model: RecordListModel) -> QTableView:
@@ -138,9 +143,7 @@ class RecordListPage(QWidget):
         combo.setObjectName(f"{name}_filter")
         combo.setToolTip(tip)
         combo.setAccessibleName(tip)
-        # a long unit name must not widen the page past a 150 % scaled laptop screen
-        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        combo.setMinimumContentsLength(7)
+        fit_combo(combo)   # as wide as its longest entry; the filter bar wraps when the screen is narrow
         self.filter_bar.insertWidget(len(self.filters), combo)
         self.filters.append((combo, items))
         self._fill_filter(combo, items)

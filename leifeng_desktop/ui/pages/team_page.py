@@ -5,7 +5,6 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QHeaderView,
     QLabel,
     QMenu,
     QPushButton,
@@ -17,6 +16,7 @@ from PySide6.QtWidgets import (
 
 from ...core import filters, teams
 from ...core.store import Store
+from ..fitting import fit_columns, size_columns
 from ..qt import action
 from ..team_dialog import TeamDialog
 from .record_page import RecordListPage
@@ -28,7 +28,7 @@ class TeamPage(RecordListPage):
     dialog_class = TeamDialog
 
     def __init__(self, store: Store, parent: QWidget | None = None):
-        super().__init__(store, "team", columns=TEAM_COLUMNS, parent=parent,
+        super().__init__(store, "team", columns=TEAM_COLUMNS, keys=("name", "member_count", "lateness"), parent=parent,
                          description="各单位于登记截止日前组建服务队并报送《学雷锋职工志愿服务队登记表》；"
                                      "成立日期晚于截止日的记为逾期。双击一行可编辑，队员名单在编辑窗口的第二页。")
         self.add_filter("kind", "按队伍类型筛选", lambda: filters.choices(store, "team", "kind", "全部队伍类型"))
@@ -45,7 +45,6 @@ class TeamPage(RecordListPage):
         self.button_bar.insertWidget(len(self.buttons), self.export_button)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.model.modelReset.connect(self.refresh_filters)
-        self.view.resizeColumnsToContents()
 
     def delete_question(self, record: dict) -> str:
         n, served = teams.removal_counts(self.store, record.get("id") or "")
@@ -88,9 +87,7 @@ class MissingKindsView(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        fit_columns(self.table, [0, 1])   # the kinds still missing wrap in the last column
         self.table.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.addWidget(note)
@@ -116,4 +113,5 @@ class MissingKindsView(QWidget):
                 gaps.setForeground(Qt.GlobalColor.darkGreen)
             for col, item in enumerate((QTableWidgetItem(unit), count, gaps)):
                 self.table.setItem(row, col, item)
+        size_columns(self.table)
         self.table.resizeRowsToContents()

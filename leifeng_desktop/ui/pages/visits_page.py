@@ -47,6 +47,7 @@ class EnterpriseVisitPage(RecordListPage):
     def __init__(self, store: Store, parent: QWidget | None = None):
         super().__init__(store, "enterprise_visit", parent=parent, columns=(
             "date", "group_id", "enterprise", "uscc", "leader", "workers", "demand_count", "overdue_count"),
+            keys=("enterprise", "date", "demand_count", "overdue_count"),
             description="市总工会领导带队分组走访企业，不少于 40 家（同一企业多次走访只计一家）；"
                         "职工诉求在编辑窗口第二页登记，答复期限默认走访日期后 3 天，逾期未办结的标橙色。")
         self.add_filter("group", "按工作组筛选", group_items(store, "enterprise_visit"))
@@ -63,7 +64,7 @@ class HouseholdPage(RecordListPage):
     def __init__(self, store: Store, parent: QWidget | None = None):
         super().__init__(store, "household", parent=parent, columns=(
             "name", "gender", "id_number", "employer", "hardship", "main_cause", "family_size", "visit_count",
-            "aid_fen"),
+            "aid_fen"), keys=("name", "visit_count", "aid_fen"),
             description="困难职工档案。身份证号、电话等在列表中部分隐藏；收入、健康和银行卡信息只在编辑窗口中点“显示”"
                         "后可见。")
         self.add_filter("hardship", "按困难类别筛选",
@@ -113,6 +114,7 @@ class AidPage(RecordListPage):
     def __init__(self, store: Store, parent: QWidget | None = None):
         super().__init__(store, "aid", parent=parent,
                          columns=("date", "household_id", "programme", "amount", "goods", "handler"),
+                         keys=("household_id", "date", "amount"),
                          description="送温暖、送清凉、金秋助学、日常救助、法律援助。金额以元填写，最多两位小数。")
         self.add_filter("programme", "按帮扶项目筛选",
                         lambda: filters.choices(store, "aid", "programme", "全部帮扶项目"))
@@ -126,7 +128,8 @@ class HouseholdVisitPage(RecordListPage):
 
     def __init__(self, store: Store, parent: QWidget | None = None):
         super().__init__(store, "household_visit", parent=parent,
-                         columns=("date", "group_id", "household_id", "visitors", "needs"))
+                         columns=("date", "group_id", "household_id", "visitors", "needs"),
+                         keys=("household_id", "date"))
         self.add_filter("group", "按工作组筛选", group_items(store, "household_visit"))
         self.add_date_range("date", "走访日期")
 
