@@ -25,6 +25,7 @@ from ..core import schema as s
 from ..core.store import Store
 from .db_watcher import DatabaseWatcher, keep_selection
 from .instance_lock import InstanceLock
+from .manual import manual_action
 from .new_year_dialog import start_new_year
 from .pages.activity_page import ActivityPage, VolunteerHoursPage
 from .pages.backup_page import BackupPage
@@ -41,6 +42,7 @@ from .pages.visits_page import visits_tabs
 from .qt import action
 from .recovery import open_checked
 from .store_signals import StoreSignals
+from .toolbar import DayToolBar
 from .undo import EditMenu, UndoHistory
 
 MAX_RECENT = 8
@@ -212,7 +214,10 @@ class MainWindow(QMainWindow):
         self.edit_menu = EditMenu(self)   # 撤销/重做 following the undo history, 新建/删除/查找 on the current list
         self.menuBar().addMenu(self.edit_menu)
         help_menu = self.menuBar().addMenu("帮助(&H)")
+        help_menu.addAction(manual_action(self))   # 使用说明 (F1), at the section of the page on show
         help_menu.addAction(action("关于(&A)", self, self.about))
+        self.toolbar = DayToolBar(self)   # the day's commands, words beside icons, keys in the tooltips
+        self.addToolBar(self.toolbar)
         for i in range(min(len(self.PAGES), 9)):   # Ctrl+1 … Ctrl+9: a tenth page has no key
             self.addAction(action("", self, partial(self.nav.setCurrentRow, i), key=QKeySequence(f"Ctrl+{i + 1}")))
 
