@@ -6,7 +6,7 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from .errors import StoreError
-from .settings import CITY_LEVEL, SETUP_DONE, campaign_defaults
+from .settings import CAMPAIGN, CITY_LEVEL, SETUP_DONE, campaign_defaults
 
 if TYPE_CHECKING:
     from .store import Store
@@ -69,6 +69,14 @@ def setup_values(store: Store, values: dict[str, Any]) -> dict[str, Any]:
     if not out.get("addressee"):
         out["addressee"] = default_addressee(str(out.get("city") or ""), str(out.get("our_unit_kind") or ""))
     return out
+
+
+def check(store: Store, values: dict[str, Any]) -> dict[str, str]:
+    """The messages first_setup would refuse `values` with, by field key; nothing is written."""
+    from .validation import normalize, validate
+    written = setup_values(store, values)
+    campaign = {k: normalize(CAMPAIGN.field(k), v) for k, v in written.items()}
+    return validate(CAMPAIGN, campaign, store.settings.choices(), partial=True)
 
 
 def first_setup(store: Store, values: dict[str, Any], *, force: bool = False,

@@ -1,5 +1,6 @@
 """QApplication set-up: the log, the crash dialog, Chinese translations, fonts, style; opening the database (a
-damaged one offered its newest good backup, see recovery.py); the first-start offer."""
+damaged one offered its newest good backup, see recovery.py); the first setup of a new database (setup_wizard.py).
+Demo data never goes into the clerk's file: 帮助 → 打开示例数据 opens a file of its own (example_data.py)."""
 from __future__ import annotations
 
 import logging
@@ -8,16 +9,15 @@ from pathlib import Path
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase, QIcon
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication
 
 from .. import __version__
 from ..core import applog
-from ..core.errors import UserError
 from ..core.store import default_db_path
 from ..paths import resources_dir
 from .crash import CrashHandler
 from .recovery import damage, held_by_another_window, open_checked
-from .workers import Task, show_failure
+from .setup_wizard import offer_setup
 
 log = logging.getLogger(__name__)
 
@@ -60,49 +60,6 @@ def install_translations(app: QApplication) -> list[QTranslator]:
             installed.append(translator)
     setattr(app, "_leifeng_translators", installed)  # noqa: B010 -- kept alive with the app; Qt declares no such field
     return installed
-
-
-class FirstRunDialog:
-    """Asks once, on an empty database, whether to load the demo data set. Tests patch `ask`."""
-
-    @staticmethod
-    def ask(parent: QWidget) -> bool:
-        box = QMessageBox(QMessageBox.Icon.Question, "欢迎使用", "数据库中还没有任何记录。\n\n"
-                          "可以先载入一套演示数据（虚构的单位、服务队、活动和走访记录）熟悉各项功能，"
-                          "也可以直接从空白开始录入本单位的数据。", parent=parent)
-        demo = box.addButton("载入演示数据", QMessageBox.ButtonRole.AcceptRole)
-        box.addButton("从空白开始", QMessageBox.ButtonRole.RejectRole)
-        box.exec()
-        return box.clickedButton() is demo
-
-
-def offer_demo_once(window) -> Task | None:
-    store = window.store
-    if store.read_only or store.settings.get("first_run_offered") or not store.is_empty():
-        return None
-    try:
-        store.settings.set({"first_run_offered": True})
-    except UserError as err:   # another program is writing: offer again next time
-        log.warning("first-run flag not saved: %s", err)
-    if not FirstRunDialog.ask(window):
-        return None
-    return load_demo_in_background(window)
-
-
-def load_demo_in_background(window) -> Task:
-    """The demo data set is written by a worker thread on its own connection; the window refreshes at the end."""
-    from ..core.demo import load_demo
-    task = Task(lambda own, progress, cancelled: load_demo(own, progress=progress, cancelled=cancelled),
-                db_path=window.store.path, parent=window, title="载入演示数据", label="正在生成演示数据…")
-    watcher = getattr(window, "watcher", None)
-    if watcher is not None:   # the batches written meanwhile need no refresh each; the end announces itself
-        watcher.pause()
-        for signal in (task.done, task.failed, task.cancelled):
-            signal.connect(lambda *_: watcher.resume())
-    task.done.connect(lambda counts: window.store.notify("*"))
-    task.failed.connect(lambda exc: show_failure(window, "未能载入演示数据", exc))
-    window._demo_task = task
-    return task.start()
 
 
 def sweep_export_leftovers() -> None:
@@ -152,7 +109,7 @@ def _run(app: QApplication, crash: CrashHandler, db_path: Path | None) -> int:
         crash.report(exc)
         return 1
     window.show()
-    offer_demo_once(window)
+    offer_setup(window)
     code = app.exec()
     window.current_store.close()
     if window.lock is not None:

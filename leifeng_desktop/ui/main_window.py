@@ -24,6 +24,7 @@ from .. import __version__
 from ..core import schema as s
 from ..core.store import Store
 from .db_watcher import DatabaseWatcher, keep_selection
+from .example_data import open_example
 from .instance_lock import InstanceLock
 from .manual import manual_action
 from .new_year_dialog import start_new_year
@@ -41,6 +42,7 @@ from .pages.trash_page import TrashPage
 from .pages.visits_page import visits_tabs
 from .qt import action
 from .recovery import open_checked
+from .setup_wizard import offer_setup
 from .store_signals import StoreSignals
 from .toolbar import DayToolBar
 from .undo import EditMenu, UndoHistory
@@ -215,6 +217,7 @@ class MainWindow(QMainWindow):
         self.menuBar().addMenu(self.edit_menu)
         help_menu = self.menuBar().addMenu("帮助(&H)")
         help_menu.addAction(manual_action(self))   # 使用说明 (F1), at the section of the page on show
+        help_menu.addAction(action("打开示例数据(&E)", self, lambda: open_example(self)))   # a file of its own
         help_menu.addAction(action("关于(&A)", self, self.about))
         self.toolbar = DayToolBar(self)   # the day's commands, words beside icons, keys in the tooltips
         self.addToolBar(self.toolbar)
@@ -264,8 +267,7 @@ class MainWindow(QMainWindow):
         if opened is None:
             return False
         self.set_store(*opened)
-        from .app import offer_demo_once
-        offer_demo_once(self)
+        offer_setup(self)   # a new, empty file: the first setup wizard
         return True
 
     def about(self) -> None:

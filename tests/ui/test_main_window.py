@@ -4,9 +4,9 @@ import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QMessageBox, QTabWidget
 
-from leifeng_desktop.ui import app as app_module
-from leifeng_desktop.ui.app import create_application, install_translations, offer_demo_once
+from leifeng_desktop.ui.app import create_application, install_translations
 from leifeng_desktop.ui.main_window import MainWindow
+from leifeng_desktop.ui.setup_wizard import offer_setup
 
 
 @pytest.fixture
@@ -70,15 +70,15 @@ def test_window_fits_1366x768_at_150_percent(window):
     assert window.minimumWidth() <= 910 and window.minimumHeight() <= 512
 
 
-def test_open_database_switches_and_remembers_recent(window, tmp_path, monkeypatch):
-    asked = []
-    monkeypatch.setattr(app_module.FirstRunDialog, "ask", staticmethod(lambda parent: asked.append(1) or False))
+def test_open_database_switches_and_remembers_recent(window, tmp_path):
     other = tmp_path / "other.db"
     assert window.open_path(other)
     assert window.store.path == other
     assert str(other) in window.recent_paths()
     assert str(other) in window.path_label.text()
-    assert asked == [1], "a new empty database gets the demo offer once"
+    assert window.setup_wizard.isVisible(), "a new empty database gets the first setup"
+    window.setup_wizard.reject()
+    assert window.store.is_empty(), "and never demo records"
 
 
 def test_refused_database_keeps_the_current_one(window, tmp_path, monkeypatch):
@@ -99,34 +99,22 @@ def test_qt_dialogs_speak_chinese(qtbot):
     assert app.translate("QPlatformTheme", "Cancel") == "取消"
 
 
-def test_first_start_offers_demo_once(window, monkeypatch, qtbot):
-    asked = []
-    monkeypatch.setattr(app_module.FirstRunDialog, "ask", staticmethod(lambda parent: asked.append(1) or False))
-    assert offer_demo_once(window) is None
-    assert offer_demo_once(window) is None
-    assert asked == [1]
-    assert window.store.is_empty()
+def test_first_start_offers_the_setup_until_it_is_done(window, qtbot):
+    wizard = offer_setup(window)
+    assert wizard is not None and wizard.isVisible()
+    wizard.reject()   # 以后再填: the window stays usable, the next start asks again
+    assert window.isEnabled() and not window.store.settings.get("setup_done")
+    again = offer_setup(window)
+    assert again is not None
+    again.reject()
 
 
-def test_first_start_can_load_the_demo(window, monkeypatch, qtbot):
-    monkeypatch.setattr(app_module.FirstRunDialog, "ask", staticmethod(lambda parent: True))
-    task = offer_demo_once(window)
-    assert task is not None
-    with qtbot.waitSignal(task.done, timeout=60000):
-        pass
-    qtbot.waitUntil(lambda: "志愿服务队 30" in window.counts_label.text(), timeout=5000)
-    assert window.stack.widget(1).widget(0).model.total_count() == 30
-
-
-def test_not_offered_on_a_database_with_records(window, monkeypatch, store, team_values):
+def test_not_offered_on_a_database_with_records(window, store, team_values):
     store.insert("team", team_values)
-    monkeypatch.setattr(app_module.FirstRunDialog, "ask", staticmethod(lambda parent: pytest.fail("asked")))
-    assert offer_demo_once(window) is None
+    assert offer_setup(window) is None
 
 
-def test_switching_while_the_dashboard_counts_raises_nothing(window, tmp_path, monkeypatch, qtbot, store,
-                                                              team_values):
-    monkeypatch.setattr(app_module.FirstRunDialog, "ask", staticmethod(lambda parent: False))
+def test_switching_while_the_dashboard_counts_raises_nothing(window, tmp_path, qtbot, store, team_values):
     store.insert("team", team_values)   # starts a recount on a worker
     window.overview.refresh()
     assert window.open_path(tmp_path / "other.db")

@@ -10,7 +10,6 @@ from PySide6.QtCore import QItemSelectionModel, QSettings
 
 from leifeng_desktop.core.errors import StoreError
 from leifeng_desktop.core.store import Store
-from leifeng_desktop.ui import app as app_module
 from leifeng_desktop.ui import instance_lock
 from leifeng_desktop.ui.app import create_application
 from leifeng_desktop.ui.db_watcher import INTERVAL_MS
@@ -103,7 +102,6 @@ def test_a_new_database_in_a_new_folder_is_locked_too(qtbot, tmp_path, ask):
 
 
 def test_the_lock_goes_with_a_switch_and_with_the_window(first_window, db_path, tmp_path, monkeypatch, ask):
-    monkeypatch.setattr(app_module.FirstRunDialog, "ask", staticmethod(lambda parent: False))
     other = tmp_path / "other.db"
     assert first_window.open_path(other)
     assert first_window.windowTitle().startswith("other.db — ")
