@@ -1,6 +1,8 @@
-"""活动台账: one row per activity with every field of the schema, 参加人数 and 服务总时长, and a 合计 row."""
+"""活动台账: one row per activity with every field of the schema, 参加人数 and 服务总时长, a 合计 row and the
+填表人/审核人/填报日期 line. Seventeen columns do not fit A4 at a readable size: it prints on A3 landscape."""
 from __future__ import annotations
 
+import datetime as dt
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,11 +12,13 @@ from ..core import schema as s
 from ..core.service_record import period_sql
 from ..core.store import Store
 from . import xlsx
+from . import xlsx_print as xp
 
 TITLE = "学雷锋职工志愿服务活动台账"
 SEQ, PARTICIPANTS, HOURS = "序号", "参加人数", "服务总时长（小时）"
-
-
+PAPER = xp.A3       # deliberate: every field of an activity, at 9 pt or more
+# Widths (character units) where the value's own width would waste the page: short labels over short values.
+WIDTHS = {"beneficiaries": 7, "leader": 9, "recorder": 8, "evaluation": 8, "category": 10, "service_form": 10}
 
 @dataclass(frozen=True)
 class LedgerSummary:
@@ -38,8 +42,8 @@ def columns() -> list[xlsx.Column]:
         if f.type == s.REF:   # the query puts the team's name here
             cols.append(xlsx.Column(f.label, xlsx.TEXT))
         else:
-            cols.append(xlsx.Column.of(f))
-    cols += [xlsx.Column(PARTICIPANTS, xlsx.INT), xlsx.Column(HOURS, xlsx.HOURS)]
+            cols.append(xlsx.Column.of(f, width=WIDTHS.get(f.key)))
+    cols += [xlsx.Column(PARTICIPANTS, xlsx.INT, width=7), xlsx.Column(HOURS, xlsx.HOURS, width=10)]
     cols += [xlsx.Column.of(f) for f in long]
     return cols
 
@@ -66,13 +70,15 @@ def _row(n: int, a: dict[str, Any]) -> list[Any]:
 
 
 def export_activity_ledger(store: Store, path: str | os.PathLike[str], *, date_from: str | None = None,
-                           date_to: str | None = None, team_id: str | None = None) -> Path:
-    """Write the ledger workbook (atomic) and return its path."""
-    return export_with_summary(store, path, date_from=date_from, date_to=date_to, team_id=team_id)[0]
+                           date_to: str | None = None, team_id: str | None = None,
+                           day: dt.date | str | None = None) -> Path:
+    """Write the ledger workbook (atomic) and return its path; `day` is the 填报日期 (default today)."""
+    return export_with_summary(store, path, date_from=date_from, date_to=date_to, team_id=team_id, day=day)[0]
 
 
 def export_with_summary(store: Store, path: str | os.PathLike[str], *, date_from: str | None = None,
-                        date_to: str | None = None, team_id: str | None = None) -> tuple[Path, LedgerSummary]:
+                        date_to: str | None = None, team_id: str | None = None,
+                        day: dt.date | str | None = None) -> tuple[Path, LedgerSummary]:
     rows = ledger_rows(store, date_from=date_from, date_to=date_to, team_id=team_id)
     cols = columns()
     labels = [c.label for c in cols]
@@ -84,7 +90,7 @@ def export_with_summary(store: Store, path: str | os.PathLike[str], *, date_from
                             sum(r["total_minutes"] for r in rows), sum(r["beneficiaries"] or 0 for r in rows))
     out = xlsx.write_ledger(path, title=_title(store), subtitle=_subtitle(store, date_from, date_to, team_id),
                             columns=cols, rows=(_row(n, a) for n, a in enumerate(rows, start=1)), totals=totals,
-                            sheet_name="活动台账")
+                            sheet_name="活动台账", paper=PAPER, signing=xp.Signing.of(store, day))
     return out, summary
 
 

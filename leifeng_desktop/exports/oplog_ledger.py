@@ -2,6 +2,7 @@
 or the CLI in the subtitle. The log holds masked values only, so the file does too."""
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 from typing import Unpack
@@ -9,11 +10,13 @@ from typing import Unpack
 from ..core import oplog
 from ..core.store import Store
 from . import xlsx
+from . import xlsx_print as xp
 
 TITLE = "操作日志"
-COLUMNS = [xlsx.Column("序号", xlsx.INT, width=7, align="center"), xlsx.Column("时间", xlsx.TEXT, width=20),
-           xlsx.Column("操作员"), xlsx.Column("操作"), xlsx.Column("记录类型"), xlsx.Column("记录", width=24),
-           xlsx.Column("修改内容", xlsx.LONG, width=70)]
+# A4 landscape at full size: 125 character units in all
+COLUMNS = [xlsx.Column("序号", xlsx.INT, width=6, align="center"), xlsx.Column("时间", xlsx.TEXT, width=21),
+           xlsx.Column("操作员", width=9), xlsx.Column("操作", width=9), xlsx.Column("记录类型", width=10),
+           xlsx.Column("记录", width=20), xlsx.Column("修改内容", xlsx.LONG, width=50)]
 
 
 def ledger_rows(store: Store, **filters: Unpack[oplog.Filters]) -> list[list[object]]:
@@ -40,9 +43,10 @@ def subtitle(store: Store, *, date_from: str | None = None, date_to: str | None 
     return "　　".join(parts)
 
 
-def export_oplog(store: Store, path: str | os.PathLike[str], **filters: Unpack[oplog.Filters]) -> tuple[Path, int]:
-    """Write the ledger (atomic) and return its path and the number of entries in it."""
+def export_oplog(store: Store, path: str | os.PathLike[str], *, day: dt.date | str | None = None,
+                 **filters: Unpack[oplog.Filters]) -> tuple[Path, int]:
+    """Write the ledger (atomic) and return its path and the number of entries in it; `day` is the 填报日期."""
     rows = ledger_rows(store, **filters)
     out = xlsx.write_ledger(path, title=TITLE, subtitle=subtitle(store, **filters), columns=COLUMNS, rows=rows,
-                            totals={1: f"共 {len(rows)} 条"}, sheet_name=TITLE)
+                            totals={1: f"共 {len(rows)} 条"}, sheet_name=TITLE, signing=xp.Signing.of(store, day))
     return out, len(rows)

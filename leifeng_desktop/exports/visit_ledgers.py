@@ -5,6 +5,8 @@ demands is one row), so a clerk reads each visit once with its demands beside it
 gives visits, distinct enterprises (core.visits rule), demands, settled and overdue.
 帮扶台账: one row per aid record, 身份证号 masked unless reveal; a 合计 row (records, households, amount) and under it
 one “其中” row per programme. Amounts go from integer fen to Decimal 元: never float arithmetic.
+Both end with the 填表人/审核人/填报日期 line. The 走访台账's twenty columns print on A3 landscape (chosen: on A4 the
+text would be under 9 pt), the 帮扶台账 on A4; the 统一社会信用代码 column is one line wide enough for the code.
 """
 from __future__ import annotations
 
@@ -20,6 +22,7 @@ from ..core import visits as v
 from ..core.formatting import cn_date
 from ..core.store import Store
 from . import xlsx
+from . import xlsx_print as xp
 from .files import save_atomic
 
 if TYPE_CHECKING:
@@ -33,10 +36,12 @@ SEQ, GROUP, OVERDUE = "序号", "工作组", "逾期情况"
 HEADER_ROW = 3      # title, subtitle, header
 DEMAND_FIELDS = ("content", "kind", "handler", "due_on", "status", "reply")
 DEMAND_LABELS = {"content": "诉求内容", "kind": "诉求类别", "due_on": "答复期限", "reply": "答复情况"}
-# Fixed widths: 19 columns fitted to A4 landscape; wider would print the text too small to read.
-WIDTHS = {"date": 11, "group_id": 11, "leader": 8, "visitors": 12, "enterprise": 14, "uscc": 11, "address": 13,
-          "industry": 10, "workers": 9, "interviewees": 14, "content": 23, "kind": 9, "handler": 7, "due_on": 11,
-          "status": 9, "reply": 17, "note": 12, "unit": 12}
+# Widths in character units for A3 landscape at 9 pt or more (the writer narrows text columns further if needed);
+# the 统一社会信用代码's comes from the codes (xlsx_print.code_width).
+WIDTHS = {"date": 11, "group_id": 10, "leader": 8, "visitors": 10, "enterprise": 14, "address": 12,
+          "industry": 8, "workers": 7, "interviewees": 10, "content": 20, "kind": 8, "handler": 7, "due_on": 11,
+          "status": 8, "reply": 16, "note": 10, "unit": 12}
+VISIT_PAPER, AID_PAPER = xp.A3, xp.A4
 CENTRED = {"date", "group_id", "leader", "kind", "handler", "due_on", "status", "programme", "name", "id_number"}
 
 
@@ -57,9 +62,12 @@ def _several_units(store: Store, table: str, cond: str, params: dict[str, Any]) 
     return units > 1
 
 
-def _finish(path: str | os.PathLike[str], wb: Workbook, edit: Callable[[Worksheet], None]) -> Path:
-    """Edit the ledger's sheet in memory (merges, extra rows), then save it atomically over `path`."""
+def _finish(path: str | os.PathLike[str], wb: Workbook, edit: Callable[[Worksheet], None],
+            signing: xp.Signing) -> Path:
+    """Edit the ledger's sheet in memory (merges, extra rows), add the signing line under it all, then save it
+    atomically over `path`."""
     edit(wb.active)
+    xlsx.add_signing(wb.active, signing)
     return save_atomic(wb, Path(path))
 
 
@@ -91,12 +99,17 @@ def _visit_fields(several_units: bool) -> tuple[list[s.Field], list[s.Field]]:
     return short, [f for f in rt.fields if f.type == s.LONGTEXT] + ([rt.field("unit")] if several_units else [])
 
 
-def _visit_columns(before: list[s.Field], after: list[s.Field]) -> list[xlsx.Column]:
+def _visit_columns(before: list[s.Field], after: list[s.Field], codes: list[Any]) -> list[xlsx.Column]:
     cols = [xlsx.Column(SEQ, xlsx.INT, width=5, align="center")]
-    cols += [xlsx.Column(GROUP, width=WIDTHS["group_id"], align="center") if f.type == s.REF else _col(f)
-             for f in before]
+    for f in before:
+        if f.type == s.REF:
+            cols.append(xlsx.Column(GROUP, width=WIDTHS["group_id"], align="center"))
+        elif f.key == "uscc":     # 18 characters never split over two lines
+            cols.append(xlsx.Column.of(f, width=xp.code_width(codes), align="center", wrap=False))
+        else:
+            cols.append(_col(f))
     cols += [_col(s.DEMAND.field(k), label=DEMAND_LABELS.get(k)) for k in DEMAND_FIELDS]
-    cols.append(xlsx.Column(OVERDUE, width=10, align="center"))
+    cols.append(xlsx.Column(OVERDUE, width=9, align="center"))
     return cols + [_col(f) for f in after]
 
 
@@ -105,21 +118,23 @@ def _col(f: s.Field, **kw: Any) -> xlsx.Column:
 
 
 def export_visit_ledger(store: Store, path: str | os.PathLike[str], *, year: int | None = None,
-                        today: dt.date | str | None = None) -> Path:
-    """Write the 走访台账 (year None: every visit) and return its path. Overdue is judged as of `today`."""
+                        today: dt.date | str | None = None, day: dt.date | str | None = None) -> Path:
+    """Write the 走访台账 (year None: every visit) and return its path. Overdue is judged as of `today`; `day` is
+    the 填报日期 (default today)."""
     summary = visit_summary(store, year=year, today=today)
     today = dt.date.fromisoformat(summary["today"])
     days = v.reply_days(store)
     cond, params = _year_sql("v.date", year)
     before, after = _visit_fields(_several_units(store, "enterprise_visit v", cond, params))
-    cols = _visit_columns(before, after)
-    labels = [c.label for c in cols]
-    visit_cols = [0, *range(1, 1 + len(before)), *range(len(cols) - len(after), len(cols))]
+    width = 1 + len(before) + len(DEMAND_FIELDS) + 1 + len(after)     # _visit_columns: 序号 … 逾期情况 …
+    visit_cols = [0, *range(1, 1 + len(before)), *range(width - len(after), width)]
     rows: list[list[Any]] = []
     spans: list[int] = []
     visits = [dict(r) for r in store.db.query(
         f"SELECT v.*, g.name AS group_name FROM enterprise_visit v LEFT JOIN working_group g ON g.id = v.group_id "
         f"WHERE {cond} ORDER BY v.date, v.enterprise, v.rowid", params)]
+    cols = _visit_columns(before, after, [visit.get("uscc") for visit in visits])
+    labels = [c.label for c in cols]
     demands: dict[str, list[dict[str, Any]]] = {}
     for r in store.db.query(f"SELECT d.* FROM demand d JOIN enterprise_visit v ON v.id = d.visit_id "
                             f"WHERE {cond} ORDER BY d.rowid", params):
@@ -157,7 +172,8 @@ def export_visit_ledger(store: Store, path: str | os.PathLike[str], *, year: int
             first += span
 
     return _finish(path, xlsx.build_ledger(title=f"{prefix}{VISIT_TITLE}", subtitle=subtitle, columns=cols,
-                                           rows=rows, totals=totals, sheet_name="走访台账"), merge_visits)
+                                           rows=rows, totals=totals, sheet_name="走访台账", paper=VISIT_PAPER),
+                   merge_visits, xp.Signing.of(store, day))
 
 
 # -- 帮扶台账 ---------------------------------------------------------------------------------------------------
@@ -172,8 +188,9 @@ def aid_summary(store: Store, *, year: int | None = None) -> dict[str, Any]:
 
 
 def export_aid_ledger(store: Store, path: str | os.PathLike[str], *, year: int | None = None,
-                      reveal: bool = False) -> Path:
-    """Write the 帮扶台账 (year None: every record) and return its path; 身份证号 masked unless reveal."""
+                      reveal: bool = False, day: dt.date | str | None = None) -> Path:
+    """Write the 帮扶台账 (year None: every record) and return its path; 身份证号 masked unless reveal; `day` is
+    the 填报日期 (default today)."""
     cond, params = _year_sql("a.date", year)
     several = _several_units(store, "aid a", cond, params)
     hh, aid = s.HOUSEHOLD, s.AID
@@ -184,12 +201,13 @@ def export_aid_ledger(store: Store, path: str | os.PathLike[str], *, year: int |
               aid.field("goods"), aid.field("handler"), aid.field("note")] + ([aid.field("unit")] if several else [])
     cols = [xlsx.Column(SEQ, xlsx.INT, width=5, align="center")]
     for f in fields:   # text wide enough for one line where it is short (goods, handler), up to a limit
-        fit = {"goods": 40, "handler": 26, "note": 40, "unit": 20}.get(f.key)
+        fit = {"goods": 22, "handler": 14, "note": 24, "unit": 14}.get(f.key)
         if fit:
             width = min(max([xlsx.text_width(r.get(f.key) or "") + 3 for r in records] + [10]), fit)
         else:
-            width = {"name": 10, "id_number": 21, "programme": 11, "amount": 13, "date": 11}[f.key]
-        cols.append(xlsx.Column.of(f, reveal=reveal, width=width, align="center" if f.key in CENTRED else None))
+            width = {"name": 9, "id_number": 21, "programme": 11, "amount": 12, "date": 11}[f.key]
+        cols.append(xlsx.Column.of(f, reveal=reveal, width=width, align="center" if f.key in CENTRED else None,
+                                   wrap=f.key != "id_number"))
     rows = [[n] + [r[f.key] for f in fields] for n, r in enumerate(records, start=1)]
     summary = aid_summary(store, year=year)
     amount_col = 5
@@ -216,4 +234,5 @@ def export_aid_ledger(store: Store, path: str | os.PathLike[str], *, year: int |
     shown = "身份证号为完整号码，请妥善保管" if reveal else "身份证号已部分隐藏"
     subtitle = "　　".join([f"填报单位：{store.our_unit()}", "金额单位：元", shown])
     return _finish(path, xlsx.build_ledger(title=f"{prefix}{AID_TITLE}", subtitle=subtitle, columns=cols,
-                                           rows=rows, totals=totals, sheet_name="帮扶台账"), add_programmes)
+                                           rows=rows, totals=totals, sheet_name="帮扶台账", paper=AID_PAPER),
+                   add_programmes, xp.Signing.of(store, day))

@@ -7,7 +7,7 @@ the schema's label and show choices, lists and sensitive values through core.for
 Every cell of every workbook the app writes goes through put(): text is always a text cell, never a formula, and
 reads back as typed in Excel, LibreOffice and openpyxl (see put's notes). build_ledger works in three steps: the
 values (every cell through put), the styles (fonts, borders, alignments, number formats, row heights), the page
-set-up (widths, frozen header, filter, print).
+set-up (widths, frozen header, filter, print: exports.xlsx_print, which keeps the printed text at 9 pt or more).
 """
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from ..core import schema as s
 from ..core.formatting import display
 from . import document as d
+from . import xlsx_print as xp
 from .files import save_atomic
 
 if TYPE_CHECKING:   # openpyxl has no type information: these document what is passed, they check nothing
@@ -42,7 +43,8 @@ SUM, COUNT = "__sum__", "__count__"
 
 FONT, TITLE_SIZE, SIZE = "宋体", 16, 10
 HEADER_FILL = "DDEBF7"
-FORMATS = {INT: "0", HOURS: "0.0#", MONEY: "#,##0.00", DATE: "yyyy-mm-dd", DATETIME: "yyyy-mm-dd hh:mm"}
+# one format per kind in every ledger: hours always with two decimals (12.00, 4.25), never "12.0" beside "4.25"
+FORMATS = {INT: "0", HOURS: "0.00", MONEY: "#,##0.00", DATE: "yyyy-mm-dd", DATETIME: "yyyy-mm-dd hh:mm"}
 # (minimum, maximum) width in Excel character units; longer text wraps inside the maximum.
 WIDTHS = {TEXT: (6, 16), LONG: (20, 40), INT: (6, 10), HOURS: (7, 12), MONEY: (10, 16), DATE: (12, 12),
           DATETIME: (17, 17)}
@@ -58,6 +60,7 @@ class Column:
     width: float | None = None                  # fixed width; otherwise from the label and the values
     convert: Callable[[Any], Any] | None = None  # stored value → the value of `kind` (e.g. display text)
     align: str | None = None                     # horizontal alignment; numbers right, text left by default
+    wrap: bool = True                            # text wraps in its column; False: one line (codes), never narrowed
 
     @classmethod
     def of(cls, f: s.Field, *, label: str | None = None, reveal: bool = False, **kw: Any) -> Column:
@@ -185,12 +188,14 @@ class _Sheet:
 
 def build_ledger(*, title: str, columns: list[Column], rows: Iterable[Sequence[Any]],
                  totals: Mapping[int, Any] | None = None, subtitle: str = "", sheet_name: str = "台账",
-                 totals_label: str = "合计") -> Workbook:
+                 totals_label: str = "合计", paper: str = xp.A4) -> Workbook:
     """The ledger as an openpyxl Workbook (one sheet). `rows` hold stored values in column order; `totals` maps a
-    column index to a stored value, SUM or COUNT (the 合计 label goes in column 0 unless it has a total)."""
+    column index to a stored value, SUM or COUNT (the 合计 label goes in column 0 unless it has a total). Printed
+    landscape on `paper` (xlsx_print.A4 or A3) with the text no smaller than xlsx_print.MIN_PT."""
     cells, sums = _converted(columns, rows)
     out = _totals(columns, totals, sums, len(cells), totals_label) if totals is not None else None
-    widths = _widths(columns, cells + ([out] if out is not None else []))
+    widths = xp.fit(_widths(columns, cells + ([out] if out is not None else [])),
+                    [c.kind in (TEXT, LONG) and c.wrap for c in columns], paper, SIZE)
     sheet = _Sheet(columns, cells, totals, out, widths)
     wb, ws = _new_book(sheet_name)
     _put_values(ws, sheet, title, subtitle)
@@ -198,13 +203,22 @@ def build_ledger(*, title: str, columns: list[Column], rows: Iterable[Sequence[A
     _style_header(ws, sheet)
     _style_rows(ws, sheet)
     _style_totals(ws, sheet)
-    _page_setup(ws, sheet)
+    xp.page_setup(ws, sheet.widths, header_row=sheet.header_row, rows=len(sheet.cells), paper=paper, size_pt=SIZE)
     return wb
 
 
-def write_ledger(path: str | os.PathLike[str], **kw: Any) -> Path:
-    """Write one ledger sheet (build_ledger's arguments) atomically and return the path."""
-    return save_atomic(build_ledger(**kw), Path(path))
+def write_ledger(path: str | os.PathLike[str], *, signing: xp.Signing | None = None, **kw: Any) -> Path:
+    """Write one ledger sheet (build_ledger's arguments) atomically, with the signing line at its foot when
+    given, and return the path."""
+    wb = build_ledger(**kw)
+    if signing is not None:
+        add_signing(wb.active, signing)
+    return save_atomic(wb, Path(path))
+
+
+def add_signing(ws: Worksheet, signing: xp.Signing) -> int:
+    """填表人/审核人/填报日期 under everything on the sheet, across its columns; returns the row."""
+    return xp.add_signing(ws, ws.max_column, signing, size_pt=SIZE)
 
 
 # -- values -----------------------------------------------------------------------------------------------------
@@ -280,8 +294,9 @@ def _widths(columns: list[Column], cells: list[list[Any]]) -> list[float]:
     """From the label (a long label wraps onto two lines) and the widest value, within the kind's bounds."""
     out: list[float] = []
     for i, col in enumerate(columns):
-        if col.width:
-            out.append(col.width)
+        if col.width:    # a number never shows as ###: a fixed width still takes the widest number (the 合计)
+            numbers = [text_width(_shown(col.kind, row[i])) + 2.5 for row in cells if col.kind in NUMERIC]
+            out.append(max([col.width] + numbers))
             continue
         low, high = WIDTHS[col.kind]
         label = text_width(col.label)
@@ -337,7 +352,7 @@ def _style_rows(ws: Worksheet, sheet: _Sheet) -> None:
         for i, (col, value) in enumerate(zip(sheet.columns, values)):
             cell = ws.cell(r, i + 1)
             cell.font, cell.border = plain, lines
-            wrap = col.kind in (TEXT, LONG) and value is not None
+            wrap = col.kind in (TEXT, LONG) and col.wrap and value is not None
             if wrap:
                 height = max(height, _lines(_shown(col.kind, value), sheet.widths[i]))
             cell.alignment = alignment(vertical="center", wrap_text=wrap,
@@ -376,25 +391,3 @@ def _new_book(sheet_name: str) -> tuple[Workbook, Worksheet]:
     ws = wb.active
     ws.title = d.clean_text(sheet_name)[:31] or "台账"
     return wb, ws
-
-
-def _page_setup(ws: Worksheet, sheet: _Sheet) -> None:
-    """Column widths, the frozen header and its filter; A4 landscape one page wide, the header on every page,
-    page numbers in the footer."""
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.properties import PageSetupProperties
-    header_row, count = sheet.header_row, len(sheet.cells)
-    for i, width in enumerate(sheet.widths):
-        ws.column_dimensions[get_column_letter(i + 1)].width = width
-    ws.freeze_panes = f"A{header_row + 1}"
-    if count:
-        ws.auto_filter.ref = f"A{header_row}:{get_column_letter(len(sheet.columns))}{header_row + count}"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    ws.print_title_rows = f"{header_row}:{header_row}"
-    ws.print_options.horizontalCentered = True
-    ws.page_margins.left = ws.page_margins.right = 0.4
-    ws.page_margins.top, ws.page_margins.bottom = 0.6, 0.8     # inches; the page number sits in the bottom one
-    ws.oddFooter.center.text = "第 &P 页，共 &N 页"

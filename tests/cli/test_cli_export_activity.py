@@ -73,7 +73,7 @@ def test_ledger_activities(db, tmp_path, capsys):
                      "--team", "自来水公司职工志愿服务队", "--out", str(out)]) == 0
     assert "1 场活动" in capsys.readouterr().out
     ws = openpyxl.load_workbook(out).active
-    assert ws.max_row == 3 + 1 + 1 and ws.cell(4, 2).value == "活动3"
+    assert ws.max_row == 3 + 1 + 1 + 2 and ws.cell(4, 2).value == "活动3"     # … 合计, a blank row, 填表人
 
 
 def test_ledger_is_a_group_and_refuses_bad_arguments(db, tmp_path, capsys):

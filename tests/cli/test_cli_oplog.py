@@ -18,7 +18,10 @@ def db(store, team_values, fake_id, db_path):
 
 
 def cells(path) -> list[tuple]:
-    return list(openpyxl.load_workbook(path).active.iter_rows(min_row=4, values_only=True))
+    """The entries and the 合计, without the blank row and the signing line under them (操作员 as 填表人)."""
+    rows = list(openpyxl.load_workbook(path).active.iter_rows(min_row=4, values_only=True))
+    assert rows[-1][0].startswith("填表人：李明") and not any(rows[-2])
+    return rows[:-2]
 
 
 def test_every_entry_oldest_first(db, store, tmp_path, capsys, fake_id):

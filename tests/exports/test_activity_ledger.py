@@ -45,6 +45,8 @@ def activities(store, teams):
 def read(path):
     ws = openpyxl.load_workbook(path).active
     rows = [list(r) for r in ws.iter_rows(values_only=True)]
+    assert rows[-1][0].startswith("填表人：") and not any(rows[-2])    # the signing line under a blank row
+    rows = rows[:-2]
     return ws, [str(v).replace("\n", "") for v in rows[HEADER_ROW - 1]], rows[HEADER_ROW:]
 
 
@@ -100,18 +102,17 @@ def test_filters_by_period_and_team(store, activities, teams, tmp_path):
 
 def test_print_setup_formats_and_widths(store, activities, tmp_path):
     ws, header, _ = read(export_activity_ledger(store, tmp_path / "台账.xlsx"))
-    assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == 9
-    assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0
-    assert ws.sheet_properties.pageSetUpPr.fitToPage
+    assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == 8     # A3, deliberately
+    assert not ws.sheet_properties.pageSetUpPr.fitToPage and int(ws.page_setup.scale) >= 90    # 10 pt → ≥ 9 pt
     assert ws.print_title_rows.replace("$", "") == f"{HEADER_ROW}:{HEADER_ROW}"
     first = HEADER_ROW + 1
     fmt = {label: ws.cell(first, i + 1).number_format for i, label in enumerate(header)}
-    assert fmt[HOURS] == "0.0#" and fmt[PARTICIPANTS] == "0" and fmt["开始时间"] == "yyyy-mm-dd hh:mm"
+    assert fmt[HOURS] == "0.00" and fmt[PARTICIPANTS] == "0" and fmt["开始时间"] == "yyyy-mm-dd hh:mm"
     summary = header.index("活动简述") + 1
     assert ws.cell(first, summary).alignment.wrap_text
     letter = openpyxl.utils.get_column_letter(header.index("组织队伍") + 1)
     assert ws.column_dimensions[letter].width >= 12        # 12 CJK characters wrap onto two lines, not ###
-    last = ws.max_row
+    last = ws.max_row - 2      # the 合计, above the blank row and the signing line
     assert all(ws.cell(last, c).font.b for c in range(1, len(header) + 1))
 
 
@@ -145,8 +146,8 @@ def test_save_is_atomic(tmp_path, monkeypatch):
     assert list(tmp_path.iterdir()) == []
 
 
-def test_libreoffice_prints_the_ledger_landscape_a4(store, activities, tmp_path):
+def test_libreoffice_prints_the_ledger_landscape_a3(store, activities, tmp_path):
     out = tmp_path / "out"
     out.mkdir()
     pages, width, height = pdf_info(to_pdf(export_activity_ledger(store, out / "台账.xlsx"), tmp_path))
-    assert pages >= 1 and abs(width - 841.9) < 1 and abs(height - 595.3) < 1
+    assert pages >= 1 and abs(width - 1190.6) < 1 and abs(height - 841.9) < 1
