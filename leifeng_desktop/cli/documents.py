@@ -15,16 +15,18 @@ from .zh import command, option
 
 
 @command("summary", short_help="导出《学雷锋职工志愿服务活动开展情况的总结》（Word）",
-         help="导出总结材料：基本情况（各项数字取自统计）、主要做法和成效（五个方面，附选定的活动记录）、典型事迹、"
-              "存在问题和下步打算、落款，以及附表（活动分类、帮扶项目、各单位情况）。各项数字按期间所在的活动年度"
-              "统计；期间用于挑选列举的活动和典型事迹。",
+         help="导出总结材料：基本情况（统计时段、各项数字取自统计，附统计图）、主要做法和成效（五个方面，附选定的"
+              "活动记录）、典型事迹、存在问题和下步打算、附件说明、落款，以及附表（活动分类、各单位、工作组、帮扶项目、"
+              "职工诉求、选树典型、报送情况）。各项数字按所选期间统计，与 stats --from --to 相同；期间须在同一年度内。",
          epilog=f"例：{PROG} --db 台账.db export summary --from 2026-01-01 --to 2026-12-31 --out 总结.docx")
 @period_options()
 @unit_option("只总结一个单位的记录，并以该单位落款（默认：全部记录，本单位落款）")
-@option("--picture", type=InFile(), metavar="图片.png", help="插入“基本情况”下的图片（如仪表盘截图，PNG 或 JPEG）")
+@option("--chart/--no-chart", default=True, help="在“基本情况”下附统计图（按服务内容、按月份的活动场次；默认附）")
+@option("--picture", type=InFile(), metavar="图片.png", help="另在“基本情况”下插入一张图片（PNG 或 JPEG）")
 @today_option("2026-12-20", "落款日期（默认：今天），如 2026-12-20")
 @out_option(".docx")
-def summary(period: tuple, unit: str | None, picture: Path | None, today: dt.date | None, out: Path) -> int:
+def summary(period: tuple, unit: str | None, chart: bool, picture: Path | None, today: dt.date | None,
+            out: Path) -> int:
     from ..core.texts import summary_period
     from ..exports.summary import export_summary
     with open_store(sound=True) as store:
@@ -32,10 +34,10 @@ def summary(period: tuple, unit: str | None, picture: Path | None, today: dt.dat
         with as_user_error(ValueError):   # a period across two years, a picture that is not one
             year, first, last = summary_period(store, *period)
             with saving(out):
-                export_summary(store, out, date_from=period[0], date_to=period[1], unit=unit, picture=picture,
-                               today=today)
+                export_summary(store, out, date_from=period[0], date_to=period[1], unit=unit, chart=chart,
+                               picture=picture, today=today)
     echo(out)
-    echo(f"已导出{unit or ''}{year}年学雷锋职工志愿服务活动总结（数字按{year}年度统计，列举 {first} 至 {last} 的记录）")
+    echo(f"已导出{unit or ''}{year}年学雷锋职工志愿服务活动总结（统计时段 {first} 至 {last}）")
     return EXIT_OK
 
 

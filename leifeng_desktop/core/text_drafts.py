@@ -5,10 +5,17 @@ Wording follows the seed plan (学雷锋职工志愿服务活动实施方案): i
 实施步骤, 工作要求, adapted to the unit a document is for. A draft names settings (city, year, deadlines, targets)
 and records (the unit's teams) but never a count: every figure of the summary is written by exports.summary from
 core.stats, so a saved draft cannot go stale.
+
+Every claim a summary draft makes is true of the records (Facts, from core.texts.summary_facts): the 实施方案
+sentence only when the unit's 实施方案 submission exists (报送记录), the 登记表 one only when its 登记表 was sent,
+teams, visits, aid programmes, service forms and categories, honor kinds and publicity kinds only those recorded in
+the period; an area with no records says so. The plan's drafts say what will be done; their few facts (working
+groups, the teams listed) are conditional too.
 """
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,14 +31,45 @@ AREAS = (
 )
 
 
+VALUES_KINDS = ("演讲", "征文", "先进模范人物事迹巡回报告")   # publicity kinds of the 核心价值 area
+MEDIA_KIND = "媒体报道"
+CULTURE_KINDS = ("送电影", "送培训", "送书籍", "送讲座")
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What the records say, for the claims of the summary's drafts (the document's unit and period)."""
+    plan_sent: bool = False            # its 实施方案 submission (报送记录) exists in the year
+    registration_sent: bool = False    # its 登记表 submission exists
+    unit_plans: bool = False           # some unit sent its 实施方案 (the city's 各级工会 sentence)
+    teams: bool = False
+    activities: bool = False
+    categories: tuple[str, ...] = ()   # service categories with activities, in the list's order
+    forms: tuple[str, ...] = ()        # service forms with activities
+    enterprise_visits: bool = False
+    household_visits: bool = False
+    demands_done: bool = False         # some demand settled
+    overdue_demands: bool = False
+    programmes: tuple[str, ...] = ()   # aid programmes with aid records
+    honor_kinds: tuple[str, ...] = ()
+    publicity_kinds: tuple[str, ...] = ()
+    groups: bool = False               # working groups exist
+    groups_led: bool = False           # every working group has a 带队领导
+    materials_missing: bool = False    # a material past its deadline not sent (by the unit, or by some unit)
+    targets_short: tuple[str, ...] = ()   # 走访企业 / 走访帮扶困难职工 below the target (city only)
+    kinds_missing: bool = False        # some unit lacks a kind of team (city only)
+
+
+
 @dataclass(frozen=True)
 class Context:
-    """What a draft may name: the campaign settings and the unit the document is for."""
+    """What a draft may name: the campaign settings, the unit the document is for, and what its records say."""
     campaign: dict[str, Any]
     unit: str                      # the unit that signs the document
     is_city: bool                  # the city federation itself (市总工会), not a sub-union
     teams: list[dict[str, Any]] = field(default_factory=list)   # the unit's teams (all teams for the city federation)
     groups: int = 0                # working groups (工作组) of the visiting campaign
+    facts: Facts = Facts()         # none by default: a summary draft then claims nothing (core.texts.summary_facts)
 
     @property
     def city(self) -> str:
@@ -52,48 +90,122 @@ class Context:
 
 
 # -- 总结材料 ----------------------------------------------------------------------------------------------------
+def _quoted(names: tuple[str, ...] | list[str]) -> str:
+    """“送温暖”“送清凉” (a name already holding quotes is left as it is)."""
+    return "".join(n if "“" in n else f"“{n}”" for n in names)
+
+
+def _sentence(lead: str, parts: list[str], empty: str, sep: str = "，") -> str:
+    return lead + sep.join(parts) + "。" if parts else empty
+
+
 def summary_addressee(c: Context) -> str:
+    """设置's 主送机关 for our own unit's summary, else the usual one (a sub-union reports to the city federation)."""
+    chosen = str(c.campaign.get("addressee") or "").strip().rstrip("：:")
+    if chosen and c.unit == c.campaign.get("our_unit"):
+        return f"{chosen}："
     return f"{c.city}精神文明建设委员会办公室：" if c.is_city else f"{c.city_union}："
 
 
 def summary_opening(c: Context) -> str:
     whose = f"{c.city}精神文明建设委员会的统一部署" if c.is_city else f"{c.city_union}的统一部署"
+    if not c.facts.activities:
+        return f"现将{c.year}年{c.we}学雷锋职工志愿服务活动有关情况总结如下："
     return (f"{c.year}年，{c.we}按照{whose}，以“学雷锋职工志愿服务”为主题，团结动员广大职工和工会干部深入学习和大力弘扬"
-            f"雷锋精神，扎实开展职工志愿服务活动，取得了较好成效。现将有关情况总结如下：")
+            f"雷锋精神，开展职工志愿服务活动。现将有关情况总结如下：")
 
 
 def summary_basic(c: Context) -> str:
+    f = c.facts
+    parts = []
     if c.is_city:
-        return ("活动开展以来，市总工会制定下发了《关于开展学雷锋职工志愿服务活动实施方案》，"
-                "成立了由市总领导带队的工作组，明确了目标任务和工作措施。各级工会结合实际制定具体方案，"
-                "迅速组建志愿服务队伍，形成了上下联动、整体推进的工作格局。")
-    return (f"活动开展以来，{c.we}成立了活动领导小组，结合本单位实际制定了具体实施方案并报送{c.city_union}宣教部，"
-            "组织职工组建志愿服务队伍，明确了目标任务和工作措施，推动活动有序开展。")
+        if f.plan_sent:
+            parts.append("市总工会制定下发了《关于开展学雷锋职工志愿服务活动实施方案》，明确了目标任务和工作措施")
+        if f.groups:
+            parts.append("成立了由市总领导带队的走访工作组" if f.groups_led else "成立了走访工作组")
+        if f.unit_plans:
+            parts.append("各级工会结合实际制定具体方案")
+        if f.teams:
+            parts.append("组建职工志愿服务队伍")
+        return _sentence("活动开展以来，", parts, "本期间内尚无实施方案报送、走访工作组和志愿服务队的记录。")
+    if f.plan_sent:
+        parts.append(f"结合本单位实际制定了具体实施方案并报送{c.city_union}宣教部")
+    if f.teams:
+        sent = f"，将服务队登记表报送{c.city_union}" if f.registration_sent else ""
+        parts.append(f"组织职工组建志愿服务队伍{sent}")
+    if f.activities:
+        parts.append("组织开展志愿服务活动")
+    return _sentence(f"活动开展以来，{c.we}", parts, f"本期间内{c.we}尚无实施方案报送和志愿服务队的记录。")
 
 
-SUMMARY_AREA_DRAFTS = {
-    "values": "坚持用社会主义核心价值体系教育引导职工，广泛开展以爱岗敬业、诚实守信、艰苦奋斗、"
-              "勇于奉献为主要内容的职业道德教育，通过演讲、征文、先进模范人物事迹巡回报告等形式，"
-              "让雷锋故事和雷锋精神深入广大职工特别是新生代青年职工心里。",
-    "models": "在企事业单位特别是公共服务行业窗口单位积极开展创建“工人先锋号”、职业道德建设“双十佳”以及“金牌工人”"
-              "评选活动，组织开展创先争优劳动竞赛、职工技能比武，引导广大职工争当岗位技术能手、建功立业标兵、"
-              "职业道德标兵、节能减排标兵。",
-    "visits": "把学雷锋职工志愿服务活动与“面心实”大走访活动相结合，下基层、进企业，聆听职工呼声，了解职工诉求，"
-              "帮助职工解难；继续做实“送温暖”“送清凉”“金秋助学”、日常救助、法律援助等帮扶工作，"
-              "随时随地为职工群众排忧解难。",
-    "service": "积极引导、发动职工成立和参与各类职工志愿服务组织，结合职工群众需要，采取广场咨询、上门服务、"
-               "送文化下基层等多种形式，开展扶老助残、帮困解难、应急救助、便民利民、文明礼仪、保护环境、"
-               "维护秩序等志愿服务活动，推动学雷锋志愿服务制度化、常态化。",
-    "publicity": "按照精品化、时代化和大众化的要求，广泛开展弘扬雷锋精神的主题宣传，积极报送新闻线索，协调电视、报刊、"
-                 "网站等媒体宣传报道学雷锋活动的进展、成效和经验；组织开展送电影、送培训、送书籍、"
-                 "送讲座等职工文化走基层活动，让雷锋精神在职工中广泛传颂。",
-}
+def _values(c: Context) -> str:
+    kinds = [k for k in VALUES_KINDS if k in c.facts.publicity_kinds]
+    if not kinds:
+        return "本期间内没有演讲、征文、先进模范人物事迹巡回报告等教育活动的记录。"
+    return ("坚持用社会主义核心价值体系教育引导职工，广泛开展以爱岗敬业、诚实守信、艰苦奋斗、勇于奉献为主要内容的"
+            f"职业道德教育，通过{'、'.join(kinds)}等形式，让雷锋故事和雷锋精神深入广大职工特别是新生代青年职工心里。")
+
+
+def _models(c: Context) -> str:
+    if not c.facts.honor_kinds:
+        return "本期间内没有选树先进典型的推荐记录。"
+    return (f"积极开展{_quoted(c.facts.honor_kinds)}等先进典型的选树推荐，充分发挥先进典型的示范带动作用，"
+            "引导广大职工争当岗位技术能手、建功立业标兵、职业道德标兵、节能减排标兵。")
+
+
+def _visits(c: Context) -> str:
+    f = c.facts
+    parts = []
+    if f.enterprise_visits:
+        parts.append("把学雷锋职工志愿服务活动与“面心实”大走访活动相结合，下基层、进企业，聆听职工呼声，了解职工诉求"
+                     + ("，帮助职工解难" if f.demands_done else ""))
+    if f.household_visits:
+        parts.append("走访困难职工家庭，了解困难职工的实际情况")
+    if f.programmes:
+        parts.append(f"开展{_quoted(f.programmes)}等帮扶工作，为职工群众排忧解难")
+    return _sentence("", parts, "本期间内没有走访企业、走访困难职工和帮扶的记录。", "；")
+
+
+def _service(c: Context) -> str:
+    f = c.facts
+    parts = []
+    if f.teams:
+        parts.append("积极引导、发动职工成立和参与职工志愿服务队")
+    if f.activities:
+        how = f"采取{'、'.join(f.forms)}等形式，" if f.forms else ""
+        what = f"{'、'.join(f.categories)}等" if f.categories else ""
+        parts.append(f"结合职工群众需要，{how}开展{what}志愿服务活动")
+    return _sentence("", parts, "本期间内没有志愿服务队和志愿服务活动的记录。")
+
+
+def _publicity(c: Context) -> str:
+    f = c.facts
+    parts = []
+    if MEDIA_KIND in f.publicity_kinds:
+        parts.append("积极报送新闻线索，协调媒体宣传报道学雷锋活动的进展、成效和经验")
+    culture = [k for k in CULTURE_KINDS if k in f.publicity_kinds]
+    if culture:
+        parts.append(f"组织开展{'、'.join(culture)}等职工文化走基层活动，让雷锋精神在职工中广泛传颂")
+    return _sentence("", parts, "本期间内没有媒体报道和职工文化走基层活动的记录。", "；")
+
+
+SUMMARY_AREA_DRAFTS: dict[str, Callable[[Context], str]] = {
+    "values": _values, "models": _models, "visits": _visits, "service": _service, "publicity": _publicity}
 
 
 def summary_problems(c: Context) -> str:
-    return ("活动开展还不够平衡，有的基层单位组织发动不够充分，志愿服务队伍作用发挥不够明显；"
-            "志愿服务的长效机制有待进一步完善，服务项目与职工群众需求的对接还不够精准；宣传工作的广度和深度还需加强，"
-            "典型事迹的挖掘和推广不够。")
+    f = c.facts
+    found = []
+    if f.materials_missing:
+        found.append("有的基层单位材料报送不够及时" if c.is_city else "材料报送不够及时")
+    if f.targets_short:
+        found.append(f"{'、'.join(f.targets_short)}尚未完成目标任务")
+    if f.overdue_demands:
+        found.append("部分职工诉求未在答复期限内办结")
+    if f.kinds_missing:
+        found.append("有的单位志愿服务队类型还不够齐全")
+    found.append("志愿服务的长效机制有待进一步完善，服务项目与职工群众需求的对接还需更加精准")
+    return "；".join(found) + "。"
 
 
 def summary_next_steps(c: Context) -> str:

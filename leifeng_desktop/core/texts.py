@@ -25,6 +25,7 @@ from . import text_drafts as td
 from .formatting import cn_date
 from .service_record import period_sql
 from .settings import CITY_LEVEL
+from .stats import campaign_stats
 from .store import Store
 from .text_drafts import AREAS, Context
 from .validation import ValidationError, minutes_to_hours
@@ -43,7 +44,7 @@ class TextPart:
 
 
 def _area_draft(key: str, c: Context) -> str:
-    return td.SUMMARY_AREA_DRAFTS[key]
+    return td.SUMMARY_AREA_DRAFTS[key](c)
 
 
 SUMMARY_PARTS: tuple[TextPart, ...] = (
@@ -77,9 +78,7 @@ PARTS = {"summary": SUMMARY_PARTS, "plan": PLAN_PARTS}
 # Highlight areas of the summary: the five content areas, then 典型事迹 (honors whose deeds section 三 prints).
 HIGHLIGHT_AREAS = (*AREAS, ("deeds", "典型事迹"))
 DEFAULT_HIGHLIGHTS = 3     # candidates shown for an area nobody has chosen for
-VALUES_KINDS = ("演讲", "征文", "先进模范人物事迹巡回报告")
-MEDIA_KIND = "媒体报道"
-CULTURE_KINDS = ("送电影", "送培训", "送书籍", "送讲座")
+VALUES_KINDS, MEDIA_KIND, CULTURE_KINDS = td.VALUES_KINDS, td.MEDIA_KIND, td.CULTURE_KINDS
 AWARDED = "表彰"
 
 
@@ -101,13 +100,50 @@ def document_unit(store: Store, unit: str | None = None) -> tuple[str, bool]:
     return name, kind == CITY_LEVEL
 
 
-def context(store: Store, unit: str | None = None) -> Context:
+def context(store: Store, unit: str | None = None, *, facts: bool = False, date_from: object = None,
+            date_to: object = None) -> Context:
+    """What the drafts of `unit`'s document may name; with facts, what its records in the period say (the
+    summary's drafts)."""
     name, is_city = document_unit(store, unit)
     if is_city and not unit:
         teams = store.rows("team", order_by="unit, name")
     else:
         teams = store.rows("team", where="unit = ?", params=[name], order_by="name")
-    return Context(store.settings.campaign(), name, is_city, teams, store.count("working_group"))
+    found = summary_facts(store, unit, date_from=date_from, date_to=date_to) if facts else td.Facts()
+    return Context(store.settings.campaign(), name, is_city, teams, store.count("working_group"), found)
+
+
+def summary_facts(store: Store, unit: str | None = None, *, date_from: object = None, date_to: object = None,
+                  today: dt.date | None = None) -> td.Facts:
+    """What the records of the summary's scope say, from the figures the summary prints (campaign_stats of the
+    same unit and period), the unit's own submissions (报送记录) and the working groups."""
+    year, start, end = summary_period(store, date_from, date_to)
+    scope = (unit or "").strip() or None
+    st = campaign_stats(store, year=year, unit=scope, today=today, date_from=start, date_to=end)
+    name, is_city = document_unit(store, unit)
+    sent = {r[0] for r in store.db.execute(
+        "SELECT DISTINCT material FROM submission WHERE unit = ? AND substr(date, 1, 4) = ?", [name, str(year)])}
+    a, tg, v = st["activities"], st["targets"], st["visits"]
+    groups = store.rows("working_group")
+    named = [m for m in st["reporting"]["materials"] if m["days_overdue"]]
+    missing = (any(m["missing"] for m in named) if is_city and not scope
+               else any(m["material"] not in sent for m in named))
+    short = tuple(label for label, t in (("走访企业", tg["enterprises"]), ("走访帮扶困难职工", tg["households"]))
+                  if is_city and not scope and t["target"] and t["done"] < t["target"])
+    return td.Facts(
+        plan_sent="实施方案" in sent, registration_sent="登记表" in sent,
+        unit_plans=any(m["material"] == "实施方案" and m["sent"] for m in st["reporting"]["materials"]),
+        teams=st["teams"]["total"] > 0, activities=a["total"] > 0,
+        categories=tuple(c["category"] for c in a["by_category"] if c["count"] and c["category"]),
+        forms=tuple(f["form"] for f in a["by_form"] if f["count"] and f["form"]),
+        enterprise_visits=v["enterprise_visits"] > 0, household_visits=v["household_visits"] > 0,
+        demands_done=st["demands"]["done"] > 0, overdue_demands=st["demands"]["overdue"] > 0,
+        programmes=tuple(p["programme"] for p in st["aid"]["by_programme"] if p["count"] and p["programme"]),
+        honor_kinds=tuple(k["kind"] for k in st["honors"]["by_kind"] if k["count"] and k["kind"]),
+        publicity_kinds=tuple(k["kind"] for k in st["publicity"]["by_kind"] if k["count"] and k["kind"]),
+        groups=bool(groups), groups_led=bool(groups) and all(g.get("leader") for g in groups),
+        materials_missing=missing, targets_short=short,
+        kinds_missing=is_city and not scope and any(u["missing_kinds"] for u in st["teams"]["by_unit"]))
 
 
 def summary_period(store: Store, date_from: object = None, date_to: object = None) -> tuple[int, str, str]:
@@ -138,8 +174,10 @@ def saved_texts(store: Store, doc: str) -> dict[str, Any]:
     return {r["key"][len(doc) + 1:]: json.loads(r["value"]) for r in rows}
 
 
-def load_texts(store: Store, doc: str, *, unit: str | None = None) -> dict[str, str]:
-    """Every text part of the document in PARTS order: the saved text, else the draft for `unit`'s document."""
+def load_texts(store: Store, doc: str, *, unit: str | None = None, date_from: object = None,
+               date_to: object = None) -> dict[str, str]:
+    """Every text part of the document in PARTS order: the saved text (kept as written), else the draft for
+    `unit`'s document (a summary's from its records in the period, default the campaign year)."""
     _check_doc(doc)
     saved = saved_texts(store, doc)
     ctx = None
@@ -147,16 +185,17 @@ def load_texts(store: Store, doc: str, *, unit: str | None = None) -> dict[str, 
     for part in PARTS[doc]:
         text = saved.get(part.key)
         if not isinstance(text, str) or not text.strip():
-            ctx = ctx or context(store, unit)
+            ctx = ctx or context(store, unit, facts=doc == "summary", date_from=date_from, date_to=date_to)
             text = part.draft(ctx)
         out[part.key] = text
     return out
 
 
-def draft_texts(store: Store, doc: str, *, unit: str | None = None) -> dict[str, str]:
+def draft_texts(store: Store, doc: str, *, unit: str | None = None, date_from: object = None,
+                date_to: object = None) -> dict[str, str]:
     """The starting drafts only (what 恢复默认 would show)."""
     _check_doc(doc)
-    ctx = context(store, unit)
+    ctx = context(store, unit, facts=doc == "summary", date_from=date_from, date_to=date_to)
     return {part.key: part.draft(ctx) for part in PARTS[doc]}
 
 

@@ -1,11 +1,12 @@
 """《关于<year>年学雷锋职工志愿服务活动开展情况的总结》 (总结材料), Qt-free.
 
-Title; 主送; 开头语; 一、基本情况 (the user's text, then the figures of core.stats.campaign_stats in sentences and a
-table, and an optional dashboard picture); 二、主要做法和成效, one （一）…（五） per content area of the seed plan with
-the user's text and the chosen highlight records; 三、典型事迹 (the deeds of the chosen honors; left out when none);
-四、存在问题和下步打算; signature and date; 附表 1–3 on new pages. Every figure comes from campaign_stats; the texts and
-highlight choices from core.texts. Figures are those of the campaign year the period falls in (campaign_stats counts
-by year); the period (date_from/date_to) limits the highlight records and the 典型事迹.
+Title (a sub-union's names the unit); 主送 (设置's 主送机关 for our own unit when set, else the automatic one, unless
+the clerk wrote one); 开头语; 一、基本情况 (the period it covers, the user's text, the figures in sentences and a
+table, and optionally two native Word charts of the activities, by service content and by month); 二、主要做法和成效,
+one （一）…（五） per content area with the user's text and the chosen highlight records; 三、典型事迹 (left out when
+none); 四、存在问题和下步打算; the 附件说明; signature and date; the 附表 on pages of their own (summary_tables).
+Every figure comes from campaign_stats for the period and unit (so it equals `stats --from … --to … --unit …`);
+the texts (drafts built from the records, or the clerk's as written) and highlight choices from core.texts.
 """
 from __future__ import annotations
 
@@ -21,12 +22,14 @@ from docx.shared import Mm, Pt
 from ..core import texts as tx
 from ..core.formatting import cn_date
 from ..core.stats import campaign_stats
-from ..core.stats_shape import Aid, CampaignStats, UnitMaterial
+from ..core.stats_shape import CampaignStats
 from ..core.text_drafts import AREAS
 from ..core.validation import fen_to_yuan, minutes_to_hours
 from . import document as d
 from . import prose as pr
 from .files import file_name, save_atomic
+from .summary_chart import add_bar_chart
+from .summary_tables import appendices, attachment_note, has_visits, period_text, write_appendices
 
 if TYPE_CHECKING:
     from docx.document import Document
@@ -38,23 +41,33 @@ PICTURE_CAPTION = "学雷锋职工志愿服务活动数据概览"
 SECTIONS = ("基本情况", "主要做法和成效", "典型事迹", "存在问题和下步打算")
 
 
-def summary_title(year: int) -> list[str]:
-    """The title in two lines (GB/T 9704: split where the sense allows, upper line longer)."""
-    return [f"关于{year}年学雷锋职工志愿服务", "活动开展情况的总结"]
+def summary_title(year: int, unit: str | None = None) -> list[str]:
+    """The title in lines split where the sense allows (GB/T 9704); a sub-union's starts with the unit, so the
+    office that receives twelve of them can tell them apart."""
+    lines = [f"关于{year}年学雷锋职工志愿服务", "活动开展情况的总结"]
+    return [unit, *lines] if unit else lines
+
+
+def _when(st: CampaignStats) -> str:
+    """The period as running text names it: 2026年 for the whole year, else 2026年1月1日至6月30日."""
+    start, end = st["period"]["from"], st["period"]["to"]
+    if (start, end) == (f"{st['year']}-01-01", f"{st['year']}-12-31"):
+        return f"{st['year']}年"
+    return f"{cn_date(start)}至{cn_date(end, year=start[:4] != end[:4])}"
 
 
 def _count(items: Sequence[Mapping[str, Any]], key: str, value: str) -> int:
     return next((i["count"] for i in items if i[key] == value), 0)
 
 
-def figure_sentences(st: CampaignStats, *, is_city: bool, year: int) -> list[str]:
+def figure_sentences(st: CampaignStats, *, is_city: bool) -> list[str]:
     """基本情况 in words, every number from campaign_stats; a topic with nothing to report is left out."""
     out = []
     t, a = st["teams"], st["activities"]
     kinds = "、".join(f"{k['kind']}{k['count']}支" for k in t["by_kind"] if k["count"])
     out.append(f"目前，共组建学雷锋职工志愿服务队{t['total']}支，登记队员{t['members']}名"
                + (f"，其中{kinds}。" if kinds else "。"))
-    out.append(f"{year}年，共开展志愿服务活动{a['total']}场，{a['volunteers']}名志愿者参加志愿服务{a['participants']}"
+    out.append(f"{_when(st)}，共开展志愿服务活动{a['total']}场，{a['volunteers']}名志愿者参加志愿服务{a['participants']}"
                f"人次，服务总时长{minutes_to_hours(a['total_minutes']) or 0}小时，受益群众{a['beneficiaries']}人次。")
     v, tg, dm, aid = st["visits"], st["targets"], st["demands"], st["aid"]
     visit = []
@@ -86,12 +99,6 @@ def figure_sentences(st: CampaignStats, *, is_city: bool, year: int) -> list[str
     if tail:
         out.append("；".join(tail) + "。")
     return out
-
-
-def has_visits(st: CampaignStats) -> bool:
-    """Anything of the visiting campaign to report (a sub-union's own records often have none)."""
-    return bool(st["visits"]["enterprise_visits"] or st["visits"]["household_visits"] or st["aid"]["count"]
-                or st["demands"]["total"])
 
 
 def figure_rows(st: CampaignStats) -> list[tuple[str, str | int]]:
@@ -136,6 +143,18 @@ def _picture(doc: Document, picture: Path) -> None:
     pr.caption(doc, PICTURE_CAPTION)
 
 
+def _charts(doc: Document, st: CampaignStats) -> None:
+    """The activities by service content and by month, as native Word charts the office can edit."""
+    a = st["activities"]
+    add_bar_chart(doc, "志愿服务活动场次（按服务内容）",
+                  [c["category"] or "未填写" for c in a["by_category"]], [c["count"] for c in a["by_category"]],
+                  unit_label="活动场次")
+    one_year = len({m["month"][:4] for m in a["by_month"]}) == 1
+    add_bar_chart(doc, "志愿服务活动场次（按月份）",
+                  [f"{int(m['month'][5:])}月" if one_year else f"{m['month'][:4]}年{int(m['month'][5:])}月"
+                   for m in a["by_month"]], [m["count"] for m in a["by_month"]], unit_label="活动场次")
+
+
 def _highlight_paragraph(doc: Document, items: list[dict[str, Any]]) -> None:
     if items:
         pr.body(doc, "其中，" + "；".join(i["sentence"] for i in items) + "。")
@@ -148,75 +167,21 @@ def _deeds(doc: Document, store: Store, items: list[dict[str, Any]]) -> None:
         pr.body(doc, honor.get("deeds") or "")
 
 
-def _appendices(doc: Document, st: CampaignStats) -> None:
-    """附表1 activities by category and form; 附表2 aid by programme (when there was aid); then units."""
-    a = st["activities"]
-    labels = iter(f"附表{n}" for n in range(1, 10))
-    pr.appendix_page(doc, next(labels), "志愿服务活动分类统计表")
-    rows = [(n, c["category"] or "未填写", c["count"], minutes_to_hours(c["minutes"]) or 0)
-            for n, c in enumerate(a["by_category"], start=1)]
-    pr.caption(doc, "按服务内容统计")
-    pr.table(doc, ("序号", "服务内容", "活动场次", "服务时长（小时）"), rows, (16, 60, 36, 44),
-             total=("合计", a["total"], minutes_to_hours(a["total_minutes"]) or 0))
-    rows = [(n, f["form"] or "未填写", f["count"], minutes_to_hours(f["minutes"]) or 0)
-            for n, f in enumerate(a["by_form"], start=1)]
-    pr.caption(doc, "按服务形式统计", before=12)
-    pr.table(doc, ("序号", "服务形式", "活动场次", "服务时长（小时）"), rows, (16, 60, 36, 44),
-             total=("合计", a["total"], minutes_to_hours(a["total_minutes"]) or 0))
-
-    aid = st["aid"]
-    if aid["count"]:
-        _aid_table(doc, aid, next(labels))
-    _units_table(doc, st, next(labels))
-
-
-def _aid_table(doc: Document, aid: Aid, label: str) -> None:
-    pr.appendix_page(doc, label, "困难职工帮扶项目统计表")
-    rows = [(n, p["programme"], p["count"], p["households"], fen_to_yuan(p["amount_fen"]))
-            for n, p in enumerate(aid["by_programme"], start=1)]
-    pr.table(doc, ("序号", "帮扶项目", "帮扶次数", "帮扶户数", "帮扶金额（元）"), rows, (16, 44, 28, 28, 40),
-             total=("合计", aid["count"], aid["households"], fen_to_yuan(aid["total_fen"])))
-    pr.note(doc, "注：合计帮扶户数按户统计，同一户获多个项目帮扶的只计一次。")
-
-
-def _units_table(doc: Document, st: CampaignStats, label: str) -> None:
-    pr.appendix_page(doc, label, "各单位志愿服务队及材料报送情况表")
-    reporting = {u["unit"]: {m["material"]: m for m in u["materials"]} for u in st["reporting"]["units"]}
-    materials = [m["material"] for m in st["reporting"]["materials"]]
-    units = list(dict.fromkeys([*(u["unit"] for u in st["teams"]["by_unit"]), *reporting]))
-    counts = {u["unit"]: u["count"] for u in st["teams"]["by_unit"]}
-    rows = []
-    for n, unit in enumerate(units, start=1):
-        sent = reporting.get(unit)
-        cells = [_sent(sent.get(m)) if sent is not None else "—" for m in materials]
-        rows.append((n, unit, counts.get(unit, 0), *cells))
-    rest = (156 - 10 - 50 - 20) / max(1, len(materials))
-    totals = [f"{m['sent']}个单位" for m in st["reporting"]["materials"]]
-    pr.table(doc, ("序号", "单位", "服务队数", *materials), rows, (10, 50, 20, *(rest,) * len(materials)),
-             aligns=(pr.CENTER, pr.LEFT, *(pr.CENTER,) * (1 + len(materials))),
-             total=("合计", st["teams"]["total"], *totals))
-    dash = "，“—”为不需报送的单位" if any(u not in reporting for u in units) else ""
-    pr.note(doc, f"注：报送情况按报送记录填列{dash}；截止日期后报送的注明“逾期”。")
-
-
-def _sent(material: UnitMaterial | None) -> str:
-    if not material or not material["sent"]:
-        return "未报送"
-    return cn_date(material["date"], year=False) + ("（逾期）" if material["late"] else "")
-
-
 def build_summary(store: Store, *, date_from: str | dt.date | None = None, date_to: str | dt.date | None = None,
-                  unit: str | None = None, picture: Path | None = None, today: dt.date | None = None) -> Document:
+                  unit: str | None = None, chart: bool = True, picture: Path | None = None,
+                  today: dt.date | None = None) -> Document:
     """The summary as a python-docx Document (same inputs and data, same document)."""
     day = today or dt.date.today()
-    year, date_from, date_to = tx.summary_period(store, date_from, date_to)
+    year, start, end = tx.summary_period(store, date_from, date_to)
     unit = (unit or "").strip() or None
-    st = campaign_stats(store, year=year, unit=unit, today=day)
+    st = campaign_stats(store, year=year, unit=unit, today=day, date_from=start, date_to=end)
     unit_name, is_city = tx.document_unit(store, unit)
-    texts = tx.load_texts(store, "summary", unit=unit)
-    chosen = tx.chosen_highlights(store, date_from=date_from, date_to=date_to, unit=unit)
+    texts = tx.load_texts(store, "summary", unit=unit, date_from=start, date_to=end)
+    chosen = tx.chosen_highlights(store, date_from=start, date_to=end, unit=unit)
+    title = summary_title(year, None if is_city else unit_name)
 
-    doc = pr.start(summary_title(year), "".join(summary_title(year)), day)
+    doc = pr.start(title, "".join(title), day)
+    doc.core_properties.author = unit_name
     pr.line(doc, texts["addressee"])
     pr.body(doc, texts["opening"])
     number = 0
@@ -225,19 +190,22 @@ def build_summary(store: Store, *, date_from: str | dt.date | None = None, date_
         nonlocal number
         number += 1
         p = pr.heading(doc, 1, number, title)
-        if after_table:   # half a line of air below the table or picture
+        if after_table:   # half a line of air below the table or chart
             p.paragraph_format.space_before = Pt(pr.BODY_LINE / 2)
 
     section(SECTIONS[0])
+    pr.body(doc, f"本材料统计时段：{period_text(st)}。各项数字按此时段内的记录统计，服务队和队员为登记在册的总数。")
     pr.body(doc, texts["basic"])
-    for sentence in figure_sentences(st, is_city=is_city, year=year):
+    for sentence in figure_sentences(st, is_city=is_city):
         pr.body(doc, sentence)
     _figure_table(doc, st)
+    if chart:
+        _charts(doc, st)
     if picture is not None:
         _picture(doc, picture)
     section(SECTIONS[1], after_table=True)
-    for n, (key, title) in enumerate(AREAS, start=1):
-        pr.heading(doc, 2, n, title)
+    for n, (key, area) in enumerate(AREAS, start=1):
+        pr.heading(doc, 2, n, area)
         pr.body(doc, texts[f"area.{key}"])
         _highlight_paragraph(doc, chosen[key])
     if chosen["deeds"]:
@@ -247,9 +215,13 @@ def build_summary(store: Store, *, date_from: str | dt.date | None = None, date_
     pr.heading(doc, 2, 1, "存在的问题")
     pr.body(doc, texts["problems"])
     pr.heading(doc, 2, 2, "下步打算")
-    pr.body(doc, texts["next_steps"])
+    last = pr.body(doc, texts["next_steps"])
+    if last:   # the last lines of the text go with the 附件说明 and the signature (never a page of those alone)
+        last[-1].paragraph_format.keep_with_next = True
+    tables = appendices(st, scope_all=unit is None)
+    attachment_note(doc, [t for t, _ in tables])
     pr.signature(doc, unit_name, day)
-    _appendices(doc, st)
+    write_appendices(doc, st, tables, store.settings.campaign())
     return doc
 
 
@@ -258,8 +230,9 @@ def summary_filename(year: int, unit: str) -> str:
 
 
 def export_summary(store: Store, path: str | os.PathLike[str], *, date_from: str | dt.date | None = None,
-                   date_to: str | dt.date | None = None, unit: str | None = None, picture: Path | None = None,
-                   today: dt.date | None = None) -> Path:
+                   date_to: str | dt.date | None = None, unit: str | None = None, chart: bool = True,
+                   picture: Path | None = None, today: dt.date | None = None) -> Path:
     """Write the summary (atomic: a failure leaves no file) and return its path."""
-    doc = build_summary(store, date_from=date_from, date_to=date_to, unit=unit, picture=picture, today=today)
+    doc = build_summary(store, date_from=date_from, date_to=date_to, unit=unit, chart=chart, picture=picture,
+                        today=today)
     return save_atomic(doc, Path(path))

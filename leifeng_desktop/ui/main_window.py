@@ -139,7 +139,7 @@ class MainWindow(QMainWindow):
             visits_tabs(store),
             HonorPage(store),
             _tabs(("报送记录", SubmissionPage(store)),
-                  ("总结材料", SummaryPage(store, picture=lambda path: self.overview.save_png(path))),
+                  ("总结材料", SummaryPage(store)),
                   ("实施方案", PlanPage(store))),
             self.settings_page,
             BackupPage(store),

@@ -66,6 +66,23 @@ def cells(table) -> list[list[str]]:
     return [[c.text for c in row.cells] for row in table.rows]
 
 
+def by_appendix(doc) -> dict[str, list[list[list[str]]]]:
+    """The tables of each 附表, by its title (the paragraph after the 附表n label)."""
+    out: dict[str, list] = {}
+    title, label_seen = None, False
+    for child in doc.element.body.iterchildren():
+        if child.tag == qn("w:p"):
+            text = "".join(t.text or "" for t in child.iter(qn("w:t")))
+            if label_seen and text:
+                title, label_seen = text, False
+                out[title] = []
+            elif re.fullmatch(r"附表\d+", text):
+                label_seen = True
+        elif child.tag == qn("w:tbl") and title:
+            out[title].append([[c.text for c in row.cells] for row in docx.table.Table(child, doc).rows])
+    return out
+
+
 def test_every_figure_comes_from_campaign_stats(demo, tmp_path):
     st = campaign_stats(demo, year=2026, today=TODAY)
     doc = reopen(build_summary(demo, today=TODAY), tmp_path)
@@ -88,16 +105,17 @@ def test_every_figure_comes_from_campaign_stats(demo, tmp_path):
     main = cells(doc.tables[0])
     shown = {row[0]: row[1] for row in main[1:]} | {row[2]: row[3] for row in main[1:] if row[2]}
     assert shown == {label: str(value) for label, value in figure_rows(st)}
-    by_category = cells(doc.tables[1])
+    tables = by_appendix(doc)
+    by_category = tables["志愿服务活动分类统计表"][0]
     assert [(r[1], r[2], r[3]) for r in by_category[1:-1]] == [
         (c["category"], str(c["count"]), minutes_to_hours(c["minutes"]) or "0") for c in a["by_category"]]
     assert by_category[-1][-2:] == [str(a["total"]), minutes_to_hours(a["total_minutes"])]
-    programmes = cells(doc.tables[3])
+    programmes = tables["困难职工帮扶项目统计表"][0]
     assert [(r[1], r[2], r[3], r[4]) for r in programmes[1:-1]] == [
         (p["programme"], str(p["count"]), str(p["households"]), fen_to_yuan(p["amount_fen"]))
         for p in aid["by_programme"]]
     assert programmes[-1][-3:] == [str(aid["count"]), str(aid["households"]), fen_to_yuan(aid["total_fen"])]
-    units = cells(doc.tables[4])
+    units = tables["各单位志愿服务队及材料报送情况表"][0]
     assert {r[1]: r[2] for r in units[1:-1]} == {u["unit"]: str(u["count"]) for u in t["by_unit"]}
     assert units[-1][2] == str(t["total"])
     sent = {m["material"]: m["sent"] for m in st["reporting"]["materials"]}
@@ -117,7 +135,8 @@ def test_unit_scope_counts_and_signs_for_that_unit(demo, tmp_path):
     assert st["aid"]["count"] == st["visits"]["enterprise_visits"] == 0
     assert "帮扶资金（元）" not in body_text(doc) + str(cells(doc.tables[0]))   # no rows of zeros
     labels = [p for p in paragraphs(doc) if p.startswith("附表")]
-    assert labels == ["附表1", "附表2"] and "困难职工帮扶项目统计表" not in paragraphs(doc)
+    assert labels == ["附表1", "附表2", "附表3"] and "困难职工帮扶项目统计表" not in paragraphs(doc)
+    assert list(by_appendix(doc)) == ["志愿服务活动分类统计表", "选树典型分类统计表", "志愿服务队及材料报送情况表"]
     ps = paragraphs(doc)
     sign = ps.index(SUB, ps.index("三、存在问题和下步打算") if "三、存在问题和下步打算" in ps else
                     ps.index("四、存在问题和下步打算"))
@@ -137,8 +156,9 @@ def test_structure_title_sections_and_signature(demo, tmp_path):
     assert subs == [f"（{n}）{title}" for n, (_, title) in zip("一二三四五", tx.AREAS)]
     sign = ps.index("XX市总工会", ps.index("四、存在问题和下步打算"))
     assert ps[sign + 1] == "2026年11月26日"
-    assert [p for p in ps if p.startswith("附表")] == ["附表1", "附表2", "附表3"]
-    for label in ("附表1", "附表2", "附表3"):
+    labels = [f"附表{n}" for n in range(1, 9)]
+    assert [p for p in ps if p.startswith("附表")] == labels
+    for label in labels:
         assert doc.paragraphs[ps.index(label)].paragraph_format.page_break_before
     awarded = demo.rows("honor", where="status = '表彰' AND recommended_on LIKE '2026%'")
     for h in awarded:
@@ -200,7 +220,7 @@ def tiny_png(width: int, height: int) -> bytes:
 def test_picture_goes_under_basic_situation(demo, tmp_path):
     png = tmp_path / "dash.png"
     png.write_bytes(tiny_png(800, 450))
-    doc = reopen(build_summary(demo, picture=png, today=TODAY), tmp_path)
+    doc = reopen(build_summary(demo, picture=png, chart=False, today=TODAY), tmp_path)
     assert len(doc.inline_shapes) == 1
     assert doc.inline_shapes[0].width <= docx.shared.Mm(d.TEXT_W)
     ps = paragraphs(doc)

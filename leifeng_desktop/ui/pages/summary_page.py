@@ -1,9 +1,7 @@
-"""总结材料: the text parts, the period it reports on, the highlights picked per content area, and optionally a
-picture of the dashboard in the document."""
+"""总结材料: the text parts, the period it reports on (figures, drafts and highlights all follow it), the
+highlights picked per content area, and whether the document carries its statistics charts (附统计图)."""
 from __future__ import annotations
 
-import tempfile
-from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QDate, Qt
@@ -20,19 +18,16 @@ from PySide6.QtWidgets import (
 
 from ...core import texts
 from ...core.store import Store
+from ..fitting import wrap_list
 from .documents_page import DocumentPage
 
 
 class SummaryPage(DocumentPage):
-    """`picture(path)` (optional) saves a PNG of the dashboard to include."""
-
     doc = "summary"
     export_title = "导出总结材料"
     file_name = "{year}年学雷锋职工志愿服务活动总结.docx"
 
-    def __init__(self, store: Store, *, picture: Callable[[Path], object] | None = None,
-                 parent: QWidget | None = None):
-        self.picture = picture
+    def __init__(self, store: Store, *, parent: QWidget | None = None):
         self._candidates: dict[str, list] = {}
         self._picked: dict[str, list] = {}
         super().__init__(store, parent)
@@ -49,10 +44,11 @@ class SummaryPage(DocumentPage):
         bar.addWidget(self.date_from)
         bar.addWidget(QLabel("至"))
         bar.addWidget(self.date_to)
-        self.with_picture = QCheckBox("附仪表盘图片")
-        self.with_picture.setObjectName("with_picture")
-        self.with_picture.setEnabled(self.picture is not None)
-        bar.addWidget(self.with_picture)
+        self.with_chart = QCheckBox("附统计图")
+        self.with_chart.setObjectName("with_chart")
+        self.with_chart.setToolTip("在“基本情况”下附按服务内容、按月份统计的活动场次图（Word 图表，可在 Word 中编辑）")
+        self.with_chart.setChecked(True)
+        bar.addWidget(self.with_chart)
 
     def extra_tabs(self) -> list[tuple[str, QWidget]]:
         page = QWidget()
@@ -60,6 +56,7 @@ class SummaryPage(DocumentPage):
         self.area_list = QListWidget()
         self.area_list.setObjectName("areas")
         self.area_list.setMaximumWidth(200)
+        wrap_list(self.area_list)
         for _key, title in texts.HIGHLIGHT_AREAS:
             item = QListWidgetItem(title)
             item.setToolTip(title)
@@ -125,9 +122,6 @@ class SummaryPage(DocumentPage):
     def export_job(self, target: Path, unit: str | None):
         from ...exports.summary import export_summary
         start, end = self.period()
-        picture = None
-        if self.with_picture.isChecked() and self.picture is not None:
-            picture = Path(tempfile.mkdtemp()) / "仪表盘.png"
-            self.picture(picture)
+        chart = self.with_chart.isChecked()
         return lambda st, progress, cancelled: [export_summary(
-            st, target, date_from=start, date_to=end, unit=unit, picture=picture)]
+            st, target, date_from=start, date_to=end, unit=unit, chart=chart)]
