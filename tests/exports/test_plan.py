@@ -117,7 +117,7 @@ def test_cli_exports_plan_and_summary(store, sub_union, db_path, tmp_path, capsy
     summary = tmp_path / "总结.docx"
     assert cli.main(["--db", str(db_path), "export", "summary", "--from", "2026-01-01", "--to", "2026-12-31",
                      "--unit", SUB, "--out", str(summary)]) == 0
-    assert docx.Document(str(summary)).paragraphs[0].text.startswith("关于2026年")
+    assert docx.Document(str(summary)).paragraphs[0].text.startswith(f"{SUB}\n关于2026年")   # the unit in the title
     assert cli.main(["--db", str(db_path), "export", "plan", "--unit", "没有的单位", "--out", str(out)]) == 2
     assert "找不到单位“没有的单位”" in capsys.readouterr().err
     assert cli.main(["--db", str(db_path), "export", "summary", "--out", str(tmp_path / "x.txt")]) == 2
