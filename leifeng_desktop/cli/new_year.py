@@ -31,8 +31,10 @@ def new_year(year: int | None, out: Path) -> int:
     echo(f"已生成{result.year}年度的数据库 {result.path}")
     echo(f"原数据库 {result.source} 未作任何改动")
     echo("保留：")
-    for line in [*result.kept_lines(), *result.deadline_lines()]:
+    for line in result.kept_lines():
         echo(f"  {line}")
+    for line in result.deadline_lines():
+        echo(f"    {line}")
     echo("从空开始：")
     for line in result.emptied_lines():
         echo(f"  {line}")

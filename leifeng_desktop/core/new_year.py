@@ -73,7 +73,7 @@ class NewYearPlan:
     def kept_lines(self) -> list[str]:
         label = _label_counts(self.kept)
         return [label("unit", "working_group"), label("team", "member"), label("household", "family_member"),
-                f"设置和选项表（活动年度 {self.old_year} → {self.year}，截止日期顺延到 {self.year} 年同月同日）"]
+                f"设置和选项表，活动年度 {self.old_year} → {self.year}", "截止日期顺延到新年度的同月同日："]
 
     def emptied_lines(self) -> list[str]:
         label = _label_counts(self.emptied)

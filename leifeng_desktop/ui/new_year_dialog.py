@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -36,6 +36,7 @@ def _lines_box(title: str, name: str) -> tuple[QGroupBox, QLabel]:
     label = QLabel()
     label.setObjectName(name)
     label.setWordWrap(True)
+    label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
     QVBoxLayout(box).addWidget(label)
     return box, label
 
@@ -54,7 +55,7 @@ class NewYearDialog(QDialog):
         self.task: Task | None = None
         first = ny.plan(store)
         self.intro = QLabel(f"为新的活动年度另建一个数据库文件。本年度的数据库“{store.path.name}”不作任何改动，"
-                            f"{first.old_year}年度的报表以后仍可原样导出，它也仍在“文件 → 最近打开”中。")
+                            f"仍在“最近打开”中，{first.old_year}年度的报表以后仍可原样导出。")
         self.intro.setWordWrap(True)
         self.year = QSpinBox()
         self.year.setObjectName("year")
@@ -72,11 +73,14 @@ class NewYearDialog(QDialog):
         row = QHBoxLayout()
         row.addWidget(self.path, 1)
         row.addWidget(browse)
+        year_row = QHBoxLayout()   # four digits need no full-width box
+        year_row.addWidget(self.year)
+        year_row.addStretch(1)
         form = QFormLayout()
         year_label, path_label = QLabel("新年度(&Y)："), QLabel("保存为(&S)：")
         year_label.setBuddy(self.year)
         path_label.setBuddy(self.path)
-        form.addRow(year_label, self.year)
+        form.addRow(year_label, year_row)
         form.addRow(path_label, row)
         kept_box, self.kept = _lines_box("保留（编号不变，两个年度的数据仍可合并）", "kept")
         emptied_box, self.emptied = _lines_box("从空开始", "emptied")
@@ -101,7 +105,7 @@ class NewYearDialog(QDialog):
 
     def _show_plan(self) -> None:
         plan = ny.plan(self.store, self.year.value())
-        self.kept.setText("\n".join([*plan.kept_lines(), *plan.deadline_lines()]))
+        self.kept.setText("\n".join([*plan.kept_lines(), *(f"　{line}" for line in plan.deadline_lines())]))
         self.emptied.setText("\n".join(plan.emptied_lines()))
         if self.path.text() == self._auto_path:
             self._auto_path = str(ny.default_path(self.store.path, plan.year))

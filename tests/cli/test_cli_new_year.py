@@ -33,7 +33,7 @@ def test_new_year_writes_the_next_years_file(old_db, tmp_path):
     lines = text(done.stdout).splitlines()
     assert lines[0] == f"已生成2028年度的数据库 {out}"
     assert "  志愿服务队 1 条，队员 1 条" in lines
-    assert "  服务队成立及登记表报送截止：2026-08-25 → 2028-08-25" in lines
+    assert "    服务队成立及登记表报送截止：2026-08-25 → 2028-08-25" in lines
     assert "  志愿服务活动 1 条，参加人员 1 条，附件 0 条" in lines
     assert files_of(old_db)[""] == before[""]
     with Store.open(out, create=False, read_only=True) as st:
