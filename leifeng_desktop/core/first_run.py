@@ -21,8 +21,12 @@ STEPS = ("settings", "team", "registration", "activity")
 
 
 def is_set_up(store: Store) -> bool:
-    """设置 were confirmed once, or the file already holds a clerk's records (an older file counts as set up)."""
-    return bool(store.settings.get(SETUP_DONE)) or not store.is_empty()
+    """设置 were confirmed once (the setup, or 设置 saved with a city of the clerk's instead of the seed's "XX市"),
+    or the file already holds a clerk's records (an older file counts as set up)."""
+    if store.settings.get(SETUP_DONE) or not store.is_empty():
+        return True
+    city: str = store.settings.campaign()["city"]
+    return city != CAMPAIGN.field("city").default
 
 
 def default_addressee(city: str, level: str) -> str:

@@ -185,4 +185,7 @@ def export_registration(page, team_ids: list[str]) -> Task | None:
         return export(store, team_ids, opts["folder"], reveal=opts["reveal"], combined=opts["combined"],
                       progress=progress, cancelled=cancelled)
 
-    return run_export(page, page.store, job, title="导出登记表", folder=opts["folder"])
+    task = run_export(page, page.store, job, title="导出登记表", folder=opts["folder"])
+    from .pages.first_steps import mark_registration_exported  # the dashboard's step 3
+    task.done.connect(lambda _paths, path=page.store.path: mark_registration_exported(path))
+    return task

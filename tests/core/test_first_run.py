@@ -5,7 +5,7 @@ from leifeng_desktop.core import first_run as fr
 from leifeng_desktop.core import texts
 from leifeng_desktop.core.errors import StoreError
 from leifeng_desktop.core.settings import FIXED_CHOICES, SETUP_DONE
-from leifeng_desktop.core.text_drafts import summary_opening
+from leifeng_desktop.core.text_drafts import summary_addressee
 from leifeng_desktop.core.validation import ValidationError
 
 DISTRICT = {"city": "广州市", "our_unit": "越秀区总工会", "our_unit_kind": "区县总工会", "operator": "王芳",
@@ -48,7 +48,7 @@ def test_every_other_level_is_a_sub_union_in_documents(store, level):
     assert texts.document_unit(store) == ("越秀区总工会", False)
     ctx = texts.context(store)
     assert not ctx.is_city and ctx.we == "我会"
-    assert "广州市总工会的统一部署" in summary_opening(ctx)
+    assert summary_addressee(ctx) == "广州市总工会："
     assert store.settings.campaign()["addressee"] == "广州市总工会"
 
 
@@ -97,3 +97,10 @@ def test_first_steps(store, team_values):
     assert fr.first_steps(store, registration_exported=True)["registration"]
     store.insert("submission", {"unit": "越秀区总工会", "material": "登记表", "date": "2027-08-20"})
     assert fr.first_steps(store)["registration"]
+
+
+def test_a_city_saved_in_settings_counts_as_set_up(store):
+    store.settings.set({"operator": "王芳"})
+    assert not fr.is_set_up(store), "the seed's XX市 is no answer"
+    store.settings.set({"city": "广州市"})
+    assert fr.is_set_up(store)

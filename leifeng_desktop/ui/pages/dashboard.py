@@ -30,6 +30,7 @@ from ...core.store import Store
 from ...core.validation import fen_to_yuan, minutes_to_hours
 from ..workers import Task, failure_message
 from .dashboard_charts import charts_row
+from .first_steps import FirstStepsPanel, before_teams_box
 from .record_page import RecordListPage
 
 FIGURE_STYLE = ("QPushButton#figure { color: #1a5fb4; font-weight: bold; border: none; padding: 0 6px;"
@@ -101,6 +102,8 @@ class DashboardPage(QWidget):
         scroll.setWidget(self.body)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        self.first_steps = FirstStepsPanel(store)   # a new database: 设置 → 登记服务队 → 导出登记表 → 记录活动
+        layout.addWidget(self.first_steps)
         layout.addWidget(scroll, 1)
         self._fill_units()
         self.unit.currentIndexChanged.connect(self.refresh)
@@ -185,7 +188,8 @@ class DashboardPage(QWidget):
         scope = stats["unit"] or "全部单位"
         self.status.setText(f"{stats['year']}年 · {scope} · 统计至 {stats['today']}")
         self.grid.addWidget(self._targets(stats), 0, 0)
-        self.grid.addWidget(self._reporting(stats), 0, 1)
+        self.first_steps.update_steps()   # no team yet: no deadline counts against the file
+        self.grid.addWidget(self._reporting(stats) if self.first_steps.has_team else before_teams_box(), 0, 1)
         self.grid.addWidget(self._teams(stats), 1, 0)
         self.grid.addWidget(self._activity_figures(stats), 1, 1)
         self.grid.addWidget(charts_row(stats, self.open_figure), 2, 0, 1, 2)
