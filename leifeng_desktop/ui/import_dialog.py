@@ -67,6 +67,9 @@ class ImportPreviewDialog(QDialog):
                 self.table.setItem(r, c, item)
         self.table.resizeColumnsToContents()
         self.table.setColumnWidth(1, min(self.table.columnWidth(1), 320))
+        self.table.setWordWrap(True)   # a row's problems read in full: they wrap in their column
+        self.table.resizeRowsToContents()
+        self.table.setProperty("key_columns", [0, 1])   # 行号 and 问题 (the elision test holds them whole)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
 
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
