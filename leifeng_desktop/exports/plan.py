@@ -4,7 +4,8 @@ The seed plan's sections: 开头语, 一、指导思想, 二、活动内容 (the
 推进实施, 总结回顾), 四、工作要求 (加强组织领导, 营造良好氛围, 注重工作实效); each item run in after its （一）
 heading as the seed writes them. Every text is a part of core.texts.PLAN_PARTS (saved text, else a draft naming
 the campaign settings: city, deadlines, targets). Then the signature and date, and, when the unit has teams, 附件
-the list of its teams.
+the list of its teams: column widths from the longest value, names never split, no character alone on a line
+(exports.table_fit).
 """
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from ..core import texts as tx
 from ..core.text_drafts import AREAS
 from . import document as d
 from . import prose as pr
+from . import table_fit as tf
 from .files import file_name, save_atomic
 
 if TYPE_CHECKING:
@@ -28,9 +30,9 @@ STEPS = (("steps.mobilize", "动员部署"), ("steps.implement", "推进实施")
 REQUIREMENTS = (("requirements.leadership", "加强组织领导"), ("requirements.atmosphere", "营造良好氛围"),
                 ("requirements.results", "注重工作实效"))
 TEAM_HEADERS = ("序号", "队伍名称", "队伍类型", "队长", "人数", "成立日期")
-TEAM_COLS = (12, 46, 43, 15, 14, 26)          # mm, 156 in all; 五号: a type name on one line
 CITY_HEADERS = ("序号", "队伍名称", "所属单位", "队伍类型", "队长", "人数")
-CITY_COLS = (10, 42, 39, 42, 13, 10)
+# columns that never wrap (numbers, names, dates): as wide as their longest value; the others share the rest
+TEAM_WHOLE, CITY_WHOLE = {0, 3, 4, 5}, {0, 4, 5}
 
 
 def plan_title(unit: str) -> list[str]:
@@ -57,14 +59,17 @@ def _team_table(doc: Document, store: Store, teams: list[dict[str, Any]], is_cit
     if is_city:
         rows = [(n, t["name"], t["unit"], t["kind"], t["leader"], counts.get(t["id"], 0))
                 for n, t in enumerate(teams, start=1)]
-        pr.table(doc, CITY_HEADERS, rows, CITY_COLS, size=d.SIZE_5,
-                 aligns=(pr.CENTER, pr.LEFT, pr.LEFT, pr.LEFT, pr.CENTER, pr.CENTER))
-        return
-    rows = [(n, t["name"], t["kind"], t["leader"], counts.get(t["id"], 0),
-             t["founded_on"].replace("-", ".") if t["founded_on"] else "")
-            for n, t in enumerate(teams, start=1)]
-    pr.table(doc, TEAM_HEADERS, rows, TEAM_COLS, size=d.SIZE_5,
-             aligns=(pr.CENTER, pr.LEFT, pr.LEFT, pr.CENTER, pr.CENTER, pr.CENTER))
+        headers, whole = CITY_HEADERS, CITY_WHOLE
+        aligns = (pr.CENTER, pr.LEFT, pr.LEFT, pr.LEFT, pr.CENTER, pr.CENTER)
+    else:
+        rows = [(n, t["name"], t["kind"], t["leader"], counts.get(t["id"], 0),
+                 t["founded_on"].replace("-", ".") if t["founded_on"] else "")
+                for n, t in enumerate(teams, start=1)]
+        headers, whole = TEAM_HEADERS, TEAM_WHOLE
+        aligns = (pr.CENTER, pr.LEFT, pr.LEFT, pr.CENTER, pr.CENTER, pr.CENTER)
+    widths = tf.column_widths(headers, rows, size=d.SIZE_5, total_mm=d.TEXT_W, whole=whole)
+    shown_headers, shown = tf.fitted(headers, rows, widths, d.SIZE_5, whole=whole)
+    pr.table(doc, shown_headers, shown, tuple(widths), size=d.SIZE_5, aligns=aligns)
 
 
 def build_plan(store: Store, *, unit: str | None = None, today: dt.date | None = None) -> Document:
