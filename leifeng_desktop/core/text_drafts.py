@@ -53,7 +53,7 @@ class Facts:
     programmes: tuple[str, ...] = ()   # aid programmes with aid records
     honor_kinds: tuple[str, ...] = ()
     publicity_kinds: tuple[str, ...] = ()
-    groups: bool = False               # working groups exist
+    groups: bool = False               # working groups at work (a 带队领导 named, or enterprise visits)
     groups_led: bool = False           # every working group has a 带队领导
     materials_missing: bool = False    # a material past its deadline not sent (by the unit, or by some unit)
     targets_short: tuple[str, ...] = ()   # 走访企业 / 走访帮扶困难职工 below the target (city only)

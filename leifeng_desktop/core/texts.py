@@ -141,7 +141,8 @@ def summary_facts(store: Store, unit: str | None = None, *, date_from: object = 
         programmes=tuple(p["programme"] for p in st["aid"]["by_programme"] if p["count"] and p["programme"]),
         honor_kinds=tuple(k["kind"] for k in st["honors"]["by_kind"] if k["count"] and k["kind"]),
         publicity_kinds=tuple(k["kind"] for k in st["publicity"]["by_kind"] if k["count"] and k["kind"]),
-        groups=bool(groups), groups_led=bool(groups) and all(g.get("leader") for g in groups),
+        groups=any(g.get("leader") for g in groups) or v["enterprise_visits"] > 0,   # the seed's four are names only
+        groups_led=bool(groups) and all(g.get("leader") for g in groups),
         materials_missing=missing, targets_short=short,
         kinds_missing=is_city and not scope and any(u["missing_kinds"] for u in st["teams"]["by_unit"]))
 
