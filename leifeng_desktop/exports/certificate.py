@@ -22,6 +22,7 @@ from ..core.service_record import ServiceRecord, member_record
 from ..core.validation import minutes_to_hours
 from . import document as d
 from . import prose as pr
+from . import table_fit as tf
 from .files import file_name, save_atomic
 from .prose import BODY_LINE, CENTER, INDENT, LEFT, TABLE_LINE, TABLE_SIZE
 
@@ -145,15 +146,17 @@ def build_from_record(store: Store, record: ServiceRecord, *, reveal: bool = Fal
 def _rows(record: ServiceRecord) -> _Rows:
     """(values, kind) per table row after the header: the items, then 合计."""
     category = s.ACTIVITY.field("category")
-    rows: _Rows = [((str(i), it.date.replace("-", "."), it.title, display(category, it.category),
-              minutes_to_hours(it.minutes)), "item") for i, it in enumerate(record.items, start=1)]
+    rows: _Rows = [((str(i), it.date.replace("-", "."), tf.balance(it.title, COLS[2], TABLE_SIZE),
+                     display(category, it.category), minutes_to_hours(it.minutes)), "item")
+                   for i, it in enumerate(record.items, start=1)]
     return rows + [((f"合计（{record.activity_count}次）", record.total_hours or "0"), "total")]
 
 
 def _row_mm(values: tuple[str, ...], kind: str) -> float:
     if kind != "item":
         return ROW_H
-    lines = max(1, math.ceil(d.text_width_mm(values[2], TABLE_SIZE) / (COLS[2] - 2.5)))
+    lines = sum(max(1, math.ceil(d.text_width_mm(part, TABLE_SIZE) / (COLS[2] - 2.5)))
+                for part in values[2].split("\n"))
     return max(ROW_H, lines * TABLE_LINE * 25.4 / 72 + 1.6)
 
 

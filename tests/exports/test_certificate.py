@@ -196,3 +196,13 @@ def test_libreoffice_long_record_runs_over_pages_with_the_seal_block_beside_the_
         last = subprocess.run(["pdftotext", "-f", str(pages), "-l", str(pages), str(pdf), "-"], capture_output=True,
                               text=True, timeout=60).stdout
         assert "序号" in last and "合计" in last and "（盖章）" in last   # header repeated; total and seal together
+
+
+def test_a_long_activity_title_wraps_without_a_lone_character(store, volunteer, tmp_path):
+    title = "“文明餐桌”倡议宣传进幸福里社区"
+    sr.save_activity(store, None, {"title": title, "starts_at": "2026-11-01T09:00", "ends_at": "2026-11-01T11:00",
+                                   "category": "文明礼仪"}, [{"member_id": volunteer, "minutes": 60}])
+    doc = reopen(build_certificate(store, volunteer, today=TODAY), tmp_path)
+    cell = next(r.cells[2] for table in doc.tables for r in table.rows if r.cells[2].text.replace("\n", "") == title)
+    lines = cell.text.split("\n")
+    assert len(lines) == 2 and all(len(line) > 1 for line in lines), lines
