@@ -101,10 +101,24 @@ def test_window_menu_starts_the_year_and_opens_the_new_file(qtbot, year_store, t
     monkeypatch.setattr(NewYearDialog, "ask", classmethod(lambda cls, parent, store: ask(parent, store)))
     monkeypatch.setattr(nyd, "ask_open", lambda parent, plan: asked.append(plan.path) or True)
     old = year_store.path
-    window.new_year_action.trigger()
+    window.menuBar().setActiveAction(window.menuBar().actions()[0])   # as Alt+F opens 文件(&F)
+    qtbot.waitUntil(file_menu.isVisible, timeout=5000)
+    qtbot.keyClick(file_menu, Qt.Key.Key_Y)                                  # 开始新年度(&Y)…
+    qtbot.waitUntil(lambda: bool(asked), timeout=10000)
     assert asked == [tmp_path / "学雷锋志愿服务_2027.db"]
     assert window.current_store.path == tmp_path / "学雷锋志愿服务_2027.db"
     assert window.current_store.settings.campaign()["year"] == 2027
     assert str(old) in window.recent_paths()
     window.close()
     window.current_store.close()
+
+
+def test_a_failure_is_said_in_chinese_and_the_dialog_stays(dialog, qtbot, tmp_path, monkeypatch):
+    said = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: said.append((title, text)))
+    dialog.path.setText(str(tmp_path / "没有的文件夹" / "next.db"))
+    qtbot.keyClick(dialog.path, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: bool(said), timeout=30000)
+    assert said[0][0] == "开始新年度失败" and "没有的文件夹" in said[0][1] and "不存在" in said[0][1]
+    assert dialog.isVisible() and dialog.start_button.isEnabled() and dialog.result_plan is None
+    assert not (tmp_path / "没有的文件夹").exists()
