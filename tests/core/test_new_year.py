@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from leifeng_desktop.core import new_year as ny
+from leifeng_desktop.core import schema as s
 from leifeng_desktop.core import texts
 from leifeng_desktop.core.demo import load_demo
 from leifeng_desktop.core.errors import UserError
@@ -188,3 +189,11 @@ def test_a_damaged_check_keeps_the_file_away(old_db, tmp_path, monkeypatch):
     with pytest.raises(UserError, match="检查未通过.*学雷锋志愿服务_2026.db”未受影响"):
         start(old_db, tmp_path / "new.db")
     assert not (tmp_path / "new.db").exists()
+
+
+def test_every_table_is_either_kept_or_emptied(store):
+    """A new record type or table must be sorted into what a new year keeps or starts empty (core.new_year)."""
+    assert sorted(set(ny.KEPT) | set(ny.EMPTIED)) == sorted(s.RECORD_TYPES)
+    assert not set(ny.KEPT) & set(ny.EMPTIED)
+    tables = set(store.db.table_names()) - set(s.RECORD_TYPES)
+    assert tables == {"settings", "_sqlite_migrations", *ny.LOGS}
