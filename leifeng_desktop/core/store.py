@@ -294,7 +294,7 @@ class Store:
         with self.transaction():
             raw = self._raw(type_key, record_id)
             if raw is None:
-                raise StoreError(f"要修改的{rt.label}记录已不存在（可能已被删除）")
+                raise StoreError(f"要修改的{rt.label.removesuffix('记录')}记录已不存在（可能已被删除）")
             if expected_revision is not None and raw["revision"] != expected_revision:
                 from .revisions import conflict
                 raise conflict(self, type_key, decode(rt, raw), values, children)
@@ -315,7 +315,8 @@ class Store:
             return
         raw = self._raw(type_key, record_id)
         if raw is None:
-            raise StoreError(f"要修改的{s.record_type(type_key).label}记录已不存在（可能已被删除）")
+            noun = s.record_type(type_key).label.removesuffix("记录")
+            raise StoreError(f"要修改的{noun}记录已不存在（可能已被删除）")
         if raw["revision"] != expected_revision:
             from .revisions import conflict
             raise conflict(self, type_key, decode(s.record_type(type_key), raw), mine, children)

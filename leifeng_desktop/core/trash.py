@@ -43,7 +43,7 @@ def move(store: Store, type_key: str, record_id: str, *, operator: str | None = 
     rt = s.record_type(type_key)
     rows, links = rows_.collect(store, type_key, record_id)
     if not rows:
-        raise StoreError(f"要删除的{rt.label}记录已不存在（可能已被删除）")
+        raise StoreError(f"要删除的{rt.label.removesuffix('记录')}记录已不存在（可能已被删除）")
     title = rows_.title(store, type_key, rows[0][1])
     near = rows_.neighbours(rows, links)
     before = rows_.revisions(store, near)

@@ -145,7 +145,7 @@ def title(store: Store, type_key: str, row: Row) -> str:
 def naming(type_key: str, text: str) -> str:
     """志愿服务队“XX志愿服务队”, or 这条队员 when the record has no name."""
     label = s.record_type(type_key).label if type_key in s.RECORD_TYPES else "记录"
-    return f"{label}“{text}”" if text else f"这条{label}记录"
+    return f"{label}“{text}”" if text else f"这条{label.removesuffix('记录')}记录"
 
 
 # -- putting rows back ---------------------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt, QTimer, Signal
+from PySide6.QtCore import QDate, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QProgressBar,
     QPushButton,
     QScrollArea,
     QVBoxLayout,
@@ -27,8 +26,9 @@ from ...core import stats as st
 from ...core.filters import Filter
 from ...core.stats_shape import CampaignStats
 from ...core.store import Store
-from ...core.validation import fen_to_yuan, minutes_to_hours
 from ..workers import Task, failure_message
+from . import dashboard_boxes as boxes
+from .dashboard_boxes import Figure, list_key
 from .dashboard_charts import charts_row
 from .first_steps import FirstStepsPanel, before_teams_box
 from .record_page import RecordListPage
@@ -38,19 +38,6 @@ FIGURE_STYLE = ("QPushButton#figure { color: #1a5fb4; font-weight: bold; border:
                 " QPushButton#figure:hover { text-decoration: underline; }")
 WATCHED = {"team", "member", "activity", "participant", "publicity", "enterprise_visit", "demand", "household",
            "household_visit", "aid", "honor", "submission", "unit", "working_group", "settings", "*"}
-
-
-class Figure(QPushButton):
-    """A number that opens the records behind it."""
-
-    def __init__(self, key: tuple, text: str, opener, parent=None):
-        super().__init__(text, parent)
-        self.key = key
-        self.setFlat(True)
-        self.setCursor(Qt.CursorShape.PointingHandCursor)
-        self.setObjectName("figure")
-        self.setToolTip("点击查看这些记录")
-        self.clicked.connect(lambda: opener(key))
 
 
 class FigureListDialog(QDialog):
@@ -161,17 +148,23 @@ class DashboardPage(QWidget):
 
     # -- showing -------------------------------------------------------------------------------------------
     def open_figure(self, key: tuple) -> FigureListDialog:
+        """The records behind a figure; a sum opens the records it adds up (list_key)."""
         shown = self.stats
         assert shown is not None, "a figure is on show only once its statistics are"
-        figure = st.filters_for(self.store, key, year=shown["year"], unit=shown["unit"], today=shown["today"])
+        behind, caption = list_key(tuple(key))
+        figure = st.filters_for(self.store, behind, year=shown["year"], unit=shown["unit"], today=shown["today"])
+        if caption:
+            figure = figure._replace(label=caption)
         self.figureOpened.emit(figure)
         dialog = FigureListDialog(self.store, figure, parent=self)
         self.dialogs.append(dialog)
         dialog.show()
         return dialog
 
-    def _fig(self, key: tuple, text) -> Figure:
-        figure = Figure(key, str(text), self.open_figure)
+    def _fig(self, key: tuple, value: int, *, text: str | None = None, part_of: tuple | None = None,
+             label: str = "") -> Figure:
+        figure = Figure(key, str(value) if text is None else text, self.open_figure, value=value, part_of=part_of,
+                        label=label)
         self.figures.append(figure)
         return figure
 
@@ -208,38 +201,10 @@ class DashboardPage(QWidget):
                 box.show()
 
     def _box(self, title: str, name: str) -> tuple[QGroupBox, QGridLayout]:
-        box = QGroupBox(title)
-        box.setObjectName(name)
-        grid = QGridLayout(box)   # no layout alignment: it would break the wrapped labels' heightForWidth
-        grid.setColumnStretch(4, 1)
-        grid.setVerticalSpacing(2)
-        return box, grid
-
-    def _row(self, grid: QGridLayout, label: str, key: tuple | None, value, suffix: str = "") -> None:
-        row = grid.rowCount()
-        grid.addWidget(QLabel(label), row, 0)
-        grid.addWidget(self._fig(key, value) if key else QLabel(str(value)), row, 1)
-        if suffix:
-            grid.addWidget(QLabel(suffix), row, 2)
+        return boxes.box(title, name)
 
     def _targets(self, s: Mapping[str, Any]) -> QGroupBox:
-        box, grid = self._box("目标完成情况", "targets")
-        for key, label in (("enterprises", "走访企业（家）"), ("households", "走访帮扶困难职工（户）")):
-            t = s["targets"][key]
-            bar = QProgressBar()
-            bar.setObjectName(f"{key}_progress")
-            bar.setRange(0, max(t["target"], 1))
-            bar.setValue(min(t["done"], t["target"]))
-            bar.setFormat(f"{t['done']}/{t['target']} {round(100 * t['done'] / max(t['target'], 1))}%")
-            bar.setMinimumWidth(bar.fontMetrics().horizontalAdvance(bar.format()) + 24)
-            row = grid.rowCount()
-            grid.addWidget(QLabel(label), row, 0)
-            grid.addWidget(bar, row, 1)
-            grid.addWidget(self._fig(("targets", key), t["done"]), row, 2)
-        grid.setColumnStretch(1, 3)   # the progress bars take the width
-        for g in s["targets"]["enterprises"]["by_group"]:
-            self._row(grid, f"　{g['group']}", ("targets", "enterprises", "by_group", g["group_id"]), g["done"], "家")
-        return box
+        return boxes.targets_box(s, self._fig)
 
     def _reporting(self, s: Mapping[str, Any]) -> QGroupBox:
         box, grid = self._box("报送情况（未报送）", "reporting")
@@ -262,14 +227,7 @@ class DashboardPage(QWidget):
         return box
 
     def _teams(self, s: Mapping[str, Any]) -> QGroupBox:
-        t = s["teams"]
-        box, grid = self._box("志愿服务队", "teams")
-        self._row(grid, "服务队总数", ("teams", "total"), t["total"], "支")
-        self._row(grid, "队员", ("teams", "members"), t["members"], "人")
-        self._row(grid, "逾期成立", ("teams", "late"), t["late"], "支")
-        for k in t["by_kind"]:
-            self._row(grid, f"　{k['kind']}", ("teams", "by_kind", k["kind"]), k["count"], "支")
-        return box
+        return boxes.teams_box(s, self._fig)
 
     def _teams_by_unit(self, s: Mapping[str, Any]) -> QGroupBox:
         box, grid = self._box("各单位服务队（尚未组建的类型）", "teams_by_unit")
@@ -284,33 +242,13 @@ class DashboardPage(QWidget):
         return box
 
     def _activity_figures(self, s: Mapping[str, Any]) -> QGroupBox:
-        a, p = s["activities"], s["publicity"]
-        box, grid = self._box("志愿服务活动与宣传", "activities")
-        self._row(grid, "活动", ("activities", "total"), a["total"], "场")
-        self._row(grid, "参加志愿者", ("activities", "volunteers"), a["volunteers"], "人")
-        self._row(grid, "服务时长", None, minutes_to_hours(a["total_minutes"]) or 0, "小时")
-        self._row(grid, "受益群众", None, a["beneficiaries"], "人次")
-        self._row(grid, "宣传与文化活动", ("publicity", "total"), p["total"], "项")
-        return box
+        return boxes.activities_box(s, self._fig)
 
     def _aid(self, s: Mapping[str, Any]) -> QGroupBox:
-        box, grid = self._box(f"帮扶（合计 {fen_to_yuan(s['aid']['total_fen'])} 元，"
-                              f"{s['aid']['households']} 户）", "aid")
-        for p in s["aid"]["by_programme"]:
-            self._row(grid, p["programme"], ("aid", "by_programme", p["programme"]), p["count"],
-                      f"次　{p['households']} 户　{fen_to_yuan(p['amount_fen'])} 元")
-        return box
+        return boxes.aid_box(s, self._fig)
 
     def _others(self, s: Mapping[str, Any]) -> QGroupBox:
-        box, grid = self._box("走访、诉求与选树典型", "others")
-        v, d = s["visits"], s["demands"]
-        self._row(grid, "走访企业", ("visits", "enterprise_visits"), v["enterprise_visits"], "次")
-        self._row(grid, "职工诉求", ("demands", "total"), d["total"], "件")
-        self._row(grid, "逾期未办结诉求", ("demands", "overdue"), d["overdue"], "件")
-        self._row(grid, "走访困难职工", ("visits", "household_visits"), v["household_visits"], "次")
-        for h in s["honors"]["by_status"]:
-            self._row(grid, f"典型（{h['status']}）", ("honors", "by_status", h["status"]), h["count"], "个")
-        return box
+        return boxes.others_box(s, self._fig)
 
     # -- picture -------------------------------------------------------------------------------------------
     def save_png(self, path: Path) -> Path:

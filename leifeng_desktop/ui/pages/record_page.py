@@ -221,7 +221,7 @@ class RecordListPage(QWidget):
 
     def _update_count(self, *args) -> None:
         total = self.model.total_count()
-        self.count_label.setText(f"共 {total} 条{self.rt.label}记录")
+        self.count_label.setText(f"共 {total} 条{self.rt.label.removesuffix('记录')}记录")
 
     def current_id(self) -> str | None:
         index = self.view.currentIndex()
