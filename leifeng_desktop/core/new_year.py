@@ -15,13 +15,10 @@ integrity_check and foreign_key_check, and only then linked to its name; an exis
     plan(store, year=None) -> NewYearPlan                     what is kept and what starts empty, with counts
     start_new_year(store, out, year=None, progress=, cancelled=) -> NewYearPlan (path set)
     default_path(db_path, year) -> Path                        学雷锋志愿服务_<year>.db beside the old file
-    moved_date(iso, year) -> str | None                        a deadline moved to another year
 """
 from __future__ import annotations
 
-import calendar
 import dataclasses
-import datetime as dt
 import json
 import logging
 import os
@@ -32,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import errors
+from . import errors, first_run
 from . import migrations as mig
 from . import schema as s
 from .errors import StoreError, UserError
@@ -47,7 +44,7 @@ EMPTIED = ("participant", "attachment", "publicity", "demand", "enterprise_visit
            "submission", "honor", "activity")
 LOGS = {"oplog": "操作日志", "trash": "回收站"}
 TEXT_DOCS = ("summary", "plan")   # core.texts.DOCS: their saved parts are "<doc>.<part>" settings keys
-DEADLINES = tuple(f.key for f in CAMPAIGN.fields if f.type == s.DATE)
+DEADLINES = first_run.DEADLINES   # its year_deadlines moves them (also for the first setup)
 FILE_STEM = "学雷锋志愿服务"
 STEPS = 5
 
@@ -93,16 +90,6 @@ def _label_counts(counts: dict[str, int]) -> Callable[..., str]:
     return line
 
 
-def moved_date(value: str | None, year: int) -> str | None:
-    """An ISO date moved to `year`, same month and day; 29 February becomes 28 February in a common year."""
-    if not value:
-        return value
-    day = dt.date.fromisoformat(value)
-    if (day.month, day.day) == (2, 29) and not calendar.isleap(year):
-        return dt.date(year, 2, 28).isoformat()
-    return day.replace(year=year).isoformat()
-
-
 def default_path(db_path: str | os.PathLike[str], year: int) -> Path:
     """Where the new year's file goes unless the clerk says otherwise: beside the old one, a name not yet used."""
     folder = Path(db_path).expanduser().absolute().parent
@@ -128,12 +115,13 @@ def plan(store: Store, year: int | None = None) -> NewYearPlan:
     """What a new year `year` (default: the settings' year + 1) made from `store` keeps and starts empty."""
     old, new = _year(store, year)
     campaign = store.settings.campaign()
+    moved = first_run.year_deadlines(new, campaign)
     logs = {k: store.db.execute(f"SELECT count(*) FROM {k}").fetchone()[0] for k in LOGS}
     texts = sum(store.db.execute("SELECT count(*) FROM settings WHERE key LIKE ?", [f"{doc}.%"]).fetchone()[0]
                 for doc in TEXT_DOCS)
     return NewYearPlan(source=store.path, old_year=old, year=new, kept={k: store.count(k) for k in KEPT},
                        emptied={k: store.count(k) for k in EMPTIED}, logs=logs, texts=texts,
-                       deadlines={k: (campaign[k], moved_date(campaign[k], new)) for k in DEADLINES})
+                       deadlines={k: (campaign[k], moved[k]) for k in DEADLINES})
 
 
 def start_new_year(store: Store, out: str | os.PathLike[str], *, year: int | None = None,

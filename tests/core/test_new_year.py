@@ -32,7 +32,7 @@ def demo_file(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("demo") / "学雷锋志愿服务_2026.db"
     with Store.open(path) as st:
         load_demo(st)
-        st.settings.set({"enterprise_target": 55, "household_target": 66, "summary_deadline": "2026-12-31",
+        st.settings.set({"enterprise_target": 55, "household_target": 66, "summary_deadline": "2024-02-29",
                          "plan_deadline": "2026-08-31", "operator": "李娜"})
         texts.save_texts(st, "summary", {"problems": "去年的问题"})
         texts.save_texts(st, "plan", {"guiding": "去年的指导思想"})
@@ -64,13 +64,6 @@ def start(old: Path, out: Path, **kwargs) -> ny.NewYearPlan:
         return ny.start_new_year(st, out, **kwargs)
 
 
-def test_moved_date():
-    assert ny.moved_date("2026-08-25", 2027) == "2027-08-25"
-    assert ny.moved_date("2028-02-29", 2029) == "2029-02-28"
-    assert ny.moved_date("2028-02-29", 2032) == "2032-02-29"
-    assert ny.moved_date(None, 2027) is None
-
-
 def test_default_path_is_beside_the_old_file_and_free(tmp_path):
     old = tmp_path / "台账.db"
     assert ny.default_path(old, 2027) == tmp_path / "学雷锋志愿服务_2027.db"
@@ -90,7 +83,7 @@ def test_new_file_keeps_the_lasting_records_and_starts_the_year_empty(old_db, tm
         campaign = new.settings.campaign()
         assert campaign["year"] == 2027
         assert (campaign["registration_deadline"], campaign["plan_deadline"], campaign["summary_deadline"]) == \
-            ("2027-08-25", "2027-08-31", "2027-12-31")
+            ("2027-08-25", "2027-08-31", "2027-02-28")   # 29 February: 28th in a common year
         assert (campaign["enterprise_target"], campaign["household_target"], campaign["operator"]) == (55, 66, "李娜")
         with Store.open(old_db, create=False, read_only=True) as old:
             assert new.settings.choices() == old.settings.choices()
