@@ -6,6 +6,7 @@ file when the system refuses to write it. `export summary` and `export plan` are
 """
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from .common import (
@@ -23,6 +24,7 @@ from .common import (
     writing,
 )
 from .options import full_option, out_option, period_options, team_option, unit_option, year_option
+from .types import Date
 from .zh import Usage, group, option
 
 
@@ -44,7 +46,9 @@ def export_group() -> None:
 @unit_option("有同名服务队时，用所属单位区分（与 --team 一起用）")
 @out_option(metavar="路径", help="保存到哪个文件夹（不存在则创建）；只导出一支队伍时也可以是以 .docx 结尾的文件名")
 @full_option("显示完整的身份证号和电话号码（默认部分隐藏）")
-def registration(team: str | None, all_teams: bool, unit: str | None, out: Path, full: bool) -> int:
+@option("--date", "day", type=Date("2026-08-20"), metavar="日期", help="表上的填报日期（默认：今天），如 2026-08-20")
+def registration(team: str | None, all_teams: bool, unit: str | None, out: Path, full: bool,
+                 day: dt.date | None) -> int:
     from ..exports.files import save_atomic
     from ..exports.registration import build_registration, export_registration
     if team and all_teams:
@@ -61,11 +65,11 @@ def registration(team: str | None, all_teams: bool, unit: str | None, out: Path,
             if len(ids) > 1:
                 reject("导出多支服务队时 --out 应是文件夹，不能是 .docx 文件名")
             with saving(out):
-                paths = [save_atomic(build_registration(store, ids, reveal=full), out)]
+                paths = [save_atomic(build_registration(store, ids, reveal=full, day=day), out)]
         else:
             make_folder(out)
             with writing(out):
-                paths = export_registration(store, ids, out, reveal=full)
+                paths = export_registration(store, ids, out, reveal=full, day=day)
     for path in paths:
         echo(path)
     echo(f"已导出 {len(teams)} 支服务队的登记表，共 {len(paths)} 个文件（{masked_note(full, phones=True)}）")

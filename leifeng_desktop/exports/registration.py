@@ -1,14 +1,15 @@
 """《学雷锋职工志愿服务队登记表》: one Word form per team, filled from the store.
 
 Layout (domain.md, Documents): title, 填报单位/填报日期 line, a label/value table of every team field, the roster
-(header row repeats on a new page, rows never split), 单位意见 with room for the seal. The sizes below are chosen so
-that a team of 15 members whose 工作单位及职务 fits one line prints on one A4 page.
+(registration_roster: header row repeats on a new page, rows never split, numbers never split), 单位意见 with room
+for the seal. Each form is a section of its own (registration_pages): 第 n 页 共 m 页 on every page, the team named at
+the top of every page after the first. A team of 15 members whose values are of usual length prints on one A4 page,
+whichever Latin font the office has.
 """
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -20,6 +21,8 @@ from ..core import schema as s
 from ..core.formatting import cn_date, form_value
 from . import ExportCancelled
 from . import document as d
+from . import registration_pages as pages
+from . import registration_roster as rr
 from .files import explain_os_error, file_name, staged_files, unique_names
 
 if TYPE_CHECKING:
@@ -38,31 +41,23 @@ PAIRED_WITH_COUNT = "leader_phone"      # shares its row with 队员人数, coun
 COUNT_LABEL = "队员人数"
 WIDE = ("categories", "service_forms", "area", "intro", "note")
 TALL = {"intro": 14.0}                  # minimum row height (mm): room for a plan written by hand
-
-ROSTER = ("name", "gender", "birth_month", "politics", "work", "phone", "id_number")
-ROSTER_SHORT_LABELS: dict[str, str] = {}   # header label → shorter label, should a column ever need one
-SEQ_LABEL = "序号"
 _Item = s.Field | tuple[str, str]       # a field of the team, or a (label, value) of its own
 
 # Millimetres; each table is 156 mm, the GB/T 9704 text block.
 TEAM_COLS = (27, 51, 27, 51)
-ROSTER_COLS = (9.5, 15, 9.5, 16.5, 20.5, 33.5, 21, 30.5)   # 序号 + ROSTER; no header may wrap
 OPINION_COLS = (27, 129)
-CELL_PAD, CELL_PAD_V = 0.6, 0.35        # cell padding left/right and top/bottom (mm)
-ROW_H, OPINION_H = 5.6, 21.0
+CELL_PAD, CELL_PAD_V = rr.PAD, rr.PAD_V     # cell padding left/right and top/bottom (mm)
+ROW_H, OPINION_H = 5.4, 20.0
 
-FONT_SIZE, SMALL_SIZE = d.SIZE_5, 9.0    # 五号; 小五 for a roster column with a value too long for one line
-LINE, SMALL_LINE = 13.0, 10.0            # exact line heights (pt)
+FONT_SIZE, LINE = d.SIZE_5, 13.0         # 五号 in exact 13 pt lines
+TITLE_LINE, TITLE_AFTER = 26, 2          # points
+FILL_LINE, FILL_AFTER = 16, 2
+CAPTION_LINE, CAPTION_BEFORE, CAPTION_AFTER = 15, 2, 1
+GAP_LINE = 4
+ONE_PAGE = 15                            # members a form keeps on one page (its text set smaller if need be)
+SAFETY = 4.0                             # mm the one-page estimate keeps free for what it does not measure
 
-
-# -- values and file names -----------------------------------------------------------------------------------
-def roster_value(field: s.Field, value: object, *, reveal: bool = False) -> str:
-    """In the narrow roster columns a month reads 1984.02, as on printed rosters; the rest as on the form."""
-    if field.type == s.MONTH and value and re.fullmatch(r"\d{4}-\d{2}", str(value)):
-        return str(value).replace("-", ".")
-    return form_value(field, value, reveal=reveal)
-
-
+# -- file names ----------------------------------------------------------------------------------------------
 def registration_filename(team: dict[str, Any]) -> str:
     return file_name("登记表", team.get("unit"), team.get("name"))
 
@@ -76,34 +71,57 @@ def _load_team(store: Store, team_id: str) -> dict[str, Any]:
 
 
 def build_registration(store: Store, team_ids: list[str], *, reveal: bool = False,
-                       today: dt.date | None = None) -> Document:
-    """One document with the 登记表 of every given team, each starting on a new page."""
+                       day: dt.date | None = None) -> Document:
+    """One document with the 登记表 of every given team, each in its own section starting on a new page;
+    填报日期 is `day` (default today)."""
     teams = [_load_team(store, tid) for tid in team_ids]
     doc = d.new_document()
-    day = today or dt.date.today()
+    day = day or dt.date.today()
     for i, team in enumerate(teams):
         members = store.rows("member", where="team_id = ?", params=[team["id"]])
-        _add_form(doc, team, members, reveal=reveal, day=day, new_page=i > 0)
+        section = pages.form_section(doc, first=i == 0)
+        count = _add_form(doc, team, members, reveal=reveal, day=day)
+        pages.page_furniture(section, f"{TITLE}（续）　队伍名称：{team.get('name') or ''}",
+                             own_count=len(teams) > 1, pages=count)
     return doc
 
 
-def _add_form(doc: Document, team: dict[str, Any], members: list[dict[str, Any]], *, reveal: bool, day: dt.date,
-              new_page: bool) -> None:
-    title = d.add_paragraph(doc, TITLE, d.XIAOBIAOSONG, size=d.SIZE_2, align=CENTER, line=28, after=2)
-    if new_page:
-        d.add_page_break_before(title)
+def _add_form(doc: Document, team: dict[str, Any], members: list[dict[str, Any]], *, reveal: bool,
+              day: dt.date) -> int:
+    """The form's paragraphs and tables; returns the pages it is estimated to take."""
+    d.add_paragraph(doc, TITLE, d.XIAOBIAOSONG, size=d.SIZE_2, align=CENTER, line=TITLE_LINE, after=TITLE_AFTER)
     d.add_paragraph(doc, f"填报单位（盖章）：{team.get('unit') or ''}　　　　填报日期：{cn_date(day)}",
-                    size=d.SIZE_XIAO4, line=16, after=2)
-    _team_table(doc, team, len(members), reveal)
+                    size=d.SIZE_XIAO4, line=FILL_LINE, after=FILL_AFTER)
+    team_heights = _team_table(doc, team, len(members), reveal)
     caption = d.add_paragraph(doc, f"队员名单（{COUNT_LABEL}：{len(members)} 人）", size=d.SIZE_XIAO4,
-                              line=16, before=3, after=1)
+                              line=CAPTION_LINE, before=CAPTION_BEFORE, after=CAPTION_AFTER)
     caption.paragraph_format.keep_with_next = True
-    roster = _roster_table(doc, members, reveal)
-    gap = d.add_paragraph(doc, line=4)    # keeps the two tables apart (Word would join adjacent tables)
+    top = _pt(TITLE_LINE + TITLE_AFTER + FILL_LINE + FILL_AFTER + CAPTION_LINE + CAPTION_BEFORE + CAPTION_AFTER)
+    roster, count = _fitted_roster(members, reveal, top + sum(team_heights))
+    table = rr.add_roster_table(doc, roster, _new_table)
+    gap = d.add_paragraph(doc, line=GAP_LINE)    # keeps the two tables apart (Word would join adjacent tables)
     # 单位意见 never stands alone on a page: the last roster row goes over with it
-    for paragraph in [*(p for cell in roster.rows[-1].cells for p in cell.paragraphs), gap]:
+    for paragraph in [*(p for cell in table.rows[-1].cells for p in cell.paragraphs), gap]:
         paragraph.paragraph_format.keep_with_next = True
     _opinion_table(doc)
+    pages.end_of_form(doc)
+    return count
+
+
+def _fitted_roster(members: list[dict[str, Any]], reveal: bool, top: float) -> tuple[rr.Roster, int]:
+    """The roster in the largest text size that keeps a team of up to ONE_PAGE members on one page (estimated
+    with a margin), with the pages the form is estimated to take; a larger team's in the normal size."""
+    tail = _pt(GAP_LINE) + OPINION_H
+    rosters = [rr.roster_of(members, reveal=reveal, size=size, line=line) for size, line in rr.TEXT_SIZES]
+    if len(members) <= ONE_PAGE:
+        for roster in rosters:
+            if pages.estimate_pages(top + SAFETY, rr.ROW_H, roster.row_heights(), tail) == 1:
+                return roster, 1
+    return rosters[0], pages.estimate_pages(top, rr.ROW_H, rosters[0].row_heights(), tail)
+
+
+def _pt(points: float) -> float:
+    return points * 25.4 / 72
 
 
 def _new_table(doc: Document, rows: int, widths: Sequence[float]) -> Table:
@@ -124,9 +142,11 @@ def _team_rows(team_count_value: str) -> list[tuple[_Item, ...]]:
     return rows
 
 
-def _team_table(doc: Document, team: dict[str, Any], count: int, reveal: bool) -> None:
+def _team_table(doc: Document, team: dict[str, Any], count: int, reveal: bool) -> list[float]:
+    """The team's fields as label/value pairs; returns each row's estimated height (mm)."""
     layout = _team_rows(f"{count} 人")
     table = _new_table(doc, len(layout), TEAM_COLS)
+    heights = []
     for row, items in zip(table.rows, layout):
         wide = len(items) == 1
         first = items[0]
@@ -137,7 +157,7 @@ def _team_table(doc: Document, team: dict[str, Any], count: int, reveal: bool) -
         d.set_row_height(row, TALL.get(key, ROW_H))
         if wide:
             d.merge_across(row, 1, 3)
-        cells = row.cells
+        cells, lines = row.cells, 1
         for n, item in enumerate(items):
             if isinstance(item, s.Field):
                 label, value = item.label, form_value(item, team.get(item.key), reveal=reveal)
@@ -147,37 +167,11 @@ def _team_table(doc: Document, team: dict[str, Any], count: int, reveal: bool) -
             long_text = wide and isinstance(item, s.Field) and item.type in (s.LONGTEXT, s.MULTI, s.TEXT)
             d.write_cell(cells[2 * n + 1], value, size=FONT_SIZE, align=LEFT if long_text else CENTER,
                          line=LINE)
+            width = sum(TEAM_COLS[1:]) if wide else TEAM_COLS[2 * n + 1]
+            lines = max(lines, rr.line_count(value, width, FONT_SIZE), rr.line_count(label, TEAM_COLS[0], FONT_SIZE))
+        heights.append(max(TALL.get(key, ROW_H), _pt(lines * LINE) + 2 * CELL_PAD_V))
     d.set_col_widths(table, list(TEAM_COLS))
-
-
-def _roster_table(doc: Document, members: list[dict[str, Any]], reveal: bool) -> Table:
-    fields = [s.MEMBER.field(k) for k in ROSTER]
-    table = _new_table(doc, 1 + max(1, len(members)), ROSTER_COLS)
-    header = table.rows[0]
-    d.repeat_header(header)
-    d.cant_split(header)
-    d.set_row_height(header, ROW_H)
-    labels = [SEQ_LABEL] + [ROSTER_SHORT_LABELS.get(f.label, f.label) for f in fields]
-    for cell, label in zip(header.cells, labels):
-        d.write_cell(cell, label, size=FONT_SIZE, bold=True, align=CENTER, line=LINE)
-    if not members:
-        row = table.rows[1]
-        d.set_row_height(row, ROW_H)
-        d.write_cell(d.merge_across(row, 0, len(ROSTER)), "（暂无队员）", size=FONT_SIZE, align=CENTER, line=LINE)
-    values = [[str(n)] + [roster_value(f, m.get(f.key), reveal=reveal) for f in fields]
-              for n, m in enumerate(members, start=1)]
-    # a column with a value too wide for one line at 五号 is set in 小五 throughout: most values then fit one
-    # line, the rest wrap in less height, and the column reads evenly
-    small = [any(d.text_width_mm(v[c], FONT_SIZE) > width - 2 * CELL_PAD - 0.3 for v in values)
-             for c, width in enumerate(ROSTER_COLS)]
-    for row, row_values in zip(table.rows[1:], values):
-        d.cant_split(row)
-        d.set_row_height(row, ROW_H)
-        for cell, value, is_small in zip(row.cells, row_values, small):
-            d.write_cell(cell, value, size=SMALL_SIZE if is_small else FONT_SIZE, align=CENTER,
-                         line=SMALL_LINE if is_small else LINE)
-    d.set_col_widths(table, list(ROSTER_COLS))
-    return table
+    return heights
 
 
 def _opinion_table(doc: Document) -> None:
@@ -197,10 +191,11 @@ def _opinion_table(doc: Document) -> None:
 
 # -- export --------------------------------------------------------------------------------------------------
 def export_registration(store: Store, team_ids: list[str], out_dir: Path, *, reveal: bool = False,
-                        combined: bool = True, today: dt.date | None = None,
+                        combined: bool = True, day: dt.date | None = None,
                         progress: Callable[[int, int], None] | None = None,
                         cancelled: Callable[[], bool] | None = None) -> list[Path]:
-    """One .docx per team in out_dir, plus one combined file for several teams. Returns the paths written.
+    """One .docx per team in out_dir, plus one combined file for several teams, 填报日期 `day` (default today).
+    Returns the paths written.
 
     All files or none (staged_files): a failure, a cancel (ExportCancelled) or a kill leaves none of them, and a
     folder this call made is removed again when it stayed empty.
@@ -212,7 +207,7 @@ def export_registration(store: Store, team_ids: list[str], out_dir: Path, *, rev
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise explain_os_error(exc, out_dir) from exc
-    day = today or dt.date.today()
+    day = day or dt.date.today()
     names = unique_names([registration_filename(t) for t in teams])
     jobs = [([t["id"]], out_dir / name) for t, name in zip(teams, names)]
     if combined and len(teams) > 1:
@@ -222,7 +217,7 @@ def export_registration(store: Store, team_ids: list[str], out_dir: Path, *, rev
             for done, (ids, path) in enumerate(jobs, start=1):
                 if cancelled and cancelled():
                     raise ExportCancelled()
-                save(build_registration(store, ids, reveal=reveal, today=day), path)
+                save(build_registration(store, ids, reveal=reveal, day=day), path)
                 if progress:
                     progress(done, len(jobs))
     except BaseException:

@@ -2,12 +2,14 @@
 progress dialog (cancel leaves no file), then offer to open the file or its folder."""
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, QUrl
+from PySide6.QtCore import QDate, QSettings, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QCheckBox,
+    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -44,9 +46,11 @@ def ask_save_path(parent: QWidget, title: str, default_name: str) -> Path | None
 
 
 class ExportOptionsDialog(QDialog):
-    """Folder, 完整号码 or masked, and any extra checkboxes the export has."""
+    """Folder, 完整号码 or masked, any extra checkboxes the export has and, given `date_label`, a date printed on the
+    document (default today; options()["day"])."""
 
-    def __init__(self, parent: QWidget, *, title: str, summary: str, extras: dict[str, tuple[str, bool]] | None = None):
+    def __init__(self, parent: QWidget, *, title: str, summary: str, extras: dict[str, tuple[str, bool]] | None = None,
+                 date_label: str | None = None):
         super().__init__(parent)
         self.setWindowTitle(title)
         self.folder = QLineEdit(str(QSettings().value("export/folder", "") or Path.home()))
@@ -64,6 +68,15 @@ class ExportOptionsDialog(QDialog):
         form = QFormLayout()
         form.addRow(QLabel(summary))
         form.addRow("保存到文件夹：", row)
+        self.day: QDateEdit | None = None
+        if date_label:
+            self.day = QDateEdit(QDate.currentDate())
+            self.day.setObjectName("day")
+            self.day.setCalendarPopup(True)
+            self.day.setDisplayFormat("yyyy-MM-dd")
+            label = QLabel(date_label)
+            label.setBuddy(self.day)     # its &-key reaches the field
+            form.addRow(label, self.day)
         for key, (text, checked) in (extras or {}).items():
             box = QCheckBox(text)
             box.setObjectName(key)
@@ -101,7 +114,9 @@ class ExportOptionsDialog(QDialog):
         self.accept()
 
     def options(self) -> dict:
+        day = self.day.date() if self.day is not None else None
         return {"folder": Path(self.folder.text().strip()).expanduser(), "reveal": self.reveal.isChecked(),
+                **({"day": dt.date(day.year(), day.month(), day.day())} if day is not None else {}),
                 **{k: box.isChecked() for k, box in self.extras.items()}}
 
 
@@ -175,7 +190,8 @@ def export_registration(page, team_ids: list[str]) -> Task | None:
         QMessageBox.information(page, "导出登记表", "请先在列表中选择要导出的队伍（可按住 Ctrl 或 Shift 多选）。")
         return None
     dialog = ExportOptionsDialog(page, title="导出登记表", summary=f"将导出 {len(team_ids)} 支队伍的登记表（Word）。",
-                                 extras={"combined": ("另生成一份合并文档（各队之间分页），便于一次打印", True)})
+                                 extras={"combined": ("另生成一份合并文档（各队之间分页），便于一次打印", True)},
+                                 date_label="填报日期(&D)：")
     if not dialog.exec():
         return None
     opts = dialog.options()
@@ -183,7 +199,7 @@ def export_registration(page, team_ids: list[str]) -> Task | None:
     def job(store, progress, cancelled):
         from ..exports.registration import export_registration as export
         return export(store, team_ids, opts["folder"], reveal=opts["reveal"], combined=opts["combined"],
-                      progress=progress, cancelled=cancelled)
+                      day=opts.get("day"), progress=progress, cancelled=cancelled)
 
     task = run_export(page, page.store, job, title="导出登记表", folder=opts["folder"])
     from .pages.first_steps import mark_registration_exported  # the dashboard's step 3

@@ -7,6 +7,7 @@ import subprocess
 
 import docx
 import pytest
+from docx.enum.section import WD_SECTION
 from docx.oxml.ns import qn
 from docx.shared import Mm
 from stdnum.cn import ric
@@ -73,7 +74,7 @@ def reopen(doc, tmp_path, name="x.docx"):
 
 # -- content ----------------------------------------------------------------------------------------------------
 def test_every_team_value_and_member_is_on_the_form_masked_by_default(store, team15, tmp_path):
-    doc = reopen(build_registration(store, [team15], today=TODAY), tmp_path)
+    doc = reopen(build_registration(store, [team15], day=TODAY), tmp_path)
     text = all_text(doc)
     team = store.get("team", team15)
     for f in s.TEAM.fields:
@@ -88,12 +89,13 @@ def test_every_team_value_and_member_is_on_the_form_masked_by_default(store, tea
     rows = roster_table(doc).rows
     assert [c.text for c in rows[0].cells] == ["序号"] + [s.MEMBER.field(k).label for k in
                                                        ("name", "gender", "birth_month", "politics", "work",
-                                                        "phone", "id_number")]
+                                                        "phone")] + ["服务技能", "身份证号"]
     assert len(rows) == 16
     for n, (row, m) in enumerate(zip(rows[1:], members), start=1):
-        cells = [c.text for c in row.cells]
-        assert cells[:3] == [str(n), m["name"], m["gender"]]
-        assert cells[6:] == [mask_phone(m["phone"]), mask_id_number(m["id_number"])]
+        cells = [re.sub(r"[\n ]", "", c.text) for c in row.cells]   # long text is broken into even lines
+        assert cells[:4] == [str(n), m["name"], m["gender"], m["birth_month"].replace("-", ".")]
+        assert cells[5:] == [m["work"].replace(" ", ""), mask_phone(m["phone"]), m["skills"],
+                             mask_id_number(m["id_number"])]
         assert m["id_number"] not in text and m["phone"] not in text
     assert "单位意见" in text and "（盖章）" in text and "年　月　日" in text
 
@@ -143,14 +145,17 @@ def test_long_values_span_the_value_columns(store, team15):
         assert spans[s.TEAM.field(key).label] == 3
 
 
-def test_several_teams_share_one_document_with_page_breaks(store, full_team):
+def test_several_teams_share_one_document_each_in_its_own_section(store, full_team, tmp_path):
     a = add_team(store, full_team, 3)
     b = add_team(store, {**full_team, "name": "第二支队"}, 2)
-    doc = build_registration(store, [a, b])
+    doc = reopen(build_registration(store, [a, b]), tmp_path)
     titles = [p for p in doc.paragraphs if p.text == "学雷锋职工志愿服务队登记表"]
-    assert len(titles) == 2
-    assert not titles[0].paragraph_format.page_break_before and titles[1].paragraph_format.page_break_before
+    assert len(titles) == 2 and len(doc.sections) == 2
+    assert doc.sections[1].start_type == WD_SECTION.NEW_PAGE
     assert "第二支队" in all_text(doc)
+    heads = [s.header.paragraphs[0].text for s in doc.sections]
+    assert heads == ["学雷锋职工志愿服务队登记表（续）　队伍名称：供电公司职工志愿服务队",
+                     "学雷锋职工志愿服务队登记表（续）　队伍名称：第二支队"]
 
 
 def test_hostile_text_round_trips(store, full_team, tmp_path):
@@ -161,7 +166,7 @@ def test_hostile_text_round_trips(store, full_team, tmp_path):
     # control characters cannot come in through the store; an old file or a raw import could still hold them
     dirty = "前\x00\x01\x08\x0b\x0c\x1f后\n第二行😀"
     store.db.execute("UPDATE member SET work = ? WHERE team_id = ?", [dirty, team_id])
-    paths = export_registration(store, [team_id], tmp_path / "out", today=TODAY)
+    paths = export_registration(store, [team_id], tmp_path / "out", day=TODAY)
     doc = docx.Document(str(paths[0]))
     cells = {row.cells[0].text: row.cells[1].text for row in doc.tables[0].rows}
     assert cells["队伍简介与活动计划"] == clean_text(long_intro.strip("\n\r "))
@@ -185,7 +190,7 @@ def test_export_writes_each_team_and_a_combined_file(store, full_team, tmp_path)
     c = add_team(store, {**full_team, "name": "文化/服务队"}, 0)
     calls = []
     out = tmp_path / "new" / "folder"
-    paths = export_registration(store, [a, b, c], out, today=TODAY, progress=lambda *p: calls.append(p))
+    paths = export_registration(store, [a, b, c], out, day=TODAY, progress=lambda *p: calls.append(p))
     names = [p.name for p in paths]
     assert names == ["登记表_XX市供电公司工会_供电公司职工志愿服务队.docx",
                      "登记表_XX市供电公司工会_供电公司职工志愿服务队 (2).docx",
@@ -234,6 +239,19 @@ def test_cli_exports_all_and_one_team(store, full_team, tmp_path, capsys):
     assert "13812345678" in all_text(docx.Document(str(one)))
 
 
+def test_cli_date_is_the_forms_filling_date(store, full_team, tmp_path, capsys):
+    add_team(store, full_team, 2)
+    db, out = str(store.path), tmp_path / "登记表.docx"
+    assert cli.main(["--db", db, "export", "registration", "--all", "--out", str(out), "--date", "2026-08-21"]) == 0
+    assert "填报日期：2026年8月21日" in all_text(docx.Document(str(out)))
+    assert cli.main(["--db", db, "export", "registration", "--all", "--out", str(out), "--date", "8月21"]) == 2
+    err = capsys.readouterr().err
+    assert "--date" in err and "8月21" in err and "2026-08-20" in err
+    assert cli.main(["--db", db, "export", "registration", "--all", "--out", str(tmp_path / "today.docx")]) == 0
+    assert f"填报日期：{dt.date.today().year}年{dt.date.today().month}月{dt.date.today().day}日" in \
+        all_text(docx.Document(str(tmp_path / "today.docx")))
+
+
 def test_cli_team_name_shared_by_two_units(store, full_team, tmp_path, capsys):
     add_team(store, full_team, 1)
     add_team(store, {**full_team, "unit": "XX市自来水公司工会"}, 1)
@@ -263,7 +281,7 @@ def test_libreoffice_prints_15_members_on_one_a4_page(store, full_team, tmp_path
     soffice = require_soffice()
     require_fonts(*PRINT_FONTS)   # the one-page fit is measured with Times-metric Latin and Noto CJK
     team_id = add_team(store, full_team, members)
-    path = export_registration(store, [team_id], tmp_path / "out", today=TODAY)[0]
+    path = export_registration(store, [team_id], tmp_path / "out", day=TODAY)[0]
     profile = tmp_path / "lo-profile"
     r = subprocess.run([soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to", "pdf",
                         "--outdir", str(tmp_path), str(path)], capture_output=True, timeout=120,
