@@ -55,7 +55,7 @@ class Facts:
     publicity_kinds: tuple[str, ...] = ()
     groups: bool = False               # working groups at work (a 带队领导 named, or enterprise visits)
     groups_led: bool = False           # every working group has a 带队领导
-    materials_missing: bool = False    # a material past its deadline not sent (by the unit, or by some unit)
+    materials_missing: tuple[str, ...] = ()   # materials past their deadline not sent (by the unit, or by some unit)
     targets_short: tuple[str, ...] = ()   # 走访企业 / 走访帮扶困难职工 below the target (city only)
     kinds_missing: bool = False        # some unit lacks a kind of team (city only)
 
@@ -197,7 +197,7 @@ def summary_problems(c: Context) -> str:
     f = c.facts
     found = []
     if f.materials_missing:
-        found.append("有的基层单位材料报送不够及时" if c.is_city else "材料报送不够及时")
+        found.append(f"{'有的基层单位' if c.is_city else ''}{'、'.join(f.materials_missing)}未按期报送")
     if f.targets_short:
         found.append(f"{'、'.join(f.targets_short)}尚未完成目标任务")
     if f.overdue_demands:

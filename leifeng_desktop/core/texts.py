@@ -126,8 +126,8 @@ def summary_facts(store: Store, unit: str | None = None, *, date_from: object = 
     a, tg, v = st["activities"], st["targets"], st["visits"]
     groups = store.rows("working_group")
     named = [m for m in st["reporting"]["materials"] if m["days_overdue"]]
-    missing = (any(m["missing"] for m in named) if is_city and not scope
-               else any(m["material"] not in sent for m in named))
+    missing = tuple(m["material"] for m in named
+                    if (m["missing"] if is_city and not scope else m["material"] not in sent))
     short = tuple(label for label, t in (("走访企业", tg["enterprises"]), ("走访帮扶困难职工", tg["households"]))
                   if is_city and not scope and t["target"] and t["done"] < t["target"])
     return td.Facts(
