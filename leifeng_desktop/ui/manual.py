@@ -6,9 +6,9 @@ import html
 import re
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QUrl
+from PySide6.QtCore import QSize, Qt, QUrl
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QDialog, QListWidget, QListWidgetItem, QMainWindow, QSplitter, QTextBrowser, QVBoxLayout
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QListWidget, QListWidgetItem, QMainWindow, QTextBrowser, QWidget
 
 from ..paths import resources_dir
 from .qt import action
@@ -54,15 +54,11 @@ class ManualWindow(QDialog):
             self.contents.addItem(item)
         self.contents.setFixedWidth(self.contents.sizeHintForColumn(0) + 30)
         self.contents.currentItemChanged.connect(self._go_to_item)
-        split = QSplitter()
-        split.addWidget(self.contents)
-        split.addWidget(self.browser)
-        split.setStretchFactor(1, 1)
-        split.setChildrenCollapsible(False)
-        layout = QVBoxLayout(self)
+        layout = QHBoxLayout(self)   # the contents keep their width, the text takes the rest
         layout.setContentsMargins(6, 6, 6, 6)
-        layout.addWidget(split)
-        self.resize(820, 560)
+        layout.addWidget(self.contents)
+        layout.addWidget(self.browser, 1)
+        self.resize(fitting(self, QSize(820, 560)))
 
     def _go_to_item(self, item: QListWidgetItem | None, _previous: QListWidgetItem | None = None) -> None:
         if item is not None:
@@ -78,6 +74,16 @@ class ManualWindow(QDialog):
     def current_section(self) -> str | None:
         item = self.contents.currentItem()
         return item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+
+
+def fitting(widget: QWidget, wanted: QSize) -> QSize:
+    """`wanted`, but within the screen (1366×768 at 150 % leaves about 910×512 logical pixels)."""
+    parent = widget.parentWidget()
+    screen = parent.screen() if parent is not None else widget.screen()
+    if screen is None:
+        return wanted
+    room = screen.availableGeometry().size()
+    return QSize(min(wanted.width(), room.width() - 40), min(wanted.height(), room.height() - 80))
 
 
 def page_section(window: QMainWindow) -> str:

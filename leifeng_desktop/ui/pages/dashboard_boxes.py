@@ -138,7 +138,9 @@ def aid_box(s: Mapping[str, Any], fig: MakeFigure) -> QGroupBox:
     aid = s["aid"]
     made, grid = box("帮扶", "aid")
     for col, text in enumerate(("项目", "次数", "户数", "金额（元）")):
-        grid.addWidget(QLabel(f"<b>{text}</b>"), 0, col)
+        header = QLabel(f"<b>{text}</b>")
+        header.setAlignment(Qt.AlignmentFlag.AlignRight if col else Qt.AlignmentFlag.AlignLeft)
+        grid.addWidget(header, 0, col)
     count, amount = ("aid", "count"), ("aid", "total_fen")
     for p in aid["by_programme"]:
         key = ("aid", "by_programme", p["programme"])
