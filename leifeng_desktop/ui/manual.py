@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, QUrl
-from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QIcon, QKeySequence
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QListWidget, QListWidgetItem, QMainWindow, QTextBrowser, QWidget
 
 from ..paths import resources_dir
@@ -108,6 +108,7 @@ def open_manual(window: QMainWindow, anchor: str | None = None) -> ManualWindow:
 def manual_action(window: QMainWindow):
     """帮助 → 使用说明 (F1), added to the window too so F1 works wherever the focus is in it."""
     made = action("使用说明(&M)", window, lambda: open_manual(window), key=QKeySequence("F1"))
+    made.setIcon(QIcon(str(resources_dir() / "icons" / "manual.svg")))
     made.setObjectName("manual_action")
     made.setToolTip("使用说明（F1）")
     window.addAction(made)
