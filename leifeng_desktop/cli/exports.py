@@ -104,8 +104,14 @@ def certificate(member: str, team: str | None, unit: str | None, period: tuple, 
     return EXIT_OK
 
 
+def ledger_date_option():
+    return option("--date", "day", type=Date("2026-12-31"), metavar="日期",
+                  help="台账末尾的填报日期（默认：今天），如 2026-12-31")
+
+
 @export_group.group("ledger", short_help="导出 Excel 台账（活动台账、走访台账、帮扶台账）",
-                    help="导出 Excel 台账：每条记录一行，末行为合计；横向 A4 打印，每页重复标题行。",
+                    help="导出 Excel 台账：每条记录一行，末行为合计，其下为填表人、审核人（设置中的操作员、审核人）"
+                         "和填报日期；横向打印（活动台账、走访台账用 A3），字号不小于 9 磅，每页重复标题行。",
                     subcommand_metavar="台账 [参数]...")
 def ledger() -> None:
     pass
@@ -118,14 +124,16 @@ def ledger() -> None:
 @team_option("只导出一支服务队组织的活动")
 @unit_option("有同名服务队时，用所属单位区分（与 --team 一起用）")
 @out_option(".xlsx")
-def ledger_activities(period: tuple, team: str | None, unit: str | None, out: Path) -> int:
+@ledger_date_option()
+def ledger_activities(period: tuple, team: str | None, unit: str | None, out: Path, day: dt.date | None) -> int:
     from ..core.validation import minutes_to_hours
     from ..exports.activity_ledger import export_with_summary
     team_needs_unit(team, unit)
     with open_store(sound=True) as store:
         team_id = find_team(store, team, unit)["id"] if team else None
         with saving(out):
-            path, total = export_with_summary(store, out, date_from=period[0], date_to=period[1], team_id=team_id)
+            path, total = export_with_summary(store, out, date_from=period[0], date_to=period[1], team_id=team_id,
+                                              day=day)
     echo(path)
     echo(f"已导出活动台账：{total.activities} 场活动，参加 {total.participants} 人次，"
          f"服务总时长 {minutes_to_hours(total.total_minutes) or 0} 小时，受益 {total.beneficiaries} 人次")
@@ -138,11 +146,12 @@ def ledger_activities(period: tuple, team: str | None, unit: str | None, out: Pa
                 epilog=f"例：{PROG} --db 台账.db export ledger visits --year 2026 --out 走访台账.xlsx")
 @year_option()
 @out_option(".xlsx")
-def ledger_visits(year: int | None, out: Path) -> int:
+@ledger_date_option()
+def ledger_visits(year: int | None, out: Path, day: dt.date | None) -> int:
     from ..exports.visit_ledgers import export_visit_ledger, visit_summary
     with open_store(sound=True) as store:
         with saving(out):
-            path = export_visit_ledger(store, out, year=year)
+            path = export_visit_ledger(store, out, year=year, day=day)
         total = visit_summary(store, year=year)
     echo(path)
     echo(f"已导出走访台账：走访 {total['visits']} 次，涉及企业 {total['enterprises']} 家，"
@@ -157,12 +166,13 @@ def ledger_visits(year: int | None, out: Path) -> int:
 @year_option()
 @out_option(".xlsx")
 @full_option()
-def ledger_aid(year: int | None, out: Path, full: bool) -> int:
+@ledger_date_option()
+def ledger_aid(year: int | None, out: Path, full: bool, day: dt.date | None) -> int:
     from ..core.validation import fen_to_yuan
     from ..exports.visit_ledgers import aid_summary, export_aid_ledger
     with open_store(sound=True) as store:
         with saving(out):
-            path = export_aid_ledger(store, out, year=year, reveal=full)
+            path = export_aid_ledger(store, out, year=year, reveal=full, day=day)
         total = aid_summary(store, year=year)
     echo(path)
     echo(f"已导出帮扶台账：帮扶 {total['records']} 笔，{total['households']} 户，金额合计 "
@@ -177,11 +187,13 @@ def ledger_aid(year: int | None, out: Path, full: bool) -> int:
 @period_options()
 @option("--operator", metavar="姓名", help="只导出这位操作员的操作（设置中的“操作员”）")
 @out_option(".xlsx")
-def ledger_oplog(period: tuple, operator: str | None, out: Path) -> int:
+@ledger_date_option()
+def ledger_oplog(period: tuple, operator: str | None, out: Path, day: dt.date | None) -> int:
     from ..exports.oplog_ledger import export_oplog
     with open_store(sound=True) as store:
         with saving(out):
-            path, count = export_oplog(store, out, date_from=period[0], date_to=period[1], operator=operator)
+            path, count = export_oplog(store, out, date_from=period[0], date_to=period[1], operator=operator,
+                                       day=day)
     echo(path)
     echo(f"已导出操作日志：{count} 条")
     return EXIT_OK

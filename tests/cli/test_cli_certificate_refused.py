@@ -1,5 +1,6 @@
-"""CLI: export certificate refuses a member without service in the period, writes nothing; the contact is printed."""
+"""CLI: export certificate refuses a member without service and prints the contact; ledgers take --date."""
 import docx
+import openpyxl
 
 from leifeng_desktop import cli
 from leifeng_desktop.core import service_record as sr
@@ -40,3 +41,15 @@ def test_the_certificate_carries_the_contact(store, team_values, db_path, tmp_pa
     assert cli.main(["--db", db, "export", "certificate", "--member", "张伟", "--out", str(out)]) == 0
     paragraphs = [p.text for p in docx.Document(str(out)).paragraphs]
     assert paragraphs[-1] == "（联系人：刘敏，联系电话：0571-87001234）"
+
+
+def test_ledgers_take_the_filing_date(store, team_values, db_path, tmp_path, capsys):
+    db = _db(store, team_values, db_path)
+    for which in ("activities", "visits", "aid", "oplog"):
+        out = tmp_path / f"{which}.xlsx"
+        assert cli.main(["--db", db, "export", "ledger", which, "--date", "2026-12-31", "--out", str(out)]) == 0
+        ws = openpyxl.load_workbook(out).active
+        assert ws.cell(ws.max_row, 1).value.startswith("填表人：刘敏"), which
+        assert ws.cell(ws.max_row, 1).value.endswith("填报日期：2026年12月31日"), which
+    assert cli.main(["--db", db, "export", "ledger", "aid", "--date", "2026-13-01", "--out", str(out)]) == 2
+    assert "--date" in capsys.readouterr().err
