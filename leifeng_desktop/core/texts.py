@@ -204,9 +204,11 @@ def _clean(text: object) -> str:
     return str(text).replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
-def save_texts(store: Store, doc: str, texts: Mapping[str, Any]) -> None:
-    """Save text parts (an empty text removes the saved one: the draft shows again) and, for the summary,
-    "highlights.<area>" id lists (None removes the choice). One transaction; listeners hear "settings"."""
+def save_texts(store: Store, doc: str, texts: Mapping[str, Any], *, drafts: Mapping[str, str] | None = None) -> None:
+    """Save text parts (an empty text removes the saved one: the draft shows again; so does a text equal to its
+    entry in `drafts`, the drafts the editor showed, so a draft saved unchanged keeps following the records) and,
+    for the summary, "highlights.<area>" id lists (None removes the choice). One transaction; listeners hear
+    "settings"."""
     _check_doc(doc)
     known = {p.key for p in PARTS[doc]}
     areas = {a for a, _ in HIGHLIGHT_AREAS} if doc == "summary" else set()
@@ -220,6 +222,8 @@ def save_texts(store: Store, doc: str, texts: Mapping[str, Any]) -> None:
                 errors[key] = f"不能超过 {MAX_TEXT} 个字"
             elif value is not None and (bad := bad_character(_clean(value), multiline=True)):
                 errors[key] = f"含有{describe(bad)}，请删除后再保存"
+            elif value is not None and drafts is not None and _clean(value) == _clean(drafts.get(key, "")):
+                rows[key] = None
             else:
                 rows[key] = _clean(value) if value is not None else None
         elif key.startswith("highlights.") and key.removeprefix("highlights.") in areas:

@@ -142,3 +142,11 @@ def test_summary_drafts_carry_no_figures(store, records):
     for key, text in tx.load_texts(store, "summary").items():
         digits = [ch for ch in text.replace(str(store.settings.get("year")), "") if ch.isdigit()]
         assert not digits, key
+
+
+def test_a_text_equal_to_its_draft_is_not_frozen(store):
+    drafts = tx.draft_texts(store, "summary")
+    tx.save_texts(store, "summary", {**drafts, "problems": "经费不足。"}, drafts=drafts)
+    assert set(tx.saved_texts(store, "summary")) == {"problems"}
+    tx.save_texts(store, "summary", {"problems": drafts["problems"]}, drafts=drafts)   # back to the draft
+    assert tx.saved_texts(store, "summary") == {}

@@ -95,6 +95,11 @@ class DocumentPage(QWidget):
     def loaded(self) -> None:
         """After the texts of a unit were loaded."""
 
+    def draft_scope(self) -> dict:
+        """What the drafts are built for (core.texts.load_texts/draft_texts keywords): the unit, and what the
+        document adds (the summary's period)."""
+        return {"unit": self.unit.currentData()}
+
     def export_job(self, target: Path, unit: str | None):
         """`job(store, progress, cancelled)` writing the document to `target` (on a worker thread)."""
         raise NotImplementedError
@@ -135,7 +140,7 @@ class DocumentPage(QWidget):
         self.unit.blockSignals(False)
 
     def load(self, *args) -> None:
-        self._texts = texts.load_texts(self.store, self.doc, unit=self.unit.currentData())
+        self._texts = texts.load_texts(self.store, self.doc, **self.draft_scope())
         self._dirty = False
         self.part_list.setCurrentRow(max(self.part_list.currentRow(), 0))
         self._show_part(self.part_list.currentRow())
@@ -160,7 +165,7 @@ class DocumentPage(QWidget):
 
     def restore_draft(self) -> None:
         row = self.part_list.currentRow()
-        drafts = texts.draft_texts(self.store, self.doc, unit=self.unit.currentData())
+        drafts = texts.draft_texts(self.store, self.doc, **self.draft_scope())
         self.editor.setPlainText(drafts.get(self.parts[row].key, ""))
 
     @property
@@ -170,7 +175,8 @@ class DocumentPage(QWidget):
     def save(self) -> bool:
         """Keep the texts (and what the document adds); a refusal is shown and what was typed stays."""
         try:
-            texts.save_texts(self.store, self.doc, {**self._texts, **self.extra_values()})
+            texts.save_texts(self.store, self.doc, {**self._texts, **self.extra_values()},   # a draft stays a draft
+                             drafts=texts.draft_texts(self.store, self.doc, **self.draft_scope()))
         except ValidationError as err:
             QMessageBox.warning(self, "无法保存", "\n".join(err.errors.values()))
             return False

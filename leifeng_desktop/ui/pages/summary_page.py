@@ -39,7 +39,7 @@ class SummaryPage(DocumentPage):
             edit.setObjectName(name)
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("yyyy-MM-dd")
-            edit.dateChanged.connect(self.load_highlights)
+            edit.dateChanged.connect(self._period_changed)
         bar.addWidget(QLabel("期间："))
         bar.addWidget(self.date_from)
         bar.addWidget(QLabel("至"))
@@ -74,6 +74,17 @@ class SummaryPage(DocumentPage):
         self.area_list.currentRowChanged.connect(self._show_area)
         self.candidates.itemChanged.connect(self._pick_changed)
         return [("亮点与典型事迹", page)]
+
+    def draft_scope(self) -> dict:
+        start, end = self.period()
+        return {"unit": self.unit.currentData(), "date_from": start, "date_to": end}
+
+    def _period_changed(self, *args) -> None:
+        """The drafts follow the period's records (unless the clerk is editing); the highlights always do."""
+        if self.dirty:
+            self.load_highlights()
+        else:
+            self.load()
 
     def extra_values(self) -> dict:
         return dict(self._picked)
