@@ -101,7 +101,7 @@ def document_unit(store: Store, unit: str | None = None) -> tuple[str, bool]:
 
 
 def context(store: Store, unit: str | None = None, *, facts: bool = False, date_from: object = None,
-            date_to: object = None) -> Context:
+            date_to: object = None, today: dt.date | None = None) -> Context:
     """What the drafts of `unit`'s document may name; with facts, what its records in the period say (the
     summary's drafts)."""
     name, is_city = document_unit(store, unit)
@@ -109,7 +109,7 @@ def context(store: Store, unit: str | None = None, *, facts: bool = False, date_
         teams = store.rows("team", order_by="unit, name")
     else:
         teams = store.rows("team", where="unit = ?", params=[name], order_by="name")
-    found = summary_facts(store, unit, date_from=date_from, date_to=date_to) if facts else td.Facts()
+    found = summary_facts(store, unit, date_from=date_from, date_to=date_to, today=today) if facts else td.Facts()
     return Context(store.settings.campaign(), name, is_city, teams, store.count("working_group"), found)
 
 
@@ -176,9 +176,10 @@ def saved_texts(store: Store, doc: str) -> dict[str, Any]:
 
 
 def load_texts(store: Store, doc: str, *, unit: str | None = None, date_from: object = None,
-               date_to: object = None) -> dict[str, str]:
+               date_to: object = None, today: dt.date | None = None) -> dict[str, str]:
     """Every text part of the document in PARTS order: the saved text (kept as written), else the draft for
-    `unit`'s document (a summary's from its records in the period, default the campaign year)."""
+    `unit`'s document (a summary's from its records in the period, default the campaign year; deadlines and
+    overdue demands judged on `today`)."""
     _check_doc(doc)
     saved = saved_texts(store, doc)
     ctx = None
@@ -186,7 +187,8 @@ def load_texts(store: Store, doc: str, *, unit: str | None = None, date_from: ob
     for part in PARTS[doc]:
         text = saved.get(part.key)
         if not isinstance(text, str) or not text.strip():
-            ctx = ctx or context(store, unit, facts=doc == "summary", date_from=date_from, date_to=date_to)
+            ctx = ctx or context(store, unit, facts=doc == "summary", date_from=date_from, date_to=date_to,
+                                 today=today)
             text = part.draft(ctx)
         out[part.key] = text
     return out

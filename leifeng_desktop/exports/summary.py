@@ -176,7 +176,7 @@ def build_summary(store: Store, *, date_from: str | dt.date | None = None, date_
     unit = (unit or "").strip() or None
     st = campaign_stats(store, year=year, unit=unit, today=day, date_from=start, date_to=end)
     unit_name, is_city = tx.document_unit(store, unit)
-    texts = tx.load_texts(store, "summary", unit=unit, date_from=start, date_to=end)
+    texts = tx.load_texts(store, "summary", unit=unit, date_from=start, date_to=end, today=day)
     chosen = tx.chosen_highlights(store, date_from=start, date_to=end, unit=unit)
     title = summary_title(year, None if is_city else unit_name)
 
