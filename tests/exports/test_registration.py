@@ -1,9 +1,7 @@
-"""The 登记表: content, masking, fonts, layout, hostile text, files, cancelling, the CLI and the printed page count."""
+"""The 登记表: content, masking, fonts, layout, hostile text, files, cancelling and the CLI; printed in
+test_registration_print."""
 import datetime as dt
-import os
 import re
-import shutil
-import subprocess
 
 import docx
 import pytest
@@ -20,7 +18,7 @@ from leifeng_desktop.exports import ExportCancelled
 from leifeng_desktop.exports.document import clean_text
 from leifeng_desktop.exports.registration import build_registration, export_registration, registration_filename
 
-from libreoffice import PRINT_FONTS, require_fonts, require_soffice
+from docx_styles import east_asia
 
 TODAY = dt.date(2026, 8, 20)
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
@@ -114,8 +112,7 @@ def test_every_cjk_run_names_its_east_asian_font_and_the_language_is_zh_cn(store
     for r in runs:
         text = "".join(t.text or "" for t in r.iter(qn("w:t")))
         if CJK.search(text):
-            fonts = r.find(qn("w:rPr")).find(qn("w:rFonts"))
-            assert fonts is not None and fonts.get(qn("w:eastAsia")), text
+            assert east_asia(doc, r), text     # its own or its paragraph style's
     title = next(p for p in doc.paragraphs if p.text == "学雷锋职工志愿服务队登记表")
     assert title.runs[0]._r.rPr.find(qn("w:rFonts")).get(qn("w:eastAsia")) == "方正小标宋简体"
     assert title.runs[0].font.size.pt == 22
@@ -264,31 +261,3 @@ def test_cli_team_name_shared_by_two_units(store, full_team, tmp_path, capsys):
     assert [p.name for p in (tmp_path / "o").iterdir()] == ["登记表_XX市自来水公司工会_供电公司职工志愿服务队.docx"]
     assert cli.main(["--db", db, "export", "registration", "--all", "--out", str(tmp_path / "x.docx")]) == 2
     assert "文件夹" in capsys.readouterr().err
-
-
-# -- the printed page -------------------------------------------------------------------------------------------
-def pdf_pages(pdf) -> tuple[int, str]:
-    if shutil.which("pdfinfo"):
-        info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, timeout=60).stdout
-        return int(re.search(r"^Pages:\s+(\d+)", info, re.M)[1]), re.search(r"^Page size:\s+(.*)$", info, re.M)[1]
-    data = pdf.read_bytes()
-    box = re.search(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)", data)
-    return len(re.findall(rb"/Type\s*/Page[^s]", data)), f"{box[1].decode()} x {box[2].decode()} pts"
-
-
-@pytest.mark.parametrize("members, pages", [(15, 1), (30, 2)])
-def test_libreoffice_prints_15_members_on_one_a4_page(store, full_team, tmp_path, members, pages):
-    soffice = require_soffice()
-    require_fonts(*PRINT_FONTS)   # the one-page fit is measured with Times-metric Latin and Noto CJK
-    team_id = add_team(store, full_team, members)
-    path = export_registration(store, [team_id], tmp_path / "out", day=TODAY)[0]
-    profile = tmp_path / "lo-profile"
-    r = subprocess.run([soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to", "pdf",
-                        "--outdir", str(tmp_path), str(path)], capture_output=True, timeout=120,
-                       env={**os.environ, "HOME": str(tmp_path)})
-    pdf = tmp_path / (path.stem + ".pdf")
-    assert r.returncode == 0 and pdf.exists(), r.stderr.decode(errors="replace")
-    count, size = pdf_pages(pdf)
-    assert count == pages
-    width, height = (float(v) for v in re.match(r"([\d.]+) x ([\d.]+)", size).groups())
-    assert abs(width - 595.3) < 1 and abs(height - 841.9) < 1, size   # A4 in points
