@@ -1,11 +1,13 @@
 """GB/T 9704-2012 page set-up and the python-docx plumbing every Word document of the app shares.
 
 python-docx knows nothing of East Asian text: `font.name` sets only the Latin fonts, its default template says
-ja-JP and uses theme fonts that override any font name we write. new_document() fixes the defaults; set_run_font()
-writes w:eastAsia on each run, so a document reads the same in Word, WPS and LibreOffice.
+ja-JP and uses theme fonts that override any font name we write. new_document() fixes the defaults and defines the
+named paragraph styles (exports.styles) with their w:eastAsia fonts; a paragraph made with style= carries only what
+differs from its style, one made without carries its fonts on each run (set_run_font).
 """
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 from typing import TYPE_CHECKING
@@ -14,10 +16,30 @@ from docx import Document
 from docx.document import Document as DocumentObject
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_LINE_SPACING
-from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
+
+from . import styles as st
+
+# the fonts and sizes, re-exported: callers say d.FANGSONG, d.SIZE_3
+from .fonts import FALLBACKS as FALLBACKS
+from .fonts import FANGSONG as FANGSONG
+from .fonts import HEI as HEI
+from .fonts import KAI as KAI
+from .fonts import LATIN as LATIN
+from .fonts import SIZE_2 as SIZE_2
+from .fonts import SIZE_3 as SIZE_3
+from .fonts import SIZE_4 as SIZE_4
+from .fonts import SIZE_5 as SIZE_5
+from .fonts import SIZE_XIAO2 as SIZE_XIAO2
+from .fonts import SIZE_XIAO3 as SIZE_XIAO3
+from .fonts import SIZE_XIAO4 as SIZE_XIAO4
+from .fonts import SONG as SONG
+from .fonts import XIAOBIAOSONG as XIAOBIAOSONG
+from .fonts import register_fonts
+from .properties import drop_template_leftovers
+from .properties import set_properties as set_properties
 
 if TYPE_CHECKING:
     from docx.blkcntnr import BlockItemContainer
@@ -26,16 +48,6 @@ if TYPE_CHECKING:
     from docx.table import Table, _Cell, _Row
     from docx.text.paragraph import Paragraph
     from docx.text.run import Run
-
-# Font sizes by their Chinese names (points).
-SIZE_2, SIZE_XIAO2, SIZE_3, SIZE_XIAO3, SIZE_4, SIZE_XIAO4, SIZE_5 = 22, 18, 16, 15, 14, 12, 10.5
-
-# The office fonts GB/T 9704 names; Word/WPS fall back to the second name (fontTable w:altName) where the first is
-# missing, LibreOffice through its own substitution table.
-FANGSONG, XIAOBIAOSONG, SONG, HEI, KAI = "仿宋_GB2312", "方正小标宋简体", "宋体", "黑体", "楷体_GB2312"
-LATIN = "Times New Roman"
-FALLBACKS = {FANGSONG: "仿宋", XIAOBIAOSONG: SONG, KAI: "楷体", "仿宋": "FangSong", SONG: "SimSun",
-             HEI: "SimHei", "楷体": "KaiTi"}
 
 PAGE_W, PAGE_H = 210, 297
 MARGIN_TOP, MARGIN_BOTTOM, MARGIN_LEFT, MARGIN_RIGHT = 37, 35, 28, 26
@@ -73,8 +85,9 @@ def text_width_mm(text: str, size_pt: float) -> float:
 
 
 # -- the document -----------------------------------------------------------------------------------------------
-def new_document() -> DocumentObject:
-    """An empty A4 document with GB/T 9704 margins, zh-CN language and 仿宋_GB2312 as the default CJK font."""
+def new_document(*, title: str = "", author: str = "", created: dt.datetime | None = None) -> DocumentObject:
+    """An empty A4 document with GB/T 9704 margins, zh-CN language, 仿宋 as the default CJK font, the named
+    paragraph styles (exports.styles) and its file properties (set_properties)."""
     doc = Document()
     body = doc.element.body
     for p in list(body.iterchildren(qn("w:p"))):   # the template's empty first paragraph
@@ -85,8 +98,10 @@ def new_document() -> DocumentObject:
     section.left_margin, section.right_margin = Mm(MARGIN_LEFT), Mm(MARGIN_RIGHT)
     section.header_distance, section.footer_distance = Mm(15), Mm(25)
     _set_defaults(doc)
-    _register_fonts(doc)
-    doc.core_properties.language = "zh-CN"
+    register_fonts(doc)
+    st.define_styles(doc)
+    drop_template_leftovers(doc)
+    set_properties(doc, title=title, author=author, created=created)
     return doc
 
 
@@ -119,17 +134,6 @@ def _set_defaults(doc: DocumentObject) -> None:
         theme_lang.set(qn("w:eastAsia"), "zh-CN")
 
 
-def _register_fonts(doc: DocumentObject) -> None:
-    """Declare the CJK fonts (GB2312 charset, fall-back name) in word/fontTable.xml."""
-    part = doc.part.part_related_by(RT.FONT_TABLE)
-    entries = "".join(
-        f'<w:font w:name="{name}"><w:altName w:val="{alt}"/><w:charset w:val="86"/>'
-        f'<w:family w:val="{"swiss" if name == HEI else "modern"}"/><w:pitch w:val="fixed"/></w:font>'
-        for name, alt in FALLBACKS.items())
-    blob = part.blob.decode("utf-8")
-    part._blob = blob.replace("</w:fonts>", entries + "</w:fonts>").encode("utf-8")
-
-
 # -- runs and paragraphs ----------------------------------------------------------------------------------------
 def set_run_font(run: Run, east_asia: str = FANGSONG, *, size: float | None = None, bold: bool | None = None,
                  latin: str = LATIN) -> None:
@@ -149,13 +153,31 @@ def set_run_font(run: Run, east_asia: str = FANGSONG, *, size: float | None = No
         run.font.bold = bold
 
 
-def add_run(paragraph: Paragraph, text: object, east_asia: str = FANGSONG, *, size: float | None = None,
+def add_run(paragraph: Paragraph, text: object, east_asia: str | None = FANGSONG, *, size: float | None = None,
             bold: bool | None = None) -> Run:
-    """A run of cleaned text; \\n becomes a line break and \\t a tab (python-docx's run.text does both)."""
+    """A run of cleaned text; \\n becomes a line break and \\t a tab (python-docx's run.text does both).
+    east_asia None: the paragraph style's fonts, nothing written on the run."""
     run = paragraph.add_run()
     run.text = clean_text(text)
-    set_run_font(run, east_asia, size=size, bold=bold)
+    if east_asia is not None:
+        set_run_font(run, east_asia, size=size, bold=bold)
+    else:
+        if size is not None:
+            run.font.size = Pt(size)
+        if bold is not None:
+            run.font.bold = bold
     return run
+
+
+def styled_run(paragraph: Paragraph, text: object, east_asia: str | None = None, *, size: float | None = None,
+               bold: bool | None = None) -> Run:
+    """A run in a paragraph that names a style: fonts, size and bold written only where they differ from it."""
+    style = st.STYLES.get(paragraph._p.style or "")
+    if style is None:
+        return add_run(paragraph, text, east_asia or FANGSONG, size=SIZE_3 if size is None else size, bold=bold)
+    return add_run(paragraph, text, None if east_asia in (None, style.font) else east_asia,
+                   size=None if size in (None, style.size) else size,
+                   bold=None if bold is None or bold == style.bold else bold)
 
 
 def set_spacing(paragraph: Paragraph, *, line: float | None = None, before: float = 0, after: float = 0,
@@ -185,17 +207,45 @@ def _no_autospace(paragraph: Paragraph) -> None:
                                       "w:pPrChange")
 
 
-def add_paragraph(container: DocumentObject | BlockItemContainer, text: str = "", east_asia: str = FANGSONG, *,
-                  size: float = SIZE_3, bold: bool | None = None, align: WD_PARAGRAPH_ALIGNMENT | None = None,
-                  line: float | None = None, before: float = 0, after: float = 0) -> Paragraph:
-    """A paragraph holding one run; container is the document or a table cell."""
+def add_paragraph(container: DocumentObject | BlockItemContainer, text: str = "", east_asia: str | None = None, *,
+                  size: float | None = None, bold: bool | None = None, align: WD_PARAGRAPH_ALIGNMENT | None = None,
+                  line: float | None = None, before: float | None = None, after: float | None = None,
+                  style: st.Style | None = None) -> Paragraph:
+    """A paragraph holding one run; container is the document or a table cell. With a style (exports.styles)
+    only what differs from it is written on the paragraph and the run; without one, 仿宋 3号 and no space before
+    or after, all written directly."""
     paragraph = container.add_paragraph()
-    if align is not None:
-        paragraph.alignment = align
-    set_spacing(paragraph, line=line, before=before, after=after)
+    if style is None:
+        if align is not None:
+            paragraph.alignment = align
+        set_spacing(paragraph, line=line, before=before or 0, after=after or 0)
+        if text:
+            add_run(paragraph, text, east_asia or FANGSONG, size=SIZE_3 if size is None else size, bold=bold)
+        return paragraph
+    apply_style(paragraph, style, align=align, line=line, before=before, after=after)
     if text:
-        add_run(paragraph, text, east_asia, size=size, bold=bold)
+        styled_run(paragraph, text, east_asia, size=size, bold=bold)
     return paragraph
+
+
+_JC = {"left": 0, "center": 1, "right": 2, "both": 3}
+
+
+def apply_style(paragraph: Paragraph, style: st.Style, *, align: WD_PARAGRAPH_ALIGNMENT | None = None,
+                line: float | None = None, before: float | None = None, after: float | None = None) -> None:
+    """Name the style on the paragraph; alignment, line height and spacing direct only where they differ."""
+    paragraph._p.style = style.sid
+    _no_autospace(paragraph)
+    fmt = paragraph.paragraph_format
+    if align is not None and (style.align is None or int(align) != _JC[style.align]):
+        paragraph.alignment = align
+    if line is not None and line != style.line:
+        fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+        fmt.line_spacing = Pt(line)
+    if before is not None and before != style.before:
+        fmt.space_before = Pt(before)
+    if after is not None and after != style.after:
+        fmt.space_after = Pt(after)
 
 
 def add_page_numbers(doc: DocumentObject) -> None:
@@ -341,20 +391,19 @@ def merge_down(table: Table, col: int, start: int, end: int) -> _Cell:
     return merged
 
 
-def write_cell(cell: _Cell, text: object, east_asia: str = FANGSONG, *, size: float = SIZE_5,
+def write_cell(cell: _Cell, text: object, east_asia: str | None = None, *, size: float | None = SIZE_5,
                bold: bool | None = None, align: WD_PARAGRAPH_ALIGNMENT | None = None, valign: str | None = "center",
-               line: float | None = None) -> Paragraph:
-    """Replace a cell's content by one paragraph of (multi-line) text."""
+               line: float | None = None, style: st.Style = st.TABLE_TEXT) -> Paragraph:
+    """Replace a cell's content by one paragraph of (multi-line) text in `style` (表格文字; 表头 for header cells);
+    font and size written on the run only where they differ from the style."""
     paragraph: Paragraph = cell.paragraphs[0]
     for extra in cell.paragraphs[1:]:
         extra._p.getparent().remove(extra._p)
     for run in list(paragraph.runs):
         run._r.getparent().remove(run._r)
-    if align is not None:
-        paragraph.alignment = align
-    set_spacing(paragraph, line=line)
+    apply_style(paragraph, style, align=align, line=line)
     if text not in (None, ""):
-        add_run(paragraph, text, east_asia, size=size, bold=bold)
+        styled_run(paragraph, text, east_asia, size=size, bold=bold)
     if valign:
         set_cell_valign(cell, valign)
     return paragraph

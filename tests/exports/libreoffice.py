@@ -100,8 +100,14 @@ def replacement_table(profile: Path, latin: str) -> None:
 def to_pdf(path, tmp_path, latin: str = "Liberation Serif") -> Path:
     """The document (.docx or .xlsx) printed to PDF by LibreOffice with `latin` for Times New Roman and Noto CJK
     for the Chinese fonts; each font set its own folder and profile under tmp_path (parallel runs share nothing)."""
+    return to_pdfs([path], tmp_path, latin)[0]
+
+
+def to_pdfs(paths, tmp_path, latin: str = "Liberation Serif") -> list[Path]:
+    """Several documents (distinct file names) printed by one LibreOffice start, as to_pdf does one."""
     soffice = require_soffice()
-    path = Path(path)
+    paths = [Path(p) for p in paths]
+    assert len({p.stem for p in paths}) == len(paths), "one PDF per file name"
     work = Path(tmp_path) / f"lo-{latin.replace(' ', '-')}"
     conf = fonts_conf(work, latin)
     out = work / "pdf"
@@ -111,10 +117,11 @@ def to_pdf(path, tmp_path, latin: str = "Liberation Serif") -> Path:
     env = {**os.environ, "HOME": str(work), "FONTCONFIG_FILE": str(conf)}
     env.pop("FONTCONFIG_PATH", None)
     r = subprocess.run([soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to", "pdf",
-                        "--outdir", str(out), str(path)], capture_output=True, timeout=180, env=env)
-    pdf = out / (path.stem + ".pdf")
-    assert r.returncode == 0 and pdf.exists(), r.stderr.decode(errors="replace")
-    return pdf
+                        "--outdir", str(out), *map(str, paths)], capture_output=True, timeout=120 + 60 * len(paths),
+                       env=env)
+    pdfs = [out / (p.stem + ".pdf") for p in paths]
+    assert r.returncode == 0 and all(p.exists() for p in pdfs), r.stderr.decode(errors="replace")
+    return pdfs
 
 
 def page_texts(pdf) -> list[str]:

@@ -22,6 +22,7 @@ from leifeng_desktop.exports.certificate import (
 )
 from leifeng_desktop.exports.files import save_atomic
 
+from docx_styles import east_asia
 from libreoffice import pdf_info, to_pdf
 
 TODAY = dt.date(2026, 11, 26)
@@ -137,8 +138,7 @@ def test_every_cjk_run_has_its_east_asian_font_and_the_language_is_zh_cn(store, 
                                                                                   r.iter(qn("w:t"))))]
     assert len(runs) > 20
     for run in runs:
-        fonts = run.find(qn("w:rPr")).find(qn("w:rFonts"))
-        assert fonts is not None and fonts.get(qn("w:eastAsia")), run.xml[:200]
+        assert east_asia(doc, run), run.xml[:200]     # its own or its paragraph style's
     lang = doc.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr")).find(
         qn("w:lang"))
     assert lang.get(qn("w:eastAsia")) == "zh-CN"

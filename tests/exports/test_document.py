@@ -17,12 +17,12 @@ def test_new_document_is_a4_with_gbt9704_margins_and_chinese_defaults(tmp_path):
         assert abs(got - Mm(mm)) < Mm(0.1)
     rpr = doc.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
     fonts, lang = rpr.find(qn("w:rFonts")), rpr.find(qn("w:lang"))
-    assert fonts.get(qn("w:eastAsia")) == "仿宋_GB2312"
+    assert fonts.get(qn("w:eastAsia")) == "仿宋"       # stock Windows and WPS have it (GB/T 9704: 仿宋体)
     assert fonts.get(qn("w:eastAsiaTheme")) is None     # a theme font would override the name
     assert lang.get(qn("w:eastAsia")) == "zh-CN" and lang.get(qn("w:val")) == "en-US"   # digits stay whole
     assert doc.settings.element.find(qn("w:themeFontLang")).get(qn("w:eastAsia")) == "zh-CN"
     font_table = doc.part.part_related_by(docx.opc.constants.RELATIONSHIP_TYPE.FONT_TABLE).blob.decode()
-    assert '<w:font w:name="仿宋_GB2312"><w:altName w:val="仿宋"/>' in font_table
+    assert '<w:font w:name="仿宋"><w:altName w:val="FangSong"/>' in font_table
     assert '<w:font w:name="方正小标宋简体"><w:altName w:val="宋体"/>' in font_table
 
 

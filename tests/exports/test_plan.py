@@ -13,6 +13,7 @@ from leifeng_desktop.core import texts as tx
 from leifeng_desktop.exports.files import save_atomic
 from leifeng_desktop.exports.plan import TEAM_HEADERS, build_plan, export_plan
 
+from docx_styles import east_asia
 from libreoffice import pdf_info, to_pdf
 
 TODAY = dt.date(2026, 8, 20)
@@ -52,8 +53,8 @@ def test_sections_follow_the_seed_plan(store, sub_union, tmp_path):
         "（一）动员部署", "（二）推进实施", "（三）总结回顾",
         "（一）加强组织领导", "（二）营造良好氛围", "（三）注重工作实效"]
     first = doc.paragraphs[ps.index(next(p for p in ps if p.startswith("（一）动员部署")))]
-    assert first.runs[0].text == "（一）动员部署。" and "楷体" in first.runs[0]._r.rPr.rFonts.get(qn("w:eastAsia"))
-    assert "仿宋" in first.runs[1]._r.rPr.rFonts.get(qn("w:eastAsia"))
+    assert first.runs[0].text == "（一）动员部署。" and "楷体" in east_asia(doc, first.runs[0]._r)
+    assert "仿宋" in east_asia(doc, first.runs[1]._r)
     sign = ps.index(SUB, ps.index("四、工作要求"))
     assert ps[sign + 1] == "2026年8月20日"
     assert ps[sign - 2] == f"附件：{SUB}学雷锋职工志愿服务队名单"
@@ -103,7 +104,7 @@ def test_fonts_page_numbers_and_determinism(store, sub_union, tmp_path):
     for r in doc.element.body.iter(qn("w:r")):
         text = "".join(t.text or "" for t in r.iter(qn("w:t")))
         if CJK.search(text):
-            assert r.find(qn("w:rPr")).find(qn("w:rFonts")).get(qn("w:eastAsia")), text
+            assert east_asia(doc, r), text     # its own or its paragraph style's
     for footer in (doc.sections[0].footer, doc.sections[0].even_page_footer):
         assert "PAGE" in "".join(t.text for t in footer._element.iter(qn("w:instrText")))
 
