@@ -177,7 +177,7 @@ def test_the_attachment_note_lists_exactly_the_appendices(demo, tmp_path):
         ps = paragraphs(doc)
         first = next(i for i, p in enumerate(ps) if p.startswith("附件："))
         titles = list(appendix_tables(doc))
-        note = [ps[first].removeprefix("附件：")] + ps[first + 1:first + len(titles)]
+        note = [re.sub(r"\s", "", p) for p in [ps[first].removeprefix("附件："), *ps[first + 1:first + len(titles)]]]
         assert note == [f"{n}.{t}" for n, t in enumerate(titles, start=1)]
         sign = first + len(titles)
         assert ps[sign:sign + 3] == ["", unit or "XX市总工会", "2026年12月20日"]   # then the signature
