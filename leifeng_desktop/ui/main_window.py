@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMainWindow,
     QMessageBox,
+    QSizePolicy,
     QStackedWidget,
     QTableView,
     QTabWidget,
@@ -96,6 +97,8 @@ class MainWindow(QMainWindow):
         self.path_label.setObjectName("db_path")
         self.counts_label = QLabel()
         self.counts_label.setObjectName("counts")
+        # a long path gives way to the counts (1366×768 at 150 %): it is whole in the tooltip
+        self.path_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.statusBar().addWidget(self.path_label, 1)
         self.statusBar().addPermanentWidget(self.counts_label)
         self._build_menus()
@@ -194,7 +197,8 @@ class MainWindow(QMainWindow):
 
     def refresh_status(self, *args) -> None:
         store = self.current_store
-        self.path_label.setText(f"数据库：{store.path}" + ("（只读，不能保存修改）" if store.read_only else ""))
+        self.path_label.setText(("（只读，不能保存修改）" if store.read_only else "") + f"数据库：{store.path}")
+        self.path_label.setToolTip(self.path_label.text())
         counts = store.counts()
         self.counts_label.setText("　".join(f"{s.RECORD_TYPES[k].label} {counts[k]}" for k in STATUS_TYPES))
 

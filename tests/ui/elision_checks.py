@@ -24,9 +24,8 @@ from PySide6.QtWidgets import (
 
 # object name → why its text may be cut; nothing a clerk must read in full is here
 EXCEPTIONS = {
-    "db_path": "the status bar's database path can be any length; the whole path is in 帮助 → 关于 and the title",
-    "counts": "the status bar's record counts are a convenience; every count is on its page",
-    "qt_spinbox_lineedit": "the line edit inside a spin box; the spin box itself is checked",
+    "db_path": "the status bar's database path can be any length: it gives way to the record counts, and the whole "
+               "path is its tooltip (the window title names the file, a read-only file says so first)",
 }
 ELLIPSIS = ("…", "...")
 
@@ -141,6 +140,9 @@ def check_list(view: QListView) -> str | None:
     bar = view.horizontalScrollBar()
     if bar.isVisible() and bar.maximum() > 0:
         return f"a horizontal scroll bar: entries {bar.maximum()} px wider than the {view.viewport().width()} px shown"
+    down = view.verticalScrollBar()
+    if view.objectName() == "navigation" and down.isVisible() and down.maximum() > 0:
+        return "the window's navigation cannot show every page at once (a vertical scroll bar)"
     return None
 
 

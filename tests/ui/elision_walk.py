@@ -207,6 +207,7 @@ def main(db: str, out: str, shots: str | None = None) -> int:
     window.resize(screen.width(), screen.height() - round(TITLE_AND_TASKBAR / app.primaryScreen().devicePixelRatio()))
     window.show()
     window.overview.refresh_now()
+    walk.check(window, "main window")   # the menus' bar, tool bar, navigation and status bar around the pages
     for name, index, page in _pages(window):
         window.nav.setCurrentRow(index)
         if page.parentWidget() is not window.stack:
