@@ -13,10 +13,10 @@ from . import xlsx
 from . import xlsx_print as xp
 
 TITLE = "操作日志"
-# A4 landscape at full size: 125 character units in all
+# A4 landscape at about 95 % (129 character units); （未填写） and 新建数据文件 on one line
 COLUMNS = [xlsx.Column("序号", xlsx.INT, width=6, align="center"), xlsx.Column("时间", xlsx.TEXT, width=21),
-           xlsx.Column("操作员", width=9), xlsx.Column("操作", width=9), xlsx.Column("记录类型", width=10),
-           xlsx.Column("记录", width=20), xlsx.Column("修改内容", xlsx.LONG, width=50)]
+           xlsx.Column("操作员", width=12.5), xlsx.Column("操作", width=13.5), xlsx.Column("记录类型", width=10),
+           xlsx.Column("记录", width=20), xlsx.Column("修改内容", xlsx.LONG, width=46)]
 
 
 def ledger_rows(store: Store, **filters: Unpack[oplog.Filters]) -> list[list[object]]:
