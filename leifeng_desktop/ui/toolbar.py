@@ -9,7 +9,7 @@ from typing import TypeVar
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction, QIcon, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QStackedWidget, QTabWidget, QToolBar, QWidget
+from PySide6.QtWidgets import QMainWindow, QMessageBox, QStackedWidget, QTabWidget, QToolBar, QWidget
 
 from ..paths import resources_dir
 
@@ -105,7 +105,13 @@ class DayToolBar(QToolBar):
     def export_registration(self) -> object:
         from .pages.team_page import TeamPage
         page = self._page(TeamPage)
-        return page.export_selected() if page.selected_ids() else page.export_listed()
+        if page.selected_ids():
+            return page.export_selected()
+        if page.model.total_count() == 0:   # "select some" would send the clerk looking for teams that are not there
+            QMessageBox.information(self.main_window, "导出登记表", "列表中还没有服务队：请先点“新建服务队”"
+                                    "（Ctrl+Shift+T）登记，或清除筛选条件后再导出。")
+            return None
+        return page.export_listed()
 
     def export_summary(self) -> object:
         from .pages.summary_page import SummaryPage

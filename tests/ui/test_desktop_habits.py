@@ -98,6 +98,14 @@ def test_export_registration_takes_the_selection_else_the_whole_list(window, sto
     assert asked[1] == [page.model.record_id(0)]
 
 
+def test_export_registration_with_no_team_says_what_to_do(window, monkeypatch):
+    said = []
+    monkeypatch.setattr(QMessageBox, "information", staticmethod(lambda *a, **k: said.append(a[2])))
+    monkeypatch.setattr(export_dialog, "export_registration", lambda page, team_ids: pytest.fail("nothing to export"))
+    QTest.keyClick(window.nav, Qt.Key.Key_E, CTRL_SHIFT)
+    assert len(said) == 1 and "新建服务队" in said[0] and said[0].endswith("。")
+
+
 def test_export_summary_by_keyboard_opens_its_save_dialog_on_the_summary_page(window, monkeypatch):
     asked = []
     monkeypatch.setattr(export_dialog, "ask_save_path", lambda parent, title, name: asked.append((parent, name)))
