@@ -8,6 +8,7 @@ name (kind, unit, category, form, month, programme, status, material; a working 
     ("demands", "overdue")                              demand     past the reply deadline, not 已办结
     ("reporting", "materials", "登记表", "missing")     unit       expected units that have not sent it
     ("reporting", "登记表", "missing")                  the same (short form)
+    ("units", "XX市供电公司工会", "activities")          activity   the figure of ("activities", "total") for the unit
 
 `filters_for(store, key, *, year=None, unit=None, today=None) -> FigureFilter(record_type, where, params, label)`
 takes the arguments of campaign_stats. `where` is SQL over the record type's own table with positional `?`
@@ -276,6 +277,16 @@ _FILTERS: dict[tuple[str, ...], _Spec] = {
 }
 
 
+# a per-unit figure ("units", <unit>, <figure>) lists what the whole figure lists, in that unit's scope
+UNIT_FIGURES = {
+    "teams": ("teams", "total"), "members": ("teams", "members"), "activities": ("activities", "total"),
+    "participants": ("activities", "participants"), "volunteers": ("activities", "volunteers"),
+    "enterprise_visits": ("visits", "enterprise_visits"), "households_visited": ("visits", "households_visited"),
+    "aid_households": ("aid", "households"), "demands": ("demands", "total"), "demands_done": ("demands", "done"),
+    "demands_open": ("demands", "open"), "demands_overdue": ("demands", "overdue"),
+}
+
+
 def normalize_key(key: Iterable[Any]) -> tuple[Any, ...]:
     key = tuple(key)
     if len(key) == 3 and key[0] == "reporting" and key[1] not in ("expected_units", "materials", "units"):
@@ -297,6 +308,10 @@ def filters_for(store: Store, key: Iterable[Any], *, year: int | str | None = No
     """The records behind the figure `key` of campaign_stats(store, year=…, unit=…, today=…, date_from=…,
     date_to=…)."""
     key = normalize_key(key)
+    if len(key) == 3 and key[0] == "units" and key[1] is not None and key[2] in UNIT_FIGURES:
+        found = filters_for(store, UNIT_FIGURES[key[2]], year=year, unit=key[1], today=today, date_from=date_from,
+                            date_to=date_to)
+        return found._replace(label=f"{key[1]}：{found.label}")
     (_, record_type, label, make), values = _lookup(key)
     sc = Scope(store, year, unit, today, date_from, date_to)
     where, params = make(sc, *values)
@@ -338,4 +353,5 @@ def figure_keys(stats: Mapping[str, Any]) -> list[tuple[Any, ...]]:
                 node = node[step]
             name = next(f for f in NAME_FIELDS if node and f in node[0]) if node else None
             out += [(*prefix, e[name]) for e in node] if name else []
-    return out
+    return out + [("units", u["unit"], f) for u in stats.get("units", []) if u["unit"] is not None
+                  for f in UNIT_FIGURES]

@@ -455,6 +455,10 @@ def test_the_units_add_up_to_the_figures(demo, period):
         dm["total"], dm["done"], dm["open"], dm["overdue"])
     one_unit = stats.campaign_stats(demo, unit=UNIT, today=TODAY, date_from=period[0], date_to=period[1])
     assert one_unit["units"] == [u for u in units if u["unit"] == UNIT]
+    for key in [k for k in stats.figure_keys(got) if k[:2] == ("units", UNIT)]:   # each opens its records
+        f = stats.filters_for(demo, key, today=TODAY, date_from=period[0], date_to=period[1])
+        assert demo.count(f.record_type, where=f.where, params=f.params) == stats.figure(got, key), key
+        assert f.label.startswith(UNIT)
     mine = one_unit["units"][0]
     assert (mine["activities"], mine["volunteers"]) == (one_unit["activities"]["total"],
                                                         one_unit["activities"]["volunteers"])
