@@ -143,16 +143,18 @@ def _breaks(text: str) -> list[int]:
 
 def _cuts(text: str, lines: int, room: float, size: float) -> list[int] | None:
     """Where to end each line but the last so that the lines come out about even, or None if they cannot fit.
-    A cut at a space or after a 、 wins over one a little closer to even."""
+    A cut at a space or after a 、 wins over one a little closer to even, if the rest still fits the lines left."""
     spots, target, cuts, start = _breaks(text), width_mm(text, size) / lines, [], 0
-    for _ in range(lines - 1):
-        ahead = [p for p in spots if p > start and width_mm(text[start:p].strip(), size) <= room]
+    bonus = width_mm("中", size) * 1.5
+    for left in range(lines - 1, 0, -1):
+        ahead = [p for p in spots if p > start and width_mm(text[start:p].strip(), size) <= room
+                 and width_mm(text[p:].strip(), size) <= room * left]
         if not ahead:
             return None
 
         def cost(p: int, start: int = start) -> float:
             natural = text[p - 1] in " 、，；" or text[p] == " "
-            return abs(width_mm(text[start:p].strip(), size) - target) - (width_mm("中", size) * 0.6 if natural else 0)
+            return abs(width_mm(text[start:p].strip(), size) - target) - (bonus if natural else 0)
         start = min(ahead, key=cost)
         cuts.append(start)
     return cuts if width_mm(text[start:].strip(), size) <= room else None
