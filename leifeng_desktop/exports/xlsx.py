@@ -283,11 +283,16 @@ def _lines(text: str, width: float) -> int:
 
 
 def _header(label: str, width: float) -> str:
-    """A label too long for its column breaks before its bracket: 服务总时长 / （小时）."""
+    """A label too long for its column breaks before its bracket (服务总时长 / （小时）), else into even lines
+    (受益 / 人数, never 受益人 / 数)."""
     head, bracket, rest = label.partition("（")
     if bracket and head and text_width(label) > width - 1.5:
         return f"{head}\n（{rest}"
-    return label
+    lines = math.ceil(text_width(label) / max(1.0, width - 1))
+    step = math.ceil(len(label) / max(1, lines))
+    if bracket or "\n" in label or lines < 2 or len(label) % step == 1:     # fits, or one character would be left
+        return label
+    return "\n".join(label[i:i + step] for i in range(0, len(label), step))
 
 
 def _widths(columns: list[Column], cells: list[list[Any]]) -> list[float]:
