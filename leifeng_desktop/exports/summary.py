@@ -29,7 +29,7 @@ from . import document as d
 from . import prose as pr
 from .files import file_name, save_atomic
 from .summary_chart import add_bar_chart
-from .summary_tables import appendices, attachment_note, has_visits, period_text, write_appendices
+from .summary_tables import appendices, has_visits, period_text, write_appendices
 
 if TYPE_CHECKING:
     from docx.document import Document
@@ -180,8 +180,7 @@ def build_summary(store: Store, *, date_from: str | dt.date | None = None, date_
     chosen = tx.chosen_highlights(store, date_from=start, date_to=end, unit=unit)
     title = summary_title(year, None if is_city else unit_name)
 
-    doc = pr.start(title, "".join(title), day)
-    doc.core_properties.author = unit_name
+    doc = pr.start(title, "".join(title), day, author=unit_name)
     pr.line(doc, texts["addressee"])
     pr.body(doc, texts["opening"])
     number = 0
@@ -215,12 +214,10 @@ def build_summary(store: Store, *, date_from: str | dt.date | None = None, date_
     pr.heading(doc, 2, 1, "存在的问题")
     pr.body(doc, texts["problems"])
     pr.heading(doc, 2, 2, "下步打算")
-    last = pr.body(doc, texts["next_steps"])
-    if last:   # the last lines of the text go with the 附件说明 and the signature (never a page of those alone)
-        last[-1].paragraph_format.keep_with_next = True
+    pr.body(doc, texts["next_steps"])
     tables = appendices(st, scope_all=unit is None)
-    attachment_note(doc, [t for t, _ in tables])
-    pr.signature(doc, unit_name, day)
+    pr.attachment_note(doc, [t for t, _ in tables])
+    pr.signature(doc, unit_name, day)    # kept with the 附件说明 and the text's last paragraph
     write_appendices(doc, st, tables, store.settings.campaign())
     return doc
 

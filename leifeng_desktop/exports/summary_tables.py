@@ -2,8 +2,8 @@
 
 `appendices(st, scope_all=…)` lists the 附表 that have something to show, in print order, as (title, writer);
 `write_appendices` prints them, each numbered 附表n with the period under its title and the 填表人/负责人/联系电话 line
-(from 设置) under its table; `attachment_note` is the 附件说明 before the signature naming the same titles in the same
-order. Every number is read from campaign_stats (its units, working groups, honors, demands): a 合计 row is the
+(from 设置) under its table; the 附件说明 before the signature (prose.attachment_note) names the same titles in the
+same order. Every number is read from campaign_stats (its units, working groups, honors, demands): a 合计 row is the
 figure of the whole scope, not a sum the table makes.
 """
 from __future__ import annotations
@@ -11,13 +11,12 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from docx.shared import Pt
-
 from ..core.formatting import cn_date
 from ..core.stats_shape import CampaignStats, UnitFigures, UnitMaterial
 from ..core.validation import fen_to_yuan, minutes_to_hours
 from . import document as d
 from . import prose as pr
+from . import styles as sty
 
 if TYPE_CHECKING:
     from docx.document import Document
@@ -177,8 +176,7 @@ def write_appendices(doc: Document, st: CampaignStats, tables: Sequence[tuple[st
     """Each 附表 on a new page: 附表n, its title, the period, the table(s), the signature line."""
     for n, (title, write) in enumerate(tables, start=1):
         pr.appendix_page(doc, f"附表{n}", title)
-        p = d.add_paragraph(doc, f"统计时段：{period_text(st)}", d.KAI, size=pr.TABLE_SIZE, align=pr.CENTER,
-                            line=pr.TABLE_LINE * 1.3, after=6)
+        p = d.add_paragraph(doc, f"统计时段：{period_text(st)}", style=sty.NOTE, align=pr.CENTER, before=0, after=6)
         p.paragraph_format.keep_with_next = True
         write(doc, st)
         sign_line(doc, campaign)
@@ -188,25 +186,4 @@ def sign_line(doc: Document, campaign: Mapping[str, Any]) -> None:
     """填表人：…　负责人：…　联系电话：… under a statistics table (设置's operator, leader, contact_phone)."""
     fields = (("填表人", "operator"), ("负责人", "leader"), ("联系电话", "contact_phone"))
     text = "　　".join(f"{label}：{str(campaign.get(key) or '').strip() or BLANK}" for label, key in fields)
-    d.add_paragraph(doc, text, size=pr.TABLE_SIZE, line=pr.TABLE_LINE * 1.3, before=9)
-
-
-def attachment_note(doc: Document, titles: Sequence[str]) -> list[Any]:
-    """GB/T 9704's 附件说明: a blank line, then 附件：1.… two characters in, each further item under the first
-    one's name; kept with what follows (the signature)."""
-    if not titles:
-        return []
-    out = [pr.blank(doc)]
-    head = "附件："
-    for n, title in enumerate(titles, start=1):
-        item = f"{n}.{title}" if len(titles) > 1 else title
-        p = pr.line(doc, (head if n == 1 else "") + item)
-        fmt = p.paragraph_format
-        if n == 1:
-            fmt.first_line_indent = Pt(pr.INDENT)
-        else:
-            fmt.left_indent = Pt(pr.INDENT + d.SIZE_3 * len(head))
-        out.append(p)
-    for p in out:
-        p.paragraph_format.keep_with_next = True
-    return out
+    d.add_paragraph(doc, text, style=sty.NOTE, east_asia=d.FANGSONG, before=9)
