@@ -58,7 +58,7 @@ def _units_service(doc: Document, st: CampaignStats) -> None:
     rows = [(n, _unit(u), u["teams"], u["volunteers"], u["activities"], u["participants"], _hours(u["minutes"]),
              u["beneficiaries"]) for n, u in enumerate(units, start=1)]
     pr.table(doc, ("序号", "单位", "服务队（支）", "志愿者（名）", "活动（场）", "参与人次", "服务时长（小时）",
-                   "受益人次"), rows, (9, 49, 15, 16, 15, 16, 20, 16),
+                   "受益人次"), rows, (8, 43, 15, 15, 15, 20, 20, 20),
              aligns=(pr.CENTER, pr.LEFT, *(pr.CENTER,) * 6),
              total=("合计", st["teams"]["total"], a["volunteers"], a["total"], a["participants"],
                     _hours(a["total_minutes"]), a["beneficiaries"]))
