@@ -26,6 +26,7 @@ from ...core import stats as st
 from ...core.filters import Filter
 from ...core.stats_shape import CampaignStats
 from ...core.store import Store
+from ..fitting import fit_combo
 from ..workers import Task, failure_message
 from . import dashboard_boxes as boxes
 from .dashboard_boxes import Figure, list_key
@@ -65,6 +66,7 @@ class DashboardPage(QWidget):
         self.dialogs: list[QDialog] = []
         self.unit = QComboBox()
         self.unit.setObjectName("unit_scope")
+        fit_combo(self.unit)   # as wide as the longest unit name, the popup too
         self.unit.setToolTip("统计范围")
         self.status = QLabel()
         self.status.setObjectName("dashboard_status")
