@@ -19,7 +19,7 @@ from docx.shared import Pt
 
 from ..core import schema as s
 from ..core.formatting import cn_date, form_value
-from . import ExportCancelled
+from . import ExportCancelled, styles
 from . import document as d
 from . import registration_pages as pages
 from . import registration_roster as rr
@@ -75,7 +75,9 @@ def build_registration(store: Store, team_ids: list[str], *, reveal: bool = Fals
     """One document with the 登记表 of every given team, each in its own section starting on a new page;
     填报日期 is `day` (default today)."""
     teams = [_load_team(store, tid) for tid in team_ids]
-    doc = d.new_document()
+    units = {t.get("unit") or "" for t in teams}
+    author = units.pop() if len(units) == 1 else str(store.settings.campaign().get("our_unit") or "")
+    doc = d.new_document(title=f"{TITLE}（{teams[0].get('name')}）" if len(teams) == 1 else TITLE, author=author)
     day = day or dt.date.today()
     for i, team in enumerate(teams):
         members = store.rows("member", where="team_id = ?", params=[team["id"]])
@@ -89,11 +91,11 @@ def build_registration(store: Store, team_ids: list[str], *, reveal: bool = Fals
 def _add_form(doc: Document, team: dict[str, Any], members: list[dict[str, Any]], *, reveal: bool,
               day: dt.date) -> int:
     """The form's paragraphs and tables; returns the pages it is estimated to take."""
-    d.add_paragraph(doc, TITLE, d.XIAOBIAOSONG, size=d.SIZE_2, align=CENTER, line=TITLE_LINE, after=TITLE_AFTER)
+    d.add_paragraph(doc, TITLE, style=styles.TITLE, line=TITLE_LINE, after=TITLE_AFTER)
     d.add_paragraph(doc, f"填报单位（盖章）：{team.get('unit') or ''}　　　　填报日期：{cn_date(day)}",
-                    size=d.SIZE_XIAO4, line=FILL_LINE, after=FILL_AFTER)
+                    style=styles.TABLE_TEXT, line=FILL_LINE, after=FILL_AFTER)
     team_heights = _team_table(doc, team, len(members), reveal)
-    caption = d.add_paragraph(doc, f"队员名单（{COUNT_LABEL}：{len(members)} 人）", size=d.SIZE_XIAO4,
+    caption = d.add_paragraph(doc, f"队员名单（{COUNT_LABEL}：{len(members)} 人）", style=styles.TABLE_TEXT,
                               line=CAPTION_LINE, before=CAPTION_BEFORE, after=CAPTION_AFTER)
     caption.paragraph_format.keep_with_next = True
     top = _pt(TITLE_LINE + TITLE_AFTER + FILL_LINE + FILL_AFTER + CAPTION_LINE + CAPTION_BEFORE + CAPTION_AFTER)

@@ -21,6 +21,7 @@ from ..core import schema as s
 from ..core.formatting import form_value
 from ..core.masking import mask_id_number, mask_phone
 from . import document as d
+from . import styles
 
 if TYPE_CHECKING:
     from docx.document import Document
@@ -141,33 +142,46 @@ def _breaks(text: str) -> list[int]:
     return spots
 
 
-def _cuts(text: str, lines: int, room: float, size: float) -> list[int] | None:
-    """Where to end each line but the last so that the lines come out about even, or None if they cannot fit.
-    A cut at a space or after a 、 wins over one a little closer to even, if the rest still fits the lines left."""
-    spots, target, cuts, start = _breaks(text), width_mm(text, size) / lines, [], 0
-    bonus = width_mm("中", size) * 1.5
-    for left in range(lines - 1, 0, -1):
-        ahead = [p for p in spots if p > start and width_mm(text[start:p].strip(), size) <= room
-                 and width_mm(text[p:].strip(), size) <= room * left]
-        if not ahead:
-            return None
-
-        def cost(p: int, start: int = start) -> float:
-            natural = text[p - 1] in " 、，；" or text[p] == " "
-            return abs(width_mm(text[start:p].strip(), size) - target) - (bonus if natural else 0)
-        start = min(ahead, key=cost)
-        cuts.append(start)
-    return cuts if width_mm(text[start:].strip(), size) <= room else None
-
-
 def _balance_line(text: str, room: float, size: float) -> str:
+    """The fewest lines that fit `room`, as even as they can be, a break at a space or after a 、 preferred: a
+    shortest path over the break points, scored by (lines, sum of squared distances from the even width)."""
     if width_mm(text, size) <= room:
         return text
-    for lines in range(2, len(text) + 1):
-        cuts = _cuts(text, lines, room, size)
-        if cuts is not None:
-            return "\n".join(text[a:b].strip() for a, b in zip([0, *cuts], [*cuts, len(text)]))
-    return text       # no break point helps (one long Latin word): the renderer wraps it
+    spots = [0, *_breaks(text), len(text)]
+    fewest = _fewest_lines(text, spots, room, size)
+    if fewest is None:
+        return text       # no break point helps (one long Latin word): the renderer wraps it
+    target, em = width_mm(text, size) / fewest, width_mm("中", size)
+    best: dict[int, tuple[int, float, int]] = {0: (0, 0.0, -1)}     # spot → (lines, score, previous spot)
+    for j in range(1, len(spots)):
+        for i in range(j - 1, -1, -1):
+            width = width_mm(text[spots[i]:spots[j]].strip(), size)
+            if width > room:
+                break      # an earlier start only makes the line longer
+            if i not in best:
+                continue
+            lines, score, _ = best[i]
+            natural = j < len(spots) - 1 and (text[spots[j] - 1] in " 、，；" or text[spots[j]] == " ")
+            candidate = (lines + 1, score + (width - target) ** 2 - (em * em if natural else 0), i)
+            if j not in best or candidate[:2] < best[j][:2]:
+                best[j] = candidate
+    cuts, j = [], len(spots) - 1
+    while j > 0:
+        i = best[j][2]
+        cuts.append(text[spots[i]:spots[j]].strip())
+        j = i
+    return "\n".join(reversed(cuts))
+
+
+def _fewest_lines(text: str, spots: list[int], room: float, size: float) -> int | None:
+    """Lines needed when each line takes as much as fits (fewest possible for these break points)."""
+    lines, start = 0, 0
+    while start < len(text):
+        ahead = [p for p in spots if p > start and width_mm(text[start:p].strip(), size) <= room]
+        if not ahead:
+            return None
+        start, lines = max(ahead), lines + 1
+    return lines
 
 
 def line_count(text: str, width: float, size: float) -> int:
@@ -232,7 +246,7 @@ def add_roster_table(doc: Document, roster: Roster, new_table: Callable[[Documen
     d.cant_split(header)
     d.set_row_height(header, ROW_H)
     for cell, col in zip(header.cells, COLUMNS):
-        d.write_cell(cell, col.header, size=SIZE, bold=True, align=CENTER, line=LINE)
+        d.write_cell(cell, col.header, size=SIZE, align=CENTER, line=LINE, style=styles.TABLE_HEAD)
     if not roster.rows:
         row = table.rows[1]
         d.set_row_height(row, ROW_H)

@@ -18,7 +18,7 @@ from leifeng_desktop.exports import ExportCancelled
 from leifeng_desktop.exports.document import clean_text
 from leifeng_desktop.exports.registration import build_registration, export_registration, registration_filename
 
-from docx_styles import east_asia
+from docx_styles import east_asia, size_pt
 
 TODAY = dt.date(2026, 8, 20)
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
@@ -114,8 +114,13 @@ def test_every_cjk_run_names_its_east_asian_font_and_the_language_is_zh_cn(store
         if CJK.search(text):
             assert east_asia(doc, r), text     # its own or its paragraph style's
     title = next(p for p in doc.paragraphs if p.text == "学雷锋职工志愿服务队登记表")
-    assert title.runs[0]._r.rPr.find(qn("w:rFonts")).get(qn("w:eastAsia")) == "方正小标宋简体"
-    assert title.runs[0].font.size.pt == 22
+    assert title.style.name == "Title"            # named styles: the navigation pane and restyling work
+    assert east_asia(doc, title.runs[0]._r) == "方正小标宋简体" and size_pt(doc, title.runs[0]._r) == 22
+    header = roster_table(doc).rows[0].cells[0].paragraphs[0]
+    assert header.style.name == "表头" and east_asia(doc, header.runs[0]._r) == "黑体"
+    assert {p.style.name for p in roster_table(doc).rows[1].cells[1].paragraphs} == {"表格文字"}
+    assert doc.core_properties.title == "学雷锋职工志愿服务队登记表（供电公司职工志愿服务队）"
+    assert doc.core_properties.author == "XX市供电公司工会"
     lang = doc.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr")).find(qn("w:lang"))
     assert lang.get(qn("w:eastAsia")) == "zh-CN"
 

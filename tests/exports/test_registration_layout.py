@@ -80,6 +80,12 @@ def test_a_line_never_starts_with_a_closing_mark_nor_splits_a_number():
             assert not any(a[-1].isdigit() and b[0].isdigit() for a, b in zip(broken, broken[1:])), broken
 
 
+def test_even_lines_are_never_more_lines_than_filling_each_line():
+    skills = rr.column_widths()[[c.key for c in rr.COLUMNS].index("skills")]
+    text = "心理咨询（二级咨询师）、青少年心理辅导、婚姻家庭咨询"
+    assert len(rr.balanced(text, skills, 8.0).split("\n")) == 4        # filled greedily it takes 4 lines too
+
+
 # -- the table in the file -----------------------------------------------------------------------------------
 def test_number_cells_do_not_wrap_and_hold_one_run(store, full_team, tmp_path):
     team = add_team(store, full_team, 3)
