@@ -57,6 +57,7 @@ GAP_LINE = 4
 ONE_PAGE = 15                            # members a form keeps on one page (its text set smaller if need be)
 SAFETY = 4.0                             # mm the one-page estimate keeps free for what it does not measure
 
+
 # -- file names ----------------------------------------------------------------------------------------------
 def registration_filename(team: dict[str, Any]) -> str:
     return file_name("登记表", team.get("unit"), team.get("name"))
