@@ -80,7 +80,7 @@ class Walk:
 
 def _answer_dialogs(walk: Walk) -> None:
     """exec() checks the dialog and cancels; nothing modal waits for an answer."""
-    from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
+    from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QMessageBox
 
     def exec_checked(dialog) -> int:
         dialog.show()
@@ -95,6 +95,8 @@ def _answer_dialogs(walk: Walk) -> None:
     QFileDialog.getSaveFileName = staticmethod(lambda *a, **k: ("", ""))
     QFileDialog.getOpenFileName = staticmethod(lambda *a, **k: ("", ""))
     QFileDialog.getExistingDirectory = staticmethod(lambda *a, **k: "")
+    for ask in ("getText", "getItem", "getInt", "getDouble", "getMultiLineText"):
+        setattr(QInputDialog, ask, staticmethod(lambda *a, **k: (None, False)))
 
 
 def _pages(window):

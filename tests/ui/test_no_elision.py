@@ -54,7 +54,7 @@ def test_nothing_is_cut_off(demo_db, tmp_path, scale, data):
     env = {**os.environ, "QT_SCALE_FACTOR": scale, "XDG_CONFIG_HOME": str(tmp_path / "config"),
            "HOME": str(tmp_path)}
     done = subprocess.run([sys.executable, str(WALK), str(db), str(out)], env=env, capture_output=True, text=True,
-                          timeout=600, cwd=Path(__file__).parents[2])
+                          timeout=300, cwd=Path(__file__).parents[2])
     assert done.returncode == 0, done.stderr[-3000:]
     walk = json.loads(out.read_text(encoding="utf-8"))
     width, height = walk["size"]
