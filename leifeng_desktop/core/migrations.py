@@ -134,6 +134,27 @@ def m007_trash(db: Database) -> None:
              "CREATE INDEX IF NOT EXISTS idx_trash_deleted_at ON trash(deleted_at)"])
 
 
+@migrations()
+def m008_sensitive_fields(db: Database) -> None:
+    """Sensitive fields stored encrypted (issue 19): its own module, core/migrate_sensitive.py."""
+    from .migrate_sensitive import step
+    step(db)
+
+
+@migrations()
+def m009_list_indexes(db: Database) -> None:
+    """Record lists at city scale (issue 18): sort indexes, text search; core/migrate_lists.py."""
+    from .migrate_lists import step
+    step(db)
+
+
+@migrations()
+def m010_stats_indexes(db: Database) -> None:
+    """Dashboard figures at city scale (issue 18): core/migrate_stats.py."""
+    from .migrate_stats import step
+    step(db)
+
+
 # -- applying -----------------------------------------------------------------------------------------------------
 @contextmanager
 def foreign_keys_off(db: Database) -> Iterator[None]:

@@ -1,0 +1,8 @@
+"""Schema step m009: indexes and text search for the record lists (issue 18). Frozen once released."""
+from __future__ import annotations
+
+from sqlite_utils import Database
+
+
+def step(db: Database) -> None:
+    """Filled in by the issue's work in this session; nothing to do yet."""
