@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run lint test bench clean
+.PHONY: run lint test bench dist dist-windows dist-deb clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,5 +26,15 @@ test: lint
 bench: $(STAMP)
 	$(BIN)/python -m bench
 
+# The installers (issue 16), built offline from registry packages into dist/: the Windows setup .exe (NSIS) and the
+# Debian package. Downloads are cached in build/.
+dist: dist-windows dist-deb
+
+dist-windows: $(STAMP)
+	$(BIN)/python -m installer.windows --out dist
+
+dist-deb: $(STAMP)
+	$(BIN)/python -m installer.deb --out dist
+
 clean:
-	rm -rf $(VENV) build *.egg-info
+	rm -rf $(VENV) build dist *.egg-info
