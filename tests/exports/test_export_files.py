@@ -305,7 +305,8 @@ def test_kill_9_during_exports_leaves_a_complete_file_or_nothing(demo_db, tmp_pa
             assert ws.max_row >= aid_rows + 3
         files.sweep_leftovers()
         assert [p.name for p in folder.iterdir()] in ([], [target.name])
-    assert list(files.journal_dir().iterdir()) == []
+    # no entry left behind (the folder itself exists only once some run got as far as writing an entry)
+    assert not files.journal_dir().exists() or list(files.journal_dir().iterdir()) == []
     leaked = [p for p in private_tmp.rglob("*") if p.is_file() and holds_an_id(p)]
     assert leaked == []
 
