@@ -1,0 +1,61 @@
+"""What both installers share: the version (pyproject.toml, the one place), the app's wheel, the build folders."""
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BUILD = ROOT / "build"
+# What a wheel of the app is built from; copied so setuptools leaves no build/lib or egg-info in the checkout.
+APP_SOURCES = ("leifeng_desktop", "forms", "resources", "pyproject.toml", "README.md")
+
+
+def project() -> dict:
+    with open(ROOT / "pyproject.toml", "rb") as f:
+        return dict(tomllib.load(f)["project"])
+
+
+def version() -> str:
+    return str(project()["version"])
+
+
+def dependencies() -> list[str]:
+    return [str(d) for d in project()["dependencies"]]
+
+
+def build_dir(*parts: str) -> Path:
+    folder = BUILD.joinpath(*parts)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def run(cmd: list[str], **kwargs) -> subprocess.CompletedProcess:
+    print("+", " ".join(str(c) for c in cmd), flush=True)
+    return subprocess.run([str(c) for c in cmd], check=True, **kwargs)
+
+
+def app_wheel() -> Path:
+    """`pip wheel . --no-deps` of a clean copy of the sources (setuptools and wheel from PyPI, as pip builds)."""
+    src = BUILD / "app-src"
+    out = BUILD / "app-wheel"
+    for folder in (src, out):
+        shutil.rmtree(folder, ignore_errors=True)
+    src.mkdir(parents=True)
+    for name in APP_SOURCES:
+        path = ROOT / name
+        if path.is_dir():
+            shutil.copytree(path, src / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+        else:
+            shutil.copy2(path, src / name)
+    run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", out, src])
+    wheels = sorted(out.glob("leifeng_desktop-*.whl"))
+    if len(wheels) != 1:
+        raise RuntimeError(f"expected one app wheel in {out}, found {wheels}")
+    return wheels[0]
+
+
+def size_text(path: Path) -> str:
+    return f"{path.stat().st_size / 1e6:.1f} MB"
