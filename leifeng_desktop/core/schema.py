@@ -16,6 +16,7 @@ TYPES = (TEXT, LONGTEXT, DATE, DATETIME, MONTH, INT, MONEY, HOURS, BOOL, CHOICE,
 
 # Content checks beyond the type.
 RIC, USCC, PHONE, URL = "ric", "uscc", "phone", "url"
+SHADOW_SUFFIXES = ("__hmac", "__tail")   # keyed hashes beside an encrypted number (core.sealed)
 
 # Years a date may have (core.values): what the campaign records happens from 2000 on; births and the founding of
 # a team or unit may lie further back. Wider than any real value, narrow enough to catch 0206 for 2026.
@@ -97,9 +98,21 @@ class RecordType:
 
     @property
     def columns(self) -> tuple[Field, ...]:
-        """Every column of the table: meta fields first, then the record's own (a record may show `unit`)."""
+        """Every column of the table: meta fields first, then the record's own (a record may show `unit`), then the
+        keyed-hash columns of its encrypted lookup fields."""
         own = {f.key for f in self.fields}
-        return tuple(f for f in META_FIELDS if f.key not in own) + self.fields
+        return tuple(f for f in META_FIELDS if f.key not in own) + self.fields + self.shadow_columns
+
+    @property
+    def lookup_fields(self) -> tuple[Field, ...]:
+        """Encrypted numbers found without decrypting them (身份证号, phones, bank cards; not prose like health)."""
+        return tuple(f for f in self.fields if f.sensitive and f.type == TEXT and f.max_len <= 30)
+
+    @property
+    def shadow_columns(self) -> tuple[Field, ...]:
+        """`<key>__hmac` and `<key>__tail` beside each lookup field: keyed hashes of the value and of its last 4
+        digits (core.sealed), for duplicates and search by last digits."""
+        return tuple(F(f.key + suffix, f.label) for f in self.lookup_fields for suffix in SHADOW_SUFFIXES)
 
     @property
     def list_fields(self) -> tuple[Field, ...]:

@@ -19,12 +19,13 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from . import errors, oplog
+from . import errors, oplog, sealed, sealing_upgrade, vault
 from . import migrations as mig
 from . import schema as s
 from . import store_open as opening
 from .errors import BUSY_TIMEOUT_S, DatabaseDamaged, RecordConflict, StoreBusy, StoreError  # noqa: F401 (re-exported)
-from .validation import ValidationError, as_list, keeping, normalize, validate
+from .store_rows import Notices, constraints, decode
+from .validation import ValidationError, keeping, normalize, validate
 
 log = logging.getLogger(__name__)
 APP_DIR_NAME = "LeifengDesktop"
@@ -50,7 +51,7 @@ def new_id() -> str:
     return str(uuid.uuid4())
 
 
-class Store:
+class Store(Notices):
     """One open database. Use Store.open(path); close() when done (or use it as a context manager)."""
 
     def __init__(self, path: Path, conn: sqlite3.Connection, *, read_only: bool = False):
@@ -59,15 +60,20 @@ class Store:
         self.db = Database(conn)
         self._listeners: list[Callable[[str], None]] = []
         self._pending: set[str] = set()
+        self.keys: vault.Keys | None = None    # the data key, when unlocked (core.vault)
+        self.encrypted = False                 # the file keeps its sensitive values encrypted
+        self.notice: str | None = None         # one sentence for the clerk after open (the values just encrypted)
         from .settings import Settings
         self.settings = Settings(self)
 
     # -- opening -------------------------------------------------------------------------------------------
     @classmethod
     def open(cls, path: str | os.PathLike[str], *, create: bool = True, read_only: bool = False,
-             migrate: bool = True) -> Store:
+             migrate: bool = True, password: str | None = None) -> Store:
         """Open and migrate. `create=False` refuses a missing or 0-byte file; `read_only` opens with mode=ro and
-        writes nothing. Raises StoreError, leaving a refused file exactly as it was."""
+        writes nothing. Raises StoreError, leaving a refused file exactly as it was. The sensitive values unlock
+        with `password`, else with the key this PC keeps (core.vault); without either the store is `locked`
+        (a wrong password raises vault.WrongPassword / TooManyTries)."""
         path = Path(path).expanduser().absolute()
         opening.check_path(path, create=create, read_only=read_only)
         existed = path.exists()
@@ -83,6 +89,7 @@ class Store:
                     store._migrate()
                     store._purge_trash()
                     store._sweep_orphans()
+            vault.open_keys(store, password)
         except sqlite3.Error as exc:
             opening.connected(path, -1)
             conn.close()
@@ -116,20 +123,25 @@ class Store:
         if self.db.conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
             self.db.enable_wal()
         self.db.conn.execute("PRAGMA synchronous = FULL")
+        self.db.conn.execute("PRAGMA secure_delete = ON")   # a value replaced by its ciphertext leaves no trace
 
     def _migrate(self) -> None:
         from .settings import seed_defaults
         pending = mig.migrations.pending(self.db)
         if not pending and self.settings.get("year") is not None:
             return   # the usual case: nothing to write, no write lock needed
+        copy = None
         if pending and mig.migrations.applied(self.db):   # an existing file is about to change: a copy first
             from .backup import backup_before_upgrade
-            backup_before_upgrade(self.path)
+            copy = backup_before_upgrade(self.path).path
         # BEGIN IMMEDIATE: two programs opening a new file do not both migrate it; foreign keys off for the steps
         with mig.foreign_keys_off(self.db), self.transaction():
             mig.apply(self.db)
             if self.settings.get("year") is None:
                 seed_defaults(self)
+            encrypted = sealing_upgrade.seal(self)
+        if encrypted:
+            self.notice = sealing_upgrade.after_sealing(self, copy)
 
     def _purge_trash(self) -> None:
         """Entries older than 设置's 回收站保留天数 go at open (core.trash)."""
@@ -147,6 +159,16 @@ class Store:
             log.warning("orphan attachments not swept in %s", self.path, exc_info=True)
 
     @property
+    def locked(self) -> bool:
+        """The file keeps its sensitive values encrypted and no key was had: they read as 已加密, cannot be written,
+        and full-number exports are refused."""
+        return self.encrypted and self.keys is None
+
+    def decode(self, rt: s.RecordType, row: Mapping[str, Any]) -> dict[str, Any]:
+        """A stored row as Python values, its sensitive values decrypted with this store's key."""
+        return decode(rt, row, keys=[self.keys] if self.keys else [])
+
+    @property
     def schema_version(self) -> int:
         return len(mig.migrations.applied(self.db))
 
@@ -154,6 +176,7 @@ class Store:
         if not getattr(self, "_closed", False):
             self._closed = True
             opening.connected(self.path, -1)
+            sealed.unregister(self.keys)
         self.db.close()
 
     def __enter__(self) -> Store:
@@ -226,23 +249,6 @@ class Store:
                 raise
             raise found from exc
 
-    def subscribe(self, listener: Callable[[str], None]) -> None:
-        self._listeners.append(listener)
-
-    def unsubscribe(self, listener: Callable[[str], None]) -> None:
-        if listener in self._listeners:
-            self._listeners.remove(listener)
-
-    def notify(self, key: str) -> None:
-        if self.db.conn.in_transaction:
-            self._pending.add(key)
-        else:
-            self._emit(key)
-
-    def _emit(self, key: str) -> None:
-        for listener in list(self._listeners):
-            listener(key)
-
     # -- records -------------------------------------------------------------------------------------------
     def our_unit(self) -> str:
         return self.settings.get("our_unit") or ""
@@ -271,14 +277,14 @@ class Store:
         """Validate and insert one record; returns its UUID. Defaults of the schema fill absent fields."""
         rt = s.record_type(type_key)
         values = {**{f.key: f.default for f in rt.fields if f.default is not None}, **values}
-        row = self.prepare(rt, values)
+        row = self.prepare(rt, sealed.writable(self, rt, values, update=False))
         stamp = now_iso()
         row.setdefault("unit", unit or self.our_unit())
         row.update(id=record_id or new_id(), created_at=stamp, updated_at=stamp)
         with self.transaction():
             self._check_rules(rt, row, None)
-            with _constraints(rt):
-                self.db.table(type_key).insert(row)
+            with constraints(rt):
+                self.db.table(type_key).insert(self._sealed(rt, row))
             oplog.inserted(self, rt, row)
             self.notify(type_key)
         new: str = row["id"]
@@ -291,8 +297,9 @@ class Store:
         loaded) a record changed elsewhere since raises RecordConflict and nothing is written; `children` (the
         owner's child lists as the editor has them, e.g. {"member": [...]}) only sharpens its differences."""
         rt = s.record_type(type_key)
+        values = sealed.writable(self, rt, values, update=True)
         with self.transaction():
-            raw = self._raw(type_key, record_id)
+            raw = self._raw(type_key, record_id, plain=True)
             if raw is None:
                 raise StoreError(f"要修改的{rt.label.removesuffix('记录')}记录已不存在（可能已被删除）")
             if expected_revision is not None and raw["revision"] != expected_revision:
@@ -301,9 +308,10 @@ class Store:
             row = self.prepare(rt, values, partial=True, stored=decode(rt, raw))
             self._check_rules(rt, {**raw, **row}, record_id)
             row["updated_at"] = now_iso()
-            with _constraints(rt):
-                self.db.execute(f'UPDATE "{type_key}" SET ' + ", ".join(f'"{k}" = ?' for k in row) + " WHERE id = ?",
-                                [*row.values(), record_id])
+            stored = self._sealed(rt, row)
+            with constraints(rt):
+                self.db.execute(f'UPDATE "{type_key}" SET ' + ", ".join(f'"{k}" = ?' for k in stored)
+                                + " WHERE id = ?", [*stored.values(), record_id])
             oplog.updated(self, rt, raw, row)
             self.notify(type_key)
 
@@ -313,7 +321,7 @@ class Store:
         check), StoreError when it is gone. For saves that write an owner and its child rows together."""
         if expected_revision is None:
             return
-        raw = self._raw(type_key, record_id)
+        raw = self._raw(type_key, record_id, plain=True)
         if raw is None:
             noun = s.record_type(type_key).label.removesuffix("记录")
             raise StoreError(f"要修改的{noun}记录已不存在（可能已被删除）")
@@ -334,9 +342,16 @@ class Store:
         if problems:
             raise ValidationError(problems)
 
-    def _raw(self, type_key: str, record_id: str) -> dict[str, Any] | None:
+    def _raw(self, type_key: str, record_id: str, *, plain: bool = False) -> dict[str, Any] | None:
+        """The stored row; `plain`: its sensitive values decrypted (MULTI still JSON), for rules and the 操作日志."""
         rows = list(self.db.query(f'SELECT * FROM "{type_key}" WHERE id = ?', [record_id]))
-        return rows[0] if rows else None
+        if not rows:
+            return None
+        return sealed.open_row(s.record_type(type_key), rows[0], [self.keys] if self.keys else []) if plain else rows[0]
+
+    def _sealed(self, rt: s.RecordType, row: dict[str, Any]) -> dict[str, Any]:
+        """The row as written: sensitive values encrypted (core.sealed)."""
+        return sealed.seal_row(self.keys, rt, row) if self.keys is not None else row
 
     def delete(self, type_key: str, record_id: str, *, operator: str | None = None) -> str:
         """Move one record into the 回收站 with every row that goes with it (roster and their hours, participants,
@@ -345,7 +360,7 @@ class Store:
         from . import trash
         rt = s.record_type(type_key)
         with self.transaction():
-            raw = self._raw(type_key, record_id)
+            raw = self._raw(type_key, record_id, plain=True)
             entry_id = trash.move(self, type_key, record_id, operator=operator)   # notifies every type it took
             if raw is not None:
                 oplog.deleted(self, rt, raw)
@@ -354,7 +369,7 @@ class Store:
     def get(self, type_key: str, record_id: str) -> dict[str, Any] | None:
         """One record with its meta columns (id, unit, created_at, updated_at, revision), or None."""
         raw = self._raw(type_key, record_id)
-        return decode(s.record_type(type_key), raw) if raw else None
+        return self.decode(s.record_type(type_key), raw) if raw else None
 
     def rows(self, type_key: str, *, where: str | None = None, params: Iterable[Any] = (), order_by: str | None = None,
              limit: int | None = None, offset: int | None = None) -> list[dict[str, Any]]:
@@ -363,7 +378,7 @@ class Store:
         sql += f" ORDER BY {order_by or rt.order_by}"
         if limit is not None:
             sql += f" LIMIT {int(limit)} OFFSET {int(offset or 0)}"
-        return [decode(rt, r) for r in self.db.query(sql, list(params))]
+        return [self.decode(rt, r) for r in self.db.query(sql, list(params))]
 
     def count(self, type_key: str, *, where: str | None = None, params: Iterable[Any] = ()) -> int:
         sql = f'SELECT COUNT(*) FROM "{type_key}"' + (f" WHERE {where}" if where else "")
@@ -378,24 +393,3 @@ class Store:
         seeded = {"unit", "working_group"}
         return all(n == 0 for k, n in self.counts().items() if k not in seeded)
 
-
-def decode(rt: s.RecordType, row: Mapping[str, Any]) -> dict[str, Any]:
-    """A stored row as Python values (MULTI lists back from JSON)."""
-    out = dict(row)
-    for f in rt.fields:
-        if f.type == s.MULTI and f.key in out:
-            out[f.key] = as_list(out[f.key])
-    return out
-
-
-@contextlib.contextmanager
-def _constraints(rt: s.RecordType) -> Iterator[None]:
-    """A missing referenced record is the clerk's (chosen, then deleted elsewhere): a ValidationError on the
-    reference fields. Any other broken constraint is a program error and keeps its kind."""
-    try:
-        yield
-    except sqlite3.IntegrityError as exc:
-        if exc.sqlite_errorcode != sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
-            raise
-        refs = [f for f in rt.fields if f.type == s.REF]
-        raise ValidationError({f.key: f"所选{f.label}不存在（可能已被删除）" for f in refs}) from None

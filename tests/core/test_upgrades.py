@@ -1,6 +1,7 @@
 """Upgrades keep a year's records: the file each released schema version made (tests/fixtures/schema_v<N>, made
 once by that release's own code and committed) opens with today's code, is backed up first, reaches the current
-schema, and every record, setting and attachment reads back as it was (dates in their stored form)."""
+schema, and every record, setting and attachment reads back as it was (dates in their stored form, sensitive values
+encrypted in the file and decrypting to what they were; the plain 升级前 copy removed once that is verified)."""
 import hashlib
 import json
 import shutil
@@ -9,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from leifeng_desktop.core import attachments, backup, values
+from leifeng_desktop.core import attachments, backup, crypto, sealed, values
 from leifeng_desktop.core import migrations as mig
 from leifeng_desktop.core import schema as s
 from leifeng_desktop.core.settings import CAMPAIGN
@@ -103,8 +104,8 @@ def test_an_old_file_reaches_the_current_schema(old_file):
 
 def test_every_record_and_setting_is_kept(old_file):
     db_file, _, before, _ = old_file
-    with Store.open(db_file):
-        pass
+    with Store.open(db_file) as st:
+        keys = st.keys
     after = read_file(db_file)
     padded = 0
     for table, rows in before.items():
@@ -119,6 +120,10 @@ def test_every_record_and_setting_is_kept(old_file):
                 if (table, column) in REMOVED:
                     continue
                 new = now[RENAMED.get((table, column), column)]
+                rt = s.RECORD_TYPES.get(table)
+                if rt is not None and column in rt.sensitive_keys and value not in (None, ""):
+                    assert crypto.is_encrypted(new), (table, key, column)
+                    new = sealed.open_value(rt, rt.field(column), new, [keys])
                 assert new == stored_form(table, column, value), (table, key, column)
                 padded += new != value
     assert padded, "the fixture's unpadded dates were rewritten in the stored form"
@@ -133,8 +138,15 @@ def test_new_columns_get_their_defaults(old_file):
             for column in set(info) - old_columns:
                 default = info[column]
                 got = {r[0] for r in st.db.execute(f'SELECT DISTINCT "{column}" FROM "{table}"')}
-                if column == "revision":   # raised once per padded date of the record or of its child rows
-                    assert all(isinstance(v, int) and v >= 1 for v in got) and 1 in got, table
+                if column == "revision":   # raised once per padded date or encrypted value of it or its child rows
+                    assert all(isinstance(v, int) and v >= 1 for v in got), table
+                    sealed_too = [rt for rt in (s.RECORD_TYPES[table], *s.children_of(table)) if rt.sensitive_keys]
+                    assert 1 in got or sealed_too, table
+                elif column.endswith(s.SHADOW_SUFFIXES):   # keyed hashes where the value is, else none
+                    field = column.rsplit("__", 1)[0]
+                    missing = st.db.execute(f'SELECT COUNT(*) FROM "{table}" WHERE ("{field}" IS NOT NULL AND '
+                                            f'"{field}" != \'\') != ("{column}" IS NOT NULL)').fetchone()[0]
+                    assert missing == 0 or column.endswith("__tail"), (table, column)
                 else:
                     assert got == {None if default is None else json.loads(default.strip("'"))}, (table, column)
 
@@ -152,21 +164,29 @@ def test_attachments_are_intact(old_file):
     assert all(Path(path).stem == digest for path, digest in files.items())
 
 
-def test_the_upgrade_is_backed_up_first(old_file):
+def test_the_upgrade_is_backed_up_first(old_file, monkeypatch):
     db_file, about, before, files = old_file
-    with Store.open(db_file):
-        pass
-    [copy] = backup.list_backups(db_file)
+    made = []
+
+    def spy(path):   # the copy as it was when the upgrade began (it is removed once the encrypted file verifies)
+        copy = backup.backup_before(path, backup.UPGRADE, "为保护数据未作任何修改")
+        made.append((copy, read_file(copy.path), applied(copy.path)))
+        return copy
+    monkeypatch.setattr(backup, "backup_before_upgrade", spy)
+    with Store.open(db_file) as st:
+        notice = st.notice
+    [(copy, kept, steps)] = made
     assert copy.reason == "升级前" and copy.ok
-    assert applied(copy.path) == about["steps"]
-    kept = read_file(copy.path)
+    assert steps == about["steps"]
     assert {t: kept[t] for t in before} == before
     assert copy.counts and all(copy.counts.get(t, 0) == len(before[t]) for t in copy.counts if t in before)
     if files:
         assert copy.attachments == len(files)
-    with Store.open(db_file):   # nothing pending any more: no second copy
-        pass
-    assert len(backup.list_backups(db_file)) == 1
+    assert not copy.path.exists() and backup.list_backups(db_file) == []   # it held every value in plain
+    assert notice and "已加密" in notice and copy.path.name in notice
+    with Store.open(db_file) as st:   # nothing pending any more: no second copy, nothing to tell
+        assert st.notice is None
+    assert backup.list_backups(db_file) == []
 
 
 def test_an_upgraded_file_is_used_as_any_other(old_file):

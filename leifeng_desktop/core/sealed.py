@@ -1,0 +1,173 @@
+"""Sensitive fields as stored (issue 19): every field core/schema.py marks sensitive is `enc1:…` ciphertext bound to
+its table.column, numbers (income) as their decimal text; beside each lookup field (schema's lookup_fields) the
+keyed hashes `<key>__hmac` (the normalised value: duplicates) and `<key>__tail` (its last 4 digits: search).
+
+Reading: open_row decrypts with the store's key, or, for callers that hold only a row (core.store.decode), with
+any key unlocked in this process; a value no key opens reads as crypto.LOCKED (已加密). Writing: seal_row.
+"""
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from . import crypto
+from . import schema as s
+from .vault import Keys, Locked
+
+if TYPE_CHECKING:
+    from .store import Store
+
+HMAC, TAIL = "__hmac", "__tail"
+_unlocked: list[Keys] = []   # keys of the stores open in this process (few: the window's file, the example data)
+
+
+def register(keys: Keys) -> None:
+    if all(k.data_key != keys.data_key for k in _unlocked):
+        _unlocked.append(keys)
+
+
+def unregister(keys: Keys | None) -> None:
+    if keys is not None:
+        _unlocked[:] = [k for k in _unlocked if k is not keys]
+
+
+def place(rt: s.RecordType, key: str) -> str:
+    return f"{rt.key}.{key}"
+
+
+def _plain(f: s.Field, text: str) -> Any:
+    return int(text) if f.type in s.NUMBER_TYPES else text
+
+
+def open_value(rt: s.RecordType, f: s.Field, value: Any, keys: Iterable[Keys]) -> Any:
+    """The plain value of one stored value (a plain one, from before the upgrade or a read-only old file, as is)."""
+    if not crypto.is_encrypted(value):
+        return value
+    for k in keys:
+        try:
+            return _plain(f, crypto.decrypt(k.data_key, value, place(rt, f.key)))
+        except crypto.DecryptError:
+            continue
+    return crypto.LOCKED
+
+
+def open_row(rt: s.RecordType, row: Mapping[str, Any], keys: Iterable[Keys] | None = None) -> dict[str, Any]:
+    """The row with its sensitive values decrypted (the shadow columns dropped): with `keys`, or any unlocked."""
+    out = {k: v for k, v in row.items() if not k.endswith((HMAC, TAIL))}
+    ring = list(keys) if keys is not None else list(_unlocked)
+    for f in rt.fields:
+        if f.sensitive and f.key in out:
+            out[f.key] = open_value(rt, f, out[f.key], ring)
+    return out
+
+
+def lookup_hash(keys: Keys, rt: s.RecordType, key: str, value: Any) -> str | None:
+    normal = crypto.normal_lookup(value) if value not in (None, "") else ""
+    return crypto.lookup_hash(keys.lookup, place(rt, key), normal) if normal else None
+
+
+def tail_hash(keys: Keys, rt: s.RecordType, key: str, digits: str) -> str | None:
+    """The keyed hash a `<key>__tail` column holds for these last digits (search: WHERE id_number__tail = ?)."""
+    return crypto.lookup_hash(keys.lookup, place(rt, key) + "/tail", digits) if digits else None
+
+
+def seal_row(keys: Keys, rt: s.RecordType, row: Mapping[str, Any]) -> dict[str, Any]:
+    """A row to write (plain values as Store.prepare gives them) with its sensitive values encrypted and the shadow
+    columns of the lookup fields it holds filled."""
+    out = dict(row)
+    lookups = {f.key for f in rt.lookup_fields}
+    for f in rt.fields:
+        if not f.sensitive or f.key not in row:
+            continue
+        value = row[f.key]
+        if value in (None, "") or crypto.is_encrypted(value):
+            continue
+        out[f.key] = crypto.encrypt(keys.data_key, str(value), place(rt, f.key))
+        if f.key in lookups:
+            out[f.key + HMAC] = lookup_hash(keys, rt, f.key, value)
+            out[f.key + TAIL] = tail_hash(keys, rt, f.key, crypto.last_digits(value))
+    for key in lookups & row.keys():
+        if row[key] in (None, ""):
+            out[key + HMAC] = out[key + TAIL] = None
+    return out
+
+
+def writable(store: Store, rt: s.RecordType, values: Mapping[str, Any], *, update: bool) -> dict[str, Any]:
+    """The values a write may take. A sensitive value shown as 已加密 (crypto.LOCKED) means "unchanged" and is
+    dropped; while the file is locked an update leaves sensitive values as stored (an emptied field too) and any
+    new sensitive value is refused: it cannot be encrypted without the key."""
+    out = {k: v for k, v in values.items() if not (k in rt.sensitive_keys and crypto.is_locked(v))}
+    if not store.locked:
+        return out
+    given = [k for k in rt.sensitive_keys if k in out and out[k] not in (None, "", [])]
+    if given:
+        labels = "、".join(rt.field(k).label for k in sorted(given))
+        raise Locked(f"“{store.path.name}”的加密数据尚未解锁，不能保存{labels}；请先输入密码解锁")
+    if update:
+        out = {k: v for k, v in out.items() if k not in rt.sensitive_keys}
+    return out
+
+
+# -- the upgrade: a plain file encrypted in place ---------------------------------------------------------------
+def seal_all(store: Store, keys: Keys) -> int:
+    """Inside the caller's transaction: every plain sensitive value of every table and of every 回收站 entry
+    encrypted, shadow columns filled. Returns the number of values encrypted."""
+    done = 0
+    for rt in s.RECORD_TYPES.values():
+        have = store.db[rt.key].columns_dict   # a later step may have reshaped the table
+        names = sorted(k for k in rt.sensitive_keys if k in have)
+        if not names:
+            continue
+        cond = " OR ".join(f'("{k}" IS NOT NULL AND "{k}" != \'\' AND "{k}" NOT LIKE \'{crypto.PREFIX}%\')'
+                           for k in names)
+        for row in list(store.db.query(f'SELECT rowid AS _rowid, {", ".join(map(_q, names))} '
+                                                    f'FROM "{rt.key}" WHERE {cond}')):
+            rowid = row.pop("_rowid")
+            sealed = seal_row(keys, rt, {k: v for k, v in row.items() if not crypto.is_encrypted(v)})
+            sealed = {k: v for k, v in sealed.items() if k in have}
+            done += sum(1 for k in row if k in sealed and crypto.is_encrypted(sealed[k]))
+            store.db.execute(f'UPDATE "{rt.key}" SET ' + ", ".join(f"{_q(k)} = ?" for k in sealed)
+                             + " WHERE rowid = ?", [*sealed.values(), rowid])
+    return done + _seal_trash(store, keys)
+
+
+def _seal_trash(store: Store, keys: Keys) -> int:
+    if not store.db["trash"].exists():
+        return 0
+    done = 0
+    for entry_id, text in store.db.execute("SELECT id, payload FROM trash").fetchall():
+        payload = json.loads(text)
+        changed = False
+        for item in payload.get("rows", []):
+            rt = s.RECORD_TYPES.get(item.get("type"))
+            if rt is None or not rt.sensitive_keys:
+                continue
+            plain = {k: v for k, v in item["row"].items() if k in rt.sensitive_keys and not crypto.is_encrypted(v)}
+            if any(v not in (None, "") for v in plain.values()):
+                item["row"].update(seal_row(keys, rt, plain))
+                done += sum(1 for v in plain.values() if v not in (None, ""))
+                changed = True
+        if changed:
+            store.db.execute("UPDATE trash SET payload = ? WHERE id = ?",
+                             [json.dumps(payload, ensure_ascii=False), entry_id])
+    return done
+
+
+def unreadable(store: Store, keys: Keys) -> list[str]:
+    """table.column of every stored value that is plain or does not decrypt with `keys` ([] for a sound file)."""
+    out = []
+    for rt in s.RECORD_TYPES.values():
+        have = store.db[rt.key].columns_dict
+        for key in sorted(k for k in rt.sensitive_keys if k in have):
+            f = rt.field(key)
+            for (value,) in store.db.execute(f'SELECT {_q(key)} FROM "{rt.key}" WHERE {_q(key)} IS NOT NULL '
+                                             f"AND {_q(key)} != ''"):
+                if open_value(rt, f, value, [keys]) is crypto.LOCKED or not crypto.is_encrypted(value):
+                    out.append(place(rt, key))
+                    break
+    return out
+
+
+def _q(name: str) -> str:
+    return f'"{name}"'

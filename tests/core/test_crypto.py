@@ -1,0 +1,54 @@
+"""core.crypto: values sealed to their place, scrypt keys from passwords, recovery keys, keyed lookups."""
+import pytest
+
+from leifeng_desktop.core import crypto
+
+
+def test_a_value_opens_only_with_its_key_and_place():
+    key = crypto.new_key()
+    token = crypto.encrypt(key, "110101198503120017", "member.id_number")
+    assert token.startswith("enc1:") and "110101198503120017" not in token
+    assert crypto.decrypt(key, token, "member.id_number") == "110101198503120017"
+    with pytest.raises(crypto.DecryptError):
+        crypto.decrypt(key, token, "household.id_number")   # moved to another column
+    with pytest.raises(crypto.DecryptError):
+        crypto.decrypt(crypto.new_key(), token, "member.id_number")
+    with pytest.raises(crypto.DecryptError):
+        crypto.decrypt(key, token[:-4] + "AAAA", "member.id_number")
+
+
+def test_the_same_value_encrypts_differently_each_time():
+    key = crypto.new_key()
+    assert crypto.encrypt(key, "13800000000", "unit.phone") != crypto.encrypt(key, "13800000000", "unit.phone")
+
+
+def test_password_key_depends_on_password_and_salt():
+    salt = crypto.new_salt()
+    a = crypto.password_key("办公室密码1", salt, n=2**10)
+    assert a == crypto.password_key("办公室密码1", salt, n=2**10) and len(a) == 32
+    assert a != crypto.password_key("办公室密码2", salt, n=2**10)
+    assert a != crypto.password_key("办公室密码1", crypto.new_salt(), n=2**10)
+
+
+def test_recovery_keys_are_eight_groups_of_five_and_read_loosely():
+    key = crypto.new_recovery_key()
+    groups = key.split("-")
+    assert len(groups) == 8 and all(len(g) == 5 and set(g) <= set("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567") for g in groups)
+    typed = " ".join(groups).lower()
+    assert crypto.normal_recovery_key(typed) == key.replace("-", "")
+    salt = crypto.new_salt()
+    assert crypto.recovery_wrapping_key(typed, salt) == crypto.recovery_wrapping_key(key, salt)
+    assert crypto.normal_recovery_key("ABCDE-12345") == ""
+
+
+def test_lookup_hashes_match_normalised_values_only_under_the_key():
+    key = crypto.sub_key(crypto.new_key(), "lookup")
+    one = crypto.lookup_hash(key, "member.id_number", crypto.normal_lookup("11010119850312001x"))
+    assert one == crypto.lookup_hash(key, "member.id_number", crypto.normal_lookup(" 11010119850312001X"))
+    assert one != crypto.lookup_hash(crypto.sub_key(crypto.new_key(), "lookup"), "member.id_number",
+                                     "11010119850312001X")
+    assert crypto.last_digits("138-0013-8000") == "8000" and crypto.last_digits("12") == ""
+
+
+def test_locked_marker_reads_as_encrypted():
+    assert crypto.LOCKED == "已加密" and crypto.is_locked(crypto.LOCKED) and not crypto.is_locked("张三")
