@@ -32,9 +32,16 @@ def build_dir(*parts: str) -> Path:
     return folder
 
 
-def run(cmd: list[str], **kwargs) -> subprocess.CompletedProcess:
+def run(cmd: list, quiet: bool = False, **kwargs) -> subprocess.CompletedProcess:
+    """Run a build tool, stopping the build when it fails; `quiet` shows its output only then."""
     print("+", " ".join(str(c) for c in cmd), flush=True)
-    return subprocess.run([str(c) for c in cmd], check=True, **kwargs)
+    if not quiet:
+        return subprocess.run([str(c) for c in cmd], check=True, **kwargs)
+    done = subprocess.run([str(c) for c in cmd], capture_output=True, text=True, **kwargs)
+    if done.returncode:
+        print(done.stdout, done.stderr, sep="\n", flush=True)
+        done.check_returncode()
+    return done
 
 
 def app_wheel() -> Path:
@@ -50,7 +57,7 @@ def app_wheel() -> Path:
             shutil.copytree(path, src / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
         else:
             shutil.copy2(path, src / name)
-    run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", out, src])
+    run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", out, src], quiet=True)
     wheels = sorted(out.glob("leifeng_desktop-*.whl"))
     if len(wheels) != 1:
         raise RuntimeError(f"expected one app wheel in {out}, found {wheels}")

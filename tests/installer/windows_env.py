@@ -1,0 +1,46 @@
+"""What the Windows smoke tests share besides fixtures: where the build put things, and Wine."""
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+from installer import common
+
+ROOT = Path(__file__).resolve().parents[2]
+DIST = ROOT / "dist"
+NEEDS_DIST = "run `make dist` first (needs Debian packages nsis, wine64)"
+WINDOWS_PAYLOAD = ROOT / "build" / "windows" / "payload"
+WINE_TIMEOUT_S = 600
+
+
+def windows_setup() -> Path:
+    return DIST / f"LeifengDesktop-Setup-{common.version()}.exe"
+
+
+def wine_path(path: Path) -> str:
+    """A Linux path as Wine's programs see it (drive Z: is /)."""
+    return "Z:" + str(Path(path).absolute()).replace("/", "\\")
+
+
+class Wine:
+    """A Wine prefix of its own. Wine 8 lacks two things every Windows 10/11 has: bcryptprimitives.dll (the
+    cryptography module's ProcessPrng; wine_shim puts a forwarder in the prefix) and propsys' VariantToString
+    (Python's platform module reaches it through _wmi; with propsys disabled _wmi fails to load and platform
+    asks `ver` instead)."""
+
+    def __init__(self, prefix: Path):
+        self.prefix = prefix
+        self.env = dict(os.environ, WINEPREFIX=str(prefix), WINEDEBUG="-all", WINEDLLOVERRIDES="propsys=d",
+                        PYTHONIOENCODING="utf-8")
+        self.env.pop("DISPLAY", None)
+        self.env.pop("WAYLAND_DISPLAY", None)
+
+    def run(self, *args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess:
+        cmd = ["wine", *(wine_path(a) if isinstance(a, Path) else a for a in args)]
+        return subprocess.run(cmd, env=self.env, cwd=cwd, stdin=subprocess.DEVNULL, capture_output=True,
+                              timeout=WINE_TIMEOUT_S)
+
+    def boot(self) -> None:
+        subprocess.run(["wineboot", "-i"], env=self.env, stdin=subprocess.DEVNULL, capture_output=True, check=True,
+                       timeout=WINE_TIMEOUT_S)
