@@ -24,7 +24,7 @@ from .. import __version__
 from ..core import applog, errors
 from ..core.errors import UserError
 from ..core.store import default_db_path
-from . import backup, documents, exports, imports, new_year, records, setup, stats
+from . import backup, documents, exports, generate, imports, new_year, records, setup, stats
 from .common import EXIT_ERROR, EXIT_OK, PROG, Session, discard_stdout, explain_os_error, one_line
 from .types import InFile
 from .zh import Group, Option, group, option, usage_message
@@ -69,6 +69,7 @@ def cli(ctx: click.Context, db: Path | None) -> int | None:
 
 cli.add_command(setup.init)
 cli.add_command(records.demo)
+cli.add_command(generate.generate)
 cli.add_command(records.check)
 cli.add_command(imports.import_group)
 exports.export_group.add_command(documents.summary)

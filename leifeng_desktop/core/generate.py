@@ -1,0 +1,105 @@
+"""Generated test data at the scale of a city office (issue 18): `generate --scale city|district|demo`.
+
+    generate(store, scale="city", seed=2026, force=False, progress=None) → rows added per record type
+
+The bulk path (documented, so a measure on the file means the same as one on typed records): every row is built as
+a clerk's values (core.generate_rows, core.generate_more, names from core.demo_pools), turned into its stored form by
+Store.prepare — the very normalisation and schema validation Store.insert runs, and where sensitive fields get
+their stored form — then written with sqlite-utils `insert_all` (multi-row INSERTs) in one transaction per table.
+What Store.insert adds per row is done once instead: one 操作日志 summary entry, one notice per table. Rules across
+records (a participant's minutes within its activity, a member on the roster of the activity's team) hold by
+construction; tests/core/test_generate.py checks every row of a small file against them.
+"""
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+from . import oplog
+from . import schema as s
+from .generate_rows import CityRows, Row
+from .store import Store, now_iso
+
+# Rows per record type. "unit" counts the sub-unions (the file's own 本单位 comes on top); "working_group" the
+# groups in all (the four a new file has included).
+CITY = {"unit": 300, "working_group": 20, "team": 3000, "member": 60_000, "activity": 40_000,
+        "participant": 400_000, "publicity": 2000, "enterprise_visit": 6000, "demand": 15_000, "household": 5000,
+        "family_member": 8000, "household_visit": 20_000, "aid": 20_000, "honor": 2000}
+SCALES: dict[str, dict[str, int]] = {
+    "city": CITY,
+    "district": {k: max(1, n // 10) for k, n in CITY.items()} | {"unit": 30, "working_group": 8},
+    "demo": {"unit": 12, "working_group": 4, "team": 30, "member": 300, "activity": 200, "participant": 1500,
+             "publicity": 40, "enterprise_visit": 45, "demand": 80, "household": 85, "family_member": 140,
+             "household_visit": 110, "aid": 170, "honor": 20},
+}
+# Parents before children; each builder keeps what the next ones need.
+ORDER = ("unit", "working_group", "team", "member", "activity", "participant", "publicity", "enterprise_visit",
+         "demand", "household", "family_member", "household_visit", "aid", "honor", "submission")
+BATCH = 5000          # rows handed to insert_all at a time (it splits them by SQLite's variable limit)
+CACHE_KIB = 65_536    # page cache while writing: the UUID keys' indexes are written all over
+
+
+def generate(store: Store, scale: str = "city", *, seed: int = 2026, force: bool = False,
+             progress: Callable[[str, int], None] | None = None) -> dict[str, int]:
+    """Fill `store` with a generated city (a ValueError in Chinese when it already holds records, unless
+    `force`). `progress(type_key, rows)` after each table. Returns the rows added per record type."""
+    if scale not in SCALES:
+        raise ValueError(f"规模只能是 {'、'.join(SCALES)}，不能是“{scale}”")
+    if not force and not store.is_empty():
+        raise ValueError(f"数据库 {store.path} 中已有录入的记录，测试数据只能生成到空数据库中")
+    counts = dict(SCALES[scale])
+    counts["working_group"] = max(0, counts["working_group"] - store.count("working_group"))
+    rows = CityRows(store, counts, random.Random(seed))
+    added: dict[str, int] = {}
+    cache = store.db.execute("PRAGMA cache_size").fetchone()[0]
+    store.db.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+    try:
+        for key in ORDER:
+            added[key] = write_rows(store, key, getattr(rows, _BUILDERS.get(key, key))())
+            if progress is not None:
+                progress(key, added[key])
+    finally:
+        store.db.execute(f"PRAGMA cache_size = {int(cache)}")
+    with store.transaction():
+        oplog.record(store, "demo", "", None, title=f"生成测试数据（{scale}，种子 {seed}）", changes=[
+            oplog.change(s.record_type(k).label, "", f"新增 {n} 条") for k, n in added.items() if n])
+    return added
+
+
+_BUILDERS = {"unit": "units", "working_group": "working_groups", "team": "teams", "member": "members",
+             "activity": "activities",
+             "participant": "participants", "enterprise_visit": "enterprise_visits", "demand": "demands",
+             "household": "households", "family_member": "family_members", "household_visit": "household_visits",
+             "honor": "honors", "submission": "submissions"}
+
+
+def stored_rows(store: Store, type_key: str, rows: Iterable[Row]) -> Iterator[dict[str, Any]]:
+    """Each (values, unit, id) as Store.insert would store it: the schema's defaults, Store.prepare (normalised,
+    validated: a ValidationError names the field), the unit, the id and the time stamps; every column present."""
+    rt = s.record_type(type_key)
+    defaults = {f.key: f.default for f in rt.fields if f.default is not None}
+    blank = dict.fromkeys(f.key for f in rt.columns)
+    stamp = now_iso()
+    for values, unit, record_id in rows:
+        row = store.prepare(rt, {**defaults, **values})
+        row.setdefault("unit", unit)
+        row.update(id=record_id, created_at=stamp, updated_at=stamp)
+        yield {**blank, **row}
+
+
+def write_rows(store: Store, type_key: str, rows: Iterable[Row]) -> int:
+    """One table's rows in one transaction through sqlite-utils insert_all; returns how many were written."""
+    written = 0
+
+    def counted() -> Iterator[dict[str, Any]]:
+        nonlocal written
+        for row in stored_rows(store, type_key, rows):
+            written += 1
+            yield row
+
+    with store.transaction():
+        store.db.table(type_key).insert_all(counted(), batch_size=BATCH)
+        if written:
+            store.notify(type_key)
+    return written
