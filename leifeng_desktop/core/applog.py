@@ -41,7 +41,11 @@ class _Handler(logging.handlers.RotatingFileHandler):
     failed: str | None = None
 
     def _open(self) -> io.TextIOWrapper:
-        Path(self.baseFilename).parent.mkdir(parents=True, exist_ok=True)
+        # the log names files and records: the owner's only, like the database
+        from . import private_files
+        private_files.make_dir(Path(self.baseFilename).parent)
+        if not private_files.create_file(self.baseFilename):
+            private_files.restrict(self.baseFilename)   # an older version's 0644 log
         return super()._open()
 
     def handleError(self, record: logging.LogRecord) -> None:

@@ -20,6 +20,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from . import private_files
 from .errors import UserError
 from .store import Store
 from .validation import ValidationError
@@ -105,7 +106,7 @@ def add_attachment(store: Store, activity_id: str, path: str | os.PathLike[str],
         raise AttachmentError(f"要添加附件的活动已不存在（可能已被删除），未添加“{name}”")
     folder = attachments_dir(store)
     try:
-        folder.mkdir(exist_ok=True)
+        private_files.make_dir(folder)   # personal photos: the owner's only, as every file in it (mkstemp: 0600)
     except OSError as exc:
         raise AttachmentError(f"无法创建附件文件夹“{folder}”：{exc.strerror or exc}") from None
     temp, sha, size = _copy_hashing(source, folder)
@@ -116,7 +117,7 @@ def add_attachment(store: Store, activity_id: str, path: str | os.PathLike[str],
             temp.unlink()      # the same content is already there (an earlier file, or another record's)
             os.utime(target)   # young again: a purge on another connection spares it until our record commits
         else:
-            target.parent.mkdir(exist_ok=True)
+            private_files.make_dir(target.parent)
             os.replace(temp, target)
             created = True
         with store.transaction():

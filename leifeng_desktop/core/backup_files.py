@@ -22,11 +22,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from . import private_files
 from . import schema as s
 from .errors import StoreError
 
 INFO_TABLE = "backup_info"
-PRIVATE_FILE, PRIVATE_DIR = 0o600, 0o700     # backups hold personal data: the owner only (POSIX)
+PRIVATE_FILE, PRIVATE_DIR = private_files.PRIVATE_FILE, private_files.PRIVATE_DIR   # backups: the owner only
 TEMP_PREFIX = ".tmp-"
 STALE_S = 3600   # a temporary file or an unlisted pool file this old is a crash's or a removed backup's
 CHUNK = 1024 * 1024
@@ -103,7 +104,7 @@ def quick_ok(path: Path) -> bool:
 # -- private files written whole ---------------------------------------------------------------------------------
 def make_private_dir(folder: Path) -> None:
     try:
-        folder.mkdir(mode=PRIVATE_DIR, parents=True, exist_ok=True)
+        private_files.make_dir(folder)   # parents too: mkdir(parents=True) gives them the umask's mode
     except OSError as exc:
         raise os_failure(exc, folder, "创建文件夹") from exc
 

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import errors, first_run
+from . import errors, first_run, private_files
 from . import migrations as mig
 from . import schema as s
 from .errors import StoreError, UserError
@@ -173,6 +173,7 @@ def _stepper(progress: Callable[[int, int], None] | None,
 
 
 def _write(store: Store, temp: Path, the_plan: NewYearPlan, step: Callable[[int], None]) -> None:
+    private_files.restrict(temp)   # the year's households and members: owner-only before a byte goes in
     dest = sqlite3.connect(str(temp), isolation_level=None)
     try:
         store.db.conn.backup(dest)   # one step: one read transaction on the source, a consistent snapshot

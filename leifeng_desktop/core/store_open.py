@@ -1,6 +1,7 @@
 """Opening a database file safely, and checking one: what the store does before it trusts a file.
 
-Nothing here writes: a refused file is left byte for byte as it was, and `create=False` never makes one.
+Nothing here writes: a refused file is left byte for byte as it was, and `create=False` never makes one. A file
+opened to write is made owner-only (core.private_files) before SQLite sees it.
 """
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from collections import Counter
 from pathlib import Path
 from urllib.parse import quote
 
-from . import errors
+from . import errors, private_files
 from .errors import StoreError
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -62,7 +63,7 @@ def check_path(path: Path, *, create: bool, read_only: bool) -> None:
     if not path.exists():
         if not folder.exists():
             try:
-                folder.mkdir(parents=True, exist_ok=True)
+                private_files.make_dir(folder)
             except OSError as exc:
                 raise StoreError(f"无法创建文件夹“{folder}”：{exc.strerror or exc}") from None
         if not os.access(folder, os.W_OK):
@@ -78,7 +79,14 @@ def check_path(path: Path, *, create: bool, read_only: bool) -> None:
 
 
 def connect(path: Path, *, read_only: bool) -> sqlite3.Connection:
-    """An autocommit connection (only Store.transaction opens transactions) that waits BUSY_TIMEOUT_S for locks."""
+    """An autocommit connection (only Store.transaction opens transactions) that waits BUSY_TIMEOUT_S for locks.
+    To write, the file is made owner-only first (a new one created 0600: SQLite gives -wal/-shm its mode)."""
+    if not read_only:
+        try:
+            if not private_files.create_file(path):
+                private_files.restrict_database(path)
+        except OSError as exc:
+            raise StoreError(f"无法创建数据库“{path}”：{exc.strerror or exc}") from None
     try:
         if read_only:
             conn = sqlite3.connect(f"file:{quote(str(path))}?mode=ro", uri=True, timeout=errors.BUSY_TIMEOUT_S,

@@ -23,7 +23,7 @@ from ..core.validation import minutes_to_hours
 from . import document as d
 from . import prose as pr
 from . import table_fit as tf
-from .files import file_name, save_atomic
+from .files import file_name, private, save_atomic
 from .prose import BODY_LINE, CENTER, INDENT, LEFT, TABLE_LINE, TABLE_SIZE
 
 if TYPE_CHECKING:
@@ -140,7 +140,7 @@ def build_from_record(store: Store, record: ServiceRecord, *, reveal: bool = Fal
     # Word keeps the 合计 row with the closing lines; LibreOffice does not, hence _split_at
     for paragraph in [*(p for cell in last_row.cells for p in cell.paragraphs), closing]:
         paragraph.paragraph_format.keep_with_next = True
-    return doc
+    return private(doc, reveal)   # full numbers: the file is the owner's only
 
 
 def _rows(record: ServiceRecord) -> _Rows:

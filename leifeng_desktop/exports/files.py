@@ -17,6 +17,7 @@ import logging
 import os
 import re
 import secrets
+import stat
 import sys
 import traceback
 from collections.abc import Callable, Iterator
@@ -24,6 +25,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any, Protocol
 
+from ..core import private_files
 from ..core.errors import UserError
 
 log = logging.getLogger(__name__)
@@ -157,7 +159,7 @@ def _open_entry(token: str, folder: Path) -> int | None:
     """Create and lock this export's journal entry; None when the data folder cannot take it (best effort)."""
     fd = None
     try:
-        journal_dir().mkdir(parents=True, exist_ok=True)
+        private_files.make_dir(journal_dir())   # inside the data folder: made owner-only if this makes it
         fd = os.open(_entry(token), os.O_CREAT | os.O_EXCL | os.O_RDWR, 0o600)
         _lock(fd)          # locked before it names a folder: an unlocked entry with a folder is a dead export's
         os.lseek(fd, 0, os.SEEK_SET)
@@ -336,8 +338,9 @@ def write_atomic(path: str | os.PathLike[str], write: Callable[[Path], object]) 
     with temporary_beside(path) as temp:
         write(temp)
         _set_hidden(temp, False)
+        keep = 0o7777 if stat.S_IMODE(temp.stat().st_mode) & 0o077 else 0o7700   # a private() file stays private
         try:
-            os.chmod(temp, path.stat().st_mode & 0o7777)     # a file written over keeps its permissions
+            os.chmod(temp, path.stat().st_mode & keep)     # a file written over keeps its permissions
         except FileNotFoundError:
             pass
         os.replace(temp, path)
@@ -359,6 +362,7 @@ def staged_files(folder: str | os.PathLike[str]) -> Iterator[Callable[[Saveable,
             buffer = io.BytesIO()
             doc.save(buffer)
             temp = Path(_new_temp(*current))
+            _owner_only_if_private(doc, temp)
             temp.write_bytes(buffer.getbuffer())
         except OSError as exc:
             raise explain_os_error(exc, path) from exc
@@ -369,6 +373,21 @@ def staged_files(folder: str | os.PathLike[str]) -> Iterator[Callable[[Saveable,
         for temp, path in pending:
             _set_hidden(temp, False)
             os.replace(temp, path)
+
+
+PRIVATE_MARK = "leifeng_private"
+
+
+def private(doc: Any, on: bool = True) -> Any:
+    """Mark a document built with full numbers (reveal=True): save_atomic and staged_files write it 0600."""
+    if on:
+        setattr(doc, PRIVATE_MARK, True)
+    return doc
+
+
+def _owner_only_if_private(doc: object, temp: Path) -> None:
+    if getattr(doc, PRIVATE_MARK, False):
+        os.chmod(temp, 0o600)   # before the bytes go in: full 身份证号 never sit in a file others may read
 
 
 class Saveable(Protocol):
@@ -388,5 +407,6 @@ def save_atomic(doc: Saveable, path: str | os.PathLike[str]) -> Path:
             # still exists; collected later it would print "Exception ignored … ZipFile.__del__" in English
             traceback.clear_frames(exc.__traceback__)
             raise
+        _owner_only_if_private(doc, temp)
         temp.write_bytes(buffer.getbuffer())
     return write_atomic(path, write)

@@ -23,7 +23,7 @@ from . import ExportCancelled, styles
 from . import document as d
 from . import registration_pages as pages
 from . import registration_roster as rr
-from .files import explain_os_error, file_name, staged_files, unique_names
+from .files import explain_os_error, file_name, private, staged_files, unique_names
 
 if TYPE_CHECKING:
     from docx.document import Document
@@ -86,7 +86,7 @@ def build_registration(store: Store, team_ids: list[str], *, reveal: bool = Fals
         count = _add_form(doc, team, members, reveal=reveal, day=day)
         pages.page_furniture(section, f"{TITLE}（续）　队伍名称：{team.get('name') or ''}",
                              own_count=len(teams) > 1, pages=count)
-    return doc
+    return private(doc, reveal)   # full numbers: the file is the owner's only
 
 
 def _add_form(doc: Document, team: dict[str, Any], members: list[dict[str, Any]], *, reveal: bool,

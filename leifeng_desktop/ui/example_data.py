@@ -8,6 +8,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QMessageBox
 
+from ..core import private_files
 from ..core.errors import UserError
 from ..core.store import Store, default_db_path
 from .workers import Task, show_failure
@@ -40,7 +41,7 @@ def open_example(window) -> Task | None:
 
 def _needs_filling(path: Path) -> bool:
     """A new example file is made (with the seed's settings) here; one without records gets the demo data."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_files.make_dir(path.parent)   # the data folder, owner-only when this makes it
     with Store.open(path) as store:
         return store.is_empty()
 
