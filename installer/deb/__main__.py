@@ -1,0 +1,38 @@
+"""`python -m installer.deb --out dist [--version V] [--compress xz|gzip|none]`: the Debian package, printed with
+its size. --version names another version (the upgrade test builds N+1 so); gzip or none build faster."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from installer import common
+
+from . import debfile, layout, prune, vendor
+
+
+def build(out: Path, version: str, compress: str = "xz") -> Path:
+    wheel = common.app_wheel()
+    modules = prune.qt_modules(wheel)
+    libraries, wheels = vendor.vendor(modules)
+    root = common.BUILD / "deb" / "root"
+    layout.stage(root, libraries, wheel)
+    debfile.write_debian(root, version, wheels)
+    deb = debfile.build(root, out, compress)
+    print(f"{deb.name}: {common.size_text(deb)} (installed {debfile.installed_size(root) / 1024:.0f} MB; "
+          f"Qt modules {', '.join(sorted(modules))})", flush=True)
+    return deb
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m installer.deb", description=__doc__)
+    parser.add_argument("--out", type=Path, default=common.ROOT / "dist", help="folder for the .deb (dist)")
+    parser.add_argument("--version", default=common.version(), help="the package's version (pyproject.toml's)")
+    parser.add_argument("--compress", choices=("xz", "gzip", "none"), default="xz")
+    args = parser.parse_args(argv)
+    build(args.out.resolve(), args.version, args.compress)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
