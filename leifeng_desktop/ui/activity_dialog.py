@@ -28,6 +28,7 @@ from ..core import schema as s
 from ..core.errors import UserError
 from ..core.store import Store
 from ..core.validation import check_field, minutes_to_hours
+from .folders import start_folder
 from .participants import HOURS_COL, MemberPicker, ParticipantModel
 from .qt import shortcut
 from .record_dialog import RecordDialog, fitting_size, tool_button
@@ -211,7 +212,7 @@ class ActivityDialog(RecordDialog):
         self.files.addItem(item)
 
     def choose_files(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(self, "选择附件", str(Path.home()),
+        paths, _ = QFileDialog.getOpenFileNames(self, "选择附件", str(start_folder()),
                                                 "照片和文档 (*.jpg *.jpeg *.png *.gif *.bmp *.pdf *.doc *.docx "
                                                 "*.xls *.xlsx *.txt);;所有文件 (*)")
         self.add_files([Path(p) for p in paths])

@@ -7,8 +7,8 @@ import logging
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
-from PySide6.QtGui import QFont, QFontDatabase, QIcon
+from PySide6.QtCore import QLibraryInfo, QLocale, Qt, QTranslator
+from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication
 
 from .. import __version__
@@ -21,25 +21,32 @@ from .setup_wizard import offer_setup
 
 log = logging.getLogger(__name__)
 
-CJK_FONTS = ("Microsoft YaHei UI", "Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC", "Source Han Sans SC",
-             "WenQuanYi Micro Hei", "SimSun")
+# 微软雅黑 first: every Windows 10/11 has it (a Chinese Windows may list it by its Chinese name).
+CJK_FONTS = ("Microsoft YaHei UI", "Microsoft YaHei", "微软雅黑", "PingFang SC", "Noto Sans CJK SC",
+             "Source Han Sans SC", "WenQuanYi Micro Hei", "SimSun")
+
+
+def window_font_family(families: set[str] | list[str]) -> str | None:
+    """The first of CJK_FONTS this computer has, None when it has none of them."""
+    present = set(families)
+    return next((family for family in CJK_FONTS if family in present), None)
 
 
 def create_application(argv: list[str] | None = None) -> QApplication:
     existing = QApplication.instance()
+    if existing is None:   # Qt 6's default, set so a 125 % or 150 % screen scales by exactly that (before the app)
+        QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
     app = existing if isinstance(existing, QApplication) else QApplication(argv if argv is not None else sys.argv[:1])
     app.setOrganizationName("LeifengDesktop")
     app.setApplicationName("LeifengDesktop")
     app.setApplicationDisplayName("学雷锋职工志愿服务 工作台")
     QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
     install_translations(app)
-    families = set(QFontDatabase.families())
-    for family in CJK_FONTS:
-        if family in families:
-            font = QFont(family)
-            font.setPointSize(max(app.font().pointSize(), 10))
-            app.setFont(font)
-            break
+    family = window_font_family(QFontDatabase.families())
+    if family is not None:
+        font = QFont(family)
+        font.setPointSize(max(app.font().pointSize(), 10))
+        app.setFont(font)
     style = resources_dir() / "style.qss"
     if style.exists():
         app.setStyleSheet(style.read_text(encoding="utf-8"))

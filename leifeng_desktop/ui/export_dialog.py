@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.store import Store
+from .folders import start_folder
 from .workers import Task, show_failure
 
 REVEAL_WARNING = "导出的文件会离开本程序：除非确有需要（如上级要求报送完整信息），请保持隐藏。"
@@ -36,7 +37,7 @@ def ask_save_path(parent: QWidget, title: str, default_name: str) -> Path | None
     """A save dialog in the last export folder; the suffix of `default_name` is kept even if the clerk drops it,
     and the folder is remembered for the next export."""
     suffix = Path(default_name).suffix.lower()
-    folder = str(QSettings().value("export/folder", "") or Path.home())
+    folder = str(start_folder(QSettings().value("export/folder", "")))
     path, _ = QFileDialog.getSaveFileName(parent, title, str(Path(folder) / default_name), FILE_KINDS.get(suffix, ""))
     if not path:
         return None
@@ -53,7 +54,7 @@ class ExportOptionsDialog(QDialog):
                  date_label: str | None = None):
         super().__init__(parent)
         self.setWindowTitle(title)
-        self.folder = QLineEdit(str(QSettings().value("export/folder", "") or Path.home()))
+        self.folder = QLineEdit(str(start_folder(QSettings().value("export/folder", ""))))
         self.folder.setObjectName("folder")
         browse = QPushButton("浏览(&B)…")
         browse.setAutoDefault(False)   # Enter means 导出

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from ..core import lookups, teams
 from ..core.store import Store
 from .child_table import COLUMNS, RosterDelegate, RosterModel
+from .folders import start_folder
 from .qt import shortcut
 from .record_dialog import RecordDialog, fitting_size, tool_button
 
@@ -112,7 +113,7 @@ class TeamDialog(RecordDialog):
 
     def import_from_excel(self) -> None:
         from .import_dialog import run_import
-        path, _ = QFileDialog.getOpenFileName(self, "选择队员名单", str(Path.home()), "Excel 工作簿 (*.xlsx)")
+        path, _ = QFileDialog.getOpenFileName(self, "选择队员名单", str(start_folder()), "Excel 工作簿 (*.xlsx)")
         if not path:
             return
         rows = run_import(self, Path(path), "member", choices=self.store.settings.choices(),

@@ -10,6 +10,7 @@ from ...core import filters, visits
 from ...core.errors import UserError
 from ...core.store import Store
 from ...core.xlsx_import import XlsxImportError, import_rows
+from ..folders import start_folder
 from ..import_dialog import ImportPreviewDialog, read_with_message, save_template
 from ..visit_dialogs import AidDialog, EnterpriseVisitDialog, HouseholdDialog, HouseholdVisitDialog
 from .record_page import RecordListPage
@@ -84,7 +85,8 @@ class HouseholdPage(RecordListPage):
     def import_households(self, path: Path | None = None) -> list[str]:
         """Preview every row of a workbook, then write the valid ones in one transaction."""
         if path is None:
-            chosen, _ = QFileDialog.getOpenFileName(self, "选择困难职工名单", str(Path.home()), "Excel 工作簿 (*.xlsx)")
+            chosen, _ = QFileDialog.getOpenFileName(self, "选择困难职工名单", str(start_folder()),
+                                                    "Excel 工作簿 (*.xlsx)")
             if not chosen:
                 return []
             path = Path(chosen)
