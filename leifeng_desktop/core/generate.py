@@ -4,11 +4,12 @@
 
 The bulk path (documented, so a measure on the file means the same as one on typed records): every row is built as
 a clerk's values (core.generate_rows, core.generate_more, names from core.demo_pools), turned into its stored form by
-Store.prepare — the very normalisation and schema validation Store.insert runs, and where sensitive fields get
-their stored form — then written with sqlite-utils `insert_all` (multi-row INSERTs) in one transaction per table.
-What Store.insert adds per row is done once instead: one 操作日志 summary entry, one notice per table. Rules across
-records (a participant's minutes within its activity, a member on the roster of the activity's team) hold by
-construction; tests/core/test_generate.py checks every row of a small file against them.
+Store.prepare — the very normalisation and schema validation Store.insert runs — and sealed.seal_row (sensitive
+values encrypted with the file's key, as Store.insert writes them), then written with sqlite-utils `insert_all`
+(multi-row INSERTs) in one transaction per table. What Store.insert adds per row is done once instead: one 操作日志
+summary entry, one notice per table. Rules across records (a participant's minutes within its activity, a member on
+the roster of the activity's team) hold by construction; tests/core/test_generate.py checks every row of a small
+file against them.
 """
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ import random
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from . import oplog
+from . import oplog, sealed
 from . import schema as s
 from .generate_rows import CityRows, Row
 from .store import Store, now_iso
@@ -75,17 +76,19 @@ _BUILDERS = {"unit": "units", "working_group": "working_groups", "team": "teams"
 
 
 def stored_rows(store: Store, type_key: str, rows: Iterable[Row]) -> Iterator[dict[str, Any]]:
-    """Each (values, unit, id) as Store.insert would store it: the schema's defaults, Store.prepare (normalised,
-    validated: a ValidationError names the field), the unit, the id and the time stamps; every column present."""
+    """Each (values, unit, id) as Store.insert stores it: the schema's defaults, what a write may take
+    (sealed.writable), Store.prepare (normalised, validated: a ValidationError names the field), the unit, the id
+    and the time stamps, then the sensitive values encrypted with the file's key (sealed.seal_row, as
+    Store.insert does); every column present."""
     rt = s.record_type(type_key)
     defaults = {f.key: f.default for f in rt.fields if f.default is not None}
     blank = dict.fromkeys(f.key for f in rt.columns)
     stamp = now_iso()
     for values, unit, record_id in rows:
-        row = store.prepare(rt, {**defaults, **values})
+        row = store.prepare(rt, sealed.writable(store, rt, {**defaults, **values}, update=False))
         row.setdefault("unit", unit)
         row.update(id=record_id, created_at=stamp, updated_at=stamp)
-        yield {**blank, **row}
+        yield {**blank, **(sealed.seal_row(store.keys, rt, row) if store.keys is not None else row)}
 
 
 def write_rows(store: Store, type_key: str, rows: Iterable[Row]) -> int:

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from leifeng_desktop.core import oplog, record_rules
+from leifeng_desktop.core import crypto, oplog, record_rules
 from leifeng_desktop.core import schema as s
 from leifeng_desktop.core.generate import ORDER, SCALES, generate
 from leifeng_desktop.core.generate_more import cn_number, spread
@@ -76,11 +76,12 @@ def test_dates_lie_in_the_campaign_year_and_teams_are_uneven(city):
 
 def test_identifiers_are_valid_and_unique(city):
     store, _ = city
-    numbers = [r[0] for r in store.db.execute(
-        "SELECT id_number FROM member WHERE id_number IS NOT NULL UNION ALL "
-        "SELECT id_number FROM household WHERE id_number IS NOT NULL")]
+    numbers = [r["id_number"] for key in ("member", "household") for r in store.rows(key) if r["id_number"]]
     assert numbers and len(numbers) == len(set(numbers))
     assert all(n[14:16] == "99" for n in numbers)   # made up, as the demo's
+    raw = [r[0] for r in store.db.execute("SELECT id_number FROM member WHERE id_number IS NOT NULL")]
+    if store.keys is not None:   # stored as Store.insert stores them: encrypted with the file's key
+        assert all(crypto.is_encrypted(v) for v in raw)
     codes = [r[0] for r in store.db.execute("SELECT uscc FROM enterprise_visit WHERE uscc IS NOT NULL")]
     assert codes
 
