@@ -1,5 +1,6 @@
-"""`python -m installer.deb --out dist [--version V] [--compress xz|gzip|none]`: the Debian package, printed with
-its size. --version names another version (the upgrade test builds N+1 so); gzip or none build faster."""
+"""`python -m installer.deb --out dist [--version V] [--compress xz|gzip|none] [--offline]`: the Debian package,
+printed with its size. --version names another version, --offline reuses the last build's wheels, gzip or none
+compress faster: the upgrade test builds N+1 so."""
 from __future__ import annotations
 
 import argparse
@@ -11,10 +12,10 @@ from installer import common
 from . import debfile, layout, prune, vendor
 
 
-def build(out: Path, version: str, compress: str = "xz") -> Path:
+def build(out: Path, version: str, compress: str = "xz", offline: bool = False) -> Path:
     wheel = common.app_wheel()
     modules = prune.qt_modules(wheel)
-    libraries, wheels = vendor.vendor(modules)
+    libraries, wheels = vendor.vendor(modules, offline)
     root = common.BUILD / "deb" / "root"
     layout.stage(root, libraries, wheel)
     debfile.write_debian(root, version, wheels)
@@ -29,8 +30,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=common.ROOT / "dist", help="folder for the .deb (dist)")
     parser.add_argument("--version", default=common.version(), help="the package's version (pyproject.toml's)")
     parser.add_argument("--compress", choices=("xz", "gzip", "none"), default="xz")
+    parser.add_argument("--offline", action="store_true", help="the wheels of the last build, no download")
     args = parser.parse_args(argv)
-    build(args.out.resolve(), args.version, args.compress)
+    build(args.out.resolve(), args.version, args.compress, args.offline)
     return 0
 
 

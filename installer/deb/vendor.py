@@ -38,22 +38,29 @@ def _dist_name(wheel: Path) -> str:
     return wheel.name.split("-")[0].lower().replace("_", "-").replace(".", "-")
 
 
-def download() -> tuple[list[Path], list[Path]]:
-    """The wheels for the build's CPython 3.11, and the version-specific wheels for the others (cached by pip)."""
-    first = common.build_dir("deb", "wheels", PYTHONS[0])
-    for old in first.glob("*.whl"):   # a stale version would be installed beside the new one
-        old.unlink()
-    _download(first, common.dependencies(), PYTHONS[0])
-    wheels = sorted(w for w in first.glob("*.whl") if _dist_name(w) not in prune.NOT_SHIPPED)
+def _cached(python: str) -> list[Path]:
+    return sorted(common.build_dir("deb", "wheels", python).glob("*.whl"))
+
+
+def download(offline: bool = False) -> tuple[list[Path], list[Path]]:
+    """The wheels for CPython 3.11, and the version-specific wheels for the others (pip caches the downloads);
+    offline: those of the last build (the upgrade test builds N+1 from them)."""
+    if not (offline and _cached(PYTHONS[0])):
+        first = common.build_dir("deb", "wheels", PYTHONS[0])
+        for old in first.glob("*.whl"):   # a stale version would be installed beside the new one
+            old.unlink()
+        _download(first, common.dependencies(), PYTHONS[0])
+    wheels = [w for w in _cached(PYTHONS[0]) if _dist_name(w) not in prune.NOT_SHIPPED]
     specific = [w for w in wheels if w.name.split("-")[-2].startswith("cp3")]   # the abi tag: cp311, not abi3
     extra = []
     for python in PYTHONS[1:]:
-        folder = common.build_dir("deb", "wheels", python)
-        for old in folder.glob("*.whl"):
-            old.unlink()
-        pins = [f"{w.name.split('-')[0]}=={w.name.split('-')[1]}" for w in specific]
-        _download(folder, pins, python, no_deps=True)
-        extra += sorted(folder.glob("*.whl"))
+        if not (offline and _cached(python)):
+            folder = common.build_dir("deb", "wheels", python)
+            for old in folder.glob("*.whl"):
+                old.unlink()
+            pins = [f"{w.name.split('-')[0]}=={w.name.split('-')[1]}" for w in specific]
+            _download(folder, pins, python, no_deps=True)
+        extra += _cached(python)
     return wheels, extra
 
 
@@ -67,9 +74,9 @@ def _add_extension_modules(wheel: Path, target: Path) -> None:
                 archive.extract(name, target)
 
 
-def vendor(app_modules: set[str]) -> tuple[Path, list[Path]]:
+def vendor(app_modules: set[str], offline: bool = False) -> tuple[Path, list[Path]]:
     """build/deb/vendor: the wheels installed and pruned, reused while the same wheels are asked for; the wheels."""
-    wheels, extra = download()
+    wheels, extra = download(offline)
     target = common.BUILD / "deb" / "vendor"
     stamp = json.dumps({"wheels": [w.name for w in wheels + extra], "qt": sorted(app_modules),
                         "prune": prune.RULES_VERSION})

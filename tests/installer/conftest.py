@@ -6,6 +6,7 @@ python.exe in (helpers in windows_env.py)."""
 from __future__ import annotations
 
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -13,6 +14,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))   # the installer package, at the top of the tree
 
+from deb_env import deb_path, have_dpkg  # noqa: E402
 from windows_env import NEEDS_DIST, WINDOWS_PAYLOAD, Wine, windows_setup  # noqa: E402
 from wine_shim import install as install_shim  # noqa: E402
 
@@ -44,3 +46,24 @@ def program_folder(tmp_path_factory, windows_payload) -> Path:
     folder = tmp_path_factory.mktemp("install") / "程序 文件" / "LeifengDesktop"
     shutil.copytree(windows_payload, folder, symlinks=True)
     return folder
+
+
+# --- Debian ----------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def deb_file() -> Path:
+    """dist/leifeng-desktop_<version>_amd64.deb of `make dist`."""
+    if not have_dpkg():
+        pytest.skip("dpkg and dpkg-deb (Debian package dpkg) are missing")
+    if not deb_path().is_file():
+        pytest.skip("run `make dist` first")
+    return deb_path()
+
+
+@pytest.fixture(scope="session")
+def deb_root(tmp_path_factory, deb_file) -> Path:
+    """The package unpacked into a scratch root (dpkg -x): what `dpkg -i` puts in /, no root needed."""
+    root = tmp_path_factory.mktemp("deb-root")
+    subprocess.run(["dpkg", "-x", str(deb_file), str(root)], check=True)
+    return root
