@@ -23,8 +23,9 @@ lint: $(STAMP)
 test: lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# `make bench SCALE=city` (default demo); BENCH_ARGS passes more options (--rounds N, --only lists …).
 bench: $(STAMP)
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench --scale $(or $(SCALE),demo) $(BENCH_ARGS)
 
 # The installers (issue 16), built offline from registry packages into dist/: the Windows setup .exe (NSIS) and the
 # Debian package. Downloads are cached in build/.

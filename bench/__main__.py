@@ -1,82 +1,78 @@
-"""Benchmarks: `make bench` (or `python -m bench`). Figures are ratios to a bare sqlite3 baseline doing the same
-work, so they mean the same on a slow or a fast machine. Not tests: nothing here fails a build."""
+"""`python -m bench [--scale demo|district|city] [--seed N] [--rounds N] [--teams N] [--quick] [--only GROUP…]`:
+prints one line per goal of issue 18 (ours, bare, ratio, goal, met, peak memory), then how many goals are met."""
 from __future__ import annotations
 
-import sqlite3
+import argparse
+import os
+import platform
 import sys
 import tempfile
-import time
+from collections.abc import Callable
 from pathlib import Path
 
-from leifeng_desktop.core import listing
-from leifeng_desktop.core import schema as s
-from leifeng_desktop.core.demo import load_demo
-from leifeng_desktop.core.store import Store
+from . import basics, dashboard, db, exports, lists, window
+from .measure import HEADER, Result, attempt, line
 
-ROUNDS = 5
-
-
-def best(fn) -> float:
-    times = []
-    for _ in range(ROUNDS):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
+GROUPS = ("window", "dashboard", "lists", "exports", "basics")
+TEAMS = {"demo": 30, "district": 100, "city": 200}   # 登记表: teams exported in one run
 
 
-def bench_insert(folder: Path, n: int = 2000) -> tuple[float, float]:
-    """Validated store inserts in one transaction vs raw INSERTs of the same rows."""
-    store = Store.open(folder / "insert.db")
-    kind = store.settings.choices()["team_kind"][0]
-    rows = [{"name": f"队伍{i}", "kind": kind, "unit": "XX区总工会", "leader": "张三", "leader_phone": "13812345678"}
-            for i in range(n)]
-
-    def ours():
-        with store.transaction():
-            for row in rows:
-                store.insert("team", row)
-        store.db.execute("DELETE FROM team")
-
-    bare_conn = sqlite3.connect(folder / "bare.db", isolation_level=None)
-    bare_conn.execute("CREATE TABLE IF NOT EXISTS t (id TEXT, name TEXT, kind TEXT, unit TEXT, leader TEXT, "
-                      "leader_phone TEXT)")
-
-    def bare():
-        bare_conn.execute("BEGIN")
-        for i, row in enumerate(rows):
-            bare_conn.execute("INSERT INTO t VALUES (?, ?, ?, ?, ?, ?)", [str(i), *row.values()])
-        bare_conn.execute("COMMIT")
-        bare_conn.execute("DELETE FROM t")
-
-    return best(ours), best(bare)
+def parse(argv: list[str] | None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(prog="python -m bench", description="Leifeng Desktop benchmarks (issue 18)")
+    p.add_argument("--scale", choices=("demo", "district", "city"), default="demo")
+    p.add_argument("--seed", type=int, default=2026)
+    p.add_argument("--rounds", type=int, default=3, help="runs per figure; the median is printed (default 3)")
+    p.add_argument("--teams", type=int, help="登记表: teams in one export (default by scale: demo 30, district "
+                                             "100, city 200)")
+    p.add_argument("--quick", action="store_true", help="one round, three lists, three teams (the smoke test)")
+    p.add_argument("--only", nargs="+", choices=GROUPS, help="only these groups of measures")
+    p.add_argument("--cache", type=Path, default=db.CACHE, help="where generated databases are kept")
+    return p.parse_args(argv)
 
 
-def bench_list(folder: Path) -> tuple[float, float]:
-    """The first page of the member list (with its team's name joined) vs a bare SELECT of the same rows."""
-    store = Store.open(folder / "demo.db")
-    if store.is_empty():
-        load_demo(store)
-    rt = s.record_type("member")
-    cols = [f.key for f in rt.list_fields]
-
-    def ours():
-        listing.fetch_rows(store, rt, columns=cols, text="王", limit=200, offset=0)
-
-    def bare():
-        store.db.execute("SELECT m.*, t.name FROM member m LEFT JOIN team t ON t.id = m.team_id "
-                         "WHERE m.name LIKE '%王%' OR t.name LIKE '%王%' LIMIT 200").fetchall()
-
-    return best(ours), best(bare)
+def machine() -> str:
+    model = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as info:
+            model = next(ln.split(":", 1)[1].strip() for ln in info if ln.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    return f"{model}, {os.cpu_count()} CPUs, Python {platform.python_version()}, {platform.system()}"
 
 
-def main() -> int:
-    with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp)
-        print(f"{'benchmark':<34}{'ours (ms)':>12}{'bare (ms)':>12}{'ratio':>8}")
-        for name, fn in (("insert 2000 validated teams", bench_insert), ("member list page + search", bench_list)):
-            ours, bare = fn(folder)
-            print(f"{name:<34}{ours * 1000:>12.1f}{bare * 1000:>12.1f}{ours / bare:>8.1f}")
+def plan(args: argparse.Namespace, data: Path, scratch: Path) -> list[tuple[str, str, Callable[[], list[Result]]]]:
+    rounds = 1 if args.quick else args.rounds
+    keys = ("member", "activity", "participant") if args.quick else lists.LISTS
+    teams = 3 if args.quick else args.teams or TEAMS[args.scale]
+    return [
+        ("window", "window", lambda: window.measure(data, scratch / "window", args.scale, rounds)),
+        ("dashboard", "dashboard", lambda: dashboard.measure(data, rounds)),
+        *[("lists", f"list {k}", lambda k=k: lists.measure(data, rounds, (k,))) for k in keys],
+        ("exports", "ledgers", lambda: exports.ledgers(data, scratch / "ledgers", rounds)),
+        ("exports", "登记表", lambda: exports.registration(data, scratch / "registration", rounds, teams)),
+        ("exports", "总结材料", lambda: exports.summary(data, scratch / "summary", rounds)),
+        ("basics", "basics", lambda: [basics.insert(scratch, rounds, 200 if args.quick else 2000),
+                                      basics.member_page(data, rounds)]),
+    ]
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse(argv)
+    source = db.cached(args.scale, args.seed, args.cache)
+    print(f"scale {args.scale} (seed {args.seed}), {source.name}; {machine()}", flush=True)
+    print(HEADER, flush=True)
+    results: list[Result] = []
+    with tempfile.TemporaryDirectory(prefix="leifeng-bench-") as tmp:
+        scratch = Path(tmp)
+        data = db.working_copy(source, scratch / "data")
+        for group, name, run in plan(args, data, scratch):
+            if args.only and group not in args.only:
+                continue
+            for result in attempt(name, run):
+                results.append(result)
+                print(line(result), flush=True)
+    goals = [r for r in results if r.met is not None]
+    print(f"goals met: {sum(bool(r.met) for r in goals)} of {len(goals)}", flush=True)
     return 0
 
 

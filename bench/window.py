@@ -1,0 +1,49 @@
+"""The window: start to first paint and its memory, against an empty QMainWindow, each in its own process
+(QT_QPA_PLATFORM=offscreen). The app's switch LEIFENG_BENCH_FIRST_PAINT=1 (ui/main_window.py) makes it print
+"first-paint … at <epoch>" at its first paint and quit; the empty window prints the same."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from .measure import FIRST_PAINT, Result, Run, median_child, ratio_goal
+
+OURS = "import sys\nfrom leifeng_desktop.cli import main\nsys.exit(main(['--db', sys.argv[1]]))\n"
+BARE = """import sys, time
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMainWindow
+
+class Window(QMainWindow):
+    painted = False
+
+    def paintEvent(self, event):
+        super().paintEvent(event)
+        if not self.painted:
+            self.painted = True
+            print(f"first-paint 0 at {time.time():.3f}", file=sys.stderr, flush=True)
+            QTimer.singleShot(0, QApplication.quit)
+
+app = QApplication(sys.argv[:1])
+window = Window()
+window.resize(1200, 720)
+window.show()
+app.exec()
+"""
+MEMORY_MB = 250
+
+
+def env(scratch: Path) -> dict[str, str]:
+    """Offscreen, the switch on, and the window's settings and data folder in the run's scratch folder."""
+    return {"QT_QPA_PLATFORM": "offscreen", "LEIFENG_BENCH_FIRST_PAINT": "1", "HOME": str(scratch),
+            "XDG_CONFIG_HOME": str(scratch / "config"), "XDG_DATA_HOME": str(scratch / "data")}
+
+
+def measure(db: Path, scratch: Path, scale: str, rounds: int) -> list[Result]:
+    e = env(scratch)
+    median_child(1, OURS, str(db), env=e, until=FIRST_PAINT)   # untimed: the day's backup, Qt's caches
+    ours = median_child(rounds, OURS, str(db), env=e, until=FIRST_PAINT)
+    bare = median_child(rounds, BARE, env=e, until=FIRST_PAINT)
+    limit = 1.5 if scale == "demo" else 2.0
+    memory = Result("window: memory at first paint", Run(ours.peak_mb or 0, ours.peak_mb),
+                    Run(bare.peak_mb or 0, bare.peak_mb), f"≤ {MEMORY_MB} MB",
+                    (ours.peak_mb or 0) <= MEMORY_MB, unit="MB")
+    return [ratio_goal("window: start to first paint", ours, bare, limit), memory]
