@@ -90,3 +90,23 @@ def restrict_database(db_path: str | os.PathLike[str]) -> None:
         restrict(f"{db_path}{suffix}")
     restrict_tree(db_path.with_name(f"{db_path.stem}.附件"))
     restrict_tree(db_path.parent / "备份")
+
+
+def write_text(path: str | os.PathLike[str], text: str) -> Path:
+    """A small text file (a recovery key saved by the clerk) written whole, owner-only from its first byte;
+    an existing file is replaced. Raises OSError."""
+    path = Path(path)
+    temp = path.with_name(f".{path.name}.tmp")
+    fd = os.open(temp, os.O_CREAT | os.O_TRUNC | os.O_WRONLY | getattr(os, "O_BINARY", 0), PRIVATE_FILE)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(text.encode("utf-8"))
+            out.flush()
+            os.fsync(out.fileno())
+        restrict(temp)
+        os.replace(temp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            temp.unlink()
+        raise
+    return path

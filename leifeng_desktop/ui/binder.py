@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..core import crypto
 from ..core import schema as s
 from ..core.validation import keeping, validate, yuan_to_fen
 from ..paths import forms_dir
@@ -187,6 +188,8 @@ class FormBinder(QObject):
         for key, widget in self.fields.items():
             field = self.rt.field(key)
             value = w.raw_value(widget, field)
+            if crypto.is_locked(value):
+                continue   # 已加密 (a locked file): not a value to check or write; the stored one stays
             if field.type == s.MONEY and value is not None:
                 try:
                     value = yuan_to_fen(value)

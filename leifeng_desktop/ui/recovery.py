@@ -121,7 +121,8 @@ def held_by_another_window(path: Path) -> bool:
 
 def open_checked(path: Path, parent: QWidget | None = None) -> tuple[Store, InstanceLock | None] | None:
     """open_database after a read-only check: a damaged file is offered its newest good backup (restored after a
-    confirmation) or opened not at all. The daily backup follows a sound open for writing."""
+    confirmation) or opened not at all. The daily backup follows a sound open for writing; a file with a password
+    whose key this PC does not keep asks for it (取消: open locked)."""
     path = Path(path)
     problem = damage(path)
     if problem is not None:
@@ -131,6 +132,9 @@ def open_checked(path: Path, parent: QWidget | None = None) -> tuple[Store, Inst
     opened = open_database(path, parent)
     if opened is not None and opened[1] is not None:
         backup.daily_backup(path)   # never raises: a failure is logged, the window opens
+    if opened is not None:
+        from .password_dialogs import after_open
+        after_open(opened[0], parent)   # the encryption's notice; the password when this PC keeps no key
     return opened
 
 

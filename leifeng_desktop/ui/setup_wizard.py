@@ -25,19 +25,22 @@ from PySide6.QtWidgets import (
 )
 
 from ..core import first_run as fr
+from ..core import vault
 from ..core.errors import UserError
 from ..core.settings import CAMPAIGN, FIXED_CHOICES
 from ..core.store import Store
 from ..core.validation import ValidationError
+from .password_dialogs import REASON, PasswordFields
+from .recovery_key_dialog import RecoveryKeyDialog
 
 log = logging.getLogger(__name__)
 
 PAGES = (
-    ("第 1 步（共 3 步）：本单位", "本单位的名称和类型决定总结材料、实施方案的写法和主送机关。",
+    ("本单位", "本单位的名称和类型决定总结材料、实施方案的写法和主送机关。",
      ("city", "our_unit", "our_unit_kind", "addressee")),
-    ("第 2 步（共 3 步）：填表人", "印在登记表、台账和统计表下方；可以以后再填。",
+    ("填表人", "印在登记表、台账和统计表下方；可以以后再填。",
      ("operator", "leader", "contact_phone")),
-    ("第 3 步（共 3 步）：活动年度", "截止日期按活动方案预填，可按本年度的通知修改。",
+    ("活动年度", "截止日期按活动方案预填，可按本年度的通知修改。",
      ("year", "registration_deadline", "plan_deadline")),
 )
 PLACEHOLDERS = {"city": "如：广州市", "our_unit": "如：广州市总工会", "operator": "填表人姓名",
@@ -81,6 +84,37 @@ class SetupPage(QWizardPage):
         return self.setup.finish() if self.setup.nextId() == -1 else True
 
 
+def wants_password(store: Store) -> bool:
+    """The password page: a file that is encrypted, unlocked, writable and has no password yet."""
+    state = vault.state(store)
+    return state.encrypted and not state.has_password and not state.locked and not store.read_only
+
+
+class PasswordPage(QWizardPage):
+    """The last page: the office's password, optional but recommended (the reason shown). 完成 checks it, writes
+    the settings, sets the password and shows the recovery key once."""
+
+    def __init__(self, wizard: SetupWizard):
+        super().__init__()
+        self.setup = wizard
+        self.setSubTitle(f"{REASON}留空则不设密码，以后可在“设置 → 密码”中设置。")
+        self.fields = PasswordFields(self, optional=True)
+
+    def validatePage(self) -> bool:
+        password = self.fields.checked()
+        if password is None or not self.setup.finish():
+            return False
+        if password:
+            try:
+                key = vault.set_password(self.setup.store, password)
+            except UserError as err:   # busy, read-only …: the settings are saved; the password can wait
+                QMessageBox.warning(self, "未能设置密码", f"设置已保存，但未能为“{self.setup.store.path.name}”设置"
+                                    f"密码：{err}；可以稍后在“设置 → 密码”中设置")
+                return True
+            RecoveryKeyDialog(key, self.setup.store.path.name, self).exec()
+        return True
+
+
 class SetupWizard(QWizard):
     def __init__(self, store: Store, parent: QWidget | None = None):
         super().__init__(parent)
@@ -97,8 +131,13 @@ class SetupWizard(QWizard):
         self.widgets: dict[str, QWidget] = {}
         self.errors: dict[str, QLabel] = {}
         self._build_widgets(store.settings.campaign())
-        for title, note, keys in PAGES:
-            self.addPage(SetupPage(self, title, note, keys))
+        self.password_page = PasswordPage(self) if wants_password(store) else None
+        total = len(PAGES) + (self.password_page is not None)
+        for n, (title, note, keys) in enumerate(PAGES, start=1):
+            self.addPage(SetupPage(self, f"第 {n} 步（共 {total} 步）：{title}", note, keys))
+        if self.password_page is not None:
+            self.password_page.setTitle(f"第 {total} 步（共 {total} 步）：密码（可不设，建议设置）")
+            self.addPage(self.password_page)
         self.written: dict[str, Any] | None = None
 
     # -- the fields ----------------------------------------------------------------------------------------

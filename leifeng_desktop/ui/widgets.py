@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..core import crypto
 from ..core import schema as s
 from ..core.validation import fen_to_yuan
 
@@ -273,6 +274,10 @@ def set_value(widget: QWidget, field: s.Field, value) -> None:
             widget.setValue(int(value))
     elif isinstance(widget, QPlainTextEdit):
         widget.setPlainText("" if value is None else str(value))
+    elif isinstance(widget, QLineEdit) and crypto.is_locked(value):   # a locked file's value: shown, never edited
+        widget.setText(crypto.LOCKED)
+        widget.setReadOnly(True)
+        widget.setToolTip("已加密：输入密码解锁后才能查看和修改")
     elif isinstance(widget, QLineEdit):
         widget.setText(fen_to_yuan(value) if field.type == s.MONEY else ("" if value is None else str(value)))
 
@@ -299,6 +304,8 @@ def raw_value(widget: QWidget, field: s.Field):
         text = widget.toPlainText()
         return text if text.strip() else None
     if isinstance(widget, QLineEdit):
+        if widget.isReadOnly() and crypto.is_locked(widget.text()):
+            return crypto.LOCKED   # "unchanged": the binder leaves it out, the store keeps the encrypted value
         return widget.text().strip() or None
     return None
 

@@ -56,6 +56,9 @@ def test_the_wizard_fills_the_settings_by_keyboard(window, qtbot, store):
     qtbot.keyClicks(focused(), "2027")
     assert wizard.widgets["registration_deadline"].date().year() == 2027, "the deadlines move with the year"
     next_page(qtbot, wizard)
+    assert wizard.currentId() == 3, "the password page (issue 19): optional, left empty here"
+    qtbot.waitUntil(lambda: focused() is wizard.password_page.fields.new)
+    next_page(qtbot, wizard)
     qtbot.waitUntil(lambda: not wizard.isVisible())
     assert wizard.result() == QWizard.DialogCode.Accepted
     c = store.settings.campaign()

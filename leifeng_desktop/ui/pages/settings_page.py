@@ -21,6 +21,7 @@ from ...core.settings import CAMPAIGN, FIXED_CHOICES
 from ...core.store import Store
 from ...core.validation import ValidationError
 from ..binder import FormBinder, load_form
+from ..password_panel import PasswordPanel
 from ..qt import shortcut
 from .choice_lists import ChoiceListsEditor
 from .record_page import RecordListPage
@@ -46,6 +47,7 @@ class SettingsPage(QWidget):
         self.tabs.addTab(self.units, "单位")
         self.choice_lists = ChoiceListsEditor()
         self.tabs.addTab(self.choice_lists, "选项表")
+        self.tabs.addTab(PasswordPanel(store), "密码")   # issue 19: ui/password_panel.py
 
         self.status = QLabel()
         self.status.setObjectName("settings_status")
