@@ -1,12 +1,18 @@
 """The main window: navigation to the seven pages, menus, status bar, remembered geometry, switching databases."""
 from __future__ import annotations
 
+import os
+import sys
+import time
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
-from PySide6.QtCore import QByteArray, QSettings
+from PySide6.QtCore import QByteArray, QSettings, QTimer
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QFileDialog,
     QHBoxLayout,
     QLabel,
@@ -15,7 +21,6 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QSizePolicy,
-    QStackedWidget,
     QTableView,
     QTabWidget,
     QWidget,
@@ -29,24 +34,19 @@ from .example_data import open_example
 from .instance_lock import InstanceLock
 from .manual import manual_action
 from .new_year_dialog import start_new_year
-from .pages.activity_page import ActivityPage, VolunteerHoursPage
-from .pages.backup_page import BackupPage
-from .pages.dashboard import DashboardPage
-from .pages.honors_page import HonorPage, SubmissionPage
-from .pages.oplog_page import OplogPage
-from .pages.plan_page import PlanPage
-from .pages.record_page import RecordListPage
-from .pages.settings_page import SettingsPage
-from .pages.summary_page import SummaryPage
-from .pages.team_page import MissingKindsView, TeamPage
-from .pages.trash_page import TrashPage
-from .pages.visits_page import visits_tabs
+from .page_stack import PageSpec, PageStack, page_class
 from .qt import action
 from .recovery import open_checked
 from .setup_wizard import offer_setup
 from .store_signals import StoreSignals
 from .toolbar import DayToolBar
 from .undo import EditMenu, UndoHistory
+
+_STARTED = time.perf_counter()   # about when the process started: this module is imported before the window
+BENCH_FIRST_PAINT = "LEIFENG_BENCH_FIRST_PAINT"   # =1: quit right after the first paint (the start-up bench)
+if TYPE_CHECKING:
+    from .pages.dashboard import DashboardPage
+    from .pages.settings_page import SettingsPage
 
 MAX_RECENT = 8
 STATUS_TYPES = ("team", "member", "activity", "enterprise_visit", "household", "honor")
@@ -66,6 +66,7 @@ def _tabs(*pages: tuple[str, QWidget]) -> QTabWidget:
 
 
 class MainWindow(QMainWindow):
+    overview: DashboardPage   # the first page, made with the window (its module imported then)
     PAGES = ("仪表盘", "志愿服务队", "活动记录", "走访帮扶", "选树典型", "报送与导出", "设置", "备份与恢复", "回收站",
              "操作日志")
 
@@ -82,8 +83,7 @@ class MainWindow(QMainWindow):
             item.setToolTip(f"{name}（Ctrl+{i + 1}）" if i < 9 else name)
             self.nav.addItem(item)
         self.nav.setFixedWidth(self.nav.sizeHintForColumn(0) + 36)
-        self.stack = QStackedWidget()
-        self.stack.setObjectName("pages")
+        self.stack = PageStack()   # each page made when first shown
         central = QWidget()
         row = QHBoxLayout(central)   # the navigation has a fixed width: a splitter would only leave a gap
         row.setContentsMargins(0, 0, 0, 0)
@@ -91,7 +91,7 @@ class MainWindow(QMainWindow):
         row.addWidget(self.nav)
         row.addWidget(self.stack, 1)
         self.setCentralWidget(central)
-        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.nav.currentRowChanged.connect(self.stack.show_page)
 
         self.path_label = QLabel()
         self.path_label.setObjectName("db_path")
@@ -112,6 +112,14 @@ class MainWindow(QMainWindow):
             self.resize(1200, 720)
         self.fit_to_screen()
         self.restoreState(_saved_bytes(self.qsettings.value("window/state", b"")))
+        self._quit_on_paint = os.environ.get(BENCH_FIRST_PAINT) == "1"
+
+    def paintEvent(self, event) -> None:
+        super().paintEvent(event)
+        if self._quit_on_paint:   # `make bench` measures start to first paint (bench/): say when, then quit
+            self._quit_on_paint = False
+            print(f"first-paint {time.perf_counter() - _STARTED:.3f} at {time.time():.3f}", file=sys.stderr, flush=True)
+            QTimer.singleShot(0, QApplication.quit)
 
     def fit_to_screen(self) -> None:
         """Never larger than the screen: 1366×768 at 150 % leaves about 910×512 logical pixels, and a geometry
@@ -126,29 +134,67 @@ class MainWindow(QMainWindow):
             self.move(screen.topLeft())
 
     # -- pages ---------------------------------------------------------------------------------------------
-    def _build_pages(self, store: Store) -> list[QWidget]:
-        rp = lambda key, text="": RecordListPage(store, key, description=text)  # noqa: E731
-        self.overview = DashboardPage(store)
-        self.settings_page = SettingsPage(store)
+    def _page_specs(self, store: Store) -> list[PageSpec]:
+        """Every page as made when first shown (page_stack); only the dashboard is made at start, and a page's
+        module is imported when the page is made."""
+        def tabs(*pages: tuple[str, str, dict]) -> Callable[[], QWidget]:
+            return lambda: _tabs(*((title, page_class(path)(store, **kw)) for title, path, kw in pages))
+        member_columns = ("name", "team_id", "gender", "politics", "work", "phone", "id_number")
+        publicity = ("演讲、征文、先进模范人物事迹巡回报告、送电影/培训/书籍/讲座、媒体报道和标语/横幅/电子屏等"
+                     "宣传活动。")
+        one = lambda path: PageSpec(lambda: page_class(path)(store), (path,))  # noqa: E731
         return [
-            self.overview,
-            _tabs(("服务队", TeamPage(store)),
-                  ("队员", RecordListPage(store, "member", columns=("name", "team_id", "gender", "politics", "work",
-                                                                   "phone", "id_number"))),
-                  ("未组建的队伍类型", MissingKindsView(store))),
-            _tabs(("志愿服务活动", ActivityPage(store)), ("志愿者服务时长", VolunteerHoursPage(store)),
-                  ("宣传与文化活动", rp("publicity", "演讲、征文、先进模范人物事迹巡回报告、送电影/培训/书籍/讲座、"
-                                              "媒体报道和标语/横幅/电子屏等宣传活动。"))),
-            visits_tabs(store),
-            HonorPage(store),
-            _tabs(("报送记录", SubmissionPage(store)),
-                  ("总结材料", SummaryPage(store)),
-                  ("实施方案", PlanPage(store))),
-            self.settings_page,
-            BackupPage(store),
-            TrashPage(store),
-            OplogPage(store),
+            one("dashboard.DashboardPage"),
+            PageSpec(tabs(("服务队", "team_page.TeamPage", {}),
+                          ("队员", "record_page.RecordListPage", {"type_key": "member", "columns": member_columns}),
+                          ("未组建的队伍类型", "team_page.MissingKindsView", {})),
+                     ("team_page.TeamPage", "team_page.MissingKindsView", "record_page.RecordListPage")),
+            PageSpec(tabs(("志愿服务活动", "activity_page.ActivityPage", {}),
+                          ("志愿者服务时长", "activity_page.VolunteerHoursPage", {}),
+                          ("宣传与文化活动", "record_page.RecordListPage",
+                           {"type_key": "publicity", "description": publicity})),
+                     ("activity_page.ActivityPage", "activity_page.VolunteerHoursPage", "record_page.RecordListPage")),
+            PageSpec(lambda: page_class("visits_page.visits_tabs")(store),
+                     ("visits_page.EnterpriseVisitPage", "visits_page.HouseholdPage", "visits_page.HouseholdVisitPage",
+                      "visits_page.AidPage", "record_page.RecordListPage")),
+            one("honors_page.HonorPage"),
+            PageSpec(tabs(("报送记录", "honors_page.SubmissionPage", {}), ("总结材料", "summary_page.SummaryPage", {}),
+                          ("实施方案", "plan_page.PlanPage", {})),
+                     ("honors_page.SubmissionPage", "summary_page.SummaryPage", "plan_page.PlanPage")),
+            one("settings_page.SettingsPage"),
+            one("backup_page.BackupPage"),
+            one("trash_page.TrashPage"),
+            one("oplog_page.OplogPage"),
         ]
+
+    def _page_built(self, index: int, page: QWidget) -> None:
+        """A page just made: its lists keep their selection across a refresh, the 编辑 menu answers its keys."""
+        if index == 0:
+            self.overview = cast("DashboardPage", page)
+        for view in page.findChildren(QTableView):
+            if hasattr(view.model(), "row_of"):   # record lists: a refresh keeps the selection
+                keep_selection(view)
+        self.edit_menu.adopt_shortcuts(page)   # the lists inside it
+        if hasattr(page, "release_shortcuts"):   # a page that is itself a list (选树典型)
+            page.release_shortcuts()
+
+    @property
+    def settings_page(self) -> SettingsPage:
+        page = self.stack.widget(self.PAGES.index("设置"))
+        return cast("SettingsPage", page)
+
+    def confirm_leave(self) -> bool:
+        """Unsaved settings are asked about; a settings page never shown holds none."""
+        return not self.stack.is_built(self.PAGES.index("设置")) or self.settings_page.confirm_leave()
+
+    def findChildren(self, *args, **kwargs):
+        """Qt's findChildren, after building the pages that hold the class asked for (page_stack)."""
+        self.stack.findChildren(*args, **kwargs)
+        return super().findChildren(*args, **kwargs)
+
+    def findChild(self, *args, **kwargs):
+        self.stack.findChildren(*args, **kwargs)
+        return super().findChild(*args, **kwargs)
 
     def set_store(self, store: Store, lock: InstanceLock | None = None) -> None:
         """Show `store`; the previous database is closed and its lock let go (a refused switch never gets here)."""
@@ -160,22 +206,15 @@ class MainWindow(QMainWindow):
             self.signals.close()
         if self.store is not None:
             self.overview.shutdown()
-        while (page := self.stack.widget(0)) is not None:
-            self.stack.removeWidget(page)
-            page.deleteLater()
         self.store, self.lock = store, lock
         self.signals = StoreSignals(store, self)
-        for page in self._build_pages(store):
-            self.stack.addWidget(page)
-            for view in page.findChildren(QTableView):
-                if hasattr(view.model(), "row_of"):   # record lists: a refresh keeps the selection
-                    keep_selection(view)
-        self.signals.changed.connect(self.refresh_status)
         history = UndoHistory(store, self)   # a new file starts a new history
         history.stepped.connect(lambda text: self.statusBar().showMessage(text, 5000))
         self.edit_menu.set_history(history)
-        self.edit_menu.adopt_shortcuts(self.stack)
-        self.stack.setCurrentIndex(max(self.nav.currentRow(), 0))
+        self.stack.set_pages(self._page_specs(store), self._page_built)
+        self.stack.show_page(max(self.nav.currentRow(), 0))
+        self.stack.widget(0)   # the dashboard counts from the start (its figures come from a worker)
+        self.signals.changed.connect(self.refresh_status)
         if old is not None and old is not store:
             old.close()
         if old_lock is not None and old_lock is not lock:
@@ -265,7 +304,7 @@ class MainWindow(QMainWindow):
 
     def open_path(self, path: Path) -> bool:
         """Switch to another database; a refused file leaves the current one open and untouched."""
-        if path.resolve() == self.current_store.path.resolve() or not self.settings_page.confirm_leave():
+        if path.resolve() == self.current_store.path.resolve() or not self.confirm_leave():
             return False
         opened = open_checked(path, self)   # a damaged file is offered its newest good backup
         if opened is None:
@@ -281,7 +320,7 @@ class MainWindow(QMainWindow):
                           f"<p>当前数据库：{self.current_store.path}</p>")
 
     def closeEvent(self, event) -> None:
-        if not self.settings_page.confirm_leave():
+        if not self.confirm_leave():
             event.ignore()
             return
         self.overview.shutdown()

@@ -30,9 +30,7 @@ from ..fitting import fit_combo
 from ..workers import Task, failure_message
 from . import dashboard_boxes as boxes
 from .dashboard_boxes import Figure, list_key
-from .dashboard_charts import charts_row
 from .first_steps import FirstStepsPanel, before_teams_box
-from .record_page import RecordListPage
 
 FIGURE_STYLE = ("QPushButton#figure { color: #1a5fb4; font-weight: bold; border: none; padding: 0 6px;"
                 " text-align: right; min-width: 3em; }"
@@ -46,6 +44,7 @@ class FigureListDialog(QDialog):
 
     def __init__(self, store: Store, figure: st.FigureFilter, parent=None):
         super().__init__(parent)
+        from .record_page import RecordListPage  # its list machinery is imported when a figure is opened
         self.setWindowTitle(figure.label)
         self.page = RecordListPage(store, figure.record_type, description=f"仪表盘：{figure.label}")
         self.page.base_filter = Filter(figure.label, figure.where, tuple(figure.params))
@@ -187,6 +186,7 @@ class DashboardPage(QWidget):
         self.grid.addWidget(self._reporting(stats) if self.first_steps.has_team else before_teams_box(), 0, 1)
         self.grid.addWidget(self._teams(stats), 1, 0)
         self.grid.addWidget(self._activity_figures(stats), 1, 1)
+        from .dashboard_charts import charts_row  # QtCharts is loaded with the first figures, after the first paint
         self.grid.addWidget(charts_row(stats, self.open_figure), 2, 0, 1, 2)
         self.grid.addWidget(self._aid(stats), 3, 0)
         self.grid.addWidget(self._others(stats), 3, 1)

@@ -111,9 +111,10 @@ class RecordListPage(QWidget):
     def _make_view(model: RecordListModel) -> QTableView:
         view = QTableView()
         view.setObjectName("records")
-        view.setModel(model)
+        # sorting on, unsorted, before the model comes: each of these asks a model for a sort (a query) otherwise
+        view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         view.setSortingEnabled(True)
-        view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
+        view.setModel(model)
         view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         view.setAlternatingRowColors(True)
