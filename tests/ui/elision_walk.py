@@ -209,6 +209,20 @@ def _setup_wizard(walk: Walk, window) -> None:
     wizard.hide()
 
 
+def _password_dialogs(walk: Walk, window) -> None:
+    """The password's dialogs (issue 19), each shown and checked, none accepted: nothing is written."""
+    from leifeng_desktop.ui import password_dialogs as pd
+    from leifeng_desktop.ui.recovery_key_dialog import RecoveryKeyDialog
+    store = window.current_store
+    dialogs = [pd.UnlockDialog(store, window), pd.RecoveryUnlockDialog(store, window), pd.PasswordDialog(store, window),
+               RecoveryKeyDialog("ABCDE-FGHIJ-KLMNO-PQRST-UVWXY-Z2345-67ABC-DEFGH", store.path.name, window)]
+    dialogs[0].show_error("password", "“示例.db”的密码不正确（还可再试 4 次）")   # the longest line it shows
+    for dialog in dialogs:
+        dialog.show()
+        walk.check(dialog, f"dialog “{dialog.windowTitle()}”")
+        dialog.hide()
+
+
 def main(db: str, out: str, shots: str | None = None) -> int:
     _platform()
     sys.path.insert(0, str(Path(__file__).parent))
@@ -238,6 +252,7 @@ def main(db: str, out: str, shots: str | None = None) -> int:
     _open_dialogs(walk, window, work)
     _run_actions(walk, window)
     _setup_wizard(walk, window)
+    _password_dialogs(walk, window)
     window.overview.shutdown()
     Path(out).write_text(json.dumps({"size": [window.width(), window.height()], "problems": walk.problems,
                                      "visited": walk.visited},

@@ -32,7 +32,7 @@ from leifeng_desktop.ui.main_window import MainWindow
 WALK = Path(__file__).with_name("elision_walk.py")
 # what the walk must have seen, beyond every page: the editors with child lists, the export and import dialogs
 DIALOGS = ("编辑志愿服务队", "编辑志愿服务活动", "编辑走访企业", "编辑困难职工", "导出登记表", "导入困难职工",
-           "新建帮扶记录")
+           "新建帮扶记录", "输入密码", "使用恢复密钥", "设置密码", "恢复密钥")   # the password's dialogs (issue 19)
 
 
 @pytest.fixture(scope="module")
