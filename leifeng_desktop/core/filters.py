@@ -8,6 +8,7 @@ core.stats_filters): the entries here only put them to use, so a list and the da
 """
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -63,14 +64,18 @@ def combine(filters: Iterable[Filter | None]) -> tuple[str | None, list[Any]]:
 
 
 def date_range(type_key: str, column: str, start: str | None, end: str | None) -> Filter:
-    """From/to ISO days (either may be None) on a DATE or DATETIME column; both bounds count."""
+    """From/to ISO days (either may be None) on a DATE or DATETIME column; both bounds count. Written as a range
+    on the column itself (stored ISO text: a day's values sort from the day up to the next day), so an index on
+    the column serves it."""
     col = _column(type_key, column)
     clauses: list[str] = []
     params: list[str] = []
-    for day, op in ((start, ">="), (end, "<=")):
-        if day:
-            clauses.append(f"substr({col}, 1, 10) {op} ?")
-            params.append(str(day)[:10])
+    if start:
+        clauses.append(f"{col} >= ?")
+        params.append(str(start)[:10])
+    if end:
+        clauses.append(f"{col} < ?")
+        params.append((dt.date.fromisoformat(str(end)[:10]) + dt.timedelta(days=1)).isoformat())
     return Filter(f"{start or '…'} 至 {end or '…'}", " AND ".join(clauses) or None, tuple(params))
 
 

@@ -1,63 +1,77 @@
-"""The SQL behind every record list: chosen columns, reference titles joined in, a text filter, sorting and paging.
+"""The SQL behind every record list: chosen columns, reference titles joined in, derived columns, a text search,
+sorting and keyset paging.
 
 Column and sort keys are checked against the schema and only then written into SQL; the search text only ever
 travels as a parameter. `where` is SQL the program writes (e.g. 'kind = ?'), about the record type's own table: it
 runs in a sub-select, so its column names never clash with a joined table's.
+
+Paging is by keyset, never OFFSET: each row carries its sort key (KEY) and rowid (ROWID), and the next page asks
+for the rows after the last one (`after=after_key(row)`). A list is ordered by the sort column then rowid, both
+ascending or both descending (NULL first ascending, last descending, as SQLite orders them); the rows after a key
+are read in segments (the same key with a later rowid, then later keys, then the NULLs where they come last), each
+an index walk on the indexes of schema step m009 (core/migrate_lists.py). Derived columns from other
+rows (队员人数, 诉求数, …) come from one grouped join over the page's ids, not a sub-query per row; sorting by one
+groups the whole child table (slower: see docs/architecture.md). The text search uses m009's search tables.
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from . import filters, teams
 from . import schema as s
-from .store import Store, decode
+from .store import Store
 
 SEARCHABLE = (s.TEXT, s.LONGTEXT, s.CHOICE, s.MULTI, s.UNIT)
 REF_ID = "{}:id"   # key of a REF column's raw uuid when list_query(ref_ids=True)
+KEY, ROWID = "#key", "#rowid"   # every row's sort key and rowid, for the next page's `after`
+
+# A hook for searches the search tables cannot answer (engineer K's "last digits" of an encrypted number): called
+# with the record type and one search word, it returns SQL selecting rowids of the type's table and its parameters,
+# or None. The rows it selects are found as if their text matched.
+SearchHook = Callable[[s.RecordType, str], "tuple[str, list[Any]] | None"]
+SEARCH_HOOKS: list[SearchHook] = []
 
 
 @dataclass(frozen=True)
 class Derived:
-    """A list column computed in SQL from other rows or the settings (a roster count, lateness). `sql` is an
-    expression over the record's table, written as {t}; `depends` are the record types whose changes alter it."""
+    """A list column computed in SQL. With `child`, `sql` is an aggregate over the rows of that table whose `fk`
+    names the record (0 when there are none); without, an expression over the record's own row, written {t}.
+    `depends` are the record types (and "settings") whose changes alter it."""
     field: s.Field
     sql: str
+    child: str | None = None
+    fk: str = ""
     depends: tuple[str, ...] = ()
     alerts: tuple[str, ...] = ()   # values a list shows as a warning (逾期)
 
 
 DERIVED: dict[str, dict[str, Derived]] = {
     "team": {
-        "member_count": Derived(s.F("member_count", "队员人数", s.INT),
-                                "(SELECT COUNT(*) FROM member WHERE member.team_id = {t}.id)", ("member",)),
+        "member_count": Derived(s.F("member_count", "队员人数", s.INT), "COUNT(*)", "member", "team_id",
+                                ("member",)),
         "lateness": Derived(s.F("lateness", "逾期/按期", s.TEXT),
                             teams.lateness_sql(filters.setting_sql("registration_deadline"), table="{t}"),
-                            ("settings",), alerts=(teams.LATE,)),
+                            depends=("settings",), alerts=(teams.LATE,)),
     },
     "enterprise_visit": {
-        "demand_count": Derived(s.F("demand_count", "诉求数", s.INT),
-                                "(SELECT COUNT(*) FROM demand WHERE demand.visit_id = {t}.id)", ("demand",)),
+        "demand_count": Derived(s.F("demand_count", "诉求数", s.INT), "COUNT(*)", "demand", "visit_id",
+                                ("demand",)),
         "overdue_count": Derived(s.F("overdue_count", "逾期未办结", s.INT),
-                                 "(SELECT COUNT(*) FROM demand WHERE demand.visit_id = {t}.id AND "
-                                 + filters.overdue_demand_sql()
-                                 + ")", ("demand", "settings")),
+                                 f"SUM(CASE WHEN {filters.overdue_demand_sql()} THEN 1 ELSE 0 END)", "demand",
+                                 "visit_id", ("demand", "settings")),
     },
     "household": {
-        "visit_count": Derived(s.F("visit_count", "走访次数", s.INT),
-                               "(SELECT COUNT(*) FROM household_visit WHERE household_visit.household_id = {t}.id)",
-                               ("household_visit",)),
-        "aid_fen": Derived(s.F("aid_fen", "帮扶金额（元）", s.MONEY),
-                           "(SELECT COALESCE(SUM(amount), 0) FROM aid WHERE aid.household_id = {t}.id)", ("aid",)),
+        "visit_count": Derived(s.F("visit_count", "走访次数", s.INT), "COUNT(*)", "household_visit",
+                               "household_id", ("household_visit",)),
+        "aid_fen": Derived(s.F("aid_fen", "帮扶金额（元）", s.MONEY), "SUM(amount)", "aid", "household_id", ("aid",)),
     },
     "activity": {
-        "participant_count": Derived(s.F("participant_count", "参加人数", s.INT),
-                                     "(SELECT COUNT(*) FROM participant WHERE participant.activity_id = {t}.id)",
-                                     ("participant",)),
-        "total_minutes": Derived(s.F("total_minutes", "服务总时长（小时）", s.HOURS),
-                                 "(SELECT COALESCE(SUM(minutes), 0) FROM participant "
-                                 "WHERE participant.activity_id = {t}.id)", ("participant",)),
+        "participant_count": Derived(s.F("participant_count", "参加人数", s.INT), "COUNT(*)", "participant",
+                                     "activity_id", ("participant",)),
+        "total_minutes": Derived(s.F("total_minutes", "服务总时长（小时）", s.HOURS), "SUM(minutes)", "participant",
+                                 "activity_id", ("participant",)),
     },
 }
 
@@ -85,8 +99,26 @@ def depends_on(rt: s.RecordType, columns: Sequence[str]) -> set[str]:
     return out
 
 
+def search_fields(rt: s.RecordType) -> tuple[str | None, tuple[str, ...]]:
+    """(title field, other fields) of the record's search text: its non-sensitive text, choice and unit fields
+    (schema step m009 writes them into `<type>_search`; a test keeps the two the same)."""
+    fields = [f for f in rt.fields if f.type in SEARCHABLE and not f.sensitive]
+    title = rt.title if any(f.key == rt.title for f in fields) else None
+    return title, tuple(f.key for f in fields if f.key != title)
+
+
+def after_key(row: dict[str, Any]) -> tuple[Any, Any]:
+    """What `after=` takes to continue after this row (a row fetch_rows returned)."""
+    return row[KEY], row[ROWID]
+
+
 def escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def phrase(word: str) -> str:
+    """An FTS5 phrase of the word's characters, each a token of the search tables."""
+    return '"' + " ".join(word).replace('"', '""') + '"'
 
 
 def _q(name: str) -> str:
@@ -94,19 +126,25 @@ def _q(name: str) -> str:
 
 
 class _Plan:
-    """The SELECT list, JOINs and the SQL expression of each column (a REF column stands for its record's title)."""
+    """The SELECT list, JOINs and SQL expression of each column (a REF column stands for its record's title), the
+    grouped joins of derived columns, and the sort key."""
 
-    def __init__(self, rt: s.RecordType, columns: Sequence[str]):
+    def __init__(self, rt: s.RecordType, columns: Sequence[str], order_by: str | None = None,
+                 descending: bool = False):
         self.rt, self.table = rt, _q(rt.key)
         self.columns = list(columns)
         self.items = [f"{self.table}.id AS id"]
         self.joins: list[str] = []
         self.expr: dict[str, str] = {}
         self.ref_ids: list[str] = []
+        self.groups: dict[str, list[str]] = {}   # child table -> derived keys over it
         derived = DERIVED.get(rt.key, {})
         for i, key in enumerate(self.columns):
             f = column_field(rt, key)   # KeyError for a key the schema does not know
             own = f"{self.table}.{_q(key)}"
+            if key in derived and derived[key].child:
+                self.groups.setdefault(str(derived[key].child), []).append(key)
+                continue
             if key in derived:
                 self.expr[key] = derived[key].sql.format(t=self.table)
             elif f.type == s.REF:
@@ -119,71 +157,174 @@ class _Plan:
                 self.expr[key] = own
             if key != "id":
                 self.items.append(f"{self.expr[key]} AS {_q(key)}")
+        self.descending = descending
+        self.sorted_group = self._sort_group(order_by or rt.order_by)
+        self.key = self._sort_expr(order_by or rt.order_by)
 
-    def search_exprs(self) -> list[str]:
-        """Every non-sensitive text-like field of the record (shown or not) and the titles of the shown refs."""
-        out = [f"{self.table}.{_q(f.key)}" for f in self.rt.fields if f.type in SEARCHABLE and not f.sensitive]
-        for key in self.columns:   # shown meta columns (unit) and the titles of shown refs
+    def _sort_group(self, key: str) -> str | None:
+        """The child table whose grouped join the inner query needs to sort by a derived count (else None)."""
+        derived = DERIVED.get(self.rt.key, {}).get(key)
+        if derived and derived.child:
+            if key not in self.columns:
+                raise ValueError(f"cannot sort {self.rt.key} by {key!r}: not a shown column")
+            return derived.child
+        return None
+
+    def _sort_expr(self, key: str) -> str:
+        if key == "rowid":
+            return f"{self.table}.rowid"
+        if self.sorted_group:
+            return f"COALESCE(_g.{_q(key)}, 0)"
+        if key in self.expr:
+            return self.expr[key]
+        if key in {f.key for f in self.rt.columns}:
+            return f"{self.table}.{_q(key)}"
+        raise ValueError(f"cannot sort {self.rt.key} by {key!r}")
+
+    def group_join(self, child: str, alias: str, ids: str | None) -> str:
+        """LEFT JOIN the aggregates over `child` (of the records whose ids `ids` selects, or of every record)."""
+        derived = DERIVED[self.rt.key]
+        keys = self.groups[child]
+        fk = _q(derived[keys[0]].fk)
+        aggs = ", ".join(f"{derived[k].sql} AS {_q(k)}" for k in keys)
+        narrow = f" WHERE {_q(child)}.{fk} IN ({ids})" if ids else ""
+        return (f"LEFT JOIN (SELECT {_q(child)}.{fk} AS k, {aggs} FROM {_q(child)}{narrow} GROUP BY {_q(child)}.{fk}) "
+                f"AS {alias} ON {alias}.k = ")
+
+    def search_sets(self, word: str) -> tuple[list[str], list[Any]]:
+        """SELECTs of the rowids whose text holds `word`: the record's own search text, the titles of its shown
+        references, its shown unit, and the search hooks."""
+        t, sets, args = self.table, [], []
+        title, body = search_fields(self.rt)
+        if title or body:
+            sets.append(f"SELECT rowid FROM {_q(self.rt.key + '_search')} WHERE {_q(self.rt.key + '_search')} MATCH ?")
+            args.append(phrase(word))
+        for key in self.columns:
             f = column_field(self.rt, key)
-            if (f.type == s.REF or (f.type in SEARCHABLE and not f.sensitive)) and self.expr[key] not in out:
-                out.append(self.expr[key])
-        return out
+            if key in DERIVED.get(self.rt.key, {}):
+                continue
+            if f.type == s.REF and search_fields(s.record_type(f.target))[0]:
+                fts = _q(f.target + "_search")
+                sets.append(f"SELECT rowid FROM {t} WHERE {_q(key)} IN (SELECT id FROM {_q(f.target)} WHERE rowid IN "
+                            f"(SELECT rowid FROM {fts} WHERE {fts} MATCH ?))")
+                args.append(f"title : {phrase(word)}")
+            elif key == "unit" and key not in self.rt.keys:   # the meta column, shown
+                sets.append(f"SELECT rowid FROM {t} WHERE unit IN (SELECT DISTINCT unit FROM {t} "
+                            "WHERE unit LIKE ? ESCAPE '\\')")
+                args.append(f"%{escape_like(word)}%")
+        for hook in SEARCH_HOOKS:
+            found = hook(self.rt, word)
+            if found:
+                sets.append(found[0])
+                args.extend(found[1])
+        return sets, args
 
-    def where(self, text: str, where: str | None, params: Sequence[Any]) -> tuple[str, list[Any]]:
+    def where(self, text: str, where: str | None, params: Sequence[Any]) -> tuple[list[str], list[Any]]:
         clauses: list[str] = []
         args: list[Any] = []
         if where:
             clauses.append(f"{self.table}.rowid IN (SELECT rowid FROM {self.table} WHERE {where})")
             args.extend(params)
-        exprs = self.search_exprs()
         for word in (text or "").split():
-            pattern = f"%{escape_like(word)}%"
-            clauses.append("(" + " OR ".join(f"{e} LIKE ? ESCAPE '\\'" for e in exprs) + ")")
-            args.extend([pattern] * len(exprs))
-        return (" WHERE " + " AND ".join(clauses)) if clauses else "", args
+            sets, found = self.search_sets(word)
+            clauses.append(f"{self.table}.rowid IN ({' UNION '.join(sets)})" if sets else "0")
+            args.extend(found)
+        return clauses, args
 
-    def sort_expr(self, key: str) -> str:
-        if key in self.expr:
-            return self.expr[key]
-        if key == "rowid":
-            return f"{self.table}.rowid"
-        if key in {f.key for f in self.rt.columns}:
-            return f"{self.table}.{_q(key)}"
-        raise ValueError(f"cannot sort {self.rt.key} by {key!r}")
+    def segments(self, after: Sequence[Any] | None) -> list[tuple[str | None, list[Any]]]:
+        """The keyset conditions of the rows after `after`, in order, each an index walk: rows of the same sort key
+        with a later rowid, then rows of a later key (NULL comes first ascending, last descending)."""
+        if after is None:
+            return [(None, [])]
+        value, rowid = after
+        k, rid = self.key, f"{self.table}.rowid"
+        later = "<" if self.descending else ">"
+        if k == rid:
+            return [(f"{rid} {later} ?", [rowid])]
+        if value is None:
+            same = (f"{k} IS NULL AND {rid} {later} ?", [rowid])
+            return [same] if self.descending else [same, (f"{k} IS NOT NULL", [])]
+        out: list[tuple[str | None, list[Any]]] = [(f"{k} = ? AND {rid} {later} ?", [value, rowid]),
+                                                   (f"{k} {later} ?", [value])]
+        return out + [(f"{k} IS NULL", [])] if self.descending else out
+
+    def statement(self, clauses: list[str], args: list[Any], limit: int | None,
+                  ref_ids: bool) -> tuple[str, list[Any]]:
+        direction = " DESC" if self.descending else ""
+        items = self.items + (self.ref_ids if ref_ids else []) + [f"{self.key} AS {_q(KEY)}",
+                                                                   f"{self.table}.rowid AS {_q(ROWID)}"]
+        joins = list(self.joins)
+        if self.sorted_group:
+            joins.append(self.group_join(self.sorted_group, "_g", None) + f"{self.table}.id")
+            items += [f"COALESCE(_g.{_q(k)}, 0) AS {_q(k)}" for k in self.groups[self.sorted_group]]
+        where_sql = (" WHERE " + " AND ".join(clauses)) if clauses else ""
+        sql = (f"SELECT {', '.join(items)} FROM {self.table} {' '.join(joins)}{where_sql} "
+               f"ORDER BY {self.key}{direction}, {self.table}.rowid{direction}")
+        if limit is not None:
+            sql += f" LIMIT {int(limit)}"
+        outer = [c for c in self.groups if c != self.sorted_group]
+        if not outer:
+            return sql, args
+        items, joins = ["page.*"], []
+        for i, child in enumerate(outer):
+            joins.append(self.group_join(child, f"_p{i}", "SELECT id FROM page") + "page.id")
+            items += [f"COALESCE(_p{i}.{_q(k)}, 0) AS {_q(k)}" for k in self.groups[child]]
+        return (f"WITH page AS MATERIALIZED ({sql}) SELECT {', '.join(items)} FROM page {' '.join(joins)} "
+                f"ORDER BY page.{_q(KEY)}{direction}, page.{_q(ROWID)}{direction}"), args
 
 
-def list_query(rt: s.RecordType, *, columns: Sequence[str], text: str = "", where: str | None = None,
-               params: Sequence[Any] = (), order_by: str | None = None, descending: bool = False,
-               limit: int | None = None, offset: int | None = None, ref_ids: bool = False) -> tuple[str, list[Any]]:
-    """SELECT id and `columns` (REF columns as the referenced record's title; with ref_ids also "<key>:id")."""
-    plan = _Plan(rt, columns)
-    where_sql, args = plan.where(text, where, params)
-    order = []
-    if order_by:
-        order.append(f"{plan.sort_expr(order_by)} {'DESC' if descending else 'ASC'}")
-    if rt.order_by != order_by:
-        order.append(plan.sort_expr(rt.order_by))
-    order.append(f"{plan.table}.rowid")   # a stable tiebreak keeps paging from skipping or repeating rows
-    items = plan.items + (plan.ref_ids if ref_ids else [])
-    sql = (f"SELECT {', '.join(items)} FROM {plan.table} {' '.join(plan.joins)}{where_sql} "
-           f"ORDER BY {', '.join(order)}")
-    if limit is not None or offset:
-        sql += f" LIMIT {int(limit) if limit is not None else -1} OFFSET {int(offset or 0)}"
-    return sql, args
+def _prepared(rt: s.RecordType, columns: Sequence[str], text: str = "", where: str | None = None,
+              params: Sequence[Any] = (), order_by: str | None = None,
+              descending: bool = False) -> tuple[_Plan, list[str], list[Any]]:
+    plan = _Plan(rt, columns, order_by, descending)
+    clauses, args = plan.where(text, where, params)
+    return plan, clauses, args
+
+
+def list_queries(rt: s.RecordType, *, columns: Sequence[str], limit: int | None = None,
+                 after: Sequence[Any] | None = None, ref_ids: bool = False,
+                 **kw: Any) -> list[tuple[str, list[Any]]]:
+    """The statements that together give the rows after `after` (from the start when None), in order: run them one
+    after the other until `limit` rows are read. Each SELECTs id, `columns` (REF columns as the referenced record's
+    title; with ref_ids also "<key>:id"), KEY and ROWID. Takes text, where, params, order_by, descending too."""
+    plan, clauses, args = _prepared(rt, columns, **kw)
+    return [plan.statement(clauses + ([cond] if cond else []), args + keyset, limit, ref_ids)
+            for cond, keyset in plan.segments(after)]
+
+
+def list_query(rt: s.RecordType, **kw: Any) -> tuple[str, list[Any]]:
+    """The statement of a first page (list_queries without `after`)."""
+    kw.pop("after", None)
+    return list_queries(rt, **kw)[0]
 
 
 def count_query(rt: s.RecordType, *, columns: Sequence[str], text: str = "", where: str | None = None,
                 params: Sequence[Any] = (), **_ignored: object) -> tuple[str, list[Any]]:
     """COUNT(*) of what list_query returns without paging (takes and ignores the sort and paging arguments)."""
-    plan = _Plan(rt, columns)
-    where_sql, args = plan.where(text, where, params)
-    joins = " ".join(plan.joins) if (text or "").strip() else ""   # titles matter only to the text filter
-    return f"SELECT COUNT(*) FROM {plan.table} {joins}{where_sql}", args
+    plan, clauses, args = _prepared(rt, columns, text, where, params)
+    where_sql = (" WHERE " + " AND ".join(clauses)) if clauses else ""
+    return f"SELECT COUNT(*) FROM {plan.table}{where_sql}", args
 
 
-def fetch_rows(store: Store, rt: s.RecordType, **kw: Any) -> list[dict[str, Any]]:
-    sql, args = list_query(rt, **kw)
-    return [decode(rt, row) for row in store.db.query(sql, args)]
+def fetch_rows(store: Store, rt: s.RecordType, *, columns: Sequence[str], limit: int | None = None,
+               after: Sequence[Any] | None = None, ref_ids: bool = False, keys: bool = False,
+               offset: int | None = None, **kw: Any) -> list[dict[str, Any]]:
+    """The list's rows; with keys=True each holds KEY and ROWID, and `after=after_key(row)` continues after it.
+    Each row becomes a dict through Store.decode (the one place a fetched row becomes values)."""
+    if offset:
+        raise ValueError("lists page by keyset: pass after=after_key(last row), not an offset")
+    plan, clauses, args = _prepared(rt, columns, **kw)
+    rows: list[dict[str, Any]] = []
+    for cond, keyset in plan.segments(after):
+        need = None if limit is None else limit - len(rows)
+        if need is not None and need <= 0:
+            break
+        sql, values = plan.statement(clauses + ([cond] if cond else []), args + keyset, need, ref_ids)
+        rows += [store.decode(rt, row) for row in store.db.query(sql, values)]
+    if not keys:
+        for row in rows:
+            del row[KEY], row[ROWID]
+    return rows
 
 
 def fetch_count(store: Store, rt: s.RecordType, **kw: Any) -> int:

@@ -1,6 +1,10 @@
 """The one list model for every list: BatchListModel fetches rows a batch at a time (canFetchMore/fetchMore) from
 two hooks; RecordListModel serves every record type on it, sorting and the text filter run in SQL (core.listing),
-values are shown through core.formatting (masked unless revealed)."""
+values are shown through core.formatting (masked unless revealed).
+
+RecordListModel pages by keyset: the next batch is the rows after the last loaded row's sort key and rowid (no
+OFFSET, so a batch deep in the list costs what the first does). A sort, filter or search that changes nothing
+reads nothing again (a page setting up its view and filters loads its first batch once)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -124,8 +128,10 @@ class RecordListModel(BatchListModel):
         return dict(columns=self.columns, text=self._text, where=self._where, params=self._params)
 
     def _query(self, limit: int, offset: int) -> list[dict]:
+        """`limit` rows after the first `offset` loaded ones, found by the loaded row's key (keyset paging)."""
+        after = listing.after_key(self._rows[offset - 1]) if offset else None
         return listing.fetch_rows(self.store, self.rt, **self._args(), order_by=self._order,
-                                  descending=self._descending, limit=limit, offset=offset, ref_ids=True)
+                                  descending=self._descending, limit=limit, after=after, ref_ids=True, keys=True)
 
     def _count(self) -> int:
         return listing.fetch_count(self.store, self.rt, **self._args())
@@ -143,8 +149,9 @@ class RecordListModel(BatchListModel):
             self._reset()
 
     def set_where(self, where: str | None, params=()) -> None:
-        self._where, self._params = where or None, tuple(params)
-        self._reset()
+        if (where or None, tuple(params)) != (self._where, self._params):
+            self._where, self._params = where or None, tuple(params)
+            self._reset()
 
     def set_reveal(self, reveal: bool) -> None:
         if reveal != self.reveal:
@@ -190,9 +197,11 @@ class RecordListModel(BatchListModel):
         return None
 
     def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
-        self._order = self.columns[column] if 0 <= column < len(self.columns) else None
-        self._descending = order == Qt.SortOrder.DescendingOrder
-        self._reset()   # not a layout change: the number of loaded rows may change
+        key = self.columns[column] if 0 <= column < len(self.columns) else None
+        descending = key is not None and order == Qt.SortOrder.DescendingOrder
+        if (key, descending) != (self._order, self._descending):
+            self._order, self._descending = key, descending
+            self._reset()   # not a layout change: the number of loaded rows may change
 
     # -- helpers for pages ---------------------------------------------------------------------------------
     def record_id(self, row: int) -> str | None:

@@ -13,6 +13,7 @@ import pytest
 from leifeng_desktop.core import attachments, backup, crypto, sealed, values
 from leifeng_desktop.core import migrations as mig
 from leifeng_desktop.core import schema as s
+from leifeng_desktop.core.migrate_lists import derived_tables
 from leifeng_desktop.core.settings import CAMPAIGN
 from leifeng_desktop.core.store import Store
 
@@ -31,7 +32,8 @@ def read_file(db_file: Path) -> dict[str, dict]:
     conn.row_factory = sqlite3.Row
     try:
         tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' "
-                                             "AND name NOT LIKE 'sqlite%' AND name != '_sqlite_migrations'")]
+                                             "AND name NOT LIKE 'sqlite%' AND name != '_sqlite_migrations'")
+                  if r[0] not in derived_tables()]   # m009's search tables follow the records
         out = {}
         for t in tables:
             columns = {r[1] for r in conn.execute(f'PRAGMA table_info("{t}")')}
