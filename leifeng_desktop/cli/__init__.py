@@ -24,7 +24,7 @@ from .. import __version__
 from ..core import applog, errors
 from ..core.errors import UserError
 from ..core.store import default_db_path
-from . import backup, documents, exports, generate, imports, new_year, records, setup, stats
+from . import backup, documents, exports, generate, imports, new_year, password, records, setup, stats
 from .common import EXIT_ERROR, EXIT_OK, PROG, Session, discard_stdout, explain_os_error, one_line
 from .types import InFile
 from .zh import Group, Option, group, option, usage_message
@@ -57,11 +57,13 @@ class _Root(Group):
        help="学雷锋职工志愿服务 工作台。不带命令时打开程序窗口。",
        epilog="出错时输出一行以“错误：”开头的说明，退出码为 2。")
 @option("--db", cls=_DbOption, type=InFile(), metavar="路径", help="数据库文件")
+@option("--password-file", type=InFile(), metavar="文件",
+        help="从这个文件的第一行读取数据库密码（本机未记住密钥时用于解锁敏感信息；密码不能写在命令行上）")
 @click.version_option(__version__, "--version", prog_name=PROG, message="%(prog)s %(version)s",
                       help="显示版本号并退出")
 @click.pass_context
-def cli(ctx: click.Context, db: Path | None) -> int | None:
-    ctx.obj = Session(db)
+def cli(ctx: click.Context, db: Path | None, password_file: Path | None) -> int | None:
+    ctx.obj = Session(db, password_file)
     if ctx.invoked_subcommand is None:
         return open_window(db)
     return None
@@ -79,6 +81,7 @@ cli.add_command(stats.stats)
 for command in (backup.backup, backup.backups, backup.restore):
     cli.add_command(command)
 cli.add_command(new_year.new_year)
+cli.add_command(password.password_group)
 
 
 def open_window(db: Path | None) -> int:

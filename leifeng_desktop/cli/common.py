@@ -29,10 +29,30 @@ EXIT_OK, EXIT_PROBLEMS, EXIT_ERROR = 0, 1, 2
 class Session:
     """The top-level options, kept on the click context for the commands."""
     db: Path | None = None
+    password_file: Path | None = None   # the office's password, never on the command line (core.vault)
 
     @property
     def db_path(self) -> Path:
         return Path(self.db).expanduser().absolute() if self.db else default_db_path()
+
+    def password(self) -> str | None:
+        """The password in --password-file (its first line), or None without the option."""
+        return read_secret(self.password_file, "密码文件") if self.password_file else None
+
+
+def read_secret(path: Path, what: str) -> str:
+    """The first line of a password or recovery-key file (its line end dropped, spaces kept: they may be the
+    password's); an unreadable or empty file is the clerk's mistake, named."""
+    try:
+        text = Path(path).expanduser().read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise UserError(f"{what}“{path}”不存在") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UserError(f"无法读取{what}“{path}”：{getattr(exc, 'strerror', None) or exc}") from None
+    line = text.splitlines()[0] if text.splitlines() else ""
+    if not line:
+        raise UserError(f"{what}“{path}”的第一行是空的")
+    return line
 
 
 def session() -> Session:
@@ -50,8 +70,11 @@ def open_store(*, create: bool = False, sound: bool = False, backup: bool = Fals
     """The database of --db. `create`: only demo makes a new file; `sound`: refuse a damaged file before writing
     or exporting (the message names `check`); `backup`: a command that writes makes the day's backup first
     (core.backup.daily_backup: once a day, a failure only logged); `migrate=False`: no upgrade, no 回收站 purge and
-    no attachment sweep (check looks at a file as it is)."""
-    store = Store.open(session().db_path, create=create, migrate=migrate)
+    no attachment sweep (check looks at a file as it is). The sensitive values unlock with --password-file or the
+    key this PC keeps (else they read as 已加密); what the upgrade encrypted is said in one line on stderr."""
+    store = Store.open(session().db_path, create=create, migrate=migrate, password=session().password())
+    if store.notice:
+        print(store.notice, file=sys.stderr)
     try:
         if sound:
             store.ensure_sound()

@@ -5,19 +5,27 @@ import datetime as dt
 import re
 from typing import Any
 
+from . import crypto
 from . import schema as s
 from .masking import mask
 from .validation import as_list, fen_to_yuan, minutes_to_hours
 
 HIDDEN = "（已隐藏）"
+SEALED = "已加密"   # a sensitive value of a locked file (core.vault): no key, so neither shown nor masked
 # a stored date, month or time: 2026-08-25, 2026-08, 2026-08-25T09:00
 _ISO_DAY = re.compile(r"(\d{4})-(\d{2})(?:-(\d{2})(?:[T ].*)?)?")
 
 
 def display(field: s.Field, value: Any, *, reveal: bool = False) -> str:
-    """Text for one stored value; sensitive values are masked unless reveal=True."""
+    """Text for one stored value; sensitive values are masked unless reveal=True. A value of a locked file shows
+    as 已加密; asked for in full (reveal=True) it raises vault.Locked: a full-number export needs the key."""
     if value is None or value == "" or value == []:
         return ""
+    if field.sensitive and (crypto.is_locked(value) or crypto.is_encrypted(value)):
+        if reveal:
+            from .vault import Locked
+            raise Locked(f"{field.label}已加密且尚未解锁，不能导出完整号码；请先输入密码解锁，或改为部分隐藏导出")
+        return SEALED
     if field.sensitive and not reveal:
         masked = mask(field, value)
         return masked if masked else HIDDEN

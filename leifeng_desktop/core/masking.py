@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from . import crypto
 from . import schema as s
 
 
@@ -23,8 +24,9 @@ def mask_phone(value: str) -> str:
 
 
 def mask(field: s.Field, value: Any, *, reveal: bool = False) -> Any:
-    """The value as it may be shown outside the app. Income, health and bank data are left out entirely."""
-    if reveal or not field.sensitive or value in (None, ""):
+    """The value as it may be shown outside the app. Income, health and bank data are left out entirely; a value
+    of a locked file (crypto.LOCKED) stays the 已加密 marker, never masked digits of it."""
+    if reveal or not field.sensitive or value in (None, "") or crypto.is_locked(value):
         return value
     if field.check == s.RIC:
         return mask_id_number(str(value))

@@ -171,3 +171,15 @@ def unreadable(store: Store, keys: Keys) -> list[str]:
 
 def _q(name: str) -> str:
     return f'"{name}"'
+
+
+def tail_search(store: Store, rt: s.RecordType, text: str, *, table: str | None = None) -> tuple[str, list[str]] | None:
+    """Search by last digits (core.listing): for a text of 4 digits, the SQL condition matching a record whose
+    身份证号, phone or bank card ends in them (the `__tail` keyed hashes), with its parameters; None otherwise
+    (another text, no lookup field, or a locked file)."""
+    digits = text.strip()
+    if store.keys is None or len(digits) != 4 or not digits.isdigit() or not rt.lookup_fields:
+        return None
+    prefix = f"{table or rt.key}."
+    parts = [f'{prefix}"{f.key}{TAIL}" = ?' for f in rt.lookup_fields]
+    return "(" + " OR ".join(parts) + ")", [tail_hash(store.keys, rt, f.key, digits) or "" for f in rt.lookup_fields]

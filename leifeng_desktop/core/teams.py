@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from . import oplog
+from . import crypto, oplog
 from .store import Store
 
 ON_TIME, LATE, UNDATED = "按期", "逾期", "未填成立日期"
@@ -53,20 +53,38 @@ class Duplicate:
 
 def roster_duplicates(members: Iterable[Mapping[str, Any]]) -> list[Duplicate]:
     """Rows (0-based, in the given order) that are the same person: the same 身份证号 (one person, so saving is
-    refused), or the same name and phone (most likely one person, but an office phone may be shared: a warning)."""
+    refused), or the same name and phone (most likely one person, but an office phone may be shared: a warning).
+    Values of a locked file (已加密) compare with nothing: they were checked when saved, and no new one is taken."""
     by_id: dict[str, list[int]] = {}
     by_name_phone: dict[tuple[str, str], list[int]] = {}
     for i, m in enumerate(members):
-        id_number = (m.get("id_number") or "").strip().upper()
+        id_number = _plain(m.get("id_number")).upper()
         if id_number:
             by_id.setdefault(id_number, []).append(i)
-        name, phone = (m.get("name") or "").strip(), (m.get("phone") or "").strip()
+        name, phone = (m.get("name") or "").strip(), _plain(m.get("phone"))
         if name and phone:
             by_name_phone.setdefault((name, phone), []).append(i)
     found = [Duplicate(tuple(rows), "身份证号相同") for rows in by_id.values() if len(rows) > 1]
     found += [Duplicate(tuple(rows), "姓名和电话相同", blocking=False) for rows in by_name_phone.values()
               if len(rows) > 1 and not any(set(rows) <= set(d.rows) for d in found)]
     return found
+
+
+def _plain(value: Any) -> str:
+    return "" if not value or crypto.is_locked(value) else str(value).strip()
+
+
+def id_number_holders(store: Store, type_key: str, id_number: str) -> list[str]:
+    """Ids of the records (member or household) holding this 身份证号, found by its keyed hash (`id_number__hmac`):
+    nothing is decrypted. [] when the file is locked (no key to hash with)."""
+    from . import schema as s
+    from .sealed import lookup_hash
+    rt = s.record_type(type_key)
+    if store.keys is None:
+        rows = store.db.execute(f'SELECT id FROM "{rt.key}" WHERE id_number = ?', [id_number.strip().upper()])
+        return [] if store.locked else [r[0] for r in rows]
+    digest = lookup_hash(store.keys, rt, "id_number", id_number)
+    return [r[0] for r in store.db.execute(f'SELECT id FROM "{rt.key}" WHERE id_number__hmac = ?', [digest])]
 
 
 def service_count(store: Store, member_ids: Iterable[str]) -> int:
