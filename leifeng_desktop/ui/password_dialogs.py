@@ -6,11 +6,13 @@ unlock_if_locked(store, parent) is what opening a file calls: a file whose key t
 password; 取消 leaves it open locked (sensitive values read 已加密, full-number exports refused)."""
 from __future__ import annotations
 
+import contextlib
 import logging
+from collections.abc import Iterator
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import (
+    QApplication,
     QCheckBox,
     QDialog,
     QDialogButtonBox,
@@ -22,113 +24,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..core import schema as s
 from ..core import vault
 from ..core.errors import UserError
 from ..core.store import Store
+from .password_fields import REASON, error_label, field_cell, monospace, password_edit, strength_hint
 from .recovery_key_dialog import RecoveryKeyDialog
 
+__all__ = ["REASON", "PasswordDialog", "RecoveryUnlockDialog", "UnlockDialog", "after_open", "remember",
+           "strength_hint", "unlock_if_locked"]
+
 log = logging.getLogger(__name__)
-MAX_LENGTH = 128
-REASON = "身份证号、银行卡号等敏感信息加密保存，电脑或文件丢失时他人无法读取。"
-
-
-def strength_hint(password: str) -> str:
-    """A hint under the new password (the core decides what is refused: only what is too short)."""
-    if not password:
-        return f"至少 {vault.MIN_PASSWORD} 个字符；建议混合字母、数字和符号"
-    if len(password) < vault.MIN_PASSWORD:
-        return f"太短：至少 {vault.MIN_PASSWORD} 个字符，还差 {vault.MIN_PASSWORD - len(password)} 个"
-    kinds = sum(any(test(ch) for ch in password) for test in
-                (str.islower, str.isupper, str.isdigit, lambda ch: not ch.isascii() or not ch.isalnum()))
-    if len(password) >= 12 and kinds >= 3:
-        return "强度：强"
-    if len(password) >= 8 and kinds >= 2:
-        return "强度：中（再长一些或加入符号更好）"
-    return "强度：弱（建议更长，并混合字母、数字和符号）"
-
-
-def password_edit(name: str, label: str) -> QLineEdit:
-    edit = QLineEdit()
-    edit.setObjectName(name)
-    edit.setAccessibleName(label)
-    edit.setEchoMode(QLineEdit.EchoMode.Password)
-    edit.setMaxLength(MAX_LENGTH)
-    edit.setMinimumWidth(260)
-    return edit
-
-
-def error_label(name: str) -> QLabel:
-    label = QLabel()
-    label.setObjectName(name)
-    label.setProperty("role", "error")
-    label.setWordWrap(True)
-    label.hide()
-    return label
-
-
-def field_cell(edit: QWidget, *below: QLabel) -> QWidget:
-    """The field with its message (and hint) under it, as one cell of a form."""
-    cell = QWidget()
-    column = QVBoxLayout(cell)
-    column.setContentsMargins(0, 0, 0, 0)
-    column.setSpacing(2)
-    column.addWidget(edit)
-    for label in below:
-        column.addWidget(label)
-    return cell
-
-
-def monospace(size_factor: float = 1.0) -> QFont:
-    font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
-    font.setStyleHint(QFont.StyleHint.TypeWriter)
-    if size_factor != 1.0:
-        font.setPointSizeF(max(font.pointSizeF(), 10) * size_factor)
-    return font
-
-
-class PasswordFields:
-    """新密码 + 再次输入 with the strength hint and a message under each, laid out on `page` (the wizard's page)."""
-
-    def __init__(self, page: QWidget, *, optional: bool = False):
-        self.optional = optional
-        self.new = password_edit("new_password", "新密码")
-        self.repeat = password_edit("repeat_password", "再次输入新密码")
-        self.hint = QLabel(strength_hint(""))
-        self.hint.setObjectName("strength")
-        self.hint.setWordWrap(True)
-        self.new.textChanged.connect(lambda text: self.hint.setText(strength_hint(text)))
-        self.errors = {"new": error_label("new_error"), "repeat": error_label("repeat_error")}
-        form = QFormLayout(page)
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        for key, text, edit, extra in (("new", "密码(&W)：", self.new, [self.hint]),
-                                       ("repeat", "再次输入(&A)：", self.repeat, [])):
-            label = QLabel(text)
-            label.setBuddy(edit)
-            form.addRow(label, field_cell(edit, self.errors[key], *extra))
-            edit.textEdited.connect(lambda *_a, k=key: self.show_error(k, ""))
-
-    def show_error(self, key: str, text: str) -> None:
-        self.errors[key].setText(text)
-        self.errors[key].setVisible(bool(text))
-        if text:
-            edit = self.new if key == "new" else self.repeat
-            edit.setFocus(Qt.FocusReason.OtherFocusReason)
-            edit.selectAll()
-
-    def checked(self) -> str | None:
-        """The password to set ('' for none, when optional), or None when refused (the message shown)."""
-        new, repeat = self.new.text(), self.repeat.text()
-        if self.optional and not new and not repeat:
-            return ""
-        try:
-            vault.check_new_password(new)
-        except vault.WeakPassword as err:
-            self.show_error("new", str(err))
-            return None
-        if new != repeat:
-            self.show_error("repeat", "两次输入的密码不一致，请重新输入")
-            return None
-        return new
 
 
 class _Form(QDialog):
@@ -266,6 +172,9 @@ class UnlockDialog(_Form):
         if self.remember.isChecked():
             remember(self.store, self)
         log.info("unlocked %s", self.store.path.name)
+        for rt in s.RECORD_TYPES.values():   # lists and pages already showing 已加密 read the values again
+            if rt.sensitive_keys:
+                self.store.notify(rt.key)
         super().accept()
 
     def done(self, result: int) -> None:
@@ -390,13 +299,11 @@ def after_open(store: Store, parent: QWidget | None = None) -> None:
     unlock_if_locked(store, parent)
 
 
-class wait_cursor:   # noqa: N801 -- used as a context manager, named like one
+@contextlib.contextmanager
+def wait_cursor() -> Iterator[None]:
     """The busy cursor while scrypt runs (a fraction of a second): the window does not look hung."""
-
-    def __enter__(self) -> None:
-        from PySide6.QtWidgets import QApplication
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-
-    def __exit__(self, *exc: object) -> None:
-        from PySide6.QtWidgets import QApplication
+    QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+    try:
+        yield
+    finally:
         QApplication.restoreOverrideCursor()

@@ -9,7 +9,8 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton, QVBox
 from ..core import vault
 from ..core.errors import UserError
 from ..core.store import Store
-from .password_dialogs import REASON, PasswordDialog, UnlockDialog, remember
+from .password_dialogs import PasswordDialog, UnlockDialog, remember
+from .password_fields import REASON
 from .recovery import Notice
 
 log = logging.getLogger(__name__)

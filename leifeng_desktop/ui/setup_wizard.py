@@ -30,7 +30,7 @@ from ..core.errors import UserError
 from ..core.settings import CAMPAIGN, FIXED_CHOICES
 from ..core.store import Store
 from ..core.validation import ValidationError
-from .password_dialogs import REASON, PasswordFields
+from .password_fields import REASON, PasswordFields
 from .recovery_key_dialog import RecoveryKeyDialog
 
 log = logging.getLogger(__name__)

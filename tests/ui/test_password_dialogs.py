@@ -54,6 +54,8 @@ def press_enter(qtbot):
 
 
 def test_unlock_by_keyboard_a_wrong_password_said_beside_the_field(qtbot, locked):
+    told = []
+    locked.subscribe(told.append)
     dialog = shown(qtbot, pd.UnlockDialog(locked))
     qtbot.waitUntil(lambda: QApplication.focusWidget() is dialog.password)
     assert dialog.password.echoMode() == dialog.password.EchoMode.Password
@@ -71,6 +73,7 @@ def test_unlock_by_keyboard_a_wrong_password_said_beside_the_field(qtbot, locked
     assert dialog.result() == QDialog.DialogCode.Accepted and not locked.locked
     assert locked.get("household", locked.hid)["id_number"] == locked.id_number
     assert vault.state(locked).remembered, "记住密码（本机）: the next start asks nothing"
+    assert {"household", "member"} <= set(told), "lists showing 已加密 read again"
 
 
 def test_five_wrong_tries_make_it_wait_with_a_countdown(qtbot, locked, monkeypatch):
