@@ -9,6 +9,7 @@ from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QApplication, QComboBox, QDateEdit, QStyle, QStyledItemDelegate
 
+from ..core import crypto
 from ..core import schema as s
 from ..core.formatting import display
 from ..core.teams import Duplicate, roster_duplicates
@@ -94,6 +95,8 @@ class ChildRecordsModel(QAbstractTableModel):
         choices = keeping(self.rt, self.choices, self._stored.get(self._rows[row].get("id") or ""))
         for f in self.columns:
             self._errors.pop((row, f.key), None)
+            if crypto.is_locked(self._rows[row].get(f.key)):
+                continue   # 已加密 (a locked file): kept as stored, nothing to check
             message = self._unparsed.get((row, f.key)) or \
                 check_field(f, normalize(f, self._rows[row].get(f.key)), choices)
             if message:
@@ -163,6 +166,8 @@ class ChildRecordsModel(QAbstractTableModel):
 
     def flags(self, index):
         base = super().flags(index)
+        if index.isValid() and crypto.is_locked(self._rows[index.row()].get(self.columns[index.column()].key)):
+            return base   # 已加密: shown, not edited until the file is unlocked
         return base | Qt.ItemFlag.ItemIsEditable if index.isValid() else base
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):

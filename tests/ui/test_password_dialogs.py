@@ -30,6 +30,8 @@ def locked(tmp_path, fake_id):
     with Store.open(path) as st:
         hid = st.insert("household", {"name": "赵六", "id_number": fake_id(seq=971), "income": 65050,
                                       "bank_account": "6222020200112233445"})
+        st.insert("family_member", {"household_id": hid, "name": "赵小六", "relation": "子女", "income": 30000,
+                                    "health": "良好"})
         st.insert("aid", {"household_id": hid, "date": f"{st.settings.get('year')}-03-01", "amount": 10000,
                           "programme": st.settings.choices()["aid_programme"][0]})
         recovery_key = vault.set_password(st, PASSWORD)
@@ -118,12 +120,17 @@ def test_cancel_opens_locked_lists_say_encrypted_and_an_editor_keeps_the_values(
         finally:
             model.close()
         before = store.db.execute("SELECT id_number, income, bank_account FROM household").fetchone()
+        family = store.db.execute("SELECT income, health FROM family_member").fetchall()
         dialog = shown(qtbot, HouseholdDialog(store, locked.hid))
-        assert dialog.binder.widget("id_number").text() == "已加密"
+        assert dialog.binder.widget("id_number").text() == "已加密" and dialog.binder.widget("id_number").isReadOnly()
+        income = dialog.child_rows.index(0, dialog.child_rows.columns.index(dialog.child_rows.rt.field("income")))
+        assert income.data() == "已加密" and not income.flags() & Qt.ItemFlag.ItemIsEditable
         dialog.binder.widget("name").setText("赵六六")
         assert dialog.save(), "a locked file's record saves without its sensitive values"
         after = store.db.execute("SELECT name, id_number, income, bank_account FROM household").fetchone()
         assert after[0] == "赵六六" and tuple(after[1:]) == tuple(before)
+        assert [tuple(r) for r in store.db.execute("SELECT income, health FROM family_member")] == \
+            [tuple(r) for r in family], "the family rows' 已加密 cells are neither checked nor written"
     finally:
         if lock is not None:
             lock.release()
