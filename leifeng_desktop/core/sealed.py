@@ -8,6 +8,7 @@ any key unlocked in this process; a value no key opens reads as crypto.LOCKED (å
 from __future__ import annotations
 
 import json
+import weakref
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -19,17 +20,21 @@ if TYPE_CHECKING:
     from .store import Store
 
 HMAC, TAIL = "__hmac", "__tail"
-_unlocked: list[Keys] = []   # keys of the stores open in this process (few: the window's file, the example data)
+# the key of each unlocked store open in this process (few: the window's file, the example data), by store: a store
+# closed (or dropped) takes its key out, whatever other stores of the same file still hold theirs
+_unlocked: weakref.WeakKeyDictionary[Store, Keys] = weakref.WeakKeyDictionary()
 
 
-def register(keys: Keys) -> None:
-    if all(k.data_key != keys.data_key for k in _unlocked):
-        _unlocked.append(keys)
+def register(store: Store, keys: Keys) -> None:
+    _unlocked[store] = keys
 
 
-def unregister(keys: Keys | None) -> None:
-    if keys is not None:
-        _unlocked[:] = [k for k in _unlocked if k is not keys]
+def unregister(store: Store) -> None:
+    _unlocked.pop(store, None)
+
+
+def _any_unlocked() -> list[Keys]:
+    return list({k.data_key: k for k in list(_unlocked.values())}.values())
 
 
 def place(rt: s.RecordType, key: str) -> str:
@@ -55,7 +60,7 @@ def open_value(rt: s.RecordType, f: s.Field, value: Any, keys: Iterable[Keys]) -
 def open_row(rt: s.RecordType, row: Mapping[str, Any], keys: Iterable[Keys] | None = None) -> dict[str, Any]:
     """The row with its sensitive values decrypted (the shadow columns dropped): with `keys`, or any unlocked."""
     out = {k: v for k, v in row.items() if not k.endswith((HMAC, TAIL))}
-    ring = list(keys) if keys is not None else list(_unlocked)
+    ring = list(keys) if keys is not None else _any_unlocked()
     for f in rt.fields:
         if f.sensitive and f.key in out:
             out[f.key] = open_value(rt, f, out[f.key], ring)

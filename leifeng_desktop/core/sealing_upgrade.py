@@ -24,7 +24,7 @@ def seal(store: Store) -> int:
     if keys is None:   # encrypted elsewhere, its key not on this PC: nothing plain to encrypt
         return 0
     store.keys = keys
-    sealed.register(keys)
+    sealed.register(store, keys)
     return sealed.seal_all(store, keys)
 
 

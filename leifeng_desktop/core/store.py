@@ -176,7 +176,7 @@ class Store(Notices):
         if not getattr(self, "_closed", False):
             self._closed = True
             opening.connected(self.path, -1)
-            sealed.unregister(self.keys)
+            sealed.unregister(self)
         self.db.close()
 
     def __enter__(self) -> Store:

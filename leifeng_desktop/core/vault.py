@@ -247,7 +247,7 @@ def _needs_keys(store: Store) -> Keys:
 def _set_keys(store: Store, keys: Keys) -> None:
     from .sealed import register
     store.keys = keys
-    register(keys)
+    register(store, keys)
 
 
 def _wrap_password(store: Store, keys: Keys, password: str) -> None:
