@@ -198,6 +198,8 @@ def restore_in_window(window, info) -> bool:
     if opened is None:   # the file cannot be opened again (the reason was shown): nothing left to show
         window.close()
         return False
+    from .password_dialogs import after_open
+    after_open(opened[0], window)   # a password not kept on this PC is asked again, as at any open
     window.set_store(*opened)
     window.stack.show()
     if restored is not None:
