@@ -1,8 +1,10 @@
 """Campaign settings kept in the database: one key per row, JSON values, the seed's defaults on a new file."""
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from . import oplog
@@ -61,6 +63,7 @@ class Settings:
         self._store = store
         # (PRAGMA data_version, lists), cached: every insert validates against them
         self._choices: tuple[int, dict[str, list[str]]] | None = None
+        self._fixed: dict[str, list[str]] | None = None   # held by fixed_choices()
 
 
     def _raw(self) -> dict[str, Any]:
@@ -75,6 +78,8 @@ class Settings:
         return json.loads(row[0]["value"]) if row else default
 
     def choices(self) -> dict[str, list[str]]:
+        if self._fixed is not None:
+            return self._fixed
         # data_version changes when another connection commits; our own writes clear the cache in set()
         version = self._store.db.execute("PRAGMA data_version").fetchone()[0]
         if self._choices is None or self._choices[0] != version:
@@ -83,6 +88,16 @@ class Settings:
             lists.update({k: list(v) for k, v in FIXED_CHOICES.items()})
             self._choices = (version, lists)
         return {k: list(v) for k, v in self._choices[1].items()}
+
+    @contextlib.contextmanager
+    def fixed_choices(self) -> Iterator[None]:
+        """Inside a long write holding the file (core.generate): the lists read once, not asked of SQLite per row
+        (the caller must not change them meanwhile, nor change what choices() returns)."""
+        self._fixed = self.choices()
+        try:
+            yield
+        finally:
+            self._fixed = None
 
     def set(self, values: dict[str, Any]) -> None:
         """Store several settings in one transaction. Campaign fields are validated first."""

@@ -136,3 +136,12 @@ def test_spread_refuses_the_impossible():
 
 def test_chinese_numbers():
     assert [cn_number(n) for n in (1, 5, 10, 12, 20, 40, 99)] == ["一", "五", "十", "十二", "二十", "四十", "九十九"]
+
+
+def test_fixed_choices_are_read_once_and_let_go(tmp_path):
+    with Store.open(tmp_path / "x.db") as store:
+        settings = store.settings
+        with settings.fixed_choices():
+            held = settings.choices()
+            assert settings.choices() is held   # no read per row while the generation holds the file
+        assert settings.choices() is not held and settings.choices() == held
