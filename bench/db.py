@@ -1,8 +1,10 @@
 """The database a run measures: generated once per scale, seed and schema version (core.generate through the CLI's
 `generate`), kept under build/bench/ and reused; a run works on a copy so the window's daily backup or a migration
-never changes the cached file."""
+never changes the cached file. The name also carries a digest of the migrations' and the generator's sources: a step
+whose body changed (an index added to m009) is recorded as applied in an older file and would never run on it."""
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import subprocess
@@ -14,12 +16,23 @@ from leifeng_desktop.core.migrations import SCHEMA_VERSION
 from .measure import ROOT
 
 CACHE = ROOT / "build" / "bench"
+CORE = ROOT / "leifeng_desktop" / "core"
+SOURCES = ("migrations.py", "migration_sql.py", "migrate_*.py", "schema.py", "generate*.py", "sealed.py")
+
+
+def digest() -> str:
+    """Eight hex digits of the sources that shape a generated file."""
+    h = hashlib.sha256()
+    for pattern in SOURCES:
+        for path in sorted(CORE.glob(pattern)):
+            h.update(path.name.encode() + path.read_bytes())
+    return h.hexdigest()[:8]
 
 
 def cached(scale: str, seed: int, cache: Path = CACHE) -> Path:
-    """build/bench/<scale>-<seed>-v<schema>.db, generated first when missing (atomically: a stopped run leaves no
-    half file to be reused)."""
-    path = cache / f"{scale}-{seed}-v{SCHEMA_VERSION}.db"
+    """build/bench/<scale>-<seed>-v<schema>-<digest>.db, generated first when missing (atomically: a stopped run
+    leaves no half file to be reused)."""
+    path = cache / f"{scale}-{seed}-v{SCHEMA_VERSION}-{digest()}.db"
     if path.exists():
         return path
     cache.mkdir(parents=True, exist_ok=True)
