@@ -65,6 +65,9 @@ def setup(data_dir: Path | None = None) -> Path:
     again with another folder moves the log there. Returns the log file's path."""
     global _handler
     path = Path(data_dir or _default_dir()) / LOG_NAME
+    if data_dir is None:   # the app's own data folder: an older version made it 0755
+        from . import private_files
+        private_files.restrict(path.parent)
     logger = logging.getLogger(ROOT)
     if _handler is not None and Path(_handler.baseFilename) == path.absolute() and _handler in logger.handlers:
         return path

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from leifeng_desktop.cli import main
-from leifeng_desktop.core import applog, private_files
+from leifeng_desktop.core import applog, device_keys, private_files
 from leifeng_desktop.core.attachments import add_attachment
 from leifeng_desktop.core.backup import make_backup
 from leifeng_desktop.core.store import Store
@@ -56,6 +56,7 @@ def test_the_data_folder_after_demo_backup_attachment_log_and_full_export_is_own
 
     names = {p.name for p in data.rglob("*")}
     assert {"leifeng.db", "leifeng.附件", "备份", "leifeng.log"} <= names
+    assert "keys" in names or device_keys.keeper() == "keyring", "the device key file (core.device_keys)"
     assert any(p.suffix == ".jpg" for p in (data / "leifeng.附件").rglob("*"))
     assert any(p.suffix == ".db" for p in (data / "备份").iterdir())
     written = list(exports.iterdir())
@@ -122,6 +123,17 @@ def test_an_existing_folder_chosen_by_the_clerk_is_left_as_it_is(umask, tmp_path
     folder.chmod(0o755)
     Store.open(folder / "x.db").close()
     assert mode(folder) == 0o755 and mode(folder / "x.db") == 0o600
+
+
+def test_the_apps_own_data_folder_of_an_older_version_is_tightened(umask, private_data_folder):
+    folder = private_data_folder / "LeifengDesktop"
+    folder.mkdir(mode=0o755)
+    folder.chmod(0o755)
+    try:
+        applog.setup()
+        assert mode(folder) == 0o700
+    finally:
+        applog.setup()
 
 
 def test_the_log_of_an_older_version_is_tightened(umask, tmp_path):
