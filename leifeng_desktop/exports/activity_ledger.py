@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ from ..core.service_record import period_sql
 from ..core.store import Store
 from . import xlsx
 from . import xlsx_print as xp
+from .xlsx_ledger import write_counted
 
 TITLE = "学雷锋职工志愿服务活动台账"
 SEQ, PARTICIPANTS, HOURS = "序号", "参加人数", "服务总时长（小时）"
@@ -49,18 +51,21 @@ def columns() -> list[xlsx.Column]:
 
 
 def ledger_rows(store: Store, *, date_from: str | None = None, date_to: str | None = None,
-                team_id: str | None = None) -> list[dict[str, Any]]:
-    """Activities in the period (inclusive, by start date) with team name, participant count and minutes."""
+                team_id: str | None = None) -> Iterator[dict[str, Any]]:
+    """Activities in the period (inclusive, by start date) with team name, participant count and minutes,
+    streamed from the cursor."""
     conds, params = period_sql("a.starts_at", date_from, date_to)
     if team_id:
         conds.append("a.team_id = ?")
         params.append(team_id)
     where = f"WHERE {' AND '.join(conds)}" if conds else ""
-    sql = (f"SELECT a.*, t.name AS team_name, COUNT(p.id) AS participant_count, "
-           f"COALESCE(SUM(p.minutes), 0) AS total_minutes FROM activity a "
-           f"LEFT JOIN team t ON t.id = a.team_id LEFT JOIN participant p ON p.activity_id = a.id "
-           f"{where} GROUP BY a.id ORDER BY a.starts_at, a.title")
-    return [dict(r) for r in store.db.query(sql, params)]
+    # participants counted per activity first (one pass over the table), then joined: no sort of the join
+    sql = (f"SELECT a.*, t.name AS team_name, COALESCE(p.n, 0) AS participant_count, "
+           f"COALESCE(p.minutes, 0) AS total_minutes FROM activity a "
+           f"LEFT JOIN team t ON t.id = a.team_id LEFT JOIN (SELECT activity_id, COUNT(*) AS n, "
+           f"SUM(minutes) AS minutes FROM participant GROUP BY activity_id) p ON p.activity_id = a.id "
+           f"{where} ORDER BY a.starts_at, a.title")
+    yield from store.db.query(sql, params)
 
 
 def _row(n: int, a: dict[str, Any]) -> list[Any]:
@@ -79,19 +84,19 @@ def export_activity_ledger(store: Store, path: str | os.PathLike[str], *, date_f
 def export_with_summary(store: Store, path: str | os.PathLike[str], *, date_from: str | None = None,
                         date_to: str | None = None, team_id: str | None = None,
                         day: dt.date | str | None = None) -> tuple[Path, LedgerSummary]:
+    """The ledger written as a stream (the rows never held together) and what its 合计 says."""
     rows = ledger_rows(store, date_from=date_from, date_to=date_to, team_id=team_id)
     cols = columns()
     labels = [c.label for c in cols]
     title_col, benef_col = labels.index(s.ACTIVITY.field("title").label), labels.index(
         s.ACTIVITY.field("beneficiaries").label)
-    totals = {title_col: f"共 {len(rows)} 场", benef_col: xlsx.SUM, labels.index(PARTICIPANTS): xlsx.SUM,
-              labels.index(HOURS): xlsx.SUM}
-    summary = LedgerSummary(len(rows), sum(r["participant_count"] for r in rows),
-                            sum(r["total_minutes"] for r in rows), sum(r["beneficiaries"] or 0 for r in rows))
-    out = xlsx.write_ledger(path, title=_title(store), subtitle=_subtitle(store, date_from, date_to, team_id),
-                            columns=cols, rows=(_row(n, a) for n, a in enumerate(rows, start=1)), totals=totals,
-                            sheet_name="活动台账", paper=PAPER, signing=xp.Signing.of(store, day))
-    return out, summary
+    people, minutes = labels.index(PARTICIPANTS), labels.index(HOURS)
+    totals = {title_col: lambda n: f"共 {n} 场", benef_col: xlsx.SUM, people: xlsx.SUM, minutes: xlsx.SUM}
+    out = write_counted(path, title=_title(store), subtitle=_subtitle(store, date_from, date_to, team_id),
+                        columns=cols, rows=(_row(n, a) for n, a in enumerate(rows, start=1)), totals=totals,
+                        sheet_name="活动台账", paper=PAPER, signing=xp.Signing.of(store, day))
+    summary = LedgerSummary(out.rows, out.sums.get(people, 0), out.sums.get(minutes, 0), out.sums.get(benef_col, 0))
+    return out.path, summary
 
 
 def _title(store: Store) -> str:

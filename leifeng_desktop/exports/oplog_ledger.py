@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Unpack
 
@@ -11,6 +12,7 @@ from ..core import oplog
 from ..core.store import Store
 from . import xlsx
 from . import xlsx_print as xp
+from .xlsx_ledger import write_counted
 
 TITLE = "操作日志"
 # A4 landscape at about 95 % (129 character units); （未填写） and 新建数据文件 on one line
@@ -19,10 +21,10 @@ COLUMNS = [xlsx.Column("序号", xlsx.INT, width=6, align="center"), xlsx.Column
            xlsx.Column("记录", width=20), xlsx.Column("修改内容", xlsx.LONG, width=46)]
 
 
-def ledger_rows(store: Store, **filters: Unpack[oplog.Filters]) -> list[list[object]]:
-    """The entries the filters let through (oplog.entries' filters), oldest first, as ledger rows."""
-    return [[n, e.when, e.operator_label, e.action_label, e.type_label, e.title, e.changes_text]
-            for n, e in enumerate(oplog.entries(store, oldest_first=True, **filters), start=1)]
+def ledger_rows(store: Store, **filters: Unpack[oplog.Filters]) -> Iterator[list[object]]:
+    """The entries the filters let through (oplog.entries' filters), oldest first, as ledger rows, streamed."""
+    for n, e in enumerate(oplog.entries(store, oldest_first=True, **filters), start=1):
+        yield [n, e.when, e.operator_label, e.action_label, e.type_label, e.title, e.changes_text]
 
 
 def subtitle(store: Store, *, date_from: str | None = None, date_to: str | None = None, type_key: str | None = None,
@@ -46,7 +48,7 @@ def subtitle(store: Store, *, date_from: str | None = None, date_to: str | None 
 def export_oplog(store: Store, path: str | os.PathLike[str], *, day: dt.date | str | None = None,
                  **filters: Unpack[oplog.Filters]) -> tuple[Path, int]:
     """Write the ledger (atomic) and return its path and the number of entries in it; `day` is the 填报日期."""
-    rows = ledger_rows(store, **filters)
-    out = xlsx.write_ledger(path, title=TITLE, subtitle=subtitle(store, **filters), columns=COLUMNS, rows=rows,
-                            totals={1: f"共 {len(rows)} 条"}, sheet_name=TITLE, signing=xp.Signing.of(store, day))
-    return out, len(rows)
+    out = write_counted(path, title=TITLE, subtitle=subtitle(store, **filters), columns=COLUMNS,
+                        rows=ledger_rows(store, **filters), totals={1: lambda n: f"共 {n} 条"}, sheet_name=TITLE,
+                        signing=xp.Signing.of(store, day))
+    return out.path, out.rows

@@ -1,4 +1,4 @@
-"""走访台账 and 帮扶台账, written by the generic ledger writer (exports.xlsx) and then finished in place.
+"""走访台账 and 帮扶台账, written as a stream by the generic ledger writer (exports.xlsx_ledger).
 
 走访台账: one row per 职工诉求 under its visit, the visit's cells merged down over its demands (a visit without
 demands is one row), so a clerk reads each visit once with its demands beside it, as on the paper ledger; the 合计 row
@@ -12,10 +12,9 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Callable
-from copy import copy
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..core import schema as s
 from ..core import visits as v
@@ -23,12 +22,7 @@ from ..core.formatting import cn_date
 from ..core.store import Store
 from . import xlsx
 from . import xlsx_print as xp
-from .files import save_atomic
-
-if TYPE_CHECKING:
-    from openpyxl import Workbook
-    from openpyxl.cell import Cell
-    from openpyxl.worksheet.worksheet import Worksheet
+from .xlsx_ledger import Breakdown, write_counted
 
 VISIT_TITLE = "“面对面，心贴心，实打实”大走访企业台账"
 AID_TITLE = "困难职工帮扶台账"
@@ -62,21 +56,6 @@ def _several_units(store: Store, table: str, cond: str, params: dict[str, Any]) 
     return units > 1
 
 
-def _finish(path: str | os.PathLike[str], wb: Workbook, edit: Callable[[Worksheet], None],
-            signing: xp.Signing) -> Path:
-    """Edit the ledger's sheet in memory (merges, extra rows), add the signing line under it all, then save it
-    atomically over `path`."""
-    edit(wb.active)
-    xlsx.add_signing(wb.active, signing)
-    return save_atomic(wb, Path(path))
-
-
-def _style(cell: Cell) -> None:
-    """A cell added after the writer's 合计 row, in the writer's font and borders."""
-    cell.font, cell.border = xlsx.font(), xlsx.border()
-    cell.alignment = xlsx.alignment(horizontal="center", vertical="center", wrap_text=True)
-
-
 # -- 走访台账 ---------------------------------------------------------------------------------------------------
 def visit_summary(store: Store, *, year: int | None = None, today: dt.date | str | None = None) -> dict[str, Any]:
     """{visits, enterprises, demands, done, overdue} for the year (None: every year), overdue as of `today`."""
@@ -99,7 +78,7 @@ def _visit_fields(several_units: bool) -> tuple[list[s.Field], list[s.Field]]:
     return short, [f for f in rt.fields if f.type == s.LONGTEXT] + ([rt.field("unit")] if several_units else [])
 
 
-def _visit_columns(before: list[s.Field], after: list[s.Field], codes: list[Any]) -> list[xlsx.Column]:
+def _visit_columns(before: list[s.Field], after: list[s.Field], codes: Iterable[Any]) -> list[xlsx.Column]:
     cols = [xlsx.Column(SEQ, xlsx.INT, width=5, align="center")]
     for f in before:
         if f.type == s.REF:
@@ -120,7 +99,7 @@ def _col(f: s.Field, **kw: Any) -> xlsx.Column:
 def export_visit_ledger(store: Store, path: str | os.PathLike[str], *, year: int | None = None,
                         today: dt.date | str | None = None, day: dt.date | str | None = None) -> Path:
     """Write the 走访台账 (year None: every visit) and return its path. Overdue is judged as of `today`; `day` is
-    the 填报日期 (default today)."""
+    the 填报日期 (default today). Visits and demands are read from two cursors in step and written as a stream."""
     summary = visit_summary(store, year=year, today=today)
     today = dt.date.fromisoformat(summary["today"])
     days = v.reply_days(store)
@@ -128,30 +107,9 @@ def export_visit_ledger(store: Store, path: str | os.PathLike[str], *, year: int
     before, after = _visit_fields(_several_units(store, "enterprise_visit v", cond, params))
     width = 1 + len(before) + len(DEMAND_FIELDS) + 1 + len(after)     # _visit_columns: 序号 … 逾期情况 …
     visit_cols = [0, *range(1, 1 + len(before)), *range(width - len(after), width)]
-    rows: list[list[Any]] = []
-    spans: list[int] = []
-    visits = [dict(r) for r in store.db.query(
-        f"SELECT v.*, g.name AS group_name FROM enterprise_visit v LEFT JOIN working_group g ON g.id = v.group_id "
-        f"WHERE {cond} ORDER BY v.date, v.enterprise, v.rowid", params)]
-    cols = _visit_columns(before, after, [visit.get("uscc") for visit in visits])
+    codes = (r[0] for r in store.db.execute(f"SELECT uscc FROM enterprise_visit v WHERE {cond}", params))
+    cols = _visit_columns(before, after, codes)
     labels = [c.label for c in cols]
-    demands: dict[str, list[dict[str, Any]]] = {}
-    for r in store.db.query(f"SELECT d.* FROM demand d JOIN enterprise_visit v ON v.id = d.visit_id "
-                            f"WHERE {cond} ORDER BY d.rowid", params):
-        demands.setdefault(r["visit_id"], []).append(dict(r))
-    for n, visit in enumerate(visits, start=1):
-        head = [n] + [visit["group_name"] if f.type == s.REF else visit.get(f.key) for f in before]
-        tail = [visit.get(f.key) for f in after]
-        mine = demands.get(visit["id"]) or [{"content": "无"}]
-        spans.append(len(mine))
-        for k, dem in enumerate(mine):
-            lead = head if k == 0 else [None] * len(head)
-            real = "id" in dem
-            shown = {**dem, "due_on": v.deadline({**dem, "visit_date": visit["date"]}, days) if real else None}
-            late = real and v.is_overdue(shown, today)
-            overdue = f"逾期{(today - dt.date.fromisoformat(shown['due_on'])).days}天" if late else None
-            rows.append(lead + [shown.get(key) for key in DEMAND_FIELDS] + [overdue] +
-                        (tail if k == 0 else [None] * len(tail)))
     first_demand, last_demand = labels.index(DEMAND_LABELS["content"]), labels.index(OVERDUE)
     totals = {1: f"走访 {summary['visits']} 次，涉及企业 {summary['enterprises']} 家",
               first_demand: f"职工诉求 {summary['demands']} 条，其中已办结 {summary['done']} 条，"
@@ -159,21 +117,38 @@ def export_visit_ledger(store: Store, path: str | os.PathLike[str], *, year: int
     prefix = _year_prefix(store, "enterprise_visit", year)
     subtitle = "　　".join([f"填报单位：{store.our_unit()}", f"职工诉求答复期限：走访后 {days} 天",
                            f"逾期情况截至 {cn_date(today)}"])
+    groups = _visit_groups(store, cond, params, before, after, today, days)
+    return write_counted(path, title=f"{prefix}{VISIT_TITLE}", subtitle=subtitle, columns=cols, rows=groups,
+                         totals=totals, sheet_name="走访台账", paper=VISIT_PAPER, signing=xp.Signing.of(store, day),
+                         merge_down=visit_cols, total_spans=[(1, first_demand - 1), (first_demand, last_demand)]).path
 
-    def merge_visits(ws: Worksheet) -> None:
-        total = ws.max_row     # the 合计 texts span the visit and the demand columns
-        ws.merge_cells(start_row=total, start_column=2, end_row=total, end_column=first_demand)
-        ws.merge_cells(start_row=total, start_column=first_demand + 1, end_row=total, end_column=last_demand + 1)
-        first = HEADER_ROW + 1
-        for span in spans:
-            if span > 1:
-                for c in visit_cols:
-                    ws.merge_cells(start_row=first, start_column=c + 1, end_row=first + span - 1, end_column=c + 1)
-            first += span
 
-    return _finish(path, xlsx.build_ledger(title=f"{prefix}{VISIT_TITLE}", subtitle=subtitle, columns=cols,
-                                           rows=rows, totals=totals, sheet_name="走访台账", paper=VISIT_PAPER),
-                   merge_visits, xp.Signing.of(store, day))
+def _visit_groups(store: Store, cond: str, params: dict[str, Any], before: list[s.Field], after: list[s.Field],
+                  today: dt.date, days: int) -> Iterator[list[list[Any]]]:
+    """Per visit, its rows: one per demand (a visit without demands is one row, 无), the visit's own cells in the
+    first. Visits and demands come in the same order from two cursors, so neither is held whole."""
+    order = "ORDER BY v.date, v.enterprise, v.rowid"
+    visits = store.db.query(f"SELECT v.*, g.name AS group_name FROM enterprise_visit v LEFT JOIN working_group g "
+                            f"ON g.id = v.group_id WHERE {cond} {order}", params)
+    demands = store.db.query(f"SELECT d.* FROM demand d JOIN enterprise_visit v ON v.id = d.visit_id "
+                             f"WHERE {cond} {order}, d.rowid", params)
+    pending = next(demands, None)
+    for n, visit in enumerate(visits, start=1):
+        mine = []
+        while pending is not None and pending["visit_id"] == visit["id"]:
+            mine.append(pending)
+            pending = next(demands, None)
+        head = [n] + [visit["group_name"] if f.type == s.REF else visit.get(f.key) for f in before]
+        tail = [visit.get(f.key) for f in after]
+        rows = []
+        for k, dem in enumerate(mine or [{"content": "无"}]):
+            real = "id" in dem
+            shown = {**dem, "due_on": v.deadline({**dem, "visit_date": visit["date"]}, days) if real else None}
+            late = real and v.is_overdue(shown, today)
+            overdue = f"逾期{(today - dt.date.fromisoformat(shown['due_on'])).days}天" if late else None
+            rows.append((head if k == 0 else [None] * len(head)) + [shown.get(key) for key in DEMAND_FIELDS] +
+                        [overdue] + (tail if k == 0 else [None] * len(tail)))
+        yield rows
 
 
 # -- 帮扶台账 ---------------------------------------------------------------------------------------------------
@@ -189,50 +164,42 @@ def aid_summary(store: Store, *, year: int | None = None) -> dict[str, Any]:
 
 def export_aid_ledger(store: Store, path: str | os.PathLike[str], *, year: int | None = None,
                       reveal: bool = False, day: dt.date | str | None = None) -> Path:
-    """Write the 帮扶台账 (year None: every record) and return its path; 身份证号 masked unless reveal; `day` is
-    the 填报日期 (default today)."""
+    """Write the 帮扶台账 (year None: every record) and return its path; 身份证号 masked unless reveal (the file is
+    then the owner's only); `day` is the 填报日期 (default today)."""
     cond, params = _year_sql("a.date", year)
     several = _several_units(store, "aid a", cond, params)
     hh, aid = s.HOUSEHOLD, s.AID
-    records = [dict(r) for r in store.db.query(
-        f"SELECT a.*, h.name, h.id_number FROM aid a JOIN household h ON h.id = a.household_id WHERE {cond} "
-        f"ORDER BY a.date, h.name, a.programme, a.rowid", params)]
     fields = [aid.field("date"), hh.field("name"), hh.field("id_number"), aid.field("programme"), aid.field("amount"),
               aid.field("goods"), aid.field("handler"), aid.field("note")] + ([aid.field("unit")] if several else [])
+    fits = _aid_fits(store, cond, params, several)
     cols = [xlsx.Column(SEQ, xlsx.INT, width=5, align="center")]
     for f in fields:   # text wide enough for one line where it is short (goods, handler), up to a limit
-        fit = {"goods": 22, "handler": 14, "note": 24, "unit": 14}.get(f.key)
-        if fit:
-            width = min(max([xlsx.text_width(r.get(f.key) or "") + 3 for r in records] + [10]), fit)
-        else:
-            width = {"name": 9, "id_number": 21, "programme": 11, "amount": 12, "date": 11}[f.key]
+        width = fits.get(f.key) or {"name": 9, "id_number": 21, "programme": 11, "amount": 12, "date": 11}[f.key]
         cols.append(xlsx.Column.of(f, reveal=reveal, width=width, align="center" if f.key in CENTRED else None,
                                    wrap=f.key != "id_number"))
-    rows = [[n] + [r[f.key] for f in fields] for n, r in enumerate(records, start=1)]
+    records = store.db.query(f"SELECT a.*, h.name, h.id_number FROM aid a JOIN household h ON h.id = a.household_id "
+                             f"WHERE {cond} ORDER BY a.date, h.name, a.programme, a.rowid", params)
+    rows = ([n] + [r[f.key] for f in fields]     # 身份证号 opened with the store's key (stored encrypted)
+            for n, r in enumerate((store.decode(hh, r) for r in records), start=1))
     summary = aid_summary(store, year=year)
     amount_col = 5
     totals = {1: f"共 {summary['records']} 笔，{summary['households']} 户", amount_col: xlsx.SUM}
-
-    def add_programmes(ws: Worksheet) -> None:
-        total_row = ws.max_row
-        ws.merge_cells(start_row=total_row, start_column=2, end_row=total_row, end_column=4)
-        for p in summary["programmes"]:
-            r = xlsx.append_row(ws, [None, f"{p['count']} 笔，{p['households']} 户", None, None, p["programme"],
-                                     xlsx.yuan(p["amount_fen"])] + [None] * (len(cols) - 6))
-            for c in range(1, len(cols) + 1):
-                _style(ws.cell(r, c))
-            ws.cell(r, amount_col + 1).number_format = xlsx.FORMATS[xlsx.MONEY]
-            ws.cell(r, amount_col + 1).alignment = copy(ws.cell(total_row, amount_col + 1).alignment)
-            ws.merge_cells(start_row=r, start_column=2, end_row=r, end_column=4)
-            ws.row_dimensions[r].height = xlsx.LINE_PT + xlsx.PAD_PT
-        if summary["programmes"]:
-            xlsx.put(ws, total_row + 1, 1, "其中")
-        if ws.max_row > total_row + 1:
-            ws.merge_cells(start_row=total_row + 1, start_column=1, end_row=ws.max_row, end_column=1)
-
+    programmes = Breakdown("其中", [[None, f"{p['count']} 笔，{p['households']} 户", None, None, p["programme"],
+                                     p["amount_fen"]] for p in summary["programmes"]], spans=[(1, 3)])
     prefix = _year_prefix(store, "aid", year)
     shown = "身份证号为完整号码，请妥善保管" if reveal else "身份证号已部分隐藏"
     subtitle = "　　".join([f"填报单位：{store.our_unit()}", "金额单位：元", shown])
-    return _finish(path, xlsx.build_ledger(title=f"{prefix}{AID_TITLE}", subtitle=subtitle, columns=cols,
-                                           rows=rows, totals=totals, sheet_name="帮扶台账", paper=AID_PAPER),
-                   add_programmes, xp.Signing.of(store, day))
+    return write_counted(path, title=f"{prefix}{AID_TITLE}", subtitle=subtitle, columns=cols, rows=rows,
+                         totals=totals, sheet_name="帮扶台账", paper=AID_PAPER, signing=xp.Signing.of(store, day),
+                         total_spans=[(1, 3)], breakdown=programmes, private=reveal).path
+
+
+def _aid_fits(store: Store, cond: str, params: dict[str, Any], several: bool) -> dict[str, float]:
+    """Widths of the short text columns: their longest value on one line, at least 10, at most a limit each."""
+    limits = {"goods": 22, "handler": 14, "note": 24, **({"unit": 14} if several else {})}
+    widest = dict.fromkeys(limits, 10)
+    for r in store.db.query(f"SELECT {', '.join(limits)} FROM aid a WHERE {cond}", params):
+        for key, limit in limits.items():
+            if widest[key] < limit:
+                widest[key] = max(widest[key], xlsx.text_width(r[key] or "") + 3)
+    return {key: min(w, limits[key]) for key, w in widest.items()}

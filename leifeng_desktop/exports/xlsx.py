@@ -12,11 +12,12 @@ set-up (widths, frozen header, filter, print: exports.xlsx_print, which keeps th
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import os
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -25,11 +26,8 @@ from typing import TYPE_CHECKING, Any
 from ..core import schema as s
 from ..core.formatting import display
 from . import document as d
-from . import xlsx_print as xp
-from .files import save_atomic
 
 if TYPE_CHECKING:   # openpyxl has no type information: these document what is passed, they check nothing
-    from openpyxl import Workbook
     from openpyxl.cell import Cell
     from openpyxl.styles import Alignment, Border, Font
     from openpyxl.worksheet.worksheet import Worksheet
@@ -77,7 +75,15 @@ class Column:
 
 def text_width(text: str) -> int:
     """Excel character units: CJK and full-width characters count double."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in str(text))
+    text = str(text)
+    if text.isascii():
+        return len(text)
+    return sum(map(_char_width, text))
+
+
+@functools.cache
+def _char_width(c: str) -> int:     # cached: a city's ledger measures millions of characters
+    return 2 if unicodedata.east_asian_width(c) in "WF" else 1
 
 
 def hours(minutes: int | str | None) -> Decimal | None:
@@ -120,34 +126,39 @@ def put(ws: Worksheet, row: int, column: int, value: object) -> Cell:
     would read back escaped there). Numbers (int, Decimal, finite float), dates and booleans stay what they are.
     """
     cell = ws.cell(row, column)
+    value, quote = cell_value(value)
+    cell.value = value
+    if quote is not None:
+        cell.data_type = "s"
+        if quote:
+            cell.quotePrefix = True
+    return cell
+
+
+def cell_value(value: object) -> tuple[Any, bool | None]:
+    """What a cell holds for `value` (put's rules), and for text whether it needs Excel's quotePrefix (None: not
+    text). Text comes back as str or CellRichText, numbers, dates and booleans as they are, empty text as None."""
     if isinstance(value, Decimal) and not value.is_finite() or isinstance(value, float) and not math.isfinite(value):
         value = str(value)     # Excel has no NaN or infinity; openpyxl would write a file Excel repairs
     if isinstance(value, str):
         text = cell_text(value)
         if not text:
-            cell.value = None
-            return cell
+            return None, None
         parts = _ESCAPE_LIKE.split(text)
         if len(parts) > 1:
             from openpyxl.cell.rich_text import CellRichText
-            cell.value = CellRichText(parts)
-        else:
-            cell.value = text
-        cell.data_type = "s"
-        if looks_like_formula(text):
-            cell.quotePrefix = True
-    elif value is None or isinstance(value, (int, float, Decimal, dt.date, dt.datetime, dt.time)):
-        cell.value = value
-    else:
-        raise TypeError(f"not a cell value: {type(value).__name__}")
-    return cell
+            return CellRichText(parts), looks_like_formula(text)
+        return text, looks_like_formula(text)
+    if value is None or isinstance(value, (int, float, Decimal, dt.date, dt.datetime, dt.time)):
+        return value, None
+    raise TypeError(f"not a cell value: {type(value).__name__}")
 
 
 def append_row(ws: Worksheet, values: Iterable[object]) -> int:
     """put() each value into the row after the last one; returns the row number."""
     values = list(values)
     ws.append([None] * max(1, len(values)))
-    row: int = ws.max_row
+    row: int = ws._current_row    # the row append wrote; ws.max_row would look at every cell
     for column, value in enumerate(values, start=1):
         put(ws, row, column, value)
     return row
@@ -174,95 +185,15 @@ def _cell_value(kind: str, value: Any) -> Any:
     return value
 
 
-# -- the ledger -------------------------------------------------------------------------------------------------
-@dataclass
-class _Sheet:
-    """What the three steps share: the values go in, then their styles, then the page set-up."""
-    columns: list[Column]
-    cells: list[list[Any]]            # data rows as cell values
-    totals: Mapping[int, Any] | None  # as given to build_ledger
-    total_row: list[Any] | None       # the 合计 row's cell values
-    widths: list[float]
-    header_row: int = 2
+# -- the ledger (exports.xlsx_ledger writes it as a stream) ------------------------------------------------------
+def write_ledger(path: str | os.PathLike[str], **kw: Any) -> Path:
+    """Write one ledger sheet atomically and return the path: title row, bold header, rows, the 合计, the signing
+    line when `signing` is given (exports.xlsx_ledger.write_counted's arguments)."""
+    from .xlsx_ledger import write_counted
+    return write_counted(path, **kw).path
 
 
-def build_ledger(*, title: str, columns: list[Column], rows: Iterable[Sequence[Any]],
-                 totals: Mapping[int, Any] | None = None, subtitle: str = "", sheet_name: str = "台账",
-                 totals_label: str = "合计", paper: str = xp.A4) -> Workbook:
-    """The ledger as an openpyxl Workbook (one sheet). `rows` hold stored values in column order; `totals` maps a
-    column index to a stored value, SUM or COUNT (the 合计 label goes in column 0 unless it has a total). Printed
-    landscape on `paper` (xlsx_print.A4 or A3) with the text no smaller than xlsx_print.MIN_PT."""
-    cells, sums = _converted(columns, rows)
-    out = _totals(columns, totals, sums, len(cells), totals_label) if totals is not None else None
-    widths = xp.fit(_widths(columns, cells + ([out] if out is not None else [])),
-                    [c.kind in (TEXT, LONG) and c.wrap for c in columns], paper, SIZE)
-    sheet = _Sheet(columns, cells, totals, out, widths)
-    wb, ws = _new_book(sheet_name)
-    _put_values(ws, sheet, title, subtitle)
-    _style_title(ws, subtitle)
-    _style_header(ws, sheet)
-    _style_rows(ws, sheet)
-    _style_totals(ws, sheet)
-    xp.page_setup(ws, sheet.widths, header_row=sheet.header_row, rows=len(sheet.cells), paper=paper, size_pt=SIZE)
-    return wb
-
-
-def write_ledger(path: str | os.PathLike[str], *, signing: xp.Signing | None = None, **kw: Any) -> Path:
-    """Write one ledger sheet (build_ledger's arguments) atomically, with the signing line at its foot when
-    given, and return the path."""
-    wb = build_ledger(**kw)
-    if signing is not None:
-        add_signing(wb.active, signing)
-    return save_atomic(wb, Path(path))
-
-
-def add_signing(ws: Worksheet, signing: xp.Signing) -> int:
-    """填表人/审核人/填报日期 under everything on the sheet, across its columns; returns the row."""
-    return xp.add_signing(ws, ws.max_column, signing, size_pt=SIZE)
-
-
-# -- values -----------------------------------------------------------------------------------------------------
-def _converted(columns: list[Column], rows: Iterable[Sequence[Any]]) -> tuple[list[list[Any]], dict[int, int]]:
-    """Rows as cell values, and the exact sums of the numeric columns' stored integers."""
-    sums: dict[int, int] = {}
-    cells: list[list[Any]] = []
-    for raw in rows:
-        values: list[Any] = []
-        for i, (col, value) in enumerate(zip(columns, raw)):
-            if col.convert is not None:
-                value = col.convert(value)
-            if col.kind in NUMERIC and value not in (None, ""):
-                sums[i] = sums.get(i, 0) + int(value)     # stored integers: the total is exact
-            values.append(_cell_value(col.kind, value))
-        cells.append(values)
-    return cells, sums
-
-
-def _totals(columns: list[Column], totals: Mapping[int, Any], sums: dict[int, int], count: int,
-            label: str) -> list[Any]:
-    out: list[Any] = [None] * len(columns)
-    for i, value in totals.items():
-        raw = sums.get(i, 0) if value == SUM else count if value == COUNT else value
-        out[i] = count if value == COUNT else _cell_value(columns[i].kind, raw)
-    if out[0] is None:
-        out[0] = label
-    return out
-
-
-def _put_values(ws: Worksheet, sheet: _Sheet, title: str, subtitle: str) -> None:
-    """Every cell's value through put(): title (and subtitle) merged across, header, rows, 合计."""
-    from openpyxl.utils import get_column_letter
-    ncols, last = len(sheet.columns), get_column_letter(len(sheet.columns))
-    for text in (title, subtitle) if subtitle else (title,):
-        r = append_row(ws, [text] + [None] * (ncols - 1))
-        ws.merge_cells(f"A{r}:{last}{r}")
-    sheet.header_row = append_row(ws, [_header(c.label, w) for c, w in zip(sheet.columns, sheet.widths)])
-    for values in sheet.cells:
-        append_row(ws, values)
-    if sheet.total_row is not None:
-        append_row(ws, sheet.total_row)
-
-
+# -- widths and heights -----------------------------------------------------------------------------------------
 def _shown(kind: str, value: Any) -> str:
     """Roughly what the cell shows, for its width."""
     if value is None:
@@ -279,7 +210,10 @@ def _shown(kind: str, value: Any) -> str:
 def _lines(text: str, width: float) -> int:
     """Lines a wrapped cell takes at `width` character units (one unit of padding)."""
     room = max(1.0, width - 2.5)     # padding, and the punctuation a line may not start with
-    return sum(max(1, math.ceil(text_width(part) / room)) for part in str(text).split("\n"))
+    text = str(text)
+    if "\n" not in text:
+        return max(1, math.ceil(text_width(text) / room))
+    return sum(max(1, math.ceil(text_width(part) / room)) for part in text.split("\n"))
 
 
 def _header(label: str, width: float) -> str:
@@ -293,22 +227,6 @@ def _header(label: str, width: float) -> str:
     if bracket or "\n" in label or lines < 2 or len(label) % step == 1:     # fits, or one character would be left
         return label
     return "\n".join(label[i:i + step] for i in range(0, len(label), step))
-
-
-def _widths(columns: list[Column], cells: list[list[Any]]) -> list[float]:
-    """From the label (a long label wraps onto two lines) and the widest value, within the kind's bounds."""
-    out: list[float] = []
-    for i, col in enumerate(columns):
-        if col.width:    # a number never shows as ###: a fixed width still takes the widest number (the 合计)
-            numbers = [text_width(_shown(col.kind, row[i])) + 2.5 for row in cells if col.kind in NUMERIC]
-            out.append(max([col.width] + numbers))
-            continue
-        low, high = WIDTHS[col.kind]
-        label = text_width(col.label)
-        need = max([label if label <= 10 else math.ceil(label / 2) + 1] +
-                   [text_width(_shown(col.kind, row[i])) for row in cells])
-        out.append(max(low, min(high, need + 2)))
-    return out
 
 
 # -- styles -----------------------------------------------------------------------------------------------------
@@ -328,71 +246,3 @@ def border() -> Border:
 def alignment(**kw: Any) -> Alignment:
     from openpyxl.styles import Alignment
     return Alignment(**kw)
-
-
-def _style_title(ws: Worksheet, subtitle: str) -> None:
-    ws["A1"].font = font(bold=True, size=TITLE_SIZE)
-    ws["A1"].alignment = alignment(horizontal="center", vertical="center", wrap_text=True)
-    ws.row_dimensions[1].height = 30
-    if subtitle:
-        ws["A2"].font, ws["A2"].alignment = font(), alignment(horizontal="left", vertical="center")
-
-
-def _style_header(ws: Worksheet, sheet: _Sheet) -> None:
-    from openpyxl.styles import PatternFill
-    bold, lines = font(bold=True), border()
-    center = alignment(horizontal="center", vertical="center", wrap_text=True)
-    for cell in ws[sheet.header_row]:
-        cell.font, cell.alignment, cell.border = bold, center, lines
-        cell.fill = PatternFill("solid", fgColor=HEADER_FILL)
-    height = max(_lines(c.label, w) for c, w in zip(sheet.columns, sheet.widths))
-    ws.row_dimensions[sheet.header_row].height = LINE_PT * height + PAD_PT
-
-
-def _style_rows(ws: Worksheet, sheet: _Sheet) -> None:
-    """Data rows: text wraps within its column (the row as high as its longest text), numbers to the right."""
-    plain, lines = font(), border()
-    for r, values in enumerate(sheet.cells, start=sheet.header_row + 1):
-        height = 1
-        for i, (col, value) in enumerate(zip(sheet.columns, values)):
-            cell = ws.cell(r, i + 1)
-            cell.font, cell.border = plain, lines
-            wrap = col.kind in (TEXT, LONG) and col.wrap and value is not None
-            if wrap:
-                height = max(height, _lines(_shown(col.kind, value), sheet.widths[i]))
-            cell.alignment = alignment(vertical="center", wrap_text=wrap,
-                                       horizontal=col.align or ("right" if col.kind in NUMERIC else None),
-                                       indent=1 if col.kind in NUMERIC and not col.align else 0)
-            if col.kind in FORMATS:
-                cell.number_format = FORMATS[col.kind]
-        ws.row_dimensions[r].height = LINE_PT * height + PAD_PT
-
-
-def _style_totals(ws: Worksheet, sheet: _Sheet) -> None:
-    if sheet.total_row is None or sheet.totals is None:
-        return
-    r = sheet.header_row + len(sheet.cells) + 1
-    bold, lines = font(bold=True), border()
-    for i, col in enumerate(sheet.columns):
-        cell = ws.cell(r, i + 1)
-        cell.font, cell.border = bold, lines
-        number = isinstance(cell.value, (int, Decimal)) and i > 0
-        cell.alignment = alignment(horizontal="right" if number else "center", vertical="center",
-                                   indent=1 if number else 0)
-        if col.kind in FORMATS and sheet.totals.get(i) != COUNT:
-            cell.number_format = FORMATS[col.kind]
-    ws.row_dimensions[r].height = LINE_PT + PAD_PT
-
-
-# -- the book and its page set-up -------------------------------------------------------------------------------
-def _new_book(sheet_name: str) -> tuple[Workbook, Worksheet]:
-    from openpyxl import Workbook
-    from openpyxl.utils.indexed_list import IndexedList
-    wb = Workbook()
-    # the default font sets Excel's width unit: with 宋体 10 a CJK character is two units in Excel and LibreOffice
-    default = font()
-    wb._fonts = IndexedList([default])
-    wb._named_styles["Normal"].font = default
-    ws = wb.active
-    ws.title = d.clean_text(sheet_name)[:31] or "台账"
-    return wb, ws

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -59,7 +59,7 @@ def fit(widths: list[float], flexible: Sequence[bool], paper: str, size_pt: floa
     return [math.floor((w - max(0.0, w - NARROWEST) * share) * 2) / 2 if f else w for w, f in zip(widths, flexible)]
 
 
-def code_width(values: Sequence[object], length: int = 18) -> float:
+def code_width(values: Iterable[object], length: int = 18) -> float:
     """A column for codes that must stay on one line (统一社会信用代码): `length` digits at least, capital letters
     taken as 1.4 digits (Times' capitals against its digits), and the cell's padding."""
     def units(text: str) -> float:

@@ -62,9 +62,9 @@ def test_openpyxl_temporaries_go_beside_the_target_not_to_the_temp_folder(aid_st
     system_tmp.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(system_tmp))
     seen = []
-    write = _writer.WorksheetWriter.write
-    monkeypatch.setattr(_writer.WorksheetWriter, "write",
-                        lambda self: (seen.append((Path(self.out), ours(out))), write(self))[1])
+    made = _writer.WorksheetWriter.__init__      # a ledger's sheet is a stream from its first row (issue 18)
+    monkeypatch.setattr(_writer.WorksheetWriter, "__init__",
+                        lambda self, *a, **kw: (made(self, *a, **kw), seen.append((Path(self.out), ours(out))))[0])
     path = export_aid_ledger(aid_store, out / "帮扶台账.xlsx", reveal=True)
     assert seen and all(p.parent == out and p.name in names and len(names) == 2 for p, names in seen)
     assert list(system_tmp.iterdir()) == []
