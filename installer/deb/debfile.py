@@ -99,6 +99,8 @@ def build(root: Path, out: Path, compress: str) -> Path:
                    if line.startswith("Version: "))
     out.mkdir(parents=True, exist_ok=True)
     deb = out / f"{NAME}_{version}_amd64.deb"
-    common.run(["dpkg-deb", "--root-owner-group", f"-Z{compress}", "--build", root, deb])
+    part = deb.with_name(deb.name + ".part")   # a half-written .deb is never taken for the package
+    common.run(["dpkg-deb", "--root-owner-group", f"-Z{compress}", "--build", root, part])
+    os.replace(part, deb)
     return deb
 

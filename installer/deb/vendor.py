@@ -22,7 +22,6 @@ PYTHONS = ("3.11", "3.12", "3.13")
 PLATFORMS = tuple(f"manylinux_2_{minor}_x86_64" for minor in range(36, 16, -1)) + ("manylinux2014_x86_64",)
 
 
-
 def _download(dest: Path, requirements: list[str], python: str, no_deps: bool = False) -> None:
     abi = "cp" + python.replace(".", "")
     cmd = [sys.executable, "-m", "pip", "download", "--quiet", "--dest", dest, "--only-binary=:all:",
@@ -42,24 +41,25 @@ def _cached(python: str) -> list[Path]:
     return sorted(common.build_dir("deb", "wheels", python).glob("*.whl"))
 
 
+def _fetch(python: str, requirements: list[str], no_deps: bool = False) -> None:
+    """Into an emptied folder: a wheel of a version no longer asked for would be installed beside the new one."""
+    folder = common.build_dir("deb", "wheels", python)
+    for old in folder.glob("*.whl"):
+        old.unlink()
+    _download(folder, requirements, python, no_deps)
+
+
 def download(offline: bool = False) -> tuple[list[Path], list[Path]]:
     """The wheels for CPython 3.11, and the version-specific wheels for the others (pip caches the downloads);
     offline: those of the last build (the upgrade test builds N+1 from them)."""
     if not (offline and _cached(PYTHONS[0])):
-        first = common.build_dir("deb", "wheels", PYTHONS[0])
-        for old in first.glob("*.whl"):   # a stale version would be installed beside the new one
-            old.unlink()
-        _download(first, common.dependencies(), PYTHONS[0])
+        _fetch(PYTHONS[0], common.dependencies())
     wheels = [w for w in _cached(PYTHONS[0]) if _dist_name(w) not in prune.NOT_SHIPPED]
     specific = [w for w in wheels if w.name.split("-")[-2].startswith("cp3")]   # the abi tag: cp311, not abi3
     extra = []
     for python in PYTHONS[1:]:
         if not (offline and _cached(python)):
-            folder = common.build_dir("deb", "wheels", python)
-            for old in folder.glob("*.whl"):
-                old.unlink()
-            pins = [f"{w.name.split('-')[0]}=={w.name.split('-')[1]}" for w in specific]
-            _download(folder, pins, python, no_deps=True)
+            _fetch(python, [f"{w.name.split('-')[0]}=={w.name.split('-')[1]}" for w in specific], no_deps=True)
         extra += _cached(python)
     return wheels, extra
 

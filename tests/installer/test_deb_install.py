@@ -19,6 +19,7 @@ from installer import common
 LIB = "opt/leifeng-desktop/lib"
 SYSTEM_PYTHON = Path("/usr/bin/python3")
 BUILD_TIMEOUT_S = 1800
+STAY_UP_S = 5
 
 
 def _python_ok(python: str, minimum: tuple[int, int] = (3, 11)) -> bool:
@@ -57,6 +58,21 @@ def _window(launcher: Path, home: Path, db: Path) -> None:
     assert "first-paint" in shown.stderr
 
 
+def _window_stays_up(launcher: Path, home: Path, db: Path) -> None:
+    """Left running a few seconds (pages made later, timers), the window is still there and logged no error."""
+    window = subprocess.Popen([str(launcher), "--db", str(db)], env=scratch_env(home), stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True)
+    try:
+        with pytest.raises(subprocess.TimeoutExpired):
+            window.wait(timeout=STAY_UP_S)
+    finally:
+        window.terminate()
+        _out, err = window.communicate(timeout=60)
+    assert "Traceback" not in err
+    log = home / ".local" / "share" / "LeifengDesktop" / "leifeng.log"
+    assert not log.exists() or "Traceback" not in log.read_text(encoding="utf-8", errors="replace")
+
+
 def _files_under(folder: Path) -> set[str]:
     return {os.path.join(d, f) for d, _dirs, files in os.walk(folder) for f in files}
 
@@ -89,6 +105,7 @@ def test_window_from_scratch_root(deb_root, deb_file, tmp_path):
     launcher = deb_root / "usr" / "bin" / NAME
     assert run(launcher, tmp_path / "home", "--db", str(db), "demo").returncode == 0
     _window(launcher, tmp_path / "home", db)
+    _window_stays_up(launcher, tmp_path / "home", db)
 
 
 def _other_python(minor: int) -> str | None:
@@ -158,6 +175,7 @@ def test_installed_with_dpkg(dpkg_install, deb_file, tmp_path):
     db.parent.mkdir()
     _demo_and_check(launcher, tmp_path / "home", db)
     _window(launcher, tmp_path / "home", db)
+    _window_stays_up(launcher, tmp_path / "home", db)
     listed = set(subprocess.run(["dpkg", "-L", NAME], capture_output=True, text=True, check=True).stdout.split("\n"))
     assert _files_under(Path("/opt") / NAME) <= listed   # nothing written beside the program
     verified = subprocess.run(["dpkg", "--verify", NAME], capture_output=True, text=True)
