@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from . import filters, teams
+from . import filters, migrate_lists, teams
 from . import schema as s
 from .store import Store
 
@@ -107,6 +107,12 @@ def search_fields(rt: s.RecordType) -> tuple[str | None, tuple[str, ...]]:
     return title, tuple(f.key for f in fields if f.key != title)
 
 
+def indexed(store: Store) -> bool:
+    """Whether the file has m009's search tables (a development file that recorded the step before it had a body
+    has not): without them the search reads every row with LIKE."""
+    return store.db.execute(f"SELECT 1 FROM sqlite_master WHERE name = '{migrate_lists.SEQ}'").fetchone() is not None
+
+
 def after_key(row: dict[str, Any]) -> tuple[Any, Any]:
     """What `after=` takes to continue after this row (a row fetch_rows returned)."""
     return row[KEY], row[ROWID]
@@ -130,8 +136,8 @@ class _Plan:
     grouped joins of derived columns, and the sort key."""
 
     def __init__(self, rt: s.RecordType, columns: Sequence[str], order_by: str | None = None,
-                 descending: bool = False):
-        self.rt, self.table = rt, _q(rt.key)
+                 descending: bool = False, indexed: bool = True):
+        self.rt, self.table, self.indexed = rt, _q(rt.key), indexed
         self.columns = list(columns)
         self.items = [f"{self.table}.id AS id"]
         self.joins: list[str] = []
@@ -196,14 +202,24 @@ class _Plan:
         references, its shown unit, and the search hooks."""
         t, sets, args = self.table, [], []
         title, body = search_fields(self.rt)
-        if title or body:
+        like = f"%{escape_like(word)}%"
+        if (title or body) and not self.indexed:   # a file without m009's search tables: every row read
+            fields = [k for k in (title, *body) if k]
+            sets.append(f"SELECT rowid FROM {t} WHERE " + " OR ".join(f"{_q(k)} LIKE ? ESCAPE '\\'" for k in fields))
+            args += [like] * len(fields)
+        elif title or body:
             sets.append(f"SELECT rowid FROM {_q(self.rt.key + '_search')} WHERE {_q(self.rt.key + '_search')} MATCH ?")
             args.append(phrase(word))
         for key in self.columns:
             f = column_field(self.rt, key)
             if key in DERIVED.get(self.rt.key, {}):
                 continue
-            if f.type == s.REF and search_fields(s.record_type(f.target))[0]:
+            if f.type == s.REF and not self.indexed:
+                target = s.record_type(f.target)
+                sets.append(f"SELECT rowid FROM {t} WHERE {_q(key)} IN (SELECT id FROM {_q(target.key)} "
+                            f"WHERE {_q(target.title)} LIKE ? ESCAPE '\\')")
+                args.append(like)
+            elif f.type == s.REF and search_fields(s.record_type(f.target))[0]:
                 fts = _q(f.target + "_search")
                 sets.append(f"SELECT rowid FROM {t} WHERE {_q(key)} IN (SELECT id FROM {_q(f.target)} WHERE rowid IN "
                             f"(SELECT rowid FROM {fts} WHERE {fts} MATCH ?))")
@@ -211,7 +227,7 @@ class _Plan:
             elif key == "unit" and key not in self.rt.keys:   # the meta column, shown
                 sets.append(f"SELECT rowid FROM {t} WHERE unit IN (SELECT DISTINCT unit FROM {t} "
                             "WHERE unit LIKE ? ESCAPE '\\')")
-                args.append(f"%{escape_like(word)}%")
+                args.append(like)
         for hook in SEARCH_HOOKS:
             found = hook(self.rt, word)
             if found:
@@ -274,9 +290,9 @@ class _Plan:
 
 
 def _prepared(rt: s.RecordType, columns: Sequence[str], text: str = "", where: str | None = None,
-              params: Sequence[Any] = (), order_by: str | None = None,
-              descending: bool = False) -> tuple[_Plan, list[str], list[Any]]:
-    plan = _Plan(rt, columns, order_by, descending)
+              params: Sequence[Any] = (), order_by: str | None = None, descending: bool = False,
+              indexed: bool = True) -> tuple[_Plan, list[str], list[Any]]:
+    plan = _Plan(rt, columns, order_by, descending, indexed)
     clauses, args = plan.where(text, where, params)
     return plan, clauses, args
 
@@ -299,9 +315,9 @@ def list_query(rt: s.RecordType, **kw: Any) -> tuple[str, list[Any]]:
 
 
 def count_query(rt: s.RecordType, *, columns: Sequence[str], text: str = "", where: str | None = None,
-                params: Sequence[Any] = (), **_ignored: object) -> tuple[str, list[Any]]:
+                params: Sequence[Any] = (), indexed: bool = True, **_ignored: object) -> tuple[str, list[Any]]:
     """COUNT(*) of what list_query returns without paging (takes and ignores the sort and paging arguments)."""
-    plan, clauses, args = _prepared(rt, columns, text, where, params)
+    plan, clauses, args = _prepared(rt, columns, text, where, params, indexed=indexed)
     where_sql = (" WHERE " + " AND ".join(clauses)) if clauses else ""
     return f"SELECT COUNT(*) FROM {plan.table}{where_sql}", args
 
@@ -313,7 +329,7 @@ def fetch_rows(store: Store, rt: s.RecordType, *, columns: Sequence[str], limit:
     Each row becomes a dict through Store.decode (the one place a fetched row becomes values)."""
     if offset:
         raise ValueError("lists page by keyset: pass after=after_key(last row), not an offset")
-    plan, clauses, args = _prepared(rt, columns, **kw)
+    plan, clauses, args = _prepared(rt, columns, indexed=indexed(store), **kw)
     rows: list[dict[str, Any]] = []
     for cond, keyset in plan.segments(after):
         need = None if limit is None else limit - len(rows)
@@ -328,6 +344,6 @@ def fetch_rows(store: Store, rt: s.RecordType, *, columns: Sequence[str], limit:
 
 
 def fetch_count(store: Store, rt: s.RecordType, **kw: Any) -> int:
-    sql, args = count_query(rt, **kw)
+    sql, args = count_query(rt, indexed=indexed(store), **kw)
     count: int = store.db.execute(sql, args).fetchone()[0]
     return count

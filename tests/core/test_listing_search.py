@@ -92,3 +92,11 @@ def test_an_upgraded_file_finds_its_old_records(tmp_path, version):
             title = rows[0][rt.title]
             found = listing.fetch_rows(store, rt, columns=[rt.title], text=title[:2])
             assert rows[0]["id"] in {r["id"] for r in found}
+
+
+def test_a_file_without_the_search_tables_is_searched_row_by_row(store, world):
+    """A development file that recorded step m009 before the step had a body: LIKE over every row, same answers."""
+    store.db.execute("DROP TABLE list_search_seq")
+    assert not listing.indexed(store)
+    assert names(store, MEMBER, "秀英") == ["王秀英"] and names(store, MEMBER, "蓝天") == ["Ann Lee", "张伟"]
+    assert listing.fetch_count(store, TEAM, columns=["name"], text="扶老") == 1
