@@ -359,11 +359,16 @@ def staged_files(folder: str | os.PathLike[str]) -> Iterator[Callable[[Saveable,
         current = _current.get()
         assert current is not None, "save() outside its staged_files block"
         try:
-            buffer = io.BytesIO()
-            doc.save(buffer)
-            temp = Path(_new_temp(*current))
-            _owner_only_if_private(doc, temp)
-            temp.write_bytes(buffer.getbuffer())
+            if hasattr(doc, "save_to"):     # a file built as a stream (registration_stream) goes straight to disk
+                temp = Path(_new_temp(*current))
+                _owner_only_if_private(doc, temp)
+                doc.save_to(temp)
+            else:
+                buffer = io.BytesIO()
+                doc.save(buffer)
+                temp = Path(_new_temp(*current))
+                _owner_only_if_private(doc, temp)
+                temp.write_bytes(buffer.getbuffer())
         except OSError as exc:
             raise explain_os_error(exc, path) from exc
         pending.append((temp, Path(path)))

@@ -24,6 +24,7 @@ from . import document as d
 from . import registration_pages as pages
 from . import registration_roster as rr
 from .files import explain_os_error, file_name, private, staged_files, unique_names
+from .registration_stream import CombinedForms
 
 if TYPE_CHECKING:
     from docx.document import Document
@@ -76,9 +77,8 @@ def build_registration(store: Store, team_ids: list[str], *, reveal: bool = Fals
     """One document with the 登记表 of every given team, each in its own section starting on a new page;
     填报日期 is `day` (default today)."""
     teams = [_load_team(store, tid) for tid in team_ids]
-    units = {t.get("unit") or "" for t in teams}
-    author = units.pop() if len(units) == 1 else str(store.settings.campaign().get("our_unit") or "")
-    doc = d.new_document(title=f"{TITLE}（{teams[0].get('name')}）" if len(teams) == 1 else TITLE, author=author)
+    doc = d.new_document(title=f"{TITLE}（{teams[0].get('name')}）" if len(teams) == 1 else TITLE,
+                         author=_author(store, teams))
     day = day or dt.date.today()
     for i, team in enumerate(teams):
         members = store.rows("member", where="team_id = ?", params=[team["id"]])
@@ -86,7 +86,14 @@ def build_registration(store: Store, team_ids: list[str], *, reveal: bool = Fals
         count = _add_form(doc, team, members, reveal=reveal, day=day)
         pages.page_furniture(section, f"{TITLE}（续）　队伍名称：{team.get('name') or ''}",
                              own_count=len(teams) > 1, pages=count)
-    return private(doc, reveal)   # full numbers: the file is the owner's only
+    marked: Document = private(doc, reveal)   # full numbers: the file is the owner's only
+    return marked
+
+
+def _author(store: Store, teams: list[dict[str, Any]]) -> str:
+    """The file's author: the teams' unit, or 设置's 本单位 when they are of several."""
+    units = {t.get("unit") or "" for t in teams}
+    return units.pop() if len(units) == 1 else str(store.settings.campaign().get("our_unit") or "")
 
 
 def _add_form(doc: Document, team: dict[str, Any], members: list[dict[str, Any]], *, reveal: bool,
@@ -212,21 +219,35 @@ def export_registration(store: Store, team_ids: list[str], out_dir: Path, *, rev
         raise explain_os_error(exc, out_dir) from exc
     day = day or dt.date.today()
     names = unique_names([registration_filename(t) for t in teams])
-    jobs = [([t["id"]], out_dir / name) for t, name in zip(teams, names)]
-    if combined and len(teams) > 1:
-        jobs.append(([t["id"] for t in teams], out_dir / file_name("登记表", "汇总", f"{day:%Y%m%d}")))
+    paths = [out_dir / name for name in names]
+    together = combined and len(teams) > 1
+    if together:
+        paths.append(out_dir / file_name("登记表", "汇总", f"{day:%Y%m%d}"))
     try:
         with staged_files(out_dir) as save:   # every file, or none: all are renamed into place at the end
-            for done, (ids, path) in enumerate(jobs, start=1):
-                if cancelled and cancelled():
-                    raise ExportCancelled()
-                save(build_registration(store, ids, reveal=reveal, day=day), path)
-                if progress:
-                    progress(done, len(jobs))
+            # one team's document at a time: saved, its form appended to the combined file, then let go
+            forms = CombinedForms(title=TITLE, author=_author(store, teams), folder=out_dir) if together else None
+            try:
+                for done, (team, path) in enumerate(zip(teams, paths), start=1):
+                    if cancelled and cancelled():
+                        raise ExportCancelled()
+                    doc = build_registration(store, [team["id"]], reveal=reveal, day=day)
+                    save(doc, path)
+                    if forms is not None:
+                        forms.add(doc)
+                    if progress:
+                        progress(done, len(paths))
+                if forms is not None:
+                    save(private(forms, reveal), paths[-1])
+                    if progress:
+                        progress(len(paths), len(paths))
+            finally:
+                if forms is not None:
+                    forms.close()
     except BaseException:
         if made:
             with contextlib.suppress(OSError):   # the folder this call made, if nothing else went into it
                 out_dir.rmdir()
         raise
-    return [path for _, path in jobs]
+    return paths
 
