@@ -19,6 +19,7 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from . import stats_passes as passes
 from . import teams as team_rules
 from . import visits
 from .stats_filters import REPORT_DEADLINES, Cond, FigureFilter, Scope, figure, figure_keys, filters_for
@@ -71,13 +72,14 @@ def campaign_stats(store: Store, *, year: int | None = None, unit: str | None = 
     """Every figure of the dashboard (CampaignStats says what each counts), of the year or of the period
     date_from–date_to (dated records only; targets, deadlines and reporting stay the year's)."""
     sc = Scope(store, year, unit, today, date_from, date_to)
-    targets = _targets(store, sc)
+    enterprises = visits.enterprise_counts(store, *sc.enterprise_visit())   # one read of the visits
+    acts = passes.rollup(store, sc)   # one pass over activities and participations for every activity figure
     return {"year": sc.year, "unit": sc.unit, "today": sc.today.isoformat(),
             "period": {"from": sc.date_from, "to": sc.date_to},
-            "targets": targets, "teams": _teams(store, sc), "reporting": _reporting(store, sc),
-            "activities": _activities(store, sc), "publicity": _publicity(store, sc), "aid": _aid(store, sc),
+            "targets": _targets(store, sc, enterprises), "teams": _teams(store, sc), "reporting": _reporting(store, sc),
+            "activities": _activities(sc, acts), "publicity": _publicity(store, sc), "aid": _aid(store, sc),
             "demands": _demands(store, sc), "honors": _honors(store, sc),
-            "visits": _visits(store, sc, targets["enterprises"]["done"]), "units": unit_figures(store, sc)}
+            "visits": _visits(store, sc, enterprises), "units": unit_figures(store, sc, acts)}
 
 
 def _shares(target: int | None, n: int) -> list[int | None]:
@@ -87,23 +89,14 @@ def _shares(target: int | None, n: int) -> list[int | None]:
     return [target // n + (1 if i < target % n else 0) for i in range(n)]
 
 
-def _targets(store: Store, sc: Scope) -> Targets:
-    groups: Iterable[Mapping[str, Any]]
-    if sc.unit is None and not sc.by_period:   # the rules of core.visits, as they are
-        done = visits.distinct_enterprises(store, year=sc.year)
-        groups = visits.enterprises_by_group(store, year=sc.year)
+def _targets(store: Store, sc: Scope, enterprises: tuple[int, int, list[dict[str, Any]]]) -> Targets:
+    """The rules of core.visits over the scope's records (the year's, a unit's own, or the period's)."""
+    _visits_n, done, groups = enterprises
+    if sc.unit is None and not sc.by_period:
         households = visits.counted_households(store, sc.year)
-    else:                 # the same rules over the unit's own records, or the period's
-        keys = visits.enterprise_keys_sql()
-        cond, params = sc.own("k.date", unit_col="k.unit")
-        done = _one(store, f"SELECT COUNT(DISTINCT k.enterprise_key) FROM ({keys}) k WHERE {cond}", params)
-        groups = store.db.query(
-            f'SELECT g.id AS group_id, g.name AS "group", COUNT(k.id) AS visits, COUNT(DISTINCT k.enterprise_key) '
-            f"AS enterprises FROM working_group g LEFT JOIN ({keys}) k ON k.group_id = g.id AND {cond} "
-            f"GROUP BY g.id ORDER BY g.rowid", params)
+    else:
         w, p = sc.counted()
         households = _one(store, f"SELECT COUNT(*) FROM household WHERE {w}", p)
-    groups = list(groups)
     shares = _shares(sc.campaign.get("enterprise_target"), len(groups))
     by_group: list[GroupShare] = [
         {"group": g["group"], "group_id": g["group_id"], "visits": g["visits"], "done": g["enterprises"],
@@ -179,32 +172,17 @@ def _reporting(store: Store, sc: Scope) -> Reporting:
     return {"expected_units": len(sent), "materials": out_materials, "units": units}
 
 
-_ACTIVITY_GROUP = (
-    'SELECT {g} AS "{k}", COUNT(*) AS count, COALESCE(SUM(pm.minutes), 0) AS minutes FROM activity a '
-    "LEFT JOIN (SELECT activity_id, SUM(minutes) AS minutes FROM participant GROUP BY activity_id) pm "
-    "ON pm.activity_id = a.id WHERE a.id IN (SELECT id FROM activity WHERE {w}) GROUP BY 1")
-
-
-def _activities(store: Store, sc: Scope) -> Activities:
-    w, p = sc.activity()
+def _activities(sc: Scope, acts: dict[tuple[str, Any], passes.Sums]) -> Activities:
     zero = {"count": 0, "minutes": 0}
-
-    def group(expr: str, key: str, order: Iterable[object]) -> list[Any]:
-        rows = store.db.query(_ACTIVITY_GROUP.format(g=expr, k=key, w=w), p)
-        return _in_order(rows, key, order, zero)
-    pw, pp = sc.participant()
-    part = store.db.execute(
-        f"SELECT COALESCE(SUM(minutes), 0), COUNT(DISTINCT member_id), "
-        f"(SELECT COUNT(*) FROM (SELECT 1 FROM participant WHERE {pw} GROUP BY activity_id, member_id)) "
-        f"FROM participant WHERE {pw}", [*pp, *pp]).fetchone()
-    total, beneficiaries = store.db.execute(
-        f"SELECT COUNT(*), COALESCE(SUM(beneficiaries), 0) FROM activity WHERE {w}", p).fetchone()
-    return {"total": total,
-            "by_category": group("a.category", "category", sc.choices.get("service_category", [])),
-            "by_form": group("a.service_form", "form", sc.choices.get("service_form", [])),
-            "by_month": group("substr(a.starts_at, 1, 7)", "month", sc.months()),
-            "total_minutes": part[0], "participants": part[2], "volunteers": part[1],
-            "beneficiaries": beneficiaries}
+    total = acts.get(("total", None)) or {"count": 0, "minutes": 0, "participants": 0, "beneficiaries": 0,
+                                          "volunteers": 0}
+    return {"total": total["count"],
+            "by_category": _in_order(passes.grouped(acts, "category"), "category",
+                                     sc.choices.get("service_category", []), zero),
+            "by_form": _in_order(passes.grouped(acts, "form"), "form", sc.choices.get("service_form", []), zero),
+            "by_month": _in_order(passes.grouped(acts, "month"), "month", sc.months(), zero),
+            "total_minutes": total["minutes"], "participants": total["participants"],
+            "volunteers": total["volunteers"], "beneficiaries": total["beneficiaries"]}
 
 
 def _publicity(store: Store, sc: Scope) -> Publicity:
@@ -248,11 +226,9 @@ def _honors(store: Store, sc: Scope) -> Honors:
             "by_kind": _in_order(rows, "kind", sc.choices.get("honor_kind", []), {"count": 0, "awarded": 0})}
 
 
-def _visits(store: Store, sc: Scope, distinct_enterprises: int) -> Visits:
-    ew, ep = sc.enterprise_visit()
+def _visits(store: Store, sc: Scope, enterprises: tuple[int, int, list[dict[str, Any]]]) -> Visits:
     hw, hp = sc.household_visit()
-    return {"enterprise_visits": _one(store, f"SELECT COUNT(*) FROM enterprise_visit WHERE {ew}", ep),
-            "distinct_enterprises": distinct_enterprises,
-            "household_visits": _one(store, f"SELECT COUNT(*) FROM household_visit WHERE {hw}", hp),
-            "households_visited": _one(store, f"SELECT COUNT(DISTINCT household_id) FROM household_visit "
-                                              f"WHERE {hw}", hp)}
+    row = store.db.execute(f"SELECT COUNT(*), COUNT(DISTINCT household_id) FROM household_visit WHERE {hw}",
+                           hp).fetchone()
+    return {"enterprise_visits": enterprises[0], "distinct_enterprises": enterprises[1],
+            "household_visits": row[0], "households_visited": row[1]}

@@ -177,19 +177,18 @@ class Scope:
 
 
 def first_visits(sc: Scope, group: str | None = None) -> Cond:
-    """`id IN (…)`: each distinct enterprise's first visit in the scope (by date), of one group (id or name) if
-    given. A snapshot of ids, not a sub-select: visits.enterprise_keys_sql() nests ~140 replace() calls, and SQLite's
-    parser overflows when it sits one sub-select deeper than the top level (a list's WHERE is two deeper)."""
-    cond, params = sc.dated("k.date")
-    if sc.unit is not None:
-        cond, params = f"{cond} AND k.unit = ?", [*params, sc.unit]
+    """`id IN (…)`: each distinct enterprise's first visit in the scope (by date, then id), of one group (id or name)
+    if given. A snapshot of ids: the keys are visits.visit_keys' (the rule of visits.enterprise_keys_sql)."""
+    cond, params = sc.own("date")
     if group is not None:
-        cond = f"{cond} AND k.group_id IN (SELECT id FROM working_group WHERE id = ? OR name = ?)"
+        cond = f"{cond} AND group_id IN (SELECT id FROM working_group WHERE id = ? OR name = ?)"
         params = [*params, group, group]
-    rows = sc.store.db.execute(
-        f"SELECT k.id, ROW_NUMBER() OVER (PARTITION BY k.enterprise_key ORDER BY k.date, k.id) AS rn "
-        f"FROM ({visits.enterprise_keys_sql()}) k WHERE {cond}", params).fetchall()
-    ids = [r[0] for r in rows if r[1] == 1]
+    first: dict[str, tuple[bool, str, str]] = {}
+    for visit_id, _group, date, key in visits.visit_keys(sc.store, cond, params):
+        order = (date is not None, str(date or ""), visit_id)   # SQLite's order: NULL first
+        if key not in first or order < first[key]:
+            first[key] = order
+    ids = [order[2] for order in first.values()]
     return f"id IN ({', '.join('?' * len(ids))})", ids
 
 

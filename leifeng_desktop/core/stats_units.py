@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, cast
 
 from . import visits
+from .stats_passes import Sums, rollup
 from .stats_shape import UnitFigures
 
 if TYPE_CHECKING:
@@ -28,12 +29,6 @@ def _queries(sc: Scope) -> list[tuple[str, Cond]]:
         ("SELECT unit, COUNT(*) AS teams FROM team WHERE {w} GROUP BY unit", sc.team()),
         ("SELECT t.unit AS unit, COUNT(*) AS members FROM member JOIN team t ON t.id = member.team_id "
          "WHERE {w} GROUP BY t.unit", sc.member()),
-        ("SELECT unit, COUNT(*) AS activities, COALESCE(SUM(beneficiaries), 0) AS beneficiaries FROM activity "
-         "WHERE {w} GROUP BY unit", sc.activity()),
-        ("SELECT a.unit AS unit, COALESCE(SUM(p.minutes), 0) AS minutes, COUNT(DISTINCT p.member_id) AS volunteers, "
-         "COUNT(DISTINCT p.activity_id || '/' || p.member_id) AS participants FROM participant p "
-         "JOIN activity a ON a.id = p.activity_id WHERE p.activity_id IN (SELECT id FROM activity WHERE {w}) "
-         "GROUP BY a.unit", sc.activity()),
         ("SELECT unit, COUNT(*) AS enterprise_visits FROM enterprise_visit WHERE {w} GROUP BY unit",
          sc.enterprise_visit()),
         ("SELECT unit, COUNT(DISTINCT household_id) AS households_visited FROM household_visit WHERE {w} "
@@ -51,9 +46,15 @@ def _with_first(first: Cond, cond: Cond) -> Cond:
     return cond[0], [*first[1], *cond[1]]
 
 
-def unit_figures(store: Store, sc: Scope) -> list[UnitFigures]:
-    """The per-unit entries, by unit name (records with no unit last, as unit None)."""
+def unit_figures(store: Store, sc: Scope, acts: dict[tuple[str, Any], Sums] | None = None) -> list[UnitFigures]:
+    """The per-unit entries, by unit name (records with no unit last, as unit None); `acts` is the scope's
+    stats_passes.rollup when the caller has it already."""
     found: dict[str | None, dict[str, Any]] = {}
+    for (group, unit), sums in (rollup(store, sc) if acts is None else acts).items():
+        if group == "unit":
+            found.setdefault(unit, {}).update(
+                {"activities": sums["count"], "beneficiaries": sums["beneficiaries"], "minutes": sums["minutes"],
+                 "participants": sums["participants"], "volunteers": sums["volunteers"]})
     for sql, (w, p) in _queries(sc):
         for row in store.db.query(sql.replace("{w}", w), p):
             entry = found.setdefault(row["unit"], {})
