@@ -396,10 +396,13 @@ def _default_pick(area: str, candidates: list[dict[str, Any]]) -> list[dict[str,
 
 
 def chosen_highlights(store: Store, *, date_from: str | None = None, date_to: str | None = None,
-                      unit: str | None = None) -> dict[str, list[dict[str, Any]]]:
+                      unit: str | None = None, candidates: dict[str, list[dict[str, Any]]] | None = None
+                      ) -> dict[str, list[dict[str, Any]]]:
     """The highlights the summary prints: the saved choice (in its order; records outside the period or unit are
-    left out), else a default pick (a few of each kind, by date; for deeds every honor with status 表彰)."""
-    candidates = summary_highlights(store, date_from=date_from, date_to=date_to, unit=unit)
+    left out), else a default pick (a few of each kind, by date; for deeds every honor with status 表彰).
+    `candidates`: summary_highlights of the same scope when the caller has them already."""
+    if candidates is None:
+        candidates = summary_highlights(store, date_from=date_from, date_to=date_to, unit=unit)
     saved = saved_texts(store, "summary")
     out: dict[str, list[dict[str, Any]]] = {}
     for area, items in candidates.items():

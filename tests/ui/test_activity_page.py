@@ -187,13 +187,13 @@ def test_volunteer_hours_page_matches_a_hand_count(qtbot, store, team_id):
             store.insert("participant", {"activity_id": activity, "member_id": members[name], "minutes": 90})
     page = VolunteerHoursPage(store)
     qtbot.addWidget(page)
-    rows = {page.people.item(r, 0).text(): (page.people.item(r, 2).text(), page.people.item(r, 3).text())
-            for r in range(page.people.rowCount())}
+    cell = lambda r, c: page.hours.data(page.hours.index(r, c))  # noqa: E731
+    rows = {cell(r, 0): (cell(r, 2), cell(r, 3)) for r in range(page.hours.rowCount())}
     assert rows["甲"] == ("2", "3") and rows["乙"] == ("1", "1.5") and rows["丙"] == ("0", "0")
-    page.people.setCurrentCell(0, 0)
+    page.people.setCurrentIndex(page.hours.index(0, 0))
     assert page.detail.rowCount() == 2 and "累计 3 小时" in page.detail_label.text()
     page.date_from.setDate(QDate(2026, 4, 1))
-    rows = {page.people.item(r, 0).text(): page.people.item(r, 3).text() for r in range(page.people.rowCount())}
+    rows = {cell(r, 0): cell(r, 3) for r in range(page.hours.rowCount())}
     assert rows["甲"] == "1.5"
 
 

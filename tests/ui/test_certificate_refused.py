@@ -16,7 +16,7 @@ def test_a_volunteer_without_service_gets_the_refusal_and_no_file(qtbot, store, 
     monkeypatch.setattr(QMessageBox, "warning", staticmethod(lambda parent, title, text: shown.append((title, text))))
     page = VolunteerHoursPage(store)
     qtbot.addWidget(page)
-    page.people.setCurrentCell(0, 0)
+    page.people.setCurrentIndex(page.hours.index(0, 0))
     task = page.export_certificate()
     with qtbot.waitSignal(task.failed, timeout=30000):
         pass

@@ -62,6 +62,7 @@ def test_highlights_picked_in_the_window_reach_the_document(page, store, qtbot, 
     monkeypatch.setattr(export_dialog, "offer_open", lambda *a: None)
     summary = page("summary")
     summary.date_from.setDate(QDate(store.settings.get("year"), 1, 1))
+    summary.tabs.setCurrentWidget(summary.highlights_tab)   # the highlights are read when their tab is shown
     areas = [a for a, _t in texts.HIGHLIGHT_AREAS]
     summary.area_list.setCurrentRow(areas.index("service"))
     for i in range(summary.candidates.count()):

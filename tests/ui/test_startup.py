@@ -92,3 +92,18 @@ def test_each_list_asks_for_its_first_page_once(window, first_pages):
         assert all(first_pages[key] == 1 for key in lists), (MainWindow.PAGES[row], dict(first_pages))
         assert set(first_pages) <= set(lists), (MainWindow.PAGES[row], dict(first_pages))
     assert len(window.stack.built_pages()) == len(MainWindow.PAGES)
+
+
+def test_the_summary_reads_its_highlights_once_when_their_tab_is_shown(window, monkeypatch):
+    from leifeng_desktop.core import texts
+    from leifeng_desktop.ui.pages.summary_page import SummaryPage
+    read: list[dict] = []
+    highlights = texts.summary_highlights
+    monkeypatch.setattr(texts, "summary_highlights", lambda *a, **k: read.append(k) or highlights(*a, **k))
+    summary = window.findChild(SummaryPage)
+    assert read == [], "not read while the page is made"
+    summary.tabs.setCurrentWidget(summary.highlights_tab)
+    assert len(read) == 1 and summary.candidates.count() > 0
+    summary.tabs.setCurrentIndex(0)
+    summary.tabs.setCurrentWidget(summary.highlights_tab)
+    assert len(read) == 1, "shown again: nothing changed, nothing read"

@@ -2,7 +2,7 @@
 each volunteer's service record with the 志愿服务记录证明."""
 from __future__ import annotations
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QSplitter,
+    QTableView,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
 from ...core import attachments, filters, lookups, service_record
 from ...core.store import Store
 from ...core.validation import minutes_to_hours
+from ...core.volunteer_hours import Hours, volunteer_hours
 from ..activity_dialog import ActivityDialog
 from ..export_dialog import ask_save_path
 from ..fitting import fit_columns, fit_combo, size_columns
@@ -73,6 +75,57 @@ class ActivityPage(RecordListPage):
             export_activity_ledger(st, target, **chosen)], title="导出活动台账", folder=target.parent)
 
 
+class HoursModel(QAbstractTableModel):
+    """The volunteers of a period (core.volunteer_hours, read whole: the order is by their hours), shown 200 rows
+    at a time as the list scrolls; cells are formatted when drawn."""
+
+    HEADERS = ("姓名", "所在队伍", "活动次数", "服务时长（小时）")
+    BATCH = 200
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.rows: list[Hours] = []
+        self._shown = 0
+
+    def set_rows(self, rows: list[Hours]) -> None:
+        self.beginResetModel()
+        self.rows, self._shown = rows, min(len(rows), self.BATCH)
+        self.endResetModel()
+
+    def rowCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else self._shown
+
+    def columnCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def canFetchMore(self, parent=QModelIndex()) -> bool:
+        return not parent.isValid() and self._shown < len(self.rows)
+
+    def fetchMore(self, parent=QModelIndex()) -> None:
+        more = min(self.BATCH, len(self.rows) - self._shown)
+        if parent.isValid() or more <= 0:
+            return
+        self.beginInsertRows(QModelIndex(), self._shown, self._shown + more - 1)
+        self._shown += more
+        self.endInsertRows()
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not 0 <= index.row() < self._shown:
+            return None
+        row, column = self.rows[index.row()], index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (row.name, row.team or "", str(row.activity_count),
+                    minutes_to_hours(row.total_minutes) or "0")[column]
+        if role == Qt.ItemDataRole.TextAlignmentRole and column >= 2:
+            return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+        return None
+
+    def headerData(self, section: int, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.HEADERS[section] if 0 <= section < len(self.HEADERS) else None
+        return None
+
+
 class VolunteerHoursPage(QWidget):
     """Each volunteer's hours for a period; the chosen one's activities and the 志愿服务记录证明."""
 
@@ -100,7 +153,15 @@ class VolunteerHoursPage(QWidget):
         bar.addWidget(self.team)
         bar.addStretch(1)
         bar.addWidget(self.certificate_button)
-        self.people = self._table("volunteers", ["姓名", "所在队伍", "活动次数", "服务时长（小时）"], keys=[0, 2, 3])
+        self.hours = HoursModel(self)
+        self.people = QTableView()   # 60,000 volunteers at city scale: a model fetching 200 rows at a time
+        self.people.setObjectName("volunteers")
+        self.people.setModel(self.hours)
+        self.people.verticalHeader().setVisible(False)
+        self.people.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.people.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.people.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        fit_columns(self.people, [0, 2, 3])   # the name and the hours first and whole; the team may scroll
         self.detail = self._table("volunteer_activities", ["日期", "活动名称", "服务内容", "时长（小时）"],
                                   keys=[1, 0, 3])
         self.detail_label = QLabel("选择一名志愿者查看其参加的活动。")
@@ -118,7 +179,7 @@ class VolunteerHoursPage(QWidget):
         layout.addLayout(bar)
         layout.addWidget(split, 1)
         self.team.currentIndexChanged.connect(self.refresh)
-        self.people.currentCellChanged.connect(lambda row, *_: self.show_member(row))
+        self.people.selectionModel().currentRowChanged.connect(lambda current, *_: self.show_member(current.row()))
         self._listener = self._records_changed
         store.subscribe(self._listener)
         self.destroyed.connect(lambda *_a, st=store, li=self._listener: st.unsubscribe(li))
@@ -154,25 +215,21 @@ class VolunteerHoursPage(QWidget):
 
     def refresh(self, *args) -> None:
         start, end = self.period()
-        self.summary = service_record.members_summary(self.store, date_from=start, date_to=end,
-                                                      team_id=self.team.currentData())
-        self.people.setRowCount(len(self.summary))
-        for r, m in enumerate(self.summary):
-            cells = [m["name"], m["team"] or "", str(m["activity_count"]), minutes_to_hours(m["total_minutes"]) or "0"]
-            for c, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                if c >= 2:
-                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-                self.people.setItem(r, c, item)
-        size_columns(self.people)
-        self.show_member(self.people.currentRow())
+        self.hours.set_rows(volunteer_hours(self.store, date_from=start, date_to=end,
+                                            team_id=self.team.currentData()))
+        self.show_member(self.people.currentIndex().row())
+
+    @property
+    def summary(self) -> list[Hours]:
+        """Every volunteer of the period (loaded into the list or not)."""
+        return self.hours.rows
 
     def current_member(self) -> dict | None:
-        row = self.people.currentRow()
-        return self.summary[row] if 0 <= row < len(self.summary) else None
+        row = self.people.currentIndex().row()
+        return self.hours.rows[row]._asdict() if 0 <= row < self.hours.rowCount() else None
 
     def show_member(self, row: int) -> None:
-        member = self.summary[row] if 0 <= row < len(self.summary) else None
+        member = self.hours.rows[row]._asdict() if 0 <= row < self.hours.rowCount() else None
         if member is None:
             self.detail.setRowCount(0)
             self.detail_label.setText("选择一名志愿者查看其参加的活动。")

@@ -65,7 +65,6 @@ class DashboardPage(QWidget):
         self.dialogs: list[QDialog] = []
         self.unit = QComboBox()
         self.unit.setObjectName("unit_scope")
-        fit_combo(self.unit)   # as wide as the longest unit name, the popup too
         self.unit.setToolTip("统计范围")
         self.status = QLabel()
         self.status.setObjectName("dashboard_status")
@@ -94,6 +93,7 @@ class DashboardPage(QWidget):
         layout.addWidget(self.first_steps)
         layout.addWidget(scroll, 1)
         self._fill_units()
+        fit_combo(self.unit)   # as wide as the longest unit name, the popup too (once filled: 300 units at a city)
         self.unit.currentIndexChanged.connect(self.refresh)
         self._timer = QTimer(self, singleShot=True, interval=400)   # many edits in a row: one recount
         self._timer.timeout.connect(self.refresh)
@@ -118,11 +118,14 @@ class DashboardPage(QWidget):
         super().closeEvent(event)
 
     def _fill_units(self) -> None:
+        names = lookups.unit_names(self.store)
+        if self.unit.count() and [self.unit.itemData(i) for i in range(1, self.unit.count())] == names:
+            return   # unchanged: refilling 300 units costs the popup's fitting a pass per unit
         self.unit.blockSignals(True)
         current = self.unit.currentData()
         self.unit.clear()
         self.unit.addItem("全部单位", None)
-        for name in lookups.unit_names(self.store):
+        for name in names:
             self.unit.addItem(name, name)
         self.unit.setCurrentIndex(max(self.unit.findData(current), 0))
         self.unit.blockSignals(False)

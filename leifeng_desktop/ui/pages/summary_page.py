@@ -30,7 +30,9 @@ class SummaryPage(DocumentPage):
     def __init__(self, store: Store, *, parent: QWidget | None = None):
         self._candidates: dict[str, list] = {}
         self._picked: dict[str, list] = {}
+        self._highlights_stale = True   # read when their tab is shown (or the texts are saved), not before
         super().__init__(store, parent)
+        self.tabs.currentChanged.connect(lambda *_: self._highlights_on_show())
 
     def add_to_bar(self, bar: QHBoxLayout) -> None:
         year = self.store.settings.get("year") or QDate.currentDate().year()
@@ -73,6 +75,7 @@ class SummaryPage(DocumentPage):
         layout.addLayout(right, 1)
         self.area_list.currentRowChanged.connect(self._show_area)
         self.candidates.itemChanged.connect(self._pick_changed)
+        self.highlights_tab = page
         return [("亮点与典型事迹", page)]
 
     def draft_scope(self) -> dict:
@@ -82,15 +85,26 @@ class SummaryPage(DocumentPage):
     def _period_changed(self, *args) -> None:
         """The drafts follow the period's records (unless the clerk is editing); the highlights always do."""
         if self.dirty:
-            self.load_highlights()
+            self._highlights_changed()
         else:
             self.load()
 
     def extra_values(self) -> dict:
+        if self._highlights_stale:   # never shown: the picks saved with the texts are read first
+            self.load_highlights()
         return dict(self._picked)
 
     def loaded(self) -> None:
-        self.load_highlights()
+        self._highlights_changed()
+
+    def _highlights_changed(self) -> None:
+        """The period or unit changed: the highlights are read again now if on show, else when next shown."""
+        self._highlights_stale = True
+        self._highlights_on_show()
+
+    def _highlights_on_show(self) -> None:
+        if self._highlights_stale and self.tabs.currentWidget() is self.highlights_tab:
+            self.load_highlights()
 
     # -- highlights ------------------------------------------------------------------------------------------
     def period(self) -> tuple[str, str]:
@@ -100,7 +114,9 @@ class SummaryPage(DocumentPage):
         start, end = self.period()
         unit = self.unit.currentData()
         self._candidates = texts.summary_highlights(self.store, date_from=start, date_to=end, unit=unit)
-        chosen = texts.chosen_highlights(self.store, date_from=start, date_to=end, unit=unit)
+        chosen = texts.chosen_highlights(self.store, date_from=start, date_to=end, unit=unit,
+                                         candidates=self._candidates)   # read once, not twice
+        self._highlights_stale = False
         self._picked = {f"highlights.{a}": [c["id"] for c in items] for a, items in chosen.items()}
         self.area_list.setCurrentRow(max(self.area_list.currentRow(), 0))
         self._show_area(self.area_list.currentRow())
