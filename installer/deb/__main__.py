@@ -4,7 +4,9 @@ compress faster: the upgrade test builds N+1 so."""
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 from installer import common
@@ -16,11 +18,16 @@ def build(out: Path, version: str, compress: str = "xz", offline: bool = False) 
     wheel = common.app_wheel()
     modules = prune.qt_modules(wheel)
     libraries, wheels = vendor.vendor(modules, offline)
-    root = common.BUILD / "deb" / "root"
-    layout.stage(root, libraries, wheel)
-    debfile.write_debian(root, version, wheels)
-    deb = debfile.build(root, out, compress)
-    print(f"{deb.name}: {common.size_text(deb)} (installed {debfile.installed_size(root) / 1024:.0f} MB; "
+    # The tree of this build only: `make dist` and the upgrade test's N+1 may be built at the same time.
+    root = Path(tempfile.mkdtemp(prefix="root-", dir=common.build_dir("deb")))
+    try:
+        layout.stage(root, libraries, wheel)
+        debfile.write_debian(root, version, wheels)
+        deb = debfile.build(root, out, compress)
+        size = debfile.installed_size(root)
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+    print(f"{deb.name}: {common.size_text(deb)} (installed {size / 1024:.0f} MB; "
           f"Qt modules {', '.join(sorted(modules))})", flush=True)
     return deb
 

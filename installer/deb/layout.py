@@ -97,8 +97,7 @@ def _normalise_modes(root: Path) -> None:
 
 
 def stage(root: Path, vendor: Path, app_wheel: Path) -> None:
-    """Everything but DEBIAN/ into root (emptied first): vendored libraries hard-linked from the cache, the app."""
-    shutil.rmtree(root, ignore_errors=True)
+    """Everything but DEBIAN/ into root: vendored libraries hard-linked from the cache, the app."""
     lib = root / LIB.lstrip("/")
     shutil.copytree(vendor, lib, copy_function=os.link)
     with zipfile.ZipFile(app_wheel) as archive:
@@ -113,4 +112,5 @@ def stage(root: Path, vendor: Path, app_wheel: Path) -> None:
     _write(share / "applications" / f"{NAME}.desktop", DESKTOP)
     _write(share / "doc" / NAME / "copyright", COPYRIGHT)
     _normalise_modes(root)
+    root.chmod(0o755)   # the archive's ./ (a temporary folder is made 0700)
     _write(root / "usr" / "bin" / NAME, LAUNCHER, 0o755)

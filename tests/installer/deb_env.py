@@ -61,10 +61,11 @@ def missing_depends(deb: Path) -> list[str]:
 
 @functools.lru_cache(maxsize=2)
 def members(deb: Path) -> dict[str, tarfile.TarInfo]:
-    """The package's files by path without the leading ./ (opt/leifeng-desktop/…), as dpkg-deb -c lists them."""
+    """The package's files by path without the leading ./ (opt/leifeng-desktop/…; "" is ./ itself), as dpkg-deb -c
+    lists them."""
     data = subprocess.run(["dpkg-deb", "--fsys-tarfile", str(deb)], check=True, capture_output=True).stdout
     with tarfile.open(fileobj=io.BytesIO(data)) as archive:
-        return {m.name.removeprefix("./").rstrip("/"): m for m in archive.getmembers() if m.name not in ("./", ".")}
+        return {m.name.removeprefix(".").removeprefix("/").rstrip("/"): m for m in archive.getmembers()}
 
 
 def scratch_env(home: Path, window: bool = False) -> dict[str, str]:

@@ -89,6 +89,15 @@ def test_files_installed(deb_file):
     assert elsewhere == []
 
 
+def test_modes(deb_file):
+    """Folders 755 (./ too: dpkg would apply it to /), files 644, only the launcher executable."""
+    files = members(deb_file)
+    assert files[""].isdir()
+    assert {p: oct(m.mode) for p, m in files.items() if m.isdir() and m.mode != 0o755} == {}
+    assert {p: oct(m.mode) for p, m in files.items() if m.isfile() and m.mode != 0o644} == \
+        {"usr/bin/leifeng-desktop": oct(0o755)}
+
+
 def test_no_designer_webengine_or_tools(deb_file):
     shipped = [p for p in members(deb_file) if NOT_SHIPPED.search("/" + p)]
     assert shipped == []
