@@ -4,10 +4,11 @@ Columns say what kind of value they hold; rows carry stored values (minutes, fen
 them into Excel numbers and dates exactly (Decimal, never float arithmetic). Columns built from schema fields take
 the schema's label and show choices, lists and sensitive values through core.formatting.display.
 
-Every cell of every workbook the app writes goes through put(): text is always a text cell, never a formula, and
-reads back as typed in Excel, LibreOffice and openpyxl (see put's notes). build_ledger works in three steps: the
-values (every cell through put), the styles (fonts, borders, alignments, number formats, row heights), the page
-set-up (widths, frozen header, filter, print: exports.xlsx_print, which keeps the printed text at 9 pt or more).
+Every cell of every workbook the app writes goes through put() or cell_value(): text is always a text cell, never a
+formula, and reads back as typed in Excel, LibreOffice and openpyxl (see put's notes). write_ledger writes the
+ledger as a stream (exports.xlsx_ledger: the rows read once, memory flat in their number): values, styles (fonts,
+borders, alignments, number formats, row heights), then the page set-up (widths, frozen header, filter, print:
+exports.xlsx_print, which keeps the printed text at 9 pt or more).
 """
 from __future__ import annotations
 

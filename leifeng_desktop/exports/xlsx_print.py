@@ -109,19 +109,3 @@ class Signing:
             return f"{label}：{value or SIGN_GAP}"
         day = cn_date(self.day or dt.date.today())
         return SIGN_GAP.join([part("填表人", self.operator), part("审核人", self.reviewer), part("填报日期", day)])
-
-
-def add_signing(ws: Worksheet, columns: int, signing: Signing, *, size_pt: float) -> int:
-    """A blank row, then the signing line merged across the ledger's columns, no borders; returns its row."""
-    from openpyxl.styles import Alignment, Font
-
-    from .xlsx import FONT, put
-    row: int = ws.max_row + 2
-    put(ws, row, 1, signing.text())
-    cell = ws.cell(row, 1)
-    cell.font = Font(name=FONT, size=size_pt)
-    cell.alignment = Alignment(horizontal="left", vertical="center")
-    if columns > 1:
-        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=columns)
-    ws.row_dimensions[row].height = 24
-    return row
