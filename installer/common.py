@@ -4,6 +4,8 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+import tempfile
+import time
 import tomllib
 from pathlib import Path
 
@@ -45,23 +47,26 @@ def run(cmd: list, quiet: bool = False, **kwargs) -> subprocess.CompletedProcess
 
 
 def app_wheel() -> Path:
-    """`pip wheel . --no-deps` of a clean copy of the sources (setuptools and wheel from PyPI, as pip builds)."""
-    src = BUILD / "app-src"
-    out = BUILD / "app-wheel"
-    for folder in (src, out):
-        shutil.rmtree(folder, ignore_errors=True)
-    src.mkdir(parents=True)
-    for name in APP_SOURCES:
-        path = ROOT / name
-        if path.is_dir():
-            shutil.copytree(path, src / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
-        else:
-            shutil.copy2(path, src / name)
-    run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", out, src], quiet=True)
-    wheels = sorted(out.glob("leifeng_desktop-*.whl"))
-    if len(wheels) != 1:
-        raise RuntimeError(f"expected one app wheel in {out}, found {wheels}")
-    return wheels[0]
+    """`pip wheel . --no-deps` of a clean copy of the sources (setuptools and wheel from PyPI, as pip builds), in
+    folders of this call's own: both installers' builds and tests may build one at the same time."""
+    wheels = build_dir("app-wheels")
+    for old in wheels.iterdir():   # earlier calls' wheels, kept an hour for their callers
+        if time.time() - old.stat().st_mtime > 3600:
+            shutil.rmtree(old, ignore_errors=True)
+    out = Path(tempfile.mkdtemp(dir=wheels))
+    with tempfile.TemporaryDirectory(dir=build_dir("tmp")) as tmp:
+        src = Path(tmp)
+        for name in APP_SOURCES:
+            path = ROOT / name
+            if path.is_dir():
+                shutil.copytree(path, src / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+            else:
+                shutil.copy2(path, src / name)
+        run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", out, src], quiet=True)
+    found = sorted(out.glob("leifeng_desktop-*.whl"))
+    if len(found) != 1:
+        raise RuntimeError(f"expected one app wheel in {out}, found {found}")
+    return found[0]
 
 
 def size_text(path: Path) -> str:

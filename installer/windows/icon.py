@@ -13,10 +13,12 @@ SIZES = (16, 24, 32, 48, 64, 256)
 def png_images(svg: Path, sizes: tuple[int, ...] = SIZES) -> list[bytes]:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt
-    from PySide6.QtGui import QGuiApplication, QImage, QPainter
+    from PySide6.QtGui import QImage, QPainter
     from PySide6.QtSvg import QSvgRenderer
+    from PySide6.QtWidgets import QApplication
 
-    _app = QGuiApplication.instance() or QGuiApplication([])   # noqa: F841 - painting needs one alive
+    # painting needs an application; a QApplication, so a test process's widgets can use it afterwards
+    _app = QApplication.instance() or QApplication([])   # noqa: F841
     renderer = QSvgRenderer(str(svg))
     if not renderer.isValid():
         raise RuntimeError(f"cannot read the icon {svg}")

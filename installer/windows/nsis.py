@@ -61,6 +61,10 @@ Section "Install"
   RMDir /r "$INSTDIR\runtime"
   SetOutPath "$INSTDIR"
   File /r "{payload}/*"
+  ; bytecode now, so the first start does not compile the app and its libraries (it goes with runtime\)
+  DetailPrint "正在准备程序文件，使第一次打开更快……"
+  nsExec::Exec '"$INSTDIR\runtime\python.exe" -m compileall -q "$INSTDIR\runtime\Lib\site-packages"'
+  Pop $0
   WriteUninstaller "$INSTDIR\uninstall.exe"
   CreateShortcut "$SMPROGRAMS\{title}.lnk" {run} "-m leifeng_desktop" "$INSTDIR\{ico}" 0 SW_SHOWNORMAL "" "{title}"
   CreateShortcut "$DESKTOP\{title}.lnk" {run} "-m leifeng_desktop" "$INSTDIR\{ico}" 0 SW_SHOWNORMAL "" "{title}"

@@ -3,6 +3,7 @@ the app and its dependencies as Windows wheels unpacked into runtime/Lib/site-pa
 plugins and translations the app uses), the icon and the CLI's leifeng-desktop.cmd."""
 from __future__ import annotations
 
+import ast
 import hashlib
 import re
 import shutil
@@ -25,8 +26,9 @@ PYTHON_VERSION = "3.13"
 WINDOWS_ONLY = ("colorama", "pywin32-ctypes")
 NOT_ON_WINDOWS = ("secretstorage", "jeepney", "pip")   # pip: sqlite-utils' `install` command, not used here
 
-# What the app takes from Qt (ui/ imports QtCore, QtGui, QtWidgets, QtUiTools, QtCharts; SVG icons by plugin).
-QT_MODULES = ("QtCore", "QtGui", "QtWidgets", "QtUiTools", "QtCharts")
+# What the app takes from Qt: the modules its sources import (app_qt_modules; QtCore, QtGui, QtWidgets, QtUiTools,
+# QtCharts, QtPrintSupport …), SVG icons by plugin.
+QT_BASE = ("QtCore", "QtGui", "QtWidgets")
 QT_PLUGINS = ("platforms/qwindows.dll", "styles/qmodernwindowsstyle.dll", "iconengines/qsvgicon.dll",
               "imageformats/qsvg.dll", "imageformats/qico.dll", "imageformats/qjpeg.dll", "imageformats/qgif.dll")
 QT_TRANSLATIONS = ("qt_zh_CN.qm", "qtbase_zh_CN.qm")
@@ -57,6 +59,8 @@ def download_wheels() -> Path:
     if stamp.exists() and stamp.read_text() == wanted and list(folder.glob("*.whl")):
         return folder
     stamp.unlink(missing_ok=True)
+    for old in folder.glob("*.whl"):   # every wheel here is unpacked: none of an earlier set may stay
+        old.unlink()
     common.run([sys.executable, "-m", "pip", "download", "--quiet", "--only-binary=:all:", "--platform", "win_amd64",
                 "--python-version", PYTHON_VERSION, "-d", folder, *requirements()])
     stamp.write_text(wanted)
@@ -103,7 +107,18 @@ def _wheel_target(name: str) -> str | None:
     return name
 
 
-def _qt_kept(name: str) -> bool:
+def app_qt_modules(package: Path = common.ROOT / "leifeng_desktop") -> set[str]:
+    """Every PySide6 module the app's sources import (`from PySide6.QtX import …`, also inside functions)."""
+    found = set(QT_BASE)
+    for path in package.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [node.module or ""] if isinstance(node, ast.ImportFrom) else \
+                [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            found |= {n.split(".")[1] for n in names if n.startswith("PySide6.")}
+    return found
+
+
+def _qt_kept(name: str, modules: set[str]) -> bool:
     """PySide6's and shiboken6's members the app needs, before the DLL closure (keep_qt_dlls) is applied."""
     top, _, rest = name.partition("/")
     if top in ("PySide6", "shiboken6"):
@@ -112,7 +127,7 @@ def _qt_kept(name: str) -> bool:
         if top == "shiboken6":
             return "/" not in rest and not rest.endswith(".exe")
         return (bool(PYSIDE_PYTHON.fullmatch(rest)) and not rest.endswith(".exe")) \
-            or rest in {f"{m}.pyd" for m in QT_MODULES} \
+            or rest in {f"{m}.pyd" for m in modules} \
             or rest in {f"plugins/{p}" for p in QT_PLUGINS} \
             or rest in {f"translations/{t}" for t in QT_TRANSLATIONS}
     return True   # dist-info folders
@@ -120,6 +135,7 @@ def _qt_kept(name: str) -> bool:
 
 def unpack_wheels(wheels: Path, site: Path) -> None:
     skip = set(NOT_ON_WINDOWS)
+    modules = app_qt_modules()
     for wheel in sorted(wheels.glob("*.whl")):
         if _distribution(wheel) in skip:
             continue
@@ -127,7 +143,7 @@ def unpack_wheels(wheels: Path, site: Path) -> None:
         with zipfile.ZipFile(wheel) as zf:
             for info in zf.infolist():
                 target = _wheel_target(info.filename)
-                if target is None or info.is_dir() or (qt and not _qt_kept(target)):
+                if target is None or info.is_dir() or (qt and not _qt_kept(target, modules)):
                     continue
                 path = site / target
                 path.parent.mkdir(parents=True, exist_ok=True)
@@ -156,21 +172,38 @@ def set_version(site: Path, version: str) -> None:
     init.write_text(text, encoding="utf-8")
 
 
+def dependencies_site(wheels: Path) -> Path:
+    """The dependencies unpacked and cut (build/windows/deps), made again only when the wheels or the Qt modules
+    the app imports change: a rebuild (the upgrade test's) then copies instead of unpacking 250 MB of wheels."""
+    rules = hashlib.sha256(Path(__file__).read_bytes() + Path(pe.__file__).read_bytes()).hexdigest()   # this code
+    key = "\n".join(sorted(w.name for w in wheels.glob("*.whl")) + sorted(app_qt_modules()) + [rules]) + "\n"
+    cache = common.BUILD / "windows" / "deps"
+    stamp = common.BUILD / "windows" / "deps.key"
+    if stamp.exists() and stamp.read_text() == key and cache.is_dir():
+        return cache
+    shutil.rmtree(cache, ignore_errors=True)
+    stamp.unlink(missing_ok=True)
+    site = cache / "Lib" / "site-packages"
+    site.mkdir(parents=True)
+    unpack_wheels(wheels, site)
+    removed = keep_qt_dlls(cache)
+    print(f"Qt DLLs left out: {len(removed)}", flush=True)
+    stamp.write_text(key)
+    return cache
+
+
 def build(folder: Path, version: str) -> Path:
     """The payload in `folder` (made afresh); returns it."""
     shutil.rmtree(folder, ignore_errors=True)
     runtime = folder / "runtime"
-    site = runtime / "Lib" / "site-packages"
-    site.mkdir(parents=True)
+    runtime.mkdir(parents=True)
     unpack_embed(download_embed(), runtime)
-    wheels = download_wheels()
-    unpack_wheels(wheels, site)
+    shutil.copytree(dependencies_site(download_wheels()) / "Lib", runtime / "Lib")
+    site = runtime / "Lib" / "site-packages"
     with zipfile.ZipFile(common.app_wheel()) as zf:
         zf.extractall(site)
     if version != common.version():
         set_version(site, version)
-    removed = keep_qt_dlls(runtime)
-    print(f"Qt DLLs left out: {len(removed)}", flush=True)
     (folder / "leifeng-desktop.cmd").write_text(CMD, encoding="ascii", newline="")
     write_ico(common.ROOT / "resources" / "icons" / "app.svg", folder / ICON_NAME)
     return folder

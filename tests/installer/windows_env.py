@@ -12,6 +12,7 @@ DIST = ROOT / "dist"
 NEEDS_DIST = "run `make dist` first (needs Debian packages nsis, wine64)"
 WINDOWS_PAYLOAD = ROOT / "build" / "windows" / "payload"
 WINE_TIMEOUT_S = 600
+USER = "张三"
 
 
 def windows_setup() -> Path:
@@ -31,8 +32,15 @@ class Wine:
 
     def __init__(self, prefix: Path):
         self.prefix = prefix
-        self.env = dict(os.environ, WINEPREFIX=str(prefix), WINEDEBUG="-all", WINEDLLOVERRIDES="propsys=d",
-                        PYTHONIOENCODING="utf-8")
+        home = prefix.parent / "home"   # Wine links Desktop and Documents to $HOME's: not the real ones
+        home.mkdir(exist_ok=True)
+        # winemenubuilder off: shortcuts must not become desktop entries of the Linux user
+        # the Windows user is 张三: C:\\users\\张三\\AppData\\…, as on many office PCs
+        self.env = dict(os.environ, WINEPREFIX=str(prefix), WINEDEBUG="-all", HOME=str(home), USER=USER,
+                        LOGNAME=USER,
+                        WINEDLLOVERRIDES="propsys=d;winemenubuilder.exe=d",
+                        PYTHONIOENCODING="utf-8", LANG="C.UTF-8")   # Chinese arguments pass as UTF-8
+        self.env.pop("LC_ALL", None)
         self.env.pop("DISPLAY", None)
         self.env.pop("WAYLAND_DISPLAY", None)
 
@@ -40,6 +48,17 @@ class Wine:
         cmd = ["wine", *(wine_path(a) if isinstance(a, Path) else a for a in args)]
         return subprocess.run(cmd, env=self.env, cwd=cwd, stdin=subprocess.DEVNULL, capture_output=True,
                               timeout=WINE_TIMEOUT_S)
+
+    def user_folder(self) -> Path:
+        """C:\\users\\张三 (Wine names the user's folder after $USER)."""
+        return self.prefix / "drive_c" / "users" / USER
+
+    def windows_path(self, path: Path) -> str:
+        """C:\\… for a path inside the prefix's drive_c, else the Z: path."""
+        drive_c = self.prefix / "drive_c"
+        if Path(path).is_relative_to(drive_c):
+            return "C:\\" + str(Path(path).relative_to(drive_c)).replace("/", "\\")
+        return wine_path(path)
 
     def boot(self) -> None:
         subprocess.run(["wineboot", "-i"], env=self.env, stdin=subprocess.DEVNULL, capture_output=True, check=True,
