@@ -122,12 +122,14 @@ def _fitted_roster(members: list[dict[str, Any]], reveal: bool, top: float) -> t
     """The roster in the largest text size that keeps a team of up to ONE_PAGE members on one page (estimated
     with a margin), with the pages the form is estimated to take; a larger team's in the normal size."""
     tail = _pt(GAP_LINE) + OPINION_H
-    rosters = [rr.roster_of(members, reveal=reveal, size=size, line=line) for size, line in rr.TEXT_SIZES]
-    if len(members) <= ONE_PAGE:
-        for roster in rosters:
+    size, line = rr.TEXT_SIZES[0]
+    normal = rr.roster_of(members, reveal=reveal, size=size, line=line)
+    if len(members) <= ONE_PAGE:   # each smaller size made only when the one before does not fit
+        for roster in (normal, *(rr.roster_of(members, reveal=reveal, size=size, line=line)
+                                 for size, line in rr.TEXT_SIZES[1:])):
             if pages.estimate_pages(top + SAFETY, rr.ROW_H, roster.row_heights(), tail) == 1:
                 return roster, 1
-    return rosters[0], pages.estimate_pages(top, rr.ROW_H, rosters[0].row_heights(), tail)
+    return normal, pages.estimate_pages(top, rr.ROW_H, normal.row_heights(), tail)
 
 
 def _pt(points: float) -> float:
