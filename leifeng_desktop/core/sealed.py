@@ -27,6 +27,7 @@ _unlocked: weakref.WeakKeyDictionary[Store, Keys] = weakref.WeakKeyDictionary()
 
 def register(store: Store, keys: Keys) -> None:
     _unlocked[store] = keys
+    _hook_search()
 
 
 def unregister(store: Store) -> None:
@@ -188,3 +189,23 @@ def tail_search(store: Store, rt: s.RecordType, text: str, *, table: str | None 
     prefix = f"{table or rt.key}."
     parts = [f'{prefix}"{f.key}{TAIL}" = ?' for f in rt.lookup_fields]
     return "(" + " OR ".join(parts) + ")", [tail_hash(store.keys, rt, f.key, digits) or "" for f in rt.lookup_fields]
+
+
+def tail_hook(rt: s.RecordType, word: str) -> tuple[str, list[str]] | None:
+    """core.listing's search hook: a word of 4 digits finds the records whose 身份证号, phone or bank card ends in
+    them, through the `__tail` keyed hashes under the key of each unlocked store (lists hold no store)."""
+    digits = word.strip()
+    ring = _any_unlocked()
+    if len(digits) != 4 or not digits.isdigit() or not rt.lookup_fields or not ring:
+        return None
+    marks = ", ".join("?" * len(ring))
+    tails = " OR ".join(f'"{f.key}{TAIL}" IN ({marks})' for f in rt.lookup_fields)
+    sql = f'SELECT rowid FROM "{rt.key}" WHERE {tails}'
+    return sql, [tail_hash(k, rt, f.key, digits) or "" for f in rt.lookup_fields for k in ring]
+
+
+def _hook_search() -> None:
+    """Hooked into the lists' search when a first key is unlocked (listing imports the store: not at import time)."""
+    from .listing import SEARCH_HOOKS
+    if tail_hook not in SEARCH_HOOKS:
+        SEARCH_HOOKS.append(tail_hook)

@@ -143,6 +143,10 @@ def test_search_by_last_digits_finds_through_the_keyed_hash(store, fake_id):
     where, params = sealed.tail_search(store, s.MEMBER, fake_id(seq=77)[-4:])
     assert [r[0] for r in store.db.execute(f"SELECT id FROM member WHERE {where}", params)] == [mid]
     assert sealed.tail_search(store, s.MEMBER, "甲") is None
+    for text in (fake_id(seq=77)[-4:], "甲 " + fake_id(seq=77)[-4:]):   # the lists' search finds it too
+        found = listing.fetch_rows(store, s.MEMBER, columns=["name", "id_number"], text=text)
+        assert [r["name"] for r in found] == ["甲"], text
+    assert listing.fetch_rows(store, s.MEMBER, columns=["name"], text="0000") == []
 
 
 def old_plain_file(path: Path, monkeypatch, fake_id) -> dict[str, dict]:
