@@ -17,8 +17,9 @@ MOVING = ("updated_at", "revision")   # every write moves these on, an undo too
 
 
 def state(store: Store) -> dict:
-    """Every record table, every column but the two that move on every write, rows by id."""
-    return {key: sorted(({k: v for k, v in row.items() if k not in MOVING}
+    """Every record table, every column but the two that move on every write, rows by id (sensitive values
+    decrypted: their ciphertext changes on every write, a fresh nonce each time)."""
+    return {key: sorted(({k: v for k, v in store.decode(s.RECORD_TYPES[key], row).items() if k not in MOVING}
                          for row in store.db.query(f'SELECT * FROM "{key}"')), key=lambda r: r["id"])
             for key in s.RECORD_TYPES}
 
