@@ -6,6 +6,7 @@ import shutil
 import sqlite3
 from pathlib import Path
 
+from leifeng_desktop.core import crypto, device_keys, vault
 from leifeng_desktop.core.demo import load_demo
 from leifeng_desktop.core.store import Store
 from leifeng_desktop.ui.activity_dialog import ActivityDialog
@@ -32,11 +33,16 @@ def make_demo(folder: Path) -> Path:
         load_demo(store)
         if not store.rows("working_group"):
             store.insert("working_group", {"name": "第一工作组", "leader": "王立"})
+        assert store.keys is not None
+        key = f"{vault.database_id(store)} {crypto.b64(store.keys.data_key)}"
+    path.with_suffix(".key").write_text(key, encoding="ascii")   # the copies' key, for the tests' own data folders
     return path
 
 
 def copy_demo(source: Path, target: Path) -> Path:
     shutil.copy(source, target)   # closed above: the WAL is checkpointed into the file
+    db_id, key = source.with_suffix(".key").read_text(encoding="ascii").split()
+    device_keys.save(db_id, crypto.unb64(key))   # the copy opens unlocked on "this PC" (this test's data folder)
     attachments = source.with_name(source.stem + ".附件")
     if attachments.exists():
         shutil.copytree(attachments, target.with_name(target.stem + ".附件"))
