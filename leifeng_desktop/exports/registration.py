@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import gc
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -56,6 +57,7 @@ FILL_LINE, FILL_AFTER = 16, 2
 CAPTION_LINE, CAPTION_BEFORE, CAPTION_AFTER = 15, 2, 1
 GAP_LINE = 4
 ONE_PAGE = 15                            # members a form keeps on one page (its text set smaller if need be)
+COLLECT_EVERY = 4                        # teams between collections of the documents' cycles (flat memory)
 SAFETY = 4.0                             # mm the one-page estimate keeps free for what it does not measure
 
 
@@ -237,6 +239,8 @@ def export_registration(store: Store, team_ids: list[str], out_dir: Path, *, rev
                     save(doc, path)
                     if forms is not None:
                         forms.add(doc)
+                    if done % COLLECT_EVERY == 0:   # a document's objects hold cycles: let them go now and then
+                        gc.collect()
                     if progress:
                         progress(done, len(paths))
                 if forms is not None:
