@@ -1,7 +1,11 @@
 """Shared fixtures. Qt runs offscreen; set before any Qt import."""
 import os
+import tempfile
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# the keys of encrypted databases (core.device_keys): one private folder for the run, so a file made in one test's
+# data folder (a module's demo) opens unlocked in another, as on one PC; tests of another PC remove the key
+os.environ.setdefault("LEIFENG_KEYS_DIR", tempfile.mkdtemp(prefix="leifeng-keys-"))
 os.environ.setdefault("QT_SCALE_FACTOR_ROUNDING_POLICY", "PassThrough")
 
 import pytest  # noqa: E402

@@ -3,7 +3,9 @@
 key file `<data folder>/keys/<database id>.key`, owner-only. Named by the database's own id, so its backups and
 copies open on this PC and nowhere else.
 
-LEIFENG_KEYRING=off in the environment uses the file even where a credential store works (tests on a desktop).
+LEIFENG_KEYRING=off in the environment uses the file even where a credential store works (tests on a desktop);
+LEIFENG_KEYS_DIR names the folder of the key files instead (the tests: one "PC" for the whole run, whatever data
+folder each test has).
 """
 from __future__ import annotations
 
@@ -44,7 +46,8 @@ def key_file(db_id: str) -> Path:
     from .store import default_db_path
     if not _SAFE_ID.match(db_id):
         raise ValueError(f"bad database id {db_id!r}")
-    return default_db_path().parent / "keys" / f"{db_id}.key"
+    folder = os.environ.get("LEIFENG_KEYS_DIR")
+    return (Path(folder) if folder else default_db_path().parent / "keys") / f"{db_id}.key"
 
 
 def save(db_id: str, data_key: bytes) -> None:

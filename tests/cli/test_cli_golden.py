@@ -94,13 +94,11 @@ def _fk_db(path: Path) -> None:
 @pytest.fixture(scope="module")
 def inputs(tmp_path_factory) -> Path:
     base = tmp_path_factory.mktemp("golden_inputs")
-    with pytest.MonkeyPatch.context() as mp:   # the keys of their encrypted fields kept in the cases' data folder
-        mp.setenv("XDG_DATA_HOME", str(base / "xdg"))
-        with Store.open(base / "demo.db") as st:
-            st.settings.set({"year": 2026, "registration_deadline": "2026-08-25", "plan_deadline": "2026-08-31"})
-            load_demo(st, seed=2026)
-        _small_db(base / "small.db")
-        _fk_db(base / "fk.db")
+    with Store.open(base / "demo.db") as st:
+        st.settings.set({"year": 2026, "registration_deadline": "2026-08-25", "plan_deadline": "2026-08-31"})
+        load_demo(st, seed=2026)
+    _small_db(base / "small.db")
+    _fk_db(base / "fk.db")
     member_header = ["姓名", "性别", "联系电话", "身份证号", "备注2"]
     good = [["张三", "男", "13812345678", rid(991)], ["李四", "女", 13900001111, None]]
     bad = [["王五", "男的", "13700000000", None], ["赵六", "男", "12345", rid(993, "19800101")[:-1] + "0"]]
