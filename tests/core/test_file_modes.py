@@ -38,7 +38,9 @@ def loose(root: Path) -> list[str]:
 
 
 def test_the_data_folder_after_demo_backup_attachment_log_and_full_export_is_owner_only(umask, tmp_path,
-                                                                                       private_data_folder):
+                                                                                       private_data_folder,
+                                                                                       monkeypatch):
+    monkeypatch.delenv("LEIFENG_KEYS_DIR")   # the key file where a clerk's PC keeps it, not the run's shared folder
     data = private_data_folder / "LeifengDesktop"
     db = data / "leifeng.db"
     assert main(["--db", str(db), "demo"]) == 0
