@@ -23,12 +23,13 @@ import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Any, Protocol
+from typing import IO, Any, Protocol, TypeVar
 
 from ..core import private_files
 from ..core.errors import UserError
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 TEMP_PREFIX, TEMP_SUFFIX = ".~leifeng-", ".tmp"
 # our temporary files: the export's token (its journal entry), then a random part
@@ -383,7 +384,7 @@ def staged_files(folder: str | os.PathLike[str]) -> Iterator[Callable[[Saveable,
 PRIVATE_MARK = "leifeng_private"
 
 
-def private(doc: Any, on: bool = True) -> Any:
+def private(doc: T, on: bool = True) -> T:
     """Mark a document built with full numbers (reveal=True): save_atomic and staged_files write it 0600."""
     if on:
         setattr(doc, PRIVATE_MARK, True)
