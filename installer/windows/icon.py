@@ -32,7 +32,7 @@ def png_images(svg: Path, sizes: tuple[int, ...] = SIZES) -> list[bytes]:
         data = QByteArray()
         buffer = QBuffer(data)
         buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-        image.save(buffer, "PNG")
+        image.save(buffer, "PNG")  # type: ignore[call-overload]  # the stub says bytes, PySide6 6.11 takes str
         buffer.close()
         images.append(bytes(data.data()))
     return images

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-import pefile
+import pefile  # type: ignore[import-untyped]
 
 BINARY_SUFFIXES = (".dll", ".pyd", ".exe")
 
