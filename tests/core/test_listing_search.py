@@ -51,7 +51,8 @@ def test_one_two_and_more_characters_find_substrings_anywhere(store, world):
 
 
 def test_sensitive_values_are_never_searched(store, world):
-    for digits in ("5678", "1390000", "002X", "19491231"):
+    # only the last four digits find a record (issue 19: through their keyed hash, never through plain text)
+    for digits in ("1390000", "002X", "19491231"):
         assert names(store, MEMBER, digits, ("name", "phone", "id_number")) == []
     for row in store.db.execute("SELECT title, body FROM member_search"):
         assert "5 6 7 8" not in " ".join(row) and "1 9 4 9" not in " ".join(row)
