@@ -15,7 +15,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +26,7 @@ from . import oplog
 from . import schema as s
 from .attachments import attachments_dir, stored_files
 from .demo_activities import ActivityPlan, write_files
+from .fake_values import FakeValues
 from .settings import DEFAULT_GROUPS
 from .store import Store, new_id
 
@@ -88,7 +89,7 @@ def _remove_new_files(store: Store, before: set[Path]) -> None:
         attachments_dir(store).rmdir()   # only when empty
 
 
-class _Plan(ActivityPlan):
+class _Plan(FakeValues, ActivityPlan):
     """Builds every record first (ids assigned up front), so load_demo knows the total and writes in one go."""
 
     def __init__(self, store: Store, rng: random.Random):
@@ -113,41 +114,6 @@ class _Plan(ActivityPlan):
         self.rows.append((key, values, unit, record_id))
         return record_id
 
-    def pick(self, list_name: str, wanted: str) -> str:
-        """`wanted` if the clerk's choice list still has it, else the item in its place (lists are editable)."""
-        items = self.choices[list_name]
-        if wanted in items:
-            return wanted
-        default = s.CHOICE_LISTS[list_name][1]
-        return items[default.index(wanted) % len(items)] if wanted in default else items[0]
-
-    def weighted(self, items: list[str], weights: tuple[int, ...]) -> str:
-        """One item by weight; a clerk may have lengthened or shortened the list, so weights are fitted to it."""
-        fitted = list(weights[:len(items)]) + [1] * (len(items) - len(weights))
-        return self.rng.choices(items, fitted)[0]
-
-    def tpl(self, text: str, **kw: object) -> str:
-        return text.format(city=self.city, **kw)
-
-    def day(self, start: dt.date, end: dt.date) -> dt.date:
-        return start + dt.timedelta(days=self.rng.randint(0, max(0, (end - start).days)))
-
-    def in_year(self, m1: int, d1: int, m2: int, d2: int) -> dt.date:
-        return self.day(dt.date(self.year, m1, d1), dt.date(self.year, m2, d2))
-
-    def person(self, gender: str | None = None, born: tuple[int, int] = (1966, 2001)) -> dict[str, Any]:
-        gender = gender or self.rng.choice("男女")
-        given = self.rng.choice(P.MALE_GIVEN if gender == "男" else P.FEMALE_GIVEN)
-        birth = dt.date(self.rng.randint(*born), self.rng.randint(1, 12), self.rng.randint(1, 28))
-        return {"name": self.rng.choice(P.SURNAMES) + given, "gender": gender, "birth": birth}
-
-    def phone(self) -> str:
-        while True:
-            number = self.rng.choice(P.MOBILE_PREFIXES) + f"{self.rng.randrange(10 ** 8):08d}"
-            if number not in self.used:
-                self.used.add(number)
-                return number
-
     def id_number(self, birth: dt.date, gender: str) -> str:
         digits = self.rng.sample(range(1 if gender == "男" else 0, 10, 2), 5)
         for first17 in (f"110101{birth:%Y%m%d}99{d}" for d in digits):
@@ -159,15 +125,6 @@ class _Plan(ActivityPlan):
 
     def uscc(self) -> str:
         return P.fake_uscc(self.rng)
-
-    def names(self, n: int) -> str:
-        return "、".join(self.person()["name"] for _ in range(n))
-
-    def some(self, items: Sequence[str], lo: int, hi: int, list_name: str) -> list[str]:
-        """A few distinct items, in the order of the choice list."""
-        picked = self.rng.sample(list(items), self.rng.randint(lo, min(hi, len(items))))
-        chosen = {self.pick(list_name, i) for i in picked}
-        return [i for i in self.choices[list_name] if i in chosen]
 
     # -- the data set ----------------------------------------------------------------------------------------
     def build(self) -> None:

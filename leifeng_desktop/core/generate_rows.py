@@ -16,6 +16,7 @@ from stdnum.cn import ric
 
 from . import demo_pools as P
 from . import schema as s
+from .fake_values import FakeValues
 from .generate_more import MoreRows, cn_number, spread
 from .store import Store, new_id
 
@@ -38,7 +39,7 @@ TEAM_KINDS_W = (50, 12, 10, 10, 8, 10)   # 职工志愿服务队 most common
 MARCH_SHARE = 0.3                         # 学雷锋月: a third of the year's activities
 
 
-class CityRows(MoreRows):
+class CityRows(FakeValues, MoreRows):
     """The builders, in the order core.generate writes them (parents first)."""
 
     def __init__(self, store: Store, counts: dict[str, int], rng: random.Random):
@@ -53,40 +54,6 @@ class CityRows(MoreRows):
         self.used: set[str] = set()
 
     # -- small helpers ---------------------------------------------------------------------------------------
-    def pick(self, list_name: str, wanted: str) -> str:
-        """`wanted` when the clerk's list still has it, else the item in its place (as the demo does)."""
-        items = self.choices[list_name]
-        if wanted in items:
-            return wanted
-        default = s.CHOICE_LISTS[list_name][1]
-        return items[default.index(wanted) % len(items)] if wanted in default else items[0]
-
-    def weighted(self, items: Sequence[str], weights: Sequence[int]) -> str:
-        fitted = list(weights[:len(items)]) + [1] * (len(items) - len(weights))
-        return self.rng.choices(list(items), fitted)[0]
-
-    def tpl(self, text: str, **kw: object) -> str:
-        return text.format(city=self.city, **kw)
-
-    def day(self, start: dt.date, end: dt.date) -> dt.date:
-        return start + dt.timedelta(days=self.rng.randint(0, max(0, (end - start).days)))
-
-    def in_year(self, m1: int, d1: int, m2: int, d2: int) -> dt.date:
-        return self.day(dt.date(self.year, m1, d1), dt.date(self.year, m2, d2))
-
-    def person(self, gender: str | None = None, born: tuple[int, int] = (1966, 2001)) -> dict[str, Any]:
-        gender = gender or self.rng.choice("男女")
-        given = self.rng.choice(P.MALE_GIVEN if gender == "男" else P.FEMALE_GIVEN)
-        birth = dt.date(self.rng.randint(*born), self.rng.randint(1, 12), self.rng.randint(1, 28))
-        return {"name": self.rng.choice(P.SURNAMES) + given, "gender": gender, "birth": birth}
-
-    def phone(self) -> str:
-        while True:
-            number = self.rng.choice(P.MOBILE_PREFIXES) + f"{self.rng.randrange(10 ** 8):08d}"
-            if number not in self.used:
-                self.used.add(number)
-                return number
-
     def id_number(self, birth: dt.date, gender: str) -> str:
         """Unique in the file: another region code when a birthday's five sequence digits are taken."""
         while True:
@@ -96,15 +63,6 @@ class CityRows(MoreRows):
             if number not in self.used:
                 self.used.add(number)
                 return number
-
-    def names(self, n: int) -> str:
-        return "、".join(self.person()["name"] for _ in range(n))
-
-    def some(self, items: Sequence[str], lo: int, hi: int, list_name: str) -> list[str]:
-        """A few distinct items, in the order of the choice list."""
-        picked = self.rng.sample(list(items), self.rng.randint(lo, min(hi, len(items))))
-        chosen = {self.pick(list_name, i) for i in picked}
-        return [i for i in self.choices[list_name] if i in chosen]
 
     def lognormal(self, n: int, sigma: float) -> list[float]:
         return [self.rng.lognormvariate(0, sigma) for _ in range(n)]
