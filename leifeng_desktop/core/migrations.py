@@ -155,6 +155,13 @@ def m010_stats_indexes(db: Database) -> None:
     step(db)
 
 
+@migrations()
+def m011_bundles(db: Database) -> None:
+    """Bundles upward and settings downward (issue 17): core/migrate_bundles.py."""
+    from .migrate_bundles import step
+    step(db)
+
+
 # -- applying -----------------------------------------------------------------------------------------------------
 @contextmanager
 def foreign_keys_off(db: Database) -> Iterator[None]:

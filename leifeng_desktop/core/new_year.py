@@ -43,6 +43,9 @@ KEPT = ("unit", "working_group", "team", "member", "household", "family_member")
 EMPTIED = ("participant", "attachment", "publicity", "demand", "enterprise_visit", "household_visit", "aid",
            "submission", "honor", "activity")
 LOGS = {"oplog": "操作日志", "trash": "回收站"}
+# issue 17's bookkeeping: last year's deletions and arrivals are history (emptied); the baselines of the records
+# kept (teams, rosters, households) stay, so next year's bundles still find what both sides changed
+BUNDLE_EMPTIED, BUNDLE_KEPT = ("tombstone", "bundle_import"), ("bundle_baseline",)
 TEXT_DOCS = ("summary", "plan")   # core.texts.DOCS: their saved parts are "<doc>.<part>" settings keys
 DEADLINES = first_run.DEADLINES   # its year_deadlines moves them (also for the first setup)
 FILE_STEM = "学雷锋志愿服务"
@@ -202,7 +205,7 @@ def _clear(dest: sqlite3.Connection, the_plan: NewYearPlan) -> None:
     values: dict[str, Any] = {"year": the_plan.year, **{k: new for k, (_, new) in the_plan.deadlines.items()}}
     dest.execute("BEGIN IMMEDIATE")
     try:
-        for table in (*EMPTIED, *LOGS):
+        for table in (*EMPTIED, *LOGS, *BUNDLE_EMPTIED):
             dest.execute(f'DELETE FROM "{table}"')
         for doc in TEXT_DOCS:
             dest.execute("DELETE FROM settings WHERE key LIKE ?", [f"{doc}.%"])

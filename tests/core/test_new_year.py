@@ -193,4 +193,4 @@ def test_every_table_is_either_kept_or_emptied(store):
     assert sorted(set(ny.KEPT) | set(ny.EMPTIED)) == sorted(s.RECORD_TYPES)
     assert not set(ny.KEPT) & set(ny.EMPTIED)
     tables = set(store.db.table_names()) - set(s.RECORD_TYPES) - derived_tables()   # m009's follow the records
-    assert tables == {"settings", "_sqlite_migrations", "vault", *ny.LOGS}   # vault: the file's key, kept
+    assert tables == {"settings", "_sqlite_migrations", "vault", *ny.LOGS, *ny.BUNDLE_EMPTIED, *ny.BUNDLE_KEPT}
