@@ -7,6 +7,9 @@ the setting trash_days (回收站保留天数, default 90) are purged when the d
 
 A row deleted with its owner is part of the owner's entry, never one of its own; a row an editor removes from its
 owner's list (a member leaving the roster, an attachment taken off an activity) is a delete of its own.
+
+Every row deleted also leaves a `tombstone` (type, id, when, unit) that a restore takes away and a purge keeps:
+the deletions a data bundle carries (issue 17).
 """
 from __future__ import annotations
 
@@ -27,6 +30,7 @@ from .trash_rows import Row, Rows
 log = logging.getLogger(__name__)
 
 TABLE = "trash"
+TOMBSTONE = "tombstone"   # schema step m011: (type_key, record_id, deleted_at, unit); a purge keeps these rows
 DEFAULT_DAYS = 90
 FORMAT = 1   # the payload's layout: {"format", "rows": [{"type", "row"}], "links": […], "touched": […]}
 _COLUMNS = "id, type_key, record_id, title, deleted_at, operator, row_count, counts"
@@ -54,14 +58,30 @@ def move(store: Store, type_key: str, record_id: str, *, operator: str | None = 
     counts = Counter(t for t, _row in rows)
     payload = {"format": FORMAT, "rows": [{"type": t, "row": row} for t, row in rows], "links": links,
                "touched": touched}
-    entry_id = new_id()
+    entry_id, when = new_id(), now_iso()
     who = operator if operator is not None else store.settings.get("operator")
     store.db.execute(f"INSERT INTO {TABLE} ({_COLUMNS}, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                     [entry_id, type_key, record_id, title, now_iso(), who or None, len(rows),
+                     [entry_id, type_key, record_id, title, when, who or None, len(rows),
                       json.dumps(counts, ensure_ascii=False), json.dumps(payload, ensure_ascii=False)])
+    _tombstones(store, rows, when)
     for key in sorted({*counts, *(link["type"] for link in links), TABLE}):
         store.notify(key)
     return entry_id
+
+
+def _has_tombstones(store: Store) -> bool:
+    """Files older than schema step m011 (tests that stop the migrations early) have no tombstone table."""
+    return bool(store.db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
+                                 [TOMBSTONE]).fetchone())
+
+
+def _tombstones(store: Store, rows: Rows, when: str) -> None:
+    """One tombstone per row deleted: the deletion travels in a bundle (core.bundle_export) even after the entry
+    is purged. A record deleted again after a restore gets its new time."""
+    if _has_tombstones(store):
+        store.db.conn.executemany(
+            f"INSERT OR REPLACE INTO {TOMBSTONE} (type_key, record_id, deleted_at, unit) VALUES (?, ?, ?, ?)",
+            [(t, row["id"], when, row.get("unit")) for t, row in rows])
 
 
 # -- reading -------------------------------------------------------------------------------------------------------
@@ -152,6 +172,9 @@ def restore(store: Store, entry_id: str) -> Row:
                        if now.get((x["type"], x["id"])) == x["after"]})   # unchanged since the delete
         rows_.set_revisions(store, wanted)
         store.db.execute(f"DELETE FROM {TABLE} WHERE id = ?", [entry_id])
+        if _has_tombstones(store):   # back in the file: no longer a deletion to send
+            store.db.conn.executemany(f"DELETE FROM {TOMBSTONE} WHERE type_key = ? AND record_id = ?",
+                                      [(t, row["id"]) for t, row in rows])
         oplog.trash_restored(store, done, describe(done))
         for key in sorted({*(t for t, _row in rows), *(x["type"] for x in payload.get("links", [])), TABLE}):
             store.notify(key)
