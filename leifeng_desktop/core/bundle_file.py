@@ -1,0 +1,471 @@
+"""The bundle file (.lfx, issue 17): a zip of `manifest.json` (plain, always readable) and parts — chunks of records
+as JSON lines (`records/<type>/<n>.jsonl`, at most CHUNK_ROWS rows each), deletions (`deleted/<n>.jsonl`), attachment
+files (`attachments/<sha256>`), `settings.json` — each encrypted on its own (core.bundle_crypto) unless the clerk
+chose no passphrase. Written under a temporary name beside the target and renamed into place when complete (owner-
+only, 0600): an error or a cancel leaves no file. Read back with every check first (core.bundle_checks), parts one
+at a time: memory stays flat however many records a bundle holds.
+
+    with BundleWriter(path, store=store, kind=DATA, passphrase="…") as w:
+        w.add_records("team", rows)
+    with BundleReader(path, passphrase="…") as r:
+        for row in r.records("team"): …
+"""
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import hmac
+import json
+import os
+import uuid
+import zipfile
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from contextlib import ExitStack
+from pathlib import Path
+from types import TracebackType
+from typing import IO, Any
+
+from . import bundle_crypto as bc
+from . import private_files, vault
+from . import schema as s
+from .bundle_checks import (  # noqa: F401
+    ATTACHMENT_RE,
+    DATA,
+    DELETED_RE,
+    FORMAT,
+    MANIFEST,
+    MAX_ENTRIES,
+    MAX_ENTRY,
+    RECORDS_RE,
+    SETTINGS,
+    SETTINGS_JSON,
+    SUFFIX,
+    BundleCancelled,
+    BundleRefused,
+    Manifest,
+    NeedsPassphrase,
+    WrongPassphrase,
+    bad_manifest,
+    changed,
+    check_entries,
+    declared_entries,
+    not_a_bundle,
+    not_allowed,
+    parse_manifest,
+    read_entry,
+    unreadable,
+)
+from .errors import UserError
+
+__all__ = ["SUFFIX", "FORMAT", "DATA", "SETTINGS", "SETTINGS_JSON", "CHUNK_ROWS", "BundleRefused",
+           "NeedsPassphrase", "WrongPassphrase", "BundleCancelled", "Manifest", "read_manifest", "BundleWriter",
+           "BundleReader"]
+
+CHUNK_ROWS = 5000
+CHUNK_BYTES = 16 * 1024 * 1024    # a chunk of long texts ends sooner: every part stays far below MAX_ENTRY
+_HASH_RE_LEN = 64
+
+
+def _json_line(obj: Any) -> bytes:
+    return json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n"
+
+
+# -- writing ----------------------------------------------------------------------------------------------------
+class BundleWriter:
+    """A new bundle at `path`: `with BundleWriter(...) as w: w.add_records(…)`. The file appears only when the
+    block ends normally (then `w.manifest` says what it holds); an exception (BundleCancelled too) leaves none."""
+
+    def __init__(self, path: str | os.PathLike[str], *, store: Any, kind: str, passphrase: str | None,
+                 since: str | None = None, with_attachments: bool = False):
+        if kind not in (DATA, SETTINGS):
+            raise ValueError(f"unknown bundle kind {kind!r}")
+        self.path = Path(path)
+        if passphrase is not None and not passphrase.strip():
+            raise UserError(f"请为“{self.path.name}”输入口令，或选择不加密导出")
+        campaign = store.settings.campaign()
+        from .. import __version__
+        self._meta: dict[str, Any] = {
+            "format": FORMAT, "kind": kind, "bundle_id": str(uuid.uuid4()), "app_version": __version__,
+            "schema_version": store.schema_version, "year": int(campaign["year"]),
+            "sender_unit": str(campaign["our_unit"] or ""), "sender_kind": str(campaign["our_unit_kind"] or ""),
+            "sender_db": vault.database_id(store) or "", "created_at": _now(), "since": since,
+            "with_attachments": with_attachments}
+        self._params: dict[str, Any] | None = None
+        self._key: bytes | None = None
+        if passphrase is not None:
+            self._params = bc.new_params()
+            self._key = bc.derive(passphrase, self._params)
+            self._params["check"] = bc.check_value(self._key)
+        self.counts: dict[str, int] = {}
+        self.deleted = 0
+        self._attachments: set[str] = set()
+        self._parts: dict[str, dict[str, Any]] = {}
+        self._chunks: Counter[str] = Counter()
+        self._stack = ExitStack()
+        self._zip: zipfile.ZipFile | None = None
+        self._temp: Path | None = None
+        self.manifest: Manifest | None = None
+
+    def __enter__(self) -> BundleWriter:
+        from ..exports.files import temporary_beside
+        try:
+            self._temp = self._stack.enter_context(temporary_beside(self.path))
+            private_files.restrict(self._temp)        # 0600 before a byte goes in
+            self._zip = zipfile.ZipFile(self._temp, "w", allowZip64=True)
+            self._zip.comment = bc.PLACEHOLDER
+        except BaseException as exc:
+            self._fail(exc)
+            raise
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        if exc is None:
+            try:
+                self._finish()
+            except BaseException as failure:
+                self._fail(failure)
+                raise
+            self._stack.close()      # the temporary file is the target now: nothing of ours is left to remove
+            return
+        self._fail(exc)
+
+    def _fail(self, exc: BaseException) -> None:
+        """Close and remove everything; an OS error comes out as the Chinese line naming the target."""
+        if self._zip is not None:
+            with contextlib.suppress(Exception):
+                self._zip.close()
+            self._zip = None
+        self._stack.__exit__(type(exc), exc, exc.__traceback__)
+
+    # -- parts ------------------------------------------------------------------------------------------------
+    def add_records(self, type_key: str, rows: Iterable[dict[str, Any]]) -> int:
+        """Rows of one record type (the row format of core.bundle_export.bundle_rows), in chunks; returns how many."""
+        s.record_type(type_key)
+        n = self._lines(f"records/{type_key}", (_json_line(row) for row in rows))
+        self.counts[type_key] = self.counts.get(type_key, 0) + n
+        return n
+
+    def add_deleted(self, rows: Iterable[dict[str, Any]]) -> int:
+        """Deletions: {"type_key", "record_id", "deleted_at", "unit"} each; returns how many."""
+        n = self._lines("deleted", (_json_line(row) for row in rows))
+        self.deleted += n
+        return n
+
+    def add_attachment(self, sha256: str, source: str | os.PathLike[str]) -> None:
+        """The file of an attachment record, named by its content hash (checked: a file changed on disk is refused);
+        the same content twice is stored once."""
+        if len(sha256) != _HASH_RE_LEN or not ATTACHMENT_RE.fullmatch(f"attachments/{sha256}"):
+            raise ValueError(f"not a sha256: {sha256!r}")
+        if sha256 in self._attachments:
+            return
+        source = Path(source)
+        try:
+            if source.stat().st_size > MAX_ENTRY - 1024:
+                raise UserError(f"附件文件“{source.name}”太大，无法放入数据包")
+            data = source.read_bytes()
+        except FileNotFoundError:
+            raise UserError(f"附件文件“{source.name}”已不存在，无法随数据包导出；请不带附件导出") from None
+        except OSError as exc:
+            raise UserError(f"无法读取附件文件“{source}”（{exc.strerror or exc}）") from None
+        if hashlib.sha256(data).hexdigest() != sha256:
+            raise UserError(f"附件文件“{source.name}”的内容与记录不符（可能已被改动），无法随数据包导出")
+        self._put(f"attachments/{sha256}", data, deflate=False)
+        self._attachments.add(sha256)
+
+    def add_json(self, name: str, obj: Any) -> None:
+        """A JSON part; only settings.json (the settings bundle's campaign settings and choice lists)."""
+        if name != SETTINGS_JSON:
+            raise ValueError(f"no JSON part {name!r} in a bundle")
+        self._put(name, json.dumps(obj, ensure_ascii=False).encode("utf-8"), deflate=True)
+
+    def _lines(self, prefix: str, lines: Iterable[bytes]) -> int:
+        n, rows, buffer = 0, 0, bytearray()
+        for line in lines:
+            if rows and (rows >= CHUNK_ROWS or len(buffer) + len(line) > CHUNK_BYTES):
+                self._chunk(prefix, buffer, rows)
+                rows, buffer = 0, bytearray()
+            buffer += line
+            rows += 1
+            n += 1
+        if rows:
+            self._chunk(prefix, buffer, rows)
+        return n
+
+    def _chunk(self, prefix: str, data: bytearray, rows: int) -> None:
+        self._chunks[prefix] += 1
+        self._put(f"{prefix}/{self._chunks[prefix]}.jsonl", bytes(data), deflate=True, rows=rows)
+
+    def _put(self, name: str, data: bytes, *, deflate: bool, rows: int | None = None) -> None:
+        blob = bc.seal_part(self._key, self._meta["bundle_id"], name, data) if self._key else data
+        self._write(name, blob, deflate=deflate and self._key is None)
+        self._parts[name] = {"sha256": hashlib.sha256(blob).hexdigest(), "size": len(blob)}
+        if rows is not None:
+            self._parts[name]["rows"] = rows
+
+    def _write(self, name: str, blob: bytes, *, deflate: bool) -> None:
+        if self._zip is None:
+            raise RuntimeError("BundleWriter used outside its with block")
+        info = zipfile.ZipInfo(name, date_time=dt.datetime.now().timetuple()[:6])
+        info.compress_type = zipfile.ZIP_DEFLATED if deflate else zipfile.ZIP_STORED
+        info.external_attr = 0o600 << 16
+        self._zip.writestr(info, blob)
+
+    def _finish(self) -> None:
+        assert self._zip is not None and self._temp is not None
+        self.manifest = Manifest(**self._meta, counts=dict(self.counts), deleted=self.deleted,
+                                 attachments=len(self._attachments), encrypted=self._key is not None,
+                                 parts=self._parts, encryption=self._params)
+        text = json.dumps(self.manifest.as_json(), ensure_ascii=False, indent=1).encode("utf-8")
+        if self._key is not None:
+            self._write(bc.SEAL, bc.manifest_seal(self._key, self._meta["bundle_id"], text), deflate=False)
+        self._write(MANIFEST, text, deflate=True)
+        self._zip.close()
+        self._zip = None
+        with open(self._temp, "r+b") as out:
+            out.seek(0, os.SEEK_END)
+            end = out.tell() - (bc.TAG_LEN - len(bc.TAG_PREFIX))
+            hasher = bc.file_hasher(self._key)
+            _hash_range(out, end, hasher)
+            out.seek(end)
+            out.write(bc.tag(hasher)[len(bc.TAG_PREFIX):])
+            out.flush()
+            os.fsync(out.fileno())
+        from ..exports.files import _set_hidden
+        _set_hidden(self._temp, False)
+        os.replace(self._temp, self.path)
+
+
+def _now() -> str:
+    from .store import now_iso
+    return now_iso()
+
+
+def _hash_range(stream: IO[bytes], end: int, hasher: bc.Hasher) -> None:
+    """Feed bytes [0, end) of the file to `hasher`, a megabyte at a time."""
+    stream.seek(0)
+    left = end
+    while left > 0:
+        chunk = stream.read(min(1024 * 1024, left))
+        if not chunk:
+            break
+        hasher.update(chunk)
+        left -= len(chunk)
+
+
+# -- reading ----------------------------------------------------------------------------------------------------
+def _schema_version() -> int:
+    from .migrations import SCHEMA_VERSION
+    return SCHEMA_VERSION
+
+
+class _Container:
+    """An open zip whose directory, names, limits and manifest passed (no passphrase needed yet)."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        try:
+            self.fp: IO[bytes] = open(path, "rb")
+        except OSError as exc:
+            raise unreadable(path, exc) from None
+        try:
+            self._open()
+        except BaseException:
+            self.close()
+            raise
+
+    def _open(self) -> None:
+        try:
+            declared = declared_entries(self.fp)
+            if declared is not None and declared > MAX_ENTRIES:
+                raise not_allowed(self.path, f"条目超过 {MAX_ENTRIES} 个")
+            self.zip = zipfile.ZipFile(self.fp)
+        except (zipfile.BadZipFile, EOFError, ValueError, OSError, OverflowError):
+            raise not_a_bundle(self.path) from None
+        names = {i.orig_filename for i in self.zip.infolist()}
+        comment = self.zip.comment
+        if MANIFEST not in names and not comment.startswith(bc.TAG_PREFIX):
+            raise not_a_bundle(self.path)    # another program's zip (a .docx renamed), not a damaged bundle
+        if len(comment) < bc.TAG_LEN and (comment.startswith(bc.TAG_PREFIX) or bc.TAG_PREFIX.startswith(comment)):
+            raise not_a_bundle(self.path)    # cut off inside the tag: zipfile reads a shortened comment
+        self.infos = check_entries(self.path, self.zip)
+        if MANIFEST not in self.infos:
+            raise bad_manifest(self.path, "缺少清单")
+        self.manifest_bytes = read_entry(self.path, self.zip, self.infos[MANIFEST])
+        self.manifest = parse_manifest(self.path, self.manifest_bytes, _schema_version())
+
+    def close(self) -> None:
+        with contextlib.suppress(Exception):
+            if getattr(self, "zip", None) is not None:
+                self.zip.close()
+        self.fp.close()
+
+
+def read_manifest(path: str | os.PathLike[str]) -> Manifest:
+    """What a bundle says it holds (sender, year, counts …), readable without the passphrase; the container
+    checks (zip, names, sizes, the manifest's fields and versions) done, not the parts. BundleRefused."""
+    container = _Container(Path(path))
+    container.close()
+    return container.manifest
+
+
+class BundleReader:
+    """A bundle opened for reading: every container check, the passphrase (NeedsPassphrase, WrongPassphrase), every
+    part's size and hash, the row counts and the file tag, all in the constructor (BundleRefused); then records(),
+    deleted(), copy_attachment() and json() read one part at a time (each verified again as it is read)."""
+
+    def __init__(self, path: str | os.PathLike[str], *, passphrase: str | None = None):
+        self.path = Path(path)
+        self._c = _Container(self.path)
+        try:
+            self.manifest: Manifest = self._c.manifest
+            self._key = self._unlock(passphrase)
+            self._check_parts()
+            self._check_tag()
+        except BaseException:
+            self._c.close()
+            raise
+
+    def __enter__(self) -> BundleReader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._c.close()
+
+    # -- what it holds ----------------------------------------------------------------------------------------
+    def records(self, type_key: str) -> Iterator[dict[str, Any]]:
+        """The rows of one record type, in the order written, a part at a time."""
+        yield from self._rows(RECORDS_RE, type_key)
+
+    def deleted(self) -> Iterator[dict[str, Any]]:
+        yield from self._rows(DELETED_RE, None)
+
+    def attachment_hashes(self) -> list[str]:
+        return sorted(n.removeprefix("attachments/") for n in self.manifest.parts if ATTACHMENT_RE.fullmatch(n))
+
+    def copy_attachment(self, sha256: str, dest: str | os.PathLike[str]) -> None:
+        """Write the attachment file with this content hash to `dest` (created 0600, replaced if there), checked
+        against its name first."""
+        name = f"attachments/{sha256}"
+        data = self._part(name)
+        if hashlib.sha256(data).hexdigest() != sha256:
+            raise changed(self.path, f"附件“{sha256[:12]}…”")
+        fd = os.open(dest, os.O_CREAT | os.O_TRUNC | os.O_WRONLY | getattr(os, "O_BINARY", 0), 0o600)
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+
+    def json(self, name: str) -> Any:
+        if name != SETTINGS_JSON:
+            raise KeyError(name)
+        try:
+            return json.loads(self._part(name).decode("utf-8"))
+        except (UnicodeDecodeError, ValueError, RecursionError):
+            raise changed(self.path, name) from None
+
+    # -- checks -----------------------------------------------------------------------------------------------
+    def _unlock(self, passphrase: str | None) -> bytes | None:
+        m = self.manifest
+        if m.encryption is None:
+            return None
+        if not passphrase:
+            raise NeedsPassphrase(f"“{self.path.name}”已加密，请输入口令")
+        key = bc.derive(passphrase, m.encryption)
+        if not bc.key_matches(key, m.encryption):
+            raise WrongPassphrase(f"“{self.path.name}”的口令不正确")
+        if bc.SEAL not in self._c.infos:
+            raise changed(self.path, "封签")
+        try:
+            sealed_ok = bc.seal_matches(key, m.bundle_id, self._c.manifest_bytes,
+                                        read_entry(self.path, self._c.zip, self._c.infos[bc.SEAL]))
+        except bc.BadKey:
+            raise changed(self.path, "封签") from None
+        if not sealed_ok:
+            raise changed(self.path, "清单")
+        return key
+
+    def _check_parts(self) -> None:
+        m = self.manifest
+        expected = {*m.parts, MANIFEST, *([bc.SEAL] if m.encrypted else [])}
+        for name in sorted(set(self._c.infos) ^ expected):
+            raise changed(self.path, f"部件“{name}”")
+        rows: Counter[str] = Counter()
+        attachments = 0
+        for name, spec in m.parts.items():
+            if name in (MANIFEST, bc.SEAL):
+                raise changed(self.path, f"部件“{name}”")
+            data = self._part(name)
+            found = RECORDS_RE.fullmatch(name)
+            if found or DELETED_RE.fullmatch(name):
+                n = data.count(b"\n")
+                if not data.endswith(b"\n") or spec.get("rows") != n:
+                    raise changed(self.path, f"部件“{name}”")
+                rows[f"records/{found[1]}" if found else "deleted"] += n
+            elif ATTACHMENT_RE.fullmatch(name):
+                attachments += 1
+                if hashlib.sha256(data).hexdigest() != name.removeprefix("attachments/"):
+                    raise changed(self.path, f"部件“{name}”")
+        for type_key in sorted({*m.counts, *(k.removeprefix("records/") for k in rows if k != "deleted")}):
+            if m.counts.get(type_key, 0) != rows[f"records/{type_key}"]:
+                raise changed(self.path, f"{s.record_type(type_key).label}的记录数")
+        if m.deleted != rows["deleted"]:
+            raise changed(self.path, "删除记录数")
+        if m.attachments != attachments:
+            raise changed(self.path, "附件数")
+
+    def _check_tag(self) -> None:
+        """The zip comment's tag over every byte before it: a change in the zip's own headers is found too."""
+        comment = self._c.zip.comment
+        if len(comment) != bc.TAG_LEN or not comment.startswith(bc.TAG_PREFIX):
+            raise changed(self.path, "文件")
+        try:
+            with open(self.path, "rb") as stream:
+                stream.seek(0, os.SEEK_END)
+                size = stream.tell()
+                stream.seek(size - bc.TAG_LEN)
+                if stream.read(bc.TAG_LEN) != comment:
+                    raise changed(self.path, "文件")
+                hasher = bc.file_hasher(self._key)
+                _hash_range(stream, size - (bc.TAG_LEN - len(bc.TAG_PREFIX)), hasher)
+        except OSError as exc:
+            raise unreadable(self.path, exc) from None
+        if not hmac.compare_digest(bc.tag(hasher), comment):
+            raise changed(self.path, "文件")
+
+    def _part(self, name: str) -> bytes:
+        """A part's bytes as written: its size and hash against the manifest, then decrypted."""
+        info, spec = self._c.infos.get(name), self.manifest.parts.get(name)
+        if info is None or spec is None or info.file_size != spec["size"]:
+            raise changed(self.path, f"部件“{name}”")
+        blob = read_entry(self.path, self._c.zip, info)
+        if not hmac.compare_digest(hashlib.sha256(blob).hexdigest(), spec["sha256"]):
+            raise changed(self.path, f"部件“{name}”")
+        if self._key is None:
+            return blob
+        try:
+            return bc.open_part(self._key, self.manifest.bundle_id, name, blob)
+        except bc.BadKey:
+            raise changed(self.path, f"部件“{name}”") from None
+
+    def _rows(self, pattern: Any, type_key: str | None) -> Iterator[dict[str, Any]]:
+        names = []
+        for name in self.manifest.parts:
+            found = pattern.fullmatch(name)
+            if found and (type_key is None or found[1] == type_key):
+                names.append((int(found[found.lastindex]), name))
+        for _n, name in sorted(names):
+            data = self._part(name)
+            for line in data.split(b"\n")[:-1]:
+                try:
+                    row = json.loads(line)
+                except (UnicodeDecodeError, ValueError, RecursionError):
+                    raise changed(self.path, f"部件“{name}”") from None
+                if not isinstance(row, dict):
+                    raise changed(self.path, f"部件“{name}”")
+                yield row
