@@ -7,6 +7,7 @@ any key unlocked in this process; a value no key opens reads as crypto.LOCKED (�
 """
 from __future__ import annotations
 
+import functools
 import json
 import weakref
 from collections.abc import Iterable, Mapping
@@ -14,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import crypto
 from . import schema as s
+from .record_plan import plan
 from .vault import Keys, Locked
 
 if TYPE_CHECKING:
@@ -59,13 +61,25 @@ def open_value(rt: s.RecordType, f: s.Field, value: Any, keys: Iterable[Keys]) -
 
 
 def open_row(rt: s.RecordType, row: Mapping[str, Any], keys: Iterable[Keys] | None = None) -> dict[str, Any]:
-    """The row with its sensitive values decrypted (the shadow columns dropped): with `keys`, or any unlocked."""
-    out = {k: v for k, v in row.items() if not k.endswith((HMAC, TAIL))}
-    ring = list(keys) if keys is not None else _any_unlocked()
-    for f in rt.fields:
-        if f.sensitive and f.key in out:
-            out[f.key] = open_value(rt, f, out[f.key], ring)
+    """The row with its sensitive values decrypted (the shadow columns dropped): with `keys`, or any unlocked.
+    Only the type's sensitive columns are looked at; a key ring is only made for a row holding ciphertext."""
+    out = dict(row)
+    for name in _shadows(tuple(out)):
+        del out[name]
+    ring: list[Keys] | None = None
+    for f in plan(rt).sensitive_fields:
+        value = out.get(f.key)
+        if crypto.is_encrypted(value):
+            if ring is None:
+                ring = list(keys) if keys is not None else _any_unlocked()
+            out[f.key] = open_value(rt, f, value, ring)
     return out
+
+
+@functools.lru_cache(maxsize=256)
+def _shadows(columns: tuple[str, ...]) -> tuple[str, ...]:
+    """The shadow columns among a row's columns (rows of one query share their columns: worked out once)."""
+    return tuple(c for c in columns if c.endswith((HMAC, TAIL)))
 
 
 def lookup_hash(keys: Keys, rt: s.RecordType, key: str, value: Any) -> str | None:
@@ -82,18 +96,18 @@ def seal_row(keys: Keys, rt: s.RecordType, row: Mapping[str, Any]) -> dict[str, 
     """A row to write (plain values as Store.prepare gives them) with its sensitive values encrypted and the shadow
     columns of the lookup fields it holds filled."""
     out = dict(row)
-    lookups = {f.key for f in rt.lookup_fields}
-    for f in rt.fields:
-        if not f.sensitive or f.key not in row:
+    p = plan(rt)
+    for f in p.sensitive_fields:
+        if f.key not in row:
             continue
         value = row[f.key]
         if value in (None, "") or crypto.is_encrypted(value):
             continue
         out[f.key] = crypto.encrypt(keys.data_key, str(value), place(rt, f.key))
-        if f.key in lookups:
+        if f.key in p.lookups:
             out[f.key + HMAC] = lookup_hash(keys, rt, f.key, value)
             out[f.key + TAIL] = tail_hash(keys, rt, f.key, crypto.last_digits(value))
-    for key in lookups & row.keys():
+    for key in p.lookups & row.keys():
         if row[key] in (None, ""):
             out[key + HMAC] = out[key + TAIL] = None
     return out
@@ -103,15 +117,16 @@ def writable(store: Store, rt: s.RecordType, values: Mapping[str, Any], *, updat
     """The values a write may take. A sensitive value shown as 已加密 (crypto.LOCKED) means "unchanged" and is
     dropped; while the file is locked an update leaves sensitive values as stored (an emptied field too) and any
     new sensitive value is refused: it cannot be encrypted without the key."""
-    out = {k: v for k, v in values.items() if not (k in rt.sensitive_keys and crypto.is_locked(v))}
+    sensitive = plan(rt).sensitive
+    out = {k: v for k, v in values.items() if not (k in sensitive and crypto.is_locked(v))}
     if not store.locked:
         return out
-    given = [k for k in rt.sensitive_keys if k in out and out[k] not in (None, "", [])]
+    given = [k for k in sensitive if k in out and out[k] not in (None, "", [])]
     if given:
         labels = "、".join(rt.field(k).label for k in sorted(given))
         raise Locked(f"“{store.path.name}”的加密数据尚未解锁，不能保存{labels}；请先输入密码解锁")
     if update:
-        out = {k: v for k, v in out.items() if k not in rt.sensitive_keys}
+        out = {k: v for k, v in out.items() if k not in sensitive}
     return out
 
 

@@ -78,6 +78,13 @@ class Settings:
         return json.loads(row[0]["value"]) if row else default
 
     def choices(self) -> dict[str, list[str]]:
+        """Every choice list, a copy the caller may change (inside fixed_choices the lists held, as they are)."""
+        if self._fixed is not None:
+            return self._fixed
+        return {k: list(v) for k, v in self.lists().items()}
+
+    def lists(self) -> dict[str, list[str]]:
+        """Every choice list as held (not copied: Store.prepare reads them at every row); never change it."""
         if self._fixed is not None:
             return self._fixed
         # data_version changes when another connection commits; our own writes clear the cache in set()
@@ -87,7 +94,7 @@ class Settings:
             lists = {name: list(raw.get(f"choices.{name}", items)) for name, (_, items) in s.CHOICE_LISTS.items()}
             lists.update({k: list(v) for k, v in FIXED_CHOICES.items()})
             self._choices = (version, lists)
-        return {k: list(v) for k, v in self._choices[1].items()}
+        return self._choices[1]
 
     @contextlib.contextmanager
     def fixed_choices(self) -> Iterator[None]:

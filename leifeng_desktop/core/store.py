@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import json
 import logging
 import os
 import sqlite3
@@ -25,7 +24,8 @@ from . import schema as s
 from . import store_open as opening
 from .errors import BUSY_TIMEOUT_S, DatabaseDamaged, RecordConflict, StoreBusy, StoreError  # noqa: F401 (re-exported)
 from .store_rows import Notices, constraints, decode
-from .validation import ValidationError, keeping, normalize, validate
+from .validation import ValidationError
+from .validation import prepare as prepare_values
 
 log = logging.getLogger(__name__)
 APP_DIR_NAME = "LeifengDesktop"
@@ -63,6 +63,7 @@ class Store(Notices):
         self.keys: vault.Keys | None = None    # the data key, when unlocked (core.vault)
         self.encrypted = False                 # the file keeps its sensitive values encrypted
         self.notice: str | None = None         # one sentence for the clerk after open (the values just encrypted)
+        self.before_write: Callable[[], None] | None = None   # may raise; the window's check at start (ui/recovery)
         from .settings import Settings
         self.settings = Settings(self)
 
@@ -217,6 +218,8 @@ class Store(Notices):
             with self.db.atomic():
                 yield self
             return
+        if self.before_write is not None:   # before the write lock: a check that answers first, or refuses
+            self.before_write()
         opening.begin_immediate(conn, self.path)
         try:
             yield self
@@ -257,20 +260,7 @@ class Store(Notices):
                 stored: Mapping[str, Any] | None = None) -> dict[str, Any]:
         """Normalized column values, or ValidationError with a Chinese message per field. `stored` is the record
         being updated: the choice values it already has stay acceptable."""
-        unknown = set(values) - set(rt.keys)
-        if unknown:
-            raise ValidationError({k: "没有这个字段" for k in sorted(unknown)})
-        clean = {k: normalize(rt.field(k), v) for k, v in values.items()}
-        problems = validate(rt, clean, keeping(rt, self.settings.choices(), stored), partial=partial)
-        if problems:
-            raise ValidationError(problems)
-        for k, v in clean.items():
-            f = rt.field(k)
-            if f.type == s.MULTI:
-                clean[k] = json.dumps(v, ensure_ascii=False) if v else None
-            elif v == "" or v == []:
-                clean[k] = None
-        return clean
+        return prepare_values(rt, values, self.settings.lists(), partial=partial, stored=stored)
 
     def insert(self, type_key: str, values: Mapping[str, Any], *, unit: str | None = None,
                record_id: str | None = None) -> str:
