@@ -27,6 +27,7 @@ TYPE_ORDER: tuple[str, ...] = (
     "enterprise_visit", "demand", "household", "family_member", "household_visit", "aid", "honor", "submission")
 FETCH = 1000          # rows per fetch from the cursor, and between progress reports and cancel checks
 DELETED_COLUMNS = ("type_key", "record_id", "deleted_at", "unit")
+WHOLE = ("unit", "working_group")   # sent whole even with `since`: the receiver maps references through their names
 
 
 def columns(type_key: str) -> list[str]:
@@ -130,7 +131,7 @@ class _Ticker:
 def _total(store: Store, types: list[str], since: str | None) -> int:
     total = 0
     for type_key in types:
-        where, params = _where(since, "updated_at")
+        where, params = _where(None if type_key in WHOLE else since, "updated_at")
         total += store.db.execute(f'SELECT COUNT(*) FROM "{type_key}"{where}', params).fetchone()[0]
     if not _has_tombstones(store):
         return total
@@ -170,7 +171,8 @@ def export_bundle(store: Store, path: str | os.PathLike[str], *, since: str | No
         with BundleWriter(path, store=store, kind=DATA, passphrase=passphrase, since=since,
                           with_attachments=with_attachments) as writer:
             for type_key in types:
-                with contextlib.closing(bundle_rows(store, type_key, since=since)) as read:
+                rows_since = None if type_key in WHOLE else since
+                with contextlib.closing(bundle_rows(store, type_key, since=rows_since)) as read:
                     rows: Iterable[dict[str, Any]] = read
                     if type_key == "attachment":
                         rows = _with_files(store, writer, read)

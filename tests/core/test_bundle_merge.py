@@ -209,3 +209,24 @@ def test_a_dry_run_writes_nothing(sub, city, tmp_path):
     assert result.counts["member"].new == sub.count("member") and "未写入" in result.line()
     assert table_rows(city) == before and Path(result.path) == path
 
+
+
+def test_a_bundle_since_a_date_finds_its_references_here(sub, city, tmp_path):
+    """Only what changed since travels; units and working groups always whole (core.bundle_export.WHOLE), so the
+    visits land on the city's groups, and a member's team merged before is found here."""
+    with sub.transaction():
+        for key in TYPE_ORDER:
+            sub.db.execute(f'UPDATE "{key}" SET updated_at = ?', ["2026-05-01T09:00:00+08:00"])
+    bundle_merge.import_bundle(city, export(sub, tmp_path, "all.lfx"), passphrase=PASSPHRASE)
+    visit = sub.rows("enterprise_visit", limit=1)[0]
+    member = sub.rows("member", limit=1)[0]
+    sub.update("enterprise_visit", visit["id"], {"industry": "制造业"})
+    sub.update("member", member["id"], {"skills": "急救"})
+    path = export(sub, tmp_path, "since.lfx", since="2026-06-01")
+    result = bundle_merge.import_bundle(city, path, passphrase=PASSPHRASE)
+    assert result.counts["enterprise_visit"].changed == 1 and result.counts["member"].changed == 1
+    assert result.counts["working_group"].unchanged == sub.count("working_group")
+    assert city.get("enterprise_visit", visit["id"])["industry"] == "制造业"
+    groups = {r["id"]: r["name"] for r in city.rows("working_group")}
+    assert groups[city.get("enterprise_visit", visit["id"])["group_id"]] == \
+        {r["id"]: r["name"] for r in sub.rows("working_group")}[visit["group_id"]]
