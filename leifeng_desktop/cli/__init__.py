@@ -2,7 +2,7 @@
 
 Every command runs on the Qt-free core, so PySide6 is imported only for the window. The commands live one module
 per group: records (demo, check), imports, exports (registration, certificate, ledgers), documents (summary,
-plan), stats; backup and bundle will be modules of their own. A new command is a function there decorated with
+plan), stats, backup, bundle (data and settings bundles). A new command is a function there decorated with
 `zh.command` and the shared options of `options`, added to its group (or to `cli` below).
 
 Errors: a `core.errors.UserError` (the clerk's mistake, a refused file, an OS failure naming the clerk's file) and
@@ -24,7 +24,7 @@ from .. import __version__
 from ..core import applog, errors
 from ..core.errors import UserError
 from ..core.store import default_db_path
-from . import backup, documents, exports, generate, imports, new_year, password, records, setup, stats
+from . import backup, bundle, documents, exports, generate, imports, new_year, password, records, setup, stats
 from .common import EXIT_ERROR, EXIT_OK, PROG, Session, discard_stdout, explain_os_error, one_line
 from .types import InFile
 from .zh import Group, Option, group, option, usage_message
@@ -82,6 +82,7 @@ for command in (backup.backup, backup.backups, backup.restore):
     cli.add_command(command)
 cli.add_command(new_year.new_year)
 cli.add_command(password.password_group)
+cli.add_command(bundle.bundle_group)
 
 
 def open_window(db: Path | None) -> int:
