@@ -66,6 +66,7 @@ __all__ = ["SUFFIX", "FORMAT", "DATA", "SETTINGS", "SETTINGS_JSON", "CHUNK_ROWS"
 CHUNK_ROWS = 5000
 CHUNK_BYTES = 16 * 1024 * 1024    # a chunk of long texts ends sooner: every part stays far below MAX_ENTRY
 _HASH_RE_LEN = 64
+HASH_CHUNK = 256 * 1024           # the file tag is computed over the whole file, this much at a time
 
 
 def _json_line(obj: Any) -> bytes:
@@ -244,11 +245,11 @@ def _now() -> str:
 
 
 def _hash_range(stream: IO[bytes], end: int, hasher: bc.Hasher) -> None:
-    """Feed bytes [0, end) of the file to `hasher`, a megabyte at a time."""
+    """Feed bytes [0, end) of the file to `hasher`, HASH_CHUNK at a time."""
     stream.seek(0)
     left = end
     while left > 0:
-        chunk = stream.read(min(1024 * 1024, left))
+        chunk = stream.read(min(HASH_CHUNK, left))
         if not chunk:
             break
         hasher.update(chunk)

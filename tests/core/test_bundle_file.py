@@ -331,3 +331,30 @@ def test_any_single_changed_byte_of_an_encrypted_bundle_is_found(tmp_path, store
     flipped = tmp_path / "flipped.lfx"
     flipped.write_bytes(original[:at] + bytes([original[at] ^ xor]) + original[at + 1:])
     refused(flipped)
+
+
+def test_memory_stays_flat_writing_and_reading_many_rows(tmp_path, store, monkeypatch):
+    """Rows go through a part at a time: four times the rows (10 parts against 40) take no more memory to write
+    or to read (chunks made small so the test stays quick under tracemalloc)."""
+    import tracemalloc
+    monkeypatch.setattr(bf, "CHUNK_ROWS", 250)
+    write(tmp_path / "warm.lfx", store)    # the modules a first write imports are not the rows' memory
+
+    def peaks(rows: int) -> tuple[int, int]:
+        path = tmp_path / f"{rows}.lfx"
+        tracemalloc.start()
+        try:
+            with bf.BundleWriter(path, store=store, kind=bf.DATA, passphrase=PASS) as w:
+                for i in range(0, rows, 500):
+                    w.add_records("team", team_rows(500, start=i))
+            written = tracemalloc.get_traced_memory()[1]
+            tracemalloc.reset_peak()
+            with bf.BundleReader(path, passphrase=PASS) as r:
+                assert sum(1 for _row in r.records("team")) == rows
+            return written, tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+
+    few, many = peaks(2_500), peaks(10_000)
+    grown = 7_500 * len(json.dumps(team_rows(1)[0]))     # what holding the extra rows would cost: about 2 MB
+    assert many[0] - few[0] < grown / 10 and many[1] - few[1] < grown / 10, (few, many, grown)
