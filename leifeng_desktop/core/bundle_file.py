@@ -394,8 +394,9 @@ class BundleReader:
     def _check_parts(self) -> None:
         m = self.manifest
         expected = {*m.parts, MANIFEST, *([bc.SEAL] if m.encrypted else [])}
-        for name in sorted(set(self._c.infos) ^ expected):
-            raise changed(self.path, f"部件“{name}”")
+        odd = sorted(set(self._c.infos) ^ expected)      # a part missing, or one the manifest does not list
+        if odd:
+            raise changed(self.path, f"部件“{odd[0]}”")
         rows: Counter[str] = Counter()
         attachments = 0
         for name, spec in m.parts.items():

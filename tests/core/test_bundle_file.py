@@ -210,6 +210,33 @@ def test_one_changed_byte_in_a_part_or_the_manifest_of_an_encrypted_bundle(tmp_p
     assert "已被改动或损坏（清单校验不符）" in refused(out)
 
 
+def test_a_part_moved_to_another_name_does_not_open_even_with_a_resealed_manifest(tmp_path, store):
+    """Someone with the passphrase renames a part and rewrites the manifest, its seal and the file tag: the part
+    was sealed with its own name (associated data), so it does not open under another."""
+    path, out = tmp_path / "a.lfx", tmp_path / "b.lfx"
+    write(path, store)
+    parts = dict((info.filename, data) for info, data in entries(path))
+    manifest = json.loads(parts.pop("manifest.json"))
+    parts.pop("seal")
+    parts["records/member/1.jsonl"] = parts.pop("records/team/1.jsonl")
+    manifest["parts"]["records/member/1.jsonl"] = manifest["parts"].pop("records/team/1.jsonl")
+    manifest["counts"] = {"member": 3}
+    key = bundle_crypto.derive(PASS, manifest["encryption"])
+    text = json.dumps(manifest).encode()
+    with zipfile.ZipFile(out, "w") as zf:
+        for name, data in parts.items():
+            zf.writestr(name, data)
+        zf.writestr("seal", bundle_crypto.manifest_seal(key, manifest["bundle_id"], text))
+        zf.writestr("manifest.json", text)
+        zf.comment = bundle_crypto.PLACEHOLDER
+    data = bytearray(out.read_bytes())
+    hasher = bundle_crypto.file_hasher(key)
+    hasher.update(bytes(data[:-64]))
+    data[-64:] = bundle_crypto.tag(hasher)[5:]
+    out.write_bytes(bytes(data))
+    assert "已被改动或损坏（部件“records/member/1.jsonl”校验不符）" in refused(out)
+
+
 def test_a_bundle_of_a_newer_format_or_schema(tmp_path, store):
     path, out = tmp_path / "a.lfx", tmp_path / "b.lfx"
     write(path, store, passphrase=None)
