@@ -103,8 +103,8 @@ def export(out: Path, since, with_attachments: bool, passphrase: str | None) -> 
         manifest = export_bundle(store, out, since=since.isoformat() if since else None,
                                  with_attachments=with_attachments, passphrase=passphrase)
     echo(f"已导出数据包 {out}")
-    period = f"{manifest.since} 以来" if manifest.since else "全部"
-    echo(f"  {manifest.sender_unit}，{manifest.year} 年度，{period}的记录 {manifest.total_records} 条：")
+    period = f"{manifest.since} 以来的记录" if manifest.since else "全部记录"
+    echo(f"  {manifest.sender_unit}，{manifest.year} 年度，{period} {manifest.total_records} 条：")
     print_counts({k: n for k, n in manifest.counts.items() if n}, with_keys=False)
     echo(f"  删除记录 {manifest.deleted} 条，附件文件 {manifest.attachments} 个")
     _sent(passphrase)
@@ -125,14 +125,14 @@ def export(out: Path, since, with_attachments: bool, passphrase: str | None) -> 
         help="两边都改过的记录：mine 保留本库的值，theirs 采用数据包的值（不指定时有冲突的数据包不导入）")
 def import_(files: tuple[Path, ...], passphrase_file: Path | None, dry_run: bool, on_conflict: str | None) -> int:
     from ..core.bundle_merge import MergeResult, import_bundle
-    given = read_secret(passphrase_file, "口令文件") if passphrase_file is not None else None
+    secret = Passphrase(passphrase_file)
     refused = 0
     with open_store(sound=True, backup=not dry_run) as store:
         for file in files:
             def one(passphrase: str | None, file: Path = file) -> MergeResult:
                 return import_bundle(store, file, passphrase=passphrase, on_conflict=on_conflict, dry_run=dry_run)
             try:
-                result = with_passphrase(file, given, passphrase_file is None, one)
+                result = secret.run(file, one)
             except UserError as exc:
                 refused += 1
                 echo(f"未导入：{one_line(exc)}")
@@ -141,15 +141,24 @@ def import_(files: tuple[Path, ...], passphrase_file: Path | None, dry_run: bool
     return EXIT_PROBLEMS if refused else EXIT_OK
 
 
-def with_passphrase(file: Path, given: str | None, may_ask: bool, call: Callable[[str | None], T]) -> T:
-    """`call(passphrase)`; an encrypted bundle without (or with a wrong) passphrase asks for it once on a terminal."""
-    from ..core.bundle_file import NeedsPassphrase, WrongPassphrase
-    try:
-        return call(given)
-    except (NeedsPassphrase, WrongPassphrase):
-        if not (may_ask and interactive()):
-            raise
-    return call(str(click.prompt(f"“{file.name}”的口令", hide_input=True, err=True)))
+class Passphrase:
+    """The passphrase of the bundles read: --passphrase-file's, else typed on a terminal when a bundle needs one
+    (and tried first on the next bundle: an office often uses one passphrase)."""
+
+    def __init__(self, passphrase_file: Path | None):
+        self.fixed = passphrase_file is not None
+        self.value = read_secret(passphrase_file, "口令文件") if passphrase_file is not None else None
+
+    def run(self, file: Path, call: Callable[[str | None], T]) -> T:
+        """`call(passphrase)`; without one, or with a wrong one, asked once on a terminal."""
+        from ..core.bundle_file import NeedsPassphrase, WrongPassphrase
+        try:
+            return call(self.value)
+        except (NeedsPassphrase, WrongPassphrase):
+            if self.fixed or not interactive():
+                raise
+        self.value = str(click.prompt(f"“{file.name}”的口令", hide_input=True, err=True))
+        return call(self.value)
 
 
 @bundle_group.group("settings", short_help="活动设置数据包：市总工会导出，下级单位导入",
@@ -189,10 +198,8 @@ def settings_export(out: Path, passphrase: str | None) -> int:
 @dry_run_option()
 def settings_import(file: Path, passphrase_file: Path | None, dry_run: bool) -> int:
     from ..core.bundle_settings import apply_settings, preview_settings
-    given = read_secret(passphrase_file, "口令文件") if passphrase_file is not None else None
     with open_store(sound=True, backup=not dry_run) as store:
-        plan = with_passphrase(file, given, passphrase_file is None,
-                               lambda p: preview_settings(store, file, passphrase=p))
+        plan = Passphrase(passphrase_file).run(file, lambda p: preview_settings(store, file, passphrase=p))
         if dry_run:
             echo(f"试运行：导入“{file.name}”将作以下修改（数据库未作任何改动）：")
         else:

@@ -155,6 +155,21 @@ def test_export_prompts_twice_on_a_terminal(terminal, sub, city, tmp_path):
     assert "“数据包.lfx”的口令" in err and stdout.startswith("“数据包.lfx”")
 
 
+def test_a_typed_passphrase_is_tried_first_on_the_next_bundle(terminal, city, sub, tmp_path):
+    other = office(tmp_path / "江岸区.db", OTHER, "区县总工会", "王五")
+    pw = secret(tmp_path)
+    export(sub, tmp_path / "青山区.lfx", pw)
+    export(other, tmp_path / "江岸区.lfx", pw)
+    export(other, tmp_path / "另一口令.lfx", secret(tmp_path, "另一个口令啊啊", "另.txt"))
+    code, stdout, err = run("--db", city, "bundle", "import", tmp_path / "青山区.lfx", tmp_path / "江岸区.lfx",
+                            tmp_path / "另一口令.lfx", input=f"{PASSPHRASE}\n还是不对的口令\n")
+    assert code == 1, stdout + err
+    assert err.count("的口令") == 2 and "“江岸区.lfx”的口令" not in err   # asked for the first and the third only
+    lines = stdout.splitlines()
+    assert lines[0].startswith("“青山区.lfx”") and lines[1].startswith("“江岸区.lfx”")
+    assert lines[2].startswith("未导入：") and "口令不正确" in lines[2]
+
+
 def test_no_encryption_asks_first_on_a_terminal(terminal, sub, tmp_path):
     out = tmp_path / "明文.lfx"
     code, _, err = run("--db", sub, "bundle", "export", "--out", out, "--no-encryption", input="n\n")
@@ -181,7 +196,7 @@ def test_export_prints_the_file_and_counts(sub, tmp_path):
     assert code == 0, err
     lines = stdout.splitlines()
     assert lines[0] == f"已导出数据包 {out}"
-    assert lines[1].startswith(f"  {SUB}，2026 年度，全部的记录")
+    assert lines[1].startswith(f"  {SUB}，2026 年度，全部记录 ")
     assert any(line.split() == ["走访企业", "1"] for line in lines)
     code, stdout, _ = run("--db", sub, "bundle", "export", "--out", tmp_path / "新.lfx", "--since", "2026-09-01",
                           "--passphrase-file", secret(tmp_path))
