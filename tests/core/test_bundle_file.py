@@ -347,12 +347,14 @@ def test_a_size_that_lies_never_unpacks_more_than_declared(tmp_path):
             bundle_checks.read_entry(path, zf, info)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@pytest.mark.parametrize("passphrase", [PASS, None])
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(where=st.floats(min_value=0, max_value=1, exclude_max=True), xor=st.integers(min_value=1, max_value=255))
-def test_any_single_changed_byte_of_an_encrypted_bundle_is_found(tmp_path, store, where, xor):
+def test_any_single_changed_byte_is_found(tmp_path, store, passphrase, where, xor):
+    """Encrypted: the keyed file tag (a change cannot be hidden). Plain: its SHA-256 finds damage anywhere too."""
     path = tmp_path / "flip.lfx"
     if not path.exists():
-        write(path, store, files=[b"photo bytes" * 20], settings_json={"a": 1})
+        write(path, store, passphrase=passphrase, files=[b"photo bytes" * 20], settings_json={"a": 1})
     original = path.read_bytes()
     at = int(where * len(original))
     flipped = tmp_path / "flipped.lfx"
