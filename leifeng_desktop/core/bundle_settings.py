@@ -22,7 +22,7 @@ from . import backup, oplog, vault
 from . import schema as s
 from .bundle_export import bundle_rows
 from .bundle_file import SETTINGS, BundleReader, BundleRefused, Manifest, read_manifest
-from .errors import UserError
+from .errors import StoreError, UserError, read_only_message
 from .oplog_changes import setting_changes
 from .settings import CAMPAIGN, CITY_LEVEL, FIXED_CHOICES, check_choice_list
 from .store import Store, new_id, now_iso
@@ -234,6 +234,8 @@ def apply_settings(store: Store, plan: SettingsPlan, *, passphrase: str | None =
             raise BundleRefused(f"“{plan.path.name}”在预览后被替换成了另一个数据包，请重新导入")
         content = fresh.content
         assert content is not None
+    if store.read_only:
+        raise StoreError(read_only_message(store.path))
     _check_receiver(store, plan.path)
     _check_sender(store, plan.path, plan.manifest)
     _check_year(store, plan.path, content)

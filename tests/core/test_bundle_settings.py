@@ -230,3 +230,14 @@ def test_settings_that_are_not_ours_are_refused(city, sub, tmp_path, content, fr
         writer.add_records("unit", [{"id": "u1", "name": "某单位", "kind": "基层工会", "expected": 1}])
         writer.add_json(bs.SETTINGS_PART, content)
     refused(sub, out, "改过的.lfx", fragment)
+
+
+def test_a_read_only_file_previews_but_is_not_written(city, sub, tmp_path):
+    bundle = export(city, tmp_path / "设置.lfx")
+    before = digest(sub)
+    with Store.open(sub, read_only=True) as st:
+        plan = bs.preview_settings(st, bundle, passphrase="城里的口令123")
+        assert plan.units_added
+        with pytest.raises(UserError, match="只读"):
+            bs.apply_settings(st, plan)
+    assert digest(sub) == before and not backup.list_backups(sub)
