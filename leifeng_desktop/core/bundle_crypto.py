@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
-from typing import Any, Protocol
+from typing import IO, Any, Protocol
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -25,6 +25,7 @@ TAG_LEN = len(TAG_PREFIX) + 64            # the zip comment: prefix + 64 hex dig
 PLACEHOLDER = TAG_PREFIX + b"0" * 64
 # what a manifest may ask of the reader's memory and time (n=2**20, r=8: 1 GiB would be too much)
 MIN_N, MAX_N, MAX_R, MAX_P = 2**10, 2**17, 16, 4
+HASH_CHUNK = 256 * 1024           # the file tag is computed over the whole file, this much at a time
 
 
 class BadKey(ValueError):
@@ -116,3 +117,15 @@ def file_hasher(key: bytes | None) -> Hasher:
 
 def tag(hasher: Hasher) -> bytes:
     return TAG_PREFIX + hasher.hexdigest().encode("ascii")
+
+
+def hash_range(stream: IO[bytes], end: int, hasher: Hasher) -> None:
+    """Feed bytes [0, end) of the file to `hasher`, HASH_CHUNK at a time."""
+    stream.seek(0)
+    left = end
+    while left > 0:
+        chunk = stream.read(min(HASH_CHUNK, left))
+        if not chunk:
+            break
+        hasher.update(chunk)
+        left -= len(chunk)

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from leifeng_desktop.core import bundle_checks, bundle_crypto, crypto
+from leifeng_desktop.core import bundle_checks, bundle_crypto, bundle_read, crypto
 from leifeng_desktop.core import bundle_file as bf
 from leifeng_desktop.core.errors import UserError
 
@@ -318,7 +318,7 @@ def test_too_many_entries_are_refused_from_the_directory_record(tmp_path, store,
     path = tmp_path / "a.lfx"
     write(path, store, passphrase=None)
     monkeypatch.setattr(bundle_checks, "MAX_ENTRIES", 2)
-    monkeypatch.setattr(bf, "MAX_ENTRIES", 2)
+    monkeypatch.setattr(bundle_read, "MAX_ENTRIES", 2)
     assert "含有不允许的内容（条目超过 2 个）" in refused(path)
 
 
