@@ -35,6 +35,7 @@ from .stats_shape import (
     Reporting,
     Targets,
     Teams,
+    UnitFigures,
     UnitReport,
     UnitTeams,
     Visits,
@@ -73,13 +74,14 @@ def campaign_stats(store: Store, *, year: int | None = None, unit: str | None = 
     date_from–date_to (dated records only; targets, deadlines and reporting stay the year's)."""
     sc = Scope(store, year, unit, today, date_from, date_to)
     enterprises = visits.enterprise_counts(store, *sc.enterprise_visit())   # one read of the visits
-    acts = passes.rollup(store, sc)   # one pass over activities and participations for every activity figure
+    acts = passes.rollup(store, sc)   # activities and participations read once for every activity figure
+    units = unit_figures(store, sc, acts)   # members and demands of the whole are these added up
     return {"year": sc.year, "unit": sc.unit, "today": sc.today.isoformat(),
             "period": {"from": sc.date_from, "to": sc.date_to},
-            "targets": _targets(store, sc, enterprises), "teams": _teams(store, sc), "reporting": _reporting(store, sc),
-            "activities": _activities(sc, acts), "publicity": _publicity(store, sc), "aid": _aid(store, sc),
-            "demands": _demands(store, sc), "honors": _honors(store, sc),
-            "visits": _visits(store, sc, enterprises), "units": unit_figures(store, sc, acts)}
+            "targets": _targets(store, sc, enterprises), "teams": _teams(store, sc, units),
+            "reporting": _reporting(store, sc), "activities": _activities(sc, acts), "publicity": _publicity(store, sc),
+            "aid": _aid(store, sc), "demands": _demands(units), "honors": _honors(store, sc),
+            "visits": _visits(store, sc, enterprises), "units": units}
 
 
 def _shares(target: int | None, n: int) -> list[int | None]:
@@ -105,14 +107,13 @@ def _targets(store: Store, sc: Scope, enterprises: tuple[int, int, list[dict[str
             "households": {"target": sc.campaign.get("household_target"), "done": households}}
 
 
-def _teams(store: Store, sc: Scope) -> Teams:
+def _teams(store: Store, sc: Scope, per_unit: list[UnitFigures]) -> Teams:
     w, p = sc.team()
     kinds = sc.choices.get("team_kind", [])
     late = team_rules.lateness_sql(sc.setting_sql("registration_deadline"))
     row = store.db.execute(
         f"SELECT COUNT(*), COALESCE(SUM({late} = '{team_rules.LATE}'), 0), "
         f"COALESCE(SUM({late} = '{team_rules.UNDATED}'), 0) FROM team WHERE {w}", p).fetchone()
-    mw, mp = sc.member()
     eu, eup = sc.expected_units()
     units = store.db.query(
         f"SELECT us.u AS unit, COUNT(t.id) AS count, json_group_array(DISTINCT t.kind) AS kinds FROM "
@@ -125,7 +126,7 @@ def _teams(store: Store, sc: Scope) -> Teams:
         by_unit.append({"unit": u["unit"], "count": u["count"], "missing_kinds": [k for k in kinds if k not in formed]})
     return {"total": row[0], "by_kind": _count_by(store, "team", "kind", "kind", (w, p), kinds),
             "by_unit": by_unit, "late": row[1], "undated": row[2],
-            "members": _one(store, f"SELECT COUNT(*) FROM member WHERE {mw}", mp)}
+            "members": sum(u["members"] for u in per_unit)}   # each member counted joins its team, of one unit
 
 
 def _days(deadline: str | None, today: dt.date) -> tuple[int | None, int | None]:
@@ -208,13 +209,10 @@ def _unit_programmes(store: Store, sc: Scope, w: str, p: list[Any]) -> list[Any]
                      {"count": 0, "households": 0, "amount_fen": 0})
 
 
-def _demands(store: Store, sc: Scope) -> Demands:
-    w, p = sc.demand()
-    ow, op = sc.overdue()
-    row = store.db.execute(
-        f"SELECT COUNT(*), COALESCE(SUM({ow}), 0), COALESCE(SUM(status IS '{visits.DONE}'), 0) "
-        f"FROM demand WHERE {w}", [*op, *p]).fetchone()
-    return {"total": row[0], "overdue": row[1], "done": row[2], "open": row[0] - row[2]}
+def _demands(units: list[UnitFigures]) -> Demands:
+    """The per-unit counts (stats_units, the same rules) added up: every demand is of one unit or of none."""
+    total, done = sum(u["demands"] for u in units), sum(u["demands_done"] for u in units)
+    return {"total": total, "overdue": sum(u["demands_overdue"] for u in units), "done": done, "open": total - done}
 
 
 def _honors(store: Store, sc: Scope) -> Honors:
