@@ -56,8 +56,12 @@ CHUNK_BYTES = 16 * 1024 * 1024    # a chunk of long texts ends sooner: every par
 _HASH_RE_LEN = 64
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))   # made once: json.dumps with options
+                                                                        # would make one per row
+
+
 def _json_line(obj: Any) -> bytes:
-    return json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n"
+    return (_ENCODER.encode(obj) + "\n").encode("utf-8")
 
 
 # -- writing ----------------------------------------------------------------------------------------------------
