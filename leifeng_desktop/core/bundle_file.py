@@ -76,6 +76,8 @@ class BundleWriter:
         self.path = Path(path)
         if passphrase is not None and not passphrase.strip():
             raise UserError(f"请为“{self.path.name}”输入口令，或选择不加密导出")
+        if self.path.resolve() == Path(store.path).resolve():
+            raise UserError(f"不能把数据包保存为正在使用的数据库“{self.path.name}”，请另起一个文件名")
         campaign = store.settings.campaign()
         from .. import __version__
         self._meta: dict[str, Any] = {

@@ -165,6 +165,10 @@ def test_an_attachment_changed_on_disk_or_an_empty_passphrase_is_refused(tmp_pat
             w.add_attachment(hashlib.sha256(b"original").hexdigest(), tmp_path / "src")
     with pytest.raises(UserError, match="输入口令"):
         bf.BundleWriter(tmp_path / "a.lfx", store=store, kind=bf.DATA, passphrase="  ")
+    before = store.path.read_bytes()
+    with pytest.raises(UserError, match=f"不能把数据包保存为正在使用的数据库“{store.path.name}”"):
+        bf.BundleWriter(store.path, store=store, kind=bf.DATA, passphrase=None)
+    assert store.path.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["src"]
 
 
