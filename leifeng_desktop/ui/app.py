@@ -13,10 +13,12 @@ from PySide6.QtWidgets import QApplication
 
 from .. import __version__
 from ..core import applog
-from ..core.store import default_db_path
+from ..core.errors import DatabaseDamaged, classify
+from ..core.store import Store, default_db_path
 from ..paths import resources_dir
 from .crash import CrashHandler
-from .recovery import damage, held_by_another_window, open_checked
+from .instance_lock import InstanceLock
+from .recovery import StartCheck, damage, held_by_another_window, open_at_start, open_checked
 from .setup_wizard import offer_setup
 
 log = logging.getLogger(__name__)
@@ -83,13 +85,14 @@ def sweep_export_leftovers() -> None:
 
 def open_first(db_path: Path | None):
     """The file named on the command line, else the last one used; a last file that cannot be opened (moved …)
-    falls back to the default database, unless it is damaged (nothing opens then) or another window has it."""
+    falls back to the default database, unless it is damaged (nothing opens then) or another window has it.
+    (store, lock, checked): a file not checked yet is checked after the first paint (recovery.StartCheck)."""
     from PySide6.QtCore import QSettings
     path = Path(db_path) if db_path else Path(str(QSettings().value("last_db", "") or default_db_path()))
-    opened = open_checked(path)
+    opened = open_at_start(path)
     if opened is None and db_path is None and path != default_db_path() and damage(path) is None \
             and not held_by_another_window(path):
-        opened = open_checked(default_db_path())   # the last file may have moved: fall back
+        opened = open_at_start(default_db_path())   # the last file may have moved: fall back
     return opened
 
 
@@ -104,20 +107,42 @@ def run_app(db_path: Path | None = None) -> int:
         crash.uninstall()
 
 
-def _run(app: QApplication, crash: CrashHandler, db_path: Path | None) -> int:
+def first_window(store: Store, lock: InstanceLock | None, checked: bool):
+    """The window of the file opened at start; one not checked yet gets its StartCheck (after the first paint).
+    Damage met while the window is made (a page it reads) sends the file through the check first after all."""
     from .main_window import MainWindow
+    try:
+        window = MainWindow(store, lock)
+    except Exception as exc:
+        if checked or not isinstance(classify(exc, store.path), DatabaseDamaged):
+            raise
+        log.warning("damage met before the check of %s", store.path.name, exc_info=True)
+        store.close()
+        if lock is not None:
+            lock.release()
+        opened = open_checked(store.path)   # said to the clerk, the newest good backup offered
+        return None if opened is None else MainWindow(*opened)
+    if not checked and not store.read_only:
+        window.start_check = StartCheck(window)
+    return window
+
+
+def _run(app: QApplication, crash: CrashHandler, db_path: Path | None) -> int:
     sweep_export_leftovers()
     try:
         opened = open_first(db_path)
-        if opened is None:
+        window = None if opened is None else first_window(*opened)
+        if window is None:
             return 2
-        window = MainWindow(*opened)
+        check = window.start_check
     except Exception as exc:   # noqa: BLE001 - before the window exists: the dialog says so, then the end
         crash.report(exc)
         return 1
     window.show()
     offer_setup(window)
     code = app.exec()
+    if check is not None and check.declined:
+        code = 2   # damaged, found after the paint: nothing stays open, as when found before it
     window.current_store.close()
     if window.lock is not None:
         window.lock.release()

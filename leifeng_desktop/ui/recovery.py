@@ -2,21 +2,25 @@
 a restore while the window has the file open (its connection and lock let go, the backup put back, reopened).
 
 A file is checked read-only before the window opens it for writing, so a damaged one is left byte for byte as it
-was; the clerk is told so and offered the newest good backup. Tests patch `DamagedQuestion.ask`,
+was; the clerk is told so and offered the newest good backup. At start a file that opens cleanly is checked after
+the first paint instead (StartCheck; core.start_check says why that is safe). Tests patch `DamagedQuestion.ask`,
 `RestoreConfirm.ask` and `Notice.show`."""
 from __future__ import annotations
 
 import logging
+import time
 from pathlib import Path
 
+from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from ..core import backup
 from ..core import schema as s
 from ..core.errors import DatabaseDamaged, StoreError, UserError
+from ..core.start_check import QuickCheck, opens_cleanly
 from ..core.store import Store
 from .instance_lock import InstanceLock, open_database
-from .workers import failure_message
+from .workers import Task, failure_message
 
 log = logging.getLogger(__name__)
 
@@ -107,8 +111,10 @@ def damage(path: Path) -> str | None:
         problems = store.quick_check()
     finally:
         store.close()
-    if not problems:
-        return None
+    return damaged_text(path, problems) if problems else None
+
+
+def damaged_text(path: Path, problems: list[str]) -> str:
     return f"数据库“{path.name}”已损坏（SQLite 检查发现 {len(problems)} 处问题），为保护数据本次未作任何修改"
 
 
@@ -117,6 +123,21 @@ def held_by_another_window(path: Path) -> bool:
     free = probe.acquire()
     probe.release()
     return not free
+
+
+def open_at_start(path: Path) -> tuple[Store, InstanceLock | None, bool] | None:
+    """open_checked, except that a file which opens cleanly (core.start_check) is opened at once and checked after
+    the first paint: (store, lock, checked); checked False asks the window for a StartCheck."""
+    path = Path(path)
+    if not opens_cleanly(path) or held_by_another_window(path):
+        opened = open_checked(path)
+        return None if opened is None else (*opened, True)
+    opened = open_database(path)
+    if opened is None:
+        return None
+    from .password_dialogs import after_open
+    after_open(opened[0], None)
+    return (*opened, False)
 
 
 def open_checked(path: Path, parent: QWidget | None = None) -> tuple[Store, InstanceLock | None] | None:
@@ -138,7 +159,8 @@ def open_checked(path: Path, parent: QWidget | None = None) -> tuple[Store, Inst
     return opened
 
 
-def restore_damaged(path: Path, problem: str, parent: QWidget | None) -> bool:
+def chosen_backup(path: Path, problem: str, parent: QWidget | None) -> backup.BackupInfo | None:
+    """The newest good backup when the clerk chose to restore it and confirmed, else None."""
     try:
         good = backup.newest_good(path)
     except Exception:   # noqa: BLE001 - a backup folder that cannot be read: say there is none
@@ -146,6 +168,13 @@ def restore_damaged(path: Path, problem: str, parent: QWidget | None) -> bool:
         good = None
     if not DamagedQuestion.ask(parent, path, problem, good) or good is None \
             or not RestoreConfirm.ask(parent, path, good):
+        return None
+    return good
+
+
+def restore_damaged(path: Path, problem: str, parent: QWidget | None) -> bool:
+    good = chosen_backup(path, problem, parent)
+    if good is None:
         return False
     try:
         restored = backup.restore_backup(path, good.path)
@@ -171,6 +200,8 @@ def let_go(window) -> None:
     window.stack.hide()
     if window.watcher:
         window.watcher.stop()
+    if window.start_check is not None:
+        window.start_check.shutdown()
     window.overview.shutdown()
     demo = getattr(window, "_demo_task", None)
     if demo is not None:
@@ -187,6 +218,20 @@ def restore_in_window(window, info) -> bool:
     if window.store.read_only or not window.settings_page.confirm_leave() \
             or not RestoreConfirm.ask(window, path, info):
         return False
+    restored, error = replace_in_window(window, info)
+    if restored is not None:
+        log.info("restored %s from a backup", path.name)
+        Notice.show(window, "已恢复备份", restored_text(path, info, restored))
+        return True
+    Notice.show(window, "未能恢复备份", failure_message(error or RuntimeError("restore returned nothing")),
+                error=True)
+    return False
+
+
+def replace_in_window(window, info) -> tuple[backup.BackupInfo | None, Exception | None]:
+    """Let go of the file, restore `info`, reopen the file as it now is: (what was restored, or the error). A file
+    that cannot be opened again (the reason was shown) closes the window."""
+    path = window.store.path
     let_go(window)
     error: Exception | None = None
     restored = None
@@ -195,17 +240,91 @@ def restore_in_window(window, info) -> bool:
     except Exception as exc:   # noqa: BLE001 - the window must get its file back before anything is shown
         error = exc
     opened = open_database(path, window)
-    if opened is None:   # the file cannot be opened again (the reason was shown): nothing left to show
+    if opened is None:
         window.close()
-        return False
+        return None, error or StoreError(f"数据库“{path.name}”无法再次打开")
     from .password_dialogs import after_open
     after_open(opened[0], window)   # a password not kept on this PC is asked again, as at any open
     window.set_store(*opened)
     window.stack.show()
-    if restored is not None:
-        log.info("restored %s from a backup", path.name)
-        Notice.show(window, "已恢复备份", restored_text(path, info, restored))
-        return True
-    Notice.show(window, "未能恢复备份", failure_message(error or RuntimeError("restore returned nothing")),
-                error=True)
-    return False
+    return restored, error
+
+
+# -- the check after the first paint (start) --------------------------------------------------------------
+class StartCheck(QObject):
+    """The quick_check of the file opened at start, on a worker once the window has painted. Until it answers, a
+    write of the window's store checks first (Store.before_write: a save then takes seconds, never goes into a
+    damaged file). Sound: writes go through and the daily backup is made on a worker. Damaged: said as at any
+    open, with the newest good backup offered; restored in the window, or the window closes (`declined`)."""
+
+    def __init__(self, window):
+        super().__init__(window)
+        self.window = window
+        self.store: Store = window.current_store
+        self.problems: list[str] | None = None   # None: not answered yet
+        self.declined = False
+        self._check = QuickCheck(self.store.path)
+        self._tasks: list[Task] = []
+        self.store.before_write = self.before_write
+        if window.painted:
+            QTimer.singleShot(0, self, self.start)
+        else:
+            window.first_painted.connect(self.start)
+
+    def start(self) -> None:
+        if self.problems is not None or self._tasks:
+            return
+        task = self._run(lambda progress, cancelled: self._check.run())
+        task.done.connect(self.answered)
+        task.failed.connect(lambda exc: log.error("the check of %s at start failed", self.store.path.name,
+                                                  exc_info=exc))   # writes still check first
+
+    def _run(self, job) -> Task:
+        task = Task(job, parent=self.window, show_dialog=False)
+        self._tasks.append(task)
+        return task.start()
+
+    def before_write(self) -> None:
+        if self.problems is None:   # not answered yet: the store's own connection checks now
+            self.answered(self.store.quick_check())
+        if self.problems:
+            raise DatabaseDamaged(damaged_text(self.store.path, self.problems))
+
+    def answered(self, problems: list[str]) -> None:
+        if self.problems is not None:   # the write's own check answered first
+            return
+        self.problems = list(problems)
+        if not self.problems:
+            self.store.before_write = None
+            path = self.store.path
+            self._run(lambda progress, cancelled: backup.daily_backup(path))   # never raises
+            return
+        log.warning("damaged database found after start: %s", self.store.path.name)
+        QTimer.singleShot(0, self, self.offer_backup)   # not inside a save that met it
+
+    def offer_backup(self) -> None:
+        window = self.window
+        good = chosen_backup(self.store.path, damaged_text(self.store.path, self.problems or []), window)
+        if good is None:
+            self.declined = True
+            window.close()
+            return
+        restored, error = replace_in_window(window, good)
+        if restored is not None:
+            Notice.show(window, "已恢复备份", restored_text(self.store.path, good, restored))
+            return
+        Notice.show(window, "未能恢复备份", failure_message(error or RuntimeError("restore returned nothing")),
+                    error=True)
+        self.declined = True
+        window.close()
+
+    def shutdown(self) -> None:
+        """Stop the check (interrupted) and wait for the backup; the window is going or lets go of the file."""
+        self._check.interrupt()
+        while self._check.running:   # it may have been between its open and its statement
+            time.sleep(0.002)
+            self._check.interrupt()
+        for task in self._tasks:
+            task.stop_and_wait()
+        if self.window.start_check is self:
+            self.window.start_check = None

@@ -2,6 +2,8 @@
 core.stats (computed off the GUI thread) and is a way in: clicking it lists the records behind it."""
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -24,10 +26,11 @@ from PySide6.QtWidgets import (
 from ...core import lookups
 from ...core import stats as st
 from ...core.filters import Filter
+from ...core.start_check import interrupt
 from ...core.stats_shape import CampaignStats
 from ...core.store import Store
 from ..fitting import fit_combo
-from ..workers import Task, failure_message
+from ..workers import Cancelled, Task, failure_message
 from . import dashboard_boxes as boxes
 from .dashboard_boxes import Figure, list_key
 from .first_steps import FirstStepsPanel, before_teams_box
@@ -57,11 +60,15 @@ class FigureListDialog(QDialog):
 class DashboardPage(QWidget):
     figureOpened = Signal(object)   # the FigureFilter of a clicked figure
 
-    def __init__(self, store: Store, parent: QWidget | None = None):
+    def __init__(self, store: Store, parent: QWidget | None = None, *, count: bool = True):
+        """`count` False: the first count waits for refresh() (the window's start: after its first paint)."""
         super().__init__(parent)
         self.store = store
         self.stats: CampaignStats | None = None
         self._task: Task | None = None
+        self._counting: Store | None = None   # the worker's store while it counts (interrupted at shutdown)
+        self._stopping = False
+        self._count_lock = threading.Lock()
         self.dialogs: list[QDialog] = []
         self.unit = QComboBox()
         self.unit.setObjectName("unit_scope")
@@ -100,16 +107,27 @@ class DashboardPage(QWidget):
         self._listener = self._records_changed
         store.subscribe(self._listener)
         self.destroyed.connect(lambda *_a, s=store, li=self._listener: s.unsubscribe(li))
-        self.refresh()
+        if count:
+            self.refresh()
 
     def _records_changed(self, key: str) -> None:
         if key in WATCHED:
             self._timer.start()
 
     def shutdown(self) -> None:
-        """Stop recounting and wait for a count in progress (its thread must not outlive the page)."""
+        """Stop recounting; a count in progress is interrupted (seconds at city scale) and its thread waited for
+        (it must not outlive the page)."""
         self._timer.stop()
         self.store.unsubscribe(self._listener)
+        with self._count_lock:
+            self._stopping = True
+        while True:   # between two statements an interrupt is lost: repeat it until the count has stopped
+            with self._count_lock:
+                own = self._counting
+            if own is None:
+                break
+            interrupt(own)
+            time.sleep(0.002)
         if self._task is not None:
             self._task.stop_and_wait()
 
@@ -133,16 +151,30 @@ class DashboardPage(QWidget):
     # -- computing -----------------------------------------------------------------------------------------
     def refresh(self, *args) -> None:
         """Recount on a worker thread with its own connection; the window stays responsive on a large file."""
+        if self._stopping:
+            return
         if self._task is not None and self._task.is_running():
             self._timer.start()
             return
         unit = self.unit.currentData()
         self.status.setText("正在统计…")
-        self._task = Task(lambda own, progress, cancelled: st.campaign_stats(own, unit=unit),
+        self._task = Task(lambda own, progress, cancelled: self._count(own, unit),
                           db_path=self.store.path, read_only=True, parent=self, show_dialog=False)
         self._task.done.connect(self.show_stats)
         self._task.failed.connect(lambda exc: self.status.setText(f"统计失败：{failure_message(exc)}"))
         self._task.start()
+
+    def _count(self, own: Store, unit: str | None) -> CampaignStats:
+        """On the worker: the figures, unless the page is going away."""
+        with self._count_lock:
+            if self._stopping:
+                raise Cancelled
+            self._counting = own
+        try:
+            return st.campaign_stats(own, unit=unit)
+        finally:
+            with self._count_lock:
+                self._counting = None
 
     def refresh_now(self) -> CampaignStats:
         """Count on this thread (tests, the summary export)."""
