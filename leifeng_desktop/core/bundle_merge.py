@@ -47,7 +47,7 @@ from .bundle_plan import (
     kept,
     summary_counts,
 )
-from .bundle_walk import Walk
+from .bundle_walk import Stored, Walk
 from .errors import UserError
 from .store import Store, new_id, now_iso
 from .validation import ValidationError
@@ -168,14 +168,21 @@ def preview(store: Store, path: str | os.PathLike[str], *, passphrase: str | Non
     refusal (BundleRefused, NeedsPassphrase, WrongPassphrase) is raised here already."""
     path = Path(path)
     with BundleReader(path, passphrase=passphrase) as reader:
-        m = reader.manifest
-        _check(store, m, path.name)
-        already = _already(store, m.bundle_id)
-        if already:
-            return MergePlan(path, m, {}, [], already)
-        walk = Walk(store, reader, path.name)
-        with store.settings.fixed_choices():
-            _walk(walk, _Ticker(m, path.name, progress, cancelled, "预览数据包"))
+        return _preview(store, reader, path, progress, cancelled)
+
+
+def _preview(store: Store, reader: BundleReader, path: Path, progress: Progress, cancelled: Cancelled,
+             rows: Stored | None = None) -> MergePlan:
+    m = reader.manifest
+    _check(store, m, path.name)
+    already = _already(store, m.bundle_id)
+    if already:
+        return MergePlan(path, m, {}, [], already)
+    walk = Walk(store, reader, path.name, rows)
+    with store.settings.fixed_choices():
+        _walk(walk, _Ticker(m, path.name, progress, cancelled, "预览数据包"))
+    if rows is not None:
+        rows.done()
     return MergePlan(path, m, _counts(walk), walk.conflicts, None)
 
 
@@ -184,51 +191,58 @@ def apply(store: Store, plan: MergePlan, *, passphrase: str | None = None, decis
           progress: Progress = None, cancelled: Cancelled = None) -> MergeResult:
     """Merge the bundle as previewed, conflicts as decided (ConflictsUndecided when one is not): all or nothing,
     after a 合并前 backup. The same bundle again changes nothing (already_imported)."""
-    path, name = plan.path, plan.path.name
+    with BundleReader(plan.path, passphrase=passphrase) as reader:
+        if reader.manifest.bundle_id != plan.manifest.bundle_id:
+            raise BundleRefused(f"“{plan.path.name}”在预览之后已被替换，请重新预览后再导入")
+        return _apply(store, reader, plan, decisions, progress, cancelled)
+
+
+def _apply(store: Store, reader: BundleReader, plan: MergePlan, decisions: Decisions | None, progress: Progress,
+           cancelled: Cancelled, rows: Stored | None = None) -> MergeResult:
+    path, name, m = plan.path, plan.path.name, reader.manifest
     if store.read_only:
         raise errors.StoreError(errors.read_only_message(store.path))
-    with BundleReader(path, passphrase=passphrase) as reader:
-        m = reader.manifest
-        if m.bundle_id != plan.manifest.bundle_id:
-            raise BundleRefused(f"“{name}”在预览之后已被替换，请重新预览后再导入")
-        _check(store, m, name)
-        already = _already(store, m.bundle_id)
-        if already:
-            return MergeResult(path, m, {}, None, already)
-        for conflict in plan.conflicts:
-            decided(conflict, decisions)
-        made = backup.backup_before(store.path, backup.MERGE, f"“{name}”未导入任何数据").path
-        writer = _Writer(store, reader, name, decisions)
-        try:
-            with store.transaction(), store.settings.fixed_choices():
-                walk = Walk(store, reader, name)
-                gone = _walk(walk, _Ticker(m, name, progress, cancelled, "导入数据包"), writer.records)
-                writer.deletions(gone)
-                counts = _counts(walk)
-                writer.finish(counts)
-        except BaseException:
-            writer.remove_copies()
-            raise
+    _check(store, m, name)
+    already = _already(store, m.bundle_id)
+    if already:
+        return MergeResult(path, m, {}, None, already)
+    for conflict in plan.conflicts:
+        decided(conflict, decisions)
+    made = backup.backup_before(store.path, backup.MERGE, f"“{name}”未导入任何数据").path
+    writer = _Writer(store, reader, name, decisions)
+    try:
+        with store.transaction(), store.settings.fixed_choices():
+            walk = Walk(store, reader, name, rows)
+            gone = _walk(walk, _Ticker(m, name, progress, cancelled, "导入数据包"), writer.records)
+            writer.deletions(gone)
+            counts = _counts(walk)
+            writer.finish(counts)
+    except BaseException:
+        writer.remove_copies()
+        raise
     return MergeResult(path, m, counts, made, None, conflicts=len(walk.conflicts))
 
 
 def import_bundle(store: Store, path: str | os.PathLike[str], *, passphrase: str | None = None,
                   on_conflict: str | None = None, dry_run: bool = False) -> MergeResult:
-    """Preview and apply one bundle (the CLI's call per file). Conflicts take `on_conflict` ("mine": this file's
-    values, "theirs": the bundle's) for every field; none given and conflicts found → ConflictsUndecided.
-    `dry_run`: the preview's counts only, nothing written."""
+    """Preview and apply one bundle (the CLI's call per file), the bundle opened once and each row validated
+    once. Conflicts take `on_conflict` ("mine": this file's values, "theirs": the bundle's) for every field; none
+    given and conflicts found → ConflictsUndecided. `dry_run`: the preview's counts only, nothing written."""
     if on_conflict not in (None, "mine", "theirs"):
         raise ValueError(f"on_conflict must be mine, theirs or None, not {on_conflict!r}")
-    plan = preview(store, path, passphrase=passphrase)
-    if plan.already_imported or dry_run:
-        return MergeResult(plan.path, plan.manifest, plan.counts, None, plan.already_imported, dry_run=dry_run,
-                           conflicts=len(plan.conflicts))
-    if plan.conflicts and on_conflict is None:
-        raise ConflictsUndecided(f"“{plan.path.name}”中有 {len(plan.conflicts)} 处冲突需要决定，未导入任何数据；"
-                                 "请在窗口中导入并逐项选择，"
-                                 "或指定 --on-conflict mine（保留本地）或 theirs（采用数据包）")
-    decisions = everything(plan.conflicts, on_conflict) if on_conflict else None
-    return apply(store, plan, passphrase=passphrase, decisions=decisions)
+    path = Path(path)
+    with BundleReader(path, passphrase=passphrase) as reader:
+        rows = None if dry_run else Stored()
+        plan = _preview(store, reader, path, None, None, rows)
+        if plan.already_imported or dry_run:
+            return MergeResult(plan.path, plan.manifest, plan.counts, None, plan.already_imported,
+                               dry_run=dry_run, conflicts=len(plan.conflicts))
+        if plan.conflicts and on_conflict is None:
+            raise ConflictsUndecided(f"“{path.name}”中有 {len(plan.conflicts)} 处冲突需要决定，未导入任何数据；"
+                                     "请在窗口中导入并逐项选择，"
+                                     "或指定 --on-conflict mine（保留本地）或 theirs（采用数据包）")
+        decisions = everything(plan.conflicts, on_conflict) if on_conflict else None
+        return _apply(store, reader, plan, decisions, None, None, rows)
 
 
 # -- arrivals -------------------------------------------------------------------------------------------------------
@@ -276,11 +290,9 @@ class _Writer:
                     fresh.append(row["id"])
         if rows:
             names, sql = _upsert_sql(rt)
-            blank = dict.fromkeys(names)
             keys = self.store.keys
-            self.store.db.conn.executemany(sql, (
-                tuple({**blank, **(sealed.seal_row(keys, rt, r) if keys is not None else r)}[n] for n in names)
-                for r in rows))
+            stored = (sealed.seal_row(keys, rt, r) if keys is not None else r for r in rows)
+            self.store.db.conn.executemany(sql, (tuple(r.get(n) for n in names) for r in stored))
             self.touched.add(rt.key)
             if rt.key == "attachment":
                 self._copy_files(rows)

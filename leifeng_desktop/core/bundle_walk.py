@@ -63,13 +63,37 @@ def chunked(rows: Iterator[Row], size: int = CHUNK) -> Iterator[list[Row]]:
         yield batch
 
 
+class Stored:
+    """The stored rows of one walk, kept for the next walk over the same bundle (import_bundle's preview, then its
+    apply: each row validated once), up to LIMIT rows; a bigger bundle is read and validated again."""
+    LIMIT = 25_000
+
+    def __init__(self) -> None:
+        self.chunks: dict[str, list[list[Row]]] = {}
+        self.count, self.full, self.over = 0, False, False
+
+    def keep(self, type_key: str, rows: list[Row]) -> None:
+        if self.over:
+            return
+        self.count += len(rows)
+        if self.count > self.LIMIT:
+            self.over, self.chunks = True, {}
+            return
+        self.chunks.setdefault(type_key, []).append(rows)
+
+    def done(self) -> None:
+        """The walk read every row: the next one takes them from here."""
+        self.full = not self.over
+
+
 # -- the walk -------------------------------------------------------------------------------------------------------
 class Walk:
     """One pass over a bundle's records and deletions against this file (nothing written). `items(type_key)`
     yields the classified records chunk by chunk, `gone()` the deletions; counts and conflicts add up meanwhile."""
 
-    def __init__(self, store: Store, reader: BundleReader, name: str):
+    def __init__(self, store: Store, reader: BundleReader, name: str, rows: Stored | None = None):
         self.store, self.reader, self.name = store, reader, name
+        self.rows = rows    # the rows as stored: kept by a first walk (rows.keep), given again to the next
         self.keys = [store.keys] if store.keys is not None else []
         self.group_map: dict[str, str] = {}           # incoming working_group id → local id
         self.ids: dict[str, set[str]] = {}             # incoming ids per type (references, deletions)
@@ -144,8 +168,7 @@ class Walk:
     def items(self, type_key: str) -> Iterator[list[Item]]:
         rt = s.record_type(type_key)
         seen = self.ids.setdefault(type_key, set())
-        for batch in chunked(self.reader.records(type_key)):
-            rows = [self.stored(rt, r) for r in batch]
+        for rows in self.chunks(rt):
             if type_key in BY_NAME:
                 yield self._by_name(rt, rows)
                 continue
@@ -154,6 +177,19 @@ class Walk:
             if type_key == "attachment":
                 self.check_files(rows)
             yield self._by_id(rt, rows)
+
+    def chunks(self, rt: s.RecordType) -> Iterator[list[Row]]:
+        """The incoming rows in their stored form, validated, chunk by chunk: from the bundle, or as a walk over
+        the same bundle kept them."""
+        rows = self.rows
+        if rows is not None and rows.full:
+            yield from rows.chunks.get(rt.key, [])
+            return
+        for batch in chunked(self.reader.records(rt.key)):
+            stored = [self.stored(rt, r) for r in batch]
+            if rows is not None:
+                rows.keep(rt.key, stored)
+            yield stored
 
     def sender_unit(self) -> list[Item]:
         """The sending unit as a unit that must report, when neither this file nor the bundle has it."""

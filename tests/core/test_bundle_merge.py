@@ -230,3 +230,15 @@ def test_a_bundle_since_a_date_finds_its_references_here(sub, city, tmp_path):
     groups = {r["id"]: r["name"] for r in city.rows("working_group")}
     assert groups[city.get("enterprise_visit", visit["id"])["group_id"]] == \
         {r["id"]: r["name"] for r in sub.rows("working_group")}[visit["group_id"]]
+
+
+@pytest.mark.parametrize("limit", [10, 100_000], ids=["read-again", "kept"])
+def test_import_keeps_the_checked_rows_or_reads_them_again(sub, city, tmp_path, monkeypatch, limit):
+    """import_bundle validates each row once and keeps it for the write up to Stored.LIMIT rows; a bigger bundle
+    is read and validated again: the same records either way."""
+    from leifeng_desktop.core.bundle_walk import Stored
+    monkeypatch.setattr(Stored, "LIMIT", limit)
+    result = bundle_merge.import_bundle(city, export(sub, tmp_path), passphrase=PASSPHRASE)
+    assert result.counts["participant"].new == sub.count("participant")
+    for key in ("team", "member", "participant", "household", "aid"):
+        assert plain_rows(city, key) == plain_rows(sub, key), key
