@@ -150,7 +150,9 @@ class Walk:
                                                wanted)}
             for r in rows:
                 if r.get(f.key) and r[f.key] not in theirs and r[f.key] not in here:
-                    raise self.refuse(f"{self.naming(rt, r)}的{f.label}不存在（既不在数据包中，也不在本数据库中）")
+                    hint = "；请对方导出全部记录（不限起始日期）后再导入" if self.reader.manifest.since else ""
+                    raise self.refuse(f"{self.naming(rt, r)}的{f.label}不存在（既不在数据包中，也不在本数据库中）"
+                                      f"{hint}")
 
     def check_files(self, rows: list[Row]) -> None:
         """An attachment row needs its file: here already or in the bundle."""

@@ -175,3 +175,15 @@ def test_an_encrypted_bundle_without_its_passphrase(sub, city, tmp_path):
         bundle_merge.preview(city, path)
     assert state(city) == before
     assert bundle_merge.import_bundle(city, path, passphrase="口令").counts["member"].new == 1
+
+
+def test_a_bundle_since_a_date_into_a_file_that_never_had_the_rest(sub, city, tmp_path):
+    with sub.transaction():
+        for key in ("team", "member", "activity", "attachment"):
+            sub.db.execute(f'UPDATE "{key}" SET updated_at = ?', ["2026-05-01T09:00:00+08:00"])
+    member = sub.rows("member")[0]["id"]
+    sub.update("member", member, {"skills": "急救"})
+    path = tmp_path / "since.lfx"
+    export_bundle(sub, path, passphrase=None, since="2026-06-01")
+    refused(city, path, "^“since.lfx”中队员“张三”的所在队伍不存在（既不在数据包中，也不在本数据库中）；"
+                        "请对方导出全部记录（不限起始日期）后再导入，已拒绝整个数据包$")
