@@ -27,7 +27,7 @@ from .zh import command, option
 @out_option(".docx")
 def summary(period: tuple, unit: str | None, chart: bool, picture: Path | None, today: dt.date | None,
             out: Path) -> int:
-    from ..core.texts import summary_period
+    from ..core.text_context import summary_period
     from ..exports.summary import export_summary
     with open_store(sound=True) as store:
         unit = known_unit(store, unit)

@@ -24,9 +24,10 @@ from . import oplog
 from . import text_drafts as td
 from .formatting import cn_date
 from .service_record import period_sql
-from .settings import CITY_LEVEL
-from .stats import campaign_stats
+from .stats_shape import CampaignStats
 from .store import Store
+from .text_context import context as context
+from .text_context import document_unit as document_unit
 from .text_drafts import AREAS, Context
 from .validation import ValidationError, minutes_to_hours
 from .values import bad_character, describe
@@ -80,91 +81,12 @@ HIGHLIGHT_AREAS = (*AREAS, ("deeds", "典型事迹"))
 DEFAULT_HIGHLIGHTS = 3     # candidates shown for an area nobody has chosen for
 VALUES_KINDS, MEDIA_KIND, CULTURE_KINDS = td.VALUES_KINDS, td.MEDIA_KIND, td.CULTURE_KINDS
 AWARDED = "表彰"
+Part = int | Sequence[str] | None   # of an area's candidates: every one (None), the first n, or these ids only
 
 
 def _check_doc(doc: str) -> None:
     if doc not in PARTS:
         raise ValueError(f"没有名为 {doc} 的文稿（应为 summary 或 plan）")
-
-
-# -- the unit a document is for ------------------------------------------------------------------------------
-def document_unit(store: Store, unit: str | None = None) -> tuple[str, bool]:
-    """(the unit that signs, whether it is the city federation): the unit scope, else our unit of the settings."""
-    campaign = store.settings.campaign()
-    name = (unit or "").strip() or campaign.get("our_unit") or ""
-    if name == campaign.get("our_unit"):   # 设置's level (市总工会/区县总工会/产业工会/基层工会) says what we are
-        kind = campaign.get("our_unit_kind")
-    else:
-        row = store.db.execute("SELECT kind FROM unit WHERE name = ?", [name]).fetchone()
-        kind = row[0] if row else "基层工会"
-    return name, kind == CITY_LEVEL
-
-
-def context(store: Store, unit: str | None = None, *, facts: bool = False, date_from: object = None,
-            date_to: object = None, today: dt.date | None = None) -> Context:
-    """What the drafts of `unit`'s document may name; with facts, what its records in the period say (the
-    summary's drafts)."""
-    name, is_city = document_unit(store, unit)
-    if is_city and not unit:
-        teams = store.rows("team", order_by="unit, name")
-    else:
-        teams = store.rows("team", where="unit = ?", params=[name], order_by="name")
-    found = summary_facts(store, unit, date_from=date_from, date_to=date_to, today=today) if facts else td.Facts()
-    return Context(store.settings.campaign(), name, is_city, teams, store.count("working_group"), found)
-
-
-def summary_facts(store: Store, unit: str | None = None, *, date_from: object = None, date_to: object = None,
-                  today: dt.date | None = None) -> td.Facts:
-    """What the records of the summary's scope say, from the figures the summary prints (campaign_stats of the
-    same unit and period), the unit's own submissions (报送记录) and the working groups."""
-    year, start, end = summary_period(store, date_from, date_to)
-    scope = (unit or "").strip() or None
-    st = campaign_stats(store, year=year, unit=scope, today=today, date_from=start, date_to=end)
-    name, is_city = document_unit(store, unit)
-    sent = {r[0] for r in store.db.execute(
-        "SELECT DISTINCT material FROM submission WHERE unit = ? AND substr(date, 1, 4) = ?", [name, str(year)])}
-    a, tg, v = st["activities"], st["targets"], st["visits"]
-    groups = store.rows("working_group")
-    named = [m for m in st["reporting"]["materials"] if m["days_overdue"]]
-    missing = tuple(m["material"] for m in named
-                    if (m["missing"] if is_city and not scope else m["material"] not in sent))
-    short = tuple(label for label, t in (("走访企业", tg["enterprises"]), ("走访帮扶困难职工", tg["households"]))
-                  if is_city and not scope and t["target"] and t["done"] < t["target"])
-    return td.Facts(
-        plan_sent="实施方案" in sent, registration_sent="登记表" in sent,
-        unit_plans=any(m["material"] == "实施方案" and m["sent"] for m in st["reporting"]["materials"]),
-        teams=st["teams"]["total"] > 0, activities=a["total"] > 0,
-        categories=tuple(c["category"] for c in a["by_category"] if c["count"] and c["category"]),
-        forms=tuple(f["form"] for f in a["by_form"] if f["count"] and f["form"]),
-        enterprise_visits=v["enterprise_visits"] > 0, household_visits=v["household_visits"] > 0,
-        demands_done=st["demands"]["done"] > 0, overdue_demands=st["demands"]["overdue"] > 0,
-        programmes=tuple(p["programme"] for p in st["aid"]["by_programme"] if p["count"] and p["programme"]),
-        honor_kinds=tuple(k["kind"] for k in st["honors"]["by_kind"] if k["count"] and k["kind"]),
-        publicity_kinds=tuple(k["kind"] for k in st["publicity"]["by_kind"] if k["count"] and k["kind"]),
-        groups=any(g.get("leader") for g in groups) or v["enterprise_visits"] > 0,   # the seed's four are names only
-        groups_led=bool(groups) and all(g.get("leader") for g in groups),
-        materials_missing=missing, targets_short=short,
-        kinds_missing=is_city and not scope and any(u["missing_kinds"] for u in st["teams"]["by_unit"]))
-
-
-def summary_period(store: Store, date_from: object = None, date_to: object = None) -> tuple[int, str, str]:
-    """(year, first day, last day) of a summary: the given dates (ISO), the open ends filled with the year's first or
-    last day; the year is that of the dates, else the campaign year. A period across two years is refused (the
-    figures are counted per campaign year)."""
-    def iso(value: object, flag: str) -> str | None:
-        if value in (None, ""):
-            return None
-        try:
-            return dt.date.fromisoformat(str(value).strip()[:10]).isoformat()
-        except ValueError:
-            raise ValueError(f"{flag}“{value}”无法识别，应写作 2026-08-01") from None
-    start, end = iso(date_from, "起始日期"), iso(date_to, "截止日期")
-    if start and end and start > end:
-        raise ValueError(f"起始日期 {start} 晚于截止日期 {end}")
-    year = int((start or end or "")[:4] or store.settings.get("year") or dt.date.today().year)
-    if start and end and start[:4] != end[:4]:
-        raise ValueError(f"总结的期间应在同一年度内（{start} 至 {end} 跨了年度），各项数字按活动年度统计")
-    return year, start or f"{year}-01-01", end or f"{year}-12-31"
 
 
 # -- texts ------------------------------------------------------------------------------------------------------
@@ -176,10 +98,11 @@ def saved_texts(store: Store, doc: str) -> dict[str, Any]:
 
 
 def load_texts(store: Store, doc: str, *, unit: str | None = None, date_from: object = None,
-               date_to: object = None, today: dt.date | None = None) -> dict[str, str]:
+               date_to: object = None, today: dt.date | None = None,
+               stats: CampaignStats | None = None) -> dict[str, str]:
     """Every text part of the document in PARTS order: the saved text (kept as written), else the draft for
     `unit`'s document (a summary's from its records in the period, default the campaign year; deadlines and
-    overdue demands judged on `today`)."""
+    overdue demands judged on `today`; `stats`: campaign_stats of that scope when the caller has them)."""
     _check_doc(doc)
     saved = saved_texts(store, doc)
     ctx = None
@@ -188,7 +111,7 @@ def load_texts(store: Store, doc: str, *, unit: str | None = None, date_from: ob
         text = saved.get(part.key)
         if not isinstance(text, str) or not text.strip():
             ctx = ctx or context(store, unit, facts=doc == "summary", date_from=date_from, date_to=date_to,
-                                 today=today)
+                                 today=today, stats=stats)
             text = part.draft(ctx)
         out[part.key] = text
     return out
@@ -304,13 +227,22 @@ def _honors(store: Store, where: str, params: list[str]) -> list[dict[str, Any]]
     return out
 
 
+def _narrow(where: str, params: list[str], column: str, ids: Sequence[str]) -> tuple[str, list[str]]:
+    """A candidate query cut to the records the clerk chose (the summary prints those only)."""
+    return f"{column} IN ({','.join('?' * len(ids))}) AND {where}", [*ids, *params]
+
+
 def _visits_and_aid(store: Store, date_from: str | None, date_to: str | None,
-                    unit: str | None) -> list[dict[str, Any]]:
+                    unit: str | None, part: Part = None) -> list[dict[str, Any]]:
     w, p = _scope("v.date", date_from, date_to, unit, "v")
+    order, limit = "ORDER BY demands DESC, v.date, v.rowid", ""
+    if isinstance(part, int):
+        limit = f" LIMIT {part}"
+    elif part is not None:
+        w, p = _narrow(w, p, "v.id", part)
     visits = store.db.query(
         "SELECT v.*, g.name AS group_name, (SELECT COUNT(*) FROM demand d WHERE d.visit_id = v.id) AS demands "
-        f"FROM enterprise_visit v LEFT JOIN working_group g ON g.id = v.group_id WHERE {w} "
-        "ORDER BY demands DESC, v.date, v.rowid", p)
+        f"FROM enterprise_visit v LEFT JOIN working_group g ON g.id = v.group_id WHERE {w} {order}{limit}", p)
     out = []
     for v in visits:
         lead = f"{v['leader']}带领{v['group_name'] or '工作组'}" if v["leader"] else (v["group_name"] or "")
@@ -320,8 +252,10 @@ def _visits_and_aid(store: Store, date_from: str | None, date_to: str | None,
         out.append({"id": v["id"], "type": "enterprise_visit", "group": "visit", "date": v["date"],
                     "title": v["enterprise"], "sentence": text})
     w, p = _scope("a.date", date_from, date_to, unit, "a")
+    if part is not None and not isinstance(part, int):
+        w, p = _narrow(w, p, "a.id", part)
     for a in store.db.query(f"SELECT a.* FROM aid a WHERE {w} ORDER BY COALESCE(a.amount, 0) DESC, a.date, "
-                            "a.rowid", p):
+                            f"a.rowid{limit}", p):
         gift = f"慰问金{yuan(a['amount'])}元" if a["amount"] else ""
         if a["goods"]:
             gift += ("及" if gift else "") + a["goods"]
@@ -332,13 +266,23 @@ def _visits_and_aid(store: Store, date_from: str | None, date_to: str | None,
 
 
 def _activities(store: Store, date_from: str | None, date_to: str | None,
-                unit: str | None) -> list[dict[str, Any]]:
+                unit: str | None, part: Part = None) -> list[dict[str, Any]]:
     w, p = _scope("a.starts_at", date_from, date_to, unit, "a")
+    if isinstance(part, int):   # the first few: ranked by the same keys over the covering index, then read whole
+        part = [r[0] for r in store.db.execute(
+            f"SELECT a.id FROM activity a WHERE {w} ORDER BY COALESCE((SELECT SUM(minutes) FROM participant pt "
+            f"WHERE pt.activity_id = a.id), 0) DESC, a.starts_at, a.rowid LIMIT {part}", p)]
+    inner: list[str] = []
+    if part is not None:        # only these activities' participations are summed
+        w, p = _narrow(w, p, "a.id", part)
+        inner = list(part)
     rows = store.db.query(
         "SELECT a.*, t.name AS team_name, COALESCE(pm.minutes, 0) AS minutes, COALESCE(pm.people, 0) AS people "
         "FROM activity a LEFT JOIN team t ON t.id = a.team_id LEFT JOIN (SELECT activity_id, SUM(minutes) AS "
-        "minutes, COUNT(DISTINCT member_id) AS people FROM participant GROUP BY activity_id) pm "
-        f"ON pm.activity_id = a.id WHERE {w} ORDER BY minutes DESC, a.starts_at, a.rowid", p)
+        "minutes, COUNT(DISTINCT member_id) AS people FROM participant"
+        + (f" WHERE activity_id IN ({','.join('?' * len(inner))})" if part is not None else "")
+        + f" GROUP BY activity_id) pm ON pm.activity_id = a.id WHERE {w} ORDER BY minutes DESC, a.starts_at, "
+        "a.rowid", [*inner, *p])
     out = []
     for a in rows:
         text = f"{cn_date(a['starts_at'], year=False)}，{a['team_name'] or ''}"
@@ -365,6 +309,12 @@ def summary_highlights(store: Store, *, date_from: str | None = None, date_to: s
     values: publicity of kinds 演讲/征文/先进模范人物事迹巡回报告 (most participants first); models and deeds: honors
     (表彰 first); visits: enterprise visits (most demands first), then aid (largest first); service: activities
     with the most service hours; publicity: media reports, then culture brought to the grassroots."""
+    return _candidates(store, date_from, date_to, unit, {})
+
+
+def _candidates(store: Store, date_from: str | None, date_to: str | None, unit: str | None,
+                parts: Mapping[str, Part]) -> dict[str, list[dict[str, Any]]]:
+    """summary_highlights, the two largest areas (visits and aid, activities) cut to `parts` when given."""
     name, is_city = document_unit(store, unit)
     own = (name, "市总工会" if is_city else "我会")
     w, p = _scope("publicity.date", date_from, date_to, unit, "publicity")
@@ -373,8 +323,8 @@ def summary_highlights(store: Store, *, date_from: str | None = None, date_to: s
     return {
         "values": _publicity(store, w, p, VALUES_KINDS, own),
         "models": honors,
-        "visits": _visits_and_aid(store, date_from, date_to, unit),
-        "service": _activities(store, date_from, date_to, unit),
+        "visits": _visits_and_aid(store, date_from, date_to, unit, parts.get("visits")),
+        "service": _activities(store, date_from, date_to, unit, parts.get("service")),
         "publicity": _publicity(store, w, p, (MEDIA_KIND,), own) + _publicity(store, w, p, CULTURE_KINDS, own),
         "deeds": [h for h in honors if h.get("status") == AWARDED] + [h for h in honors if h.get("status") != AWARDED],
     }
@@ -400,10 +350,15 @@ def chosen_highlights(store: Store, *, date_from: str | None = None, date_to: st
                       ) -> dict[str, list[dict[str, Any]]]:
     """The highlights the summary prints: the saved choice (in its order; records outside the period or unit are
     left out), else a default pick (a few of each kind, by date; for deeds every honor with status 表彰).
-    `candidates`: summary_highlights of the same scope when the caller has them already."""
-    if candidates is None:
-        candidates = summary_highlights(store, date_from=date_from, date_to=date_to, unit=unit)
+    `candidates`: summary_highlights of the same scope when the caller has them already; without them only the
+    candidates the pick can reach are read (the saved ones, or the first few of each kind)."""
     saved = saved_texts(store, "summary")
+    if candidates is None:
+        parts: dict[str, Part] = {}
+        for area in ("visits", "service"):
+            ids = saved.get(f"highlights.{area}")
+            parts[area] = DEFAULT_HIGHLIGHTS if ids is None else [str(i) for i in ids]
+        candidates = _candidates(store, date_from, date_to, unit, parts)
     out: dict[str, list[dict[str, Any]]] = {}
     for area, items in candidates.items():
         ids = saved.get(f"highlights.{area}")

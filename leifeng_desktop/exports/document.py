@@ -7,18 +7,20 @@ differs from its style, one made without carries its fonts on each run (set_run_
 """
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import re
+import threading
 import unicodedata
 from typing import TYPE_CHECKING
 
 from docx import Document
 from docx.document import Document as DocumentObject
-from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
+from docx.text.paragraph import Paragraph
 
 from . import styles as st
 
@@ -45,8 +47,6 @@ if TYPE_CHECKING:
     from docx.blkcntnr import BlockItemContainer
     from docx.enum.text import WD_PARAGRAPH_ALIGNMENT
     from docx.oxml.xmlchemy import BaseOxmlElement
-    from docx.table import Table, _Cell, _Row
-    from docx.text.paragraph import Paragraph
     from docx.text.run import Run
 
 PAGE_W, PAGE_H = 210, 297
@@ -193,6 +193,12 @@ def set_spacing(paragraph: Paragraph, *, line: float | None = None, before: floa
         fmt.first_line_indent = Pt(first_indent)
 
 
+_AFTER_AUTOSPACE = frozenset(qn(t) for t in (
+    "w:bidi", "w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents",
+    "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl",
+    "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange"))
+
+
 def _no_autospace(paragraph: Paragraph) -> None:
     """Repeat the document default on the paragraph: LibreOffice ignores w:autoSpaceDE/DN in docDefaults."""
     ppr = paragraph._p.get_or_add_pPr()
@@ -200,11 +206,11 @@ def _no_autospace(paragraph: Paragraph) -> None:
         if ppr.find(qn(tag)) is None:
             el = OxmlElement(tag)
             el.set(qn("w:val"), "0")
-            ppr.insert_element_before(el, "w:bidi", "w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind",
-                                      "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap", "w:jc",
-                                      "w:textDirection", "w:textAlignment", "w:textboxTightWrap",
-                                      "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr",
-                                      "w:pPrChange")
+            later = next((child for child in ppr if child.tag in _AFTER_AUTOSPACE), None)   # schema order
+            if later is None:
+                ppr.append(el)
+            else:
+                later.addprevious(el)
 
 
 def add_paragraph(container: DocumentObject | BlockItemContainer, text: str = "", east_asia: str | None = None, *,
@@ -222,10 +228,49 @@ def add_paragraph(container: DocumentObject | BlockItemContainer, text: str = ""
         if text:
             add_run(paragraph, text, east_asia or FANGSONG, size=SIZE_3 if size is None else size, bold=bold)
         return paragraph
-    apply_style(paragraph, style, align=align, line=line, before=before, after=after)
-    if text:
-        styled_run(paragraph, text, east_asia, size=size, bold=bold)
-    return paragraph
+    placeholder = paragraph._p
+    p = styled_paragraph(style, east_asia, size=size, bold=bold, align=align, line=line, before=before, after=after)
+    set_text(p, text)
+    placeholder.getparent().replace(placeholder, p)
+    return Paragraph(p, paragraph._parent)
+
+
+_made = threading.local()    # lxml elements stay with the thread that made them
+
+
+def styled_paragraph(style: st.Style, east_asia: str | None = None, *, size: float | None = None,
+                     bold: bool | None = None, align: WD_PARAGRAPH_ALIGNMENT | None = None, line: float | None = None,
+                     before: float | None = None, after: float | None = None) -> BaseOxmlElement:
+    """A new paragraph in `style` (apply_style) holding one run (styled_run) whose text is a placeholder for
+    set_text. python-docx takes about a millisecond to style one (each property found or inserted in schema
+    order) and a city's documents have thousands: each kind is styled once per thread, then copied."""
+    key = (style.sid, east_asia, size, bold, align, line, before, after)
+    made: dict[tuple[object, ...], BaseOxmlElement] = _made.__dict__.setdefault("paragraphs", {})
+    template = made.get(key)
+    if template is None:
+        template = OxmlElement("w:p")
+        paragraph = Paragraph(template, None)  # type: ignore[arg-type]   # styling needs no parent
+        apply_style(paragraph, style, align=align, line=line, before=before, after=after)
+        styled_run(paragraph, "0", east_asia, size=size, bold=bold)
+        made[key] = template
+    return copy.deepcopy(template)
+
+
+def set_text(p: BaseOxmlElement, text: object) -> None:
+    """The text of a styled_paragraph's run as add_run writes it (tabs and line breaks as elements; a plain text
+    straight into its w:t); no text, no run."""
+    run = p[-1]
+    if text in (None, ""):
+        p.remove(run)
+        return
+    value = clean_text(text)
+    if "\t" in value or "\n" in value or not value:
+        run.text = value
+        return
+    t = run[-1]
+    t.text = value
+    if len(value.strip()) < len(value):
+        t.set(qn("xml:space"), "preserve")
 
 
 _JC = {"left": 0, "center": 1, "right": 2, "both": 3}
@@ -280,130 +325,3 @@ def add_page_numbers(doc: DocumentObject) -> None:
 
 def add_page_break_before(paragraph: Paragraph) -> None:
     paragraph.paragraph_format.page_break_before = True
-
-
-# -- tables -----------------------------------------------------------------------------------------------------
-# Child order the schema demands (Word refuses, LibreOffice ignores, elements out of order).
-_ORDER = {
-    "w:tblPr": ("w:tblStyle", "w:tblpPr", "w:tblOverlap", "w:bidiVisual", "w:tblStyleRowBandSize",
-                "w:tblStyleColBandSize", "w:tblW", "w:jc", "w:tblCellSpacing", "w:tblInd", "w:tblBorders", "w:shd",
-                "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption", "w:tblDescription"),
-    "w:trPr": ("w:cnfStyle", "w:divId", "w:gridBefore", "w:gridAfter", "w:wBefore", "w:wAfter", "w:cantSplit",
-               "w:trHeight", "w:tblHeader", "w:tblCellSpacing", "w:jc", "w:hidden"),
-    "w:tblCellMar": ("w:top", "w:start", "w:left", "w:bottom", "w:end", "w:right"),
-}
-
-
-def _child(parent: BaseOxmlElement, tag: str) -> BaseOxmlElement:
-    """The parent's `tag` child, created in its schema position if missing."""
-    found: BaseOxmlElement | None = parent.find(qn(tag))
-    if found is not None:
-        return found
-    el = OxmlElement(tag)
-    order = _ORDER[next(k for k in _ORDER if parent.tag == qn(k))]
-    later = {qn(t) for t in order[order.index(tag) + 1:]}
-    for sibling in parent:
-        if sibling.tag in later:
-            sibling.addprevious(el)
-            return el
-    parent.append(el)
-    return el
-
-
-def set_table_borders(table: Table, *, size: int = 4) -> None:
-    """Single lines around and between all cells; size in eighths of a point."""
-    borders = _child(table._tbl.tblPr, "w:tblBorders")
-    for el in list(borders):
-        borders.remove(el)
-    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
-        el = OxmlElement(f"w:{edge}")
-        el.set(qn("w:val"), "single")
-        el.set(qn("w:sz"), str(size))
-        el.set(qn("w:space"), "0")
-        el.set(qn("w:color"), "000000")
-        borders.append(el)
-
-
-def set_col_widths(table: Table, widths_mm: list[float]) -> None:
-    """Fixed column widths: tblGrid for LibreOffice, tcW on every cell for Word, no autofit."""
-    table.autofit = False
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    tbl_pr = table._tbl.tblPr
-    tbl_w = _child(tbl_pr, "w:tblW")
-    tbl_w.set(qn("w:w"), str(int(Mm(sum(widths_mm)).twips)))
-    tbl_w.set(qn("w:type"), "dxa")
-    layout = _child(tbl_pr, "w:tblLayout")
-    layout.set(qn("w:type"), "fixed")
-    for col, width in zip(table.columns, widths_mm):
-        col.width = Mm(width)
-    for row in table.rows:
-        for idx, tc in enumerate(row._tr.tc_lst):
-            span = tc.grid_span
-            col = sum(c.grid_span for c in row._tr.tc_lst[:idx])
-            tc.width = Mm(sum(widths_mm[col:col + span]))
-
-
-def set_cell_margins(table: Table, *, left: float = 1.0, right: float = 1.0, top: float = 0, bottom: float = 0) -> None:
-    """Default padding of every cell of the table, in millimetres."""
-    mar = _child(table._tbl.tblPr, "w:tblCellMar")
-    for edge, mm in (("top", top), ("left", left), ("bottom", bottom), ("right", right)):
-        el = _child(mar, f"w:{edge}")
-        el.set(qn("w:w"), str(int(Mm(mm).twips)))
-        el.set(qn("w:type"), "dxa")
-
-
-def _tr_pr(row: _Row) -> BaseOxmlElement:
-    tr_pr: BaseOxmlElement = row._tr.get_or_add_trPr()
-    return tr_pr
-
-
-def repeat_header(row: _Row) -> None:
-    """The row repeats at the top of every page the table runs onto (w:tblHeader)."""
-    _child(_tr_pr(row), "w:tblHeader").set(qn("w:val"), "true")
-
-
-def cant_split(row: _Row) -> None:
-    """A row is never broken across two pages (w:cantSplit)."""
-    _child(_tr_pr(row), "w:cantSplit").set(qn("w:val"), "true")
-
-
-def set_row_height(row: _Row, mm: float, *, exact: bool = False) -> None:
-    row.height = Mm(mm)
-    tr_height = _tr_pr(row).find(qn("w:trHeight"))
-    tr_height.set(qn("w:hRule"), "exact" if exact else "atLeast")
-
-
-def set_cell_valign(cell: _Cell, where: str = "center") -> None:
-    """Vertical alignment of a cell's content: top, center or bottom."""
-    cell.vertical_alignment = {"top": WD_CELL_VERTICAL_ALIGNMENT.TOP, "center": WD_CELL_VERTICAL_ALIGNMENT.CENTER,
-                               "bottom": WD_CELL_VERTICAL_ALIGNMENT.BOTTOM}[where]
-
-
-def merge_across(row: _Row, start: int, end: int) -> _Cell:
-    """Merge cells start..end (inclusive) of one row into one; returns the merged cell."""
-    merged: _Cell = row.cells[start].merge(row.cells[end])
-    return merged
-
-
-def merge_down(table: Table, col: int, start: int, end: int) -> _Cell:
-    """Merge the cells of one column from row start to row end (inclusive)."""
-    merged: _Cell = table.cell(start, col).merge(table.cell(end, col))
-    return merged
-
-
-def write_cell(cell: _Cell, text: object, east_asia: str | None = None, *, size: float | None = SIZE_5,
-               bold: bool | None = None, align: WD_PARAGRAPH_ALIGNMENT | None = None, valign: str | None = "center",
-               line: float | None = None, style: st.Style = st.TABLE_TEXT) -> Paragraph:
-    """Replace a cell's content by one paragraph of (multi-line) text in `style` (表格文字; 表头 for header cells);
-    font and size written on the run only where they differ from the style."""
-    paragraph: Paragraph = cell.paragraphs[0]
-    for extra in cell.paragraphs[1:]:
-        extra._p.getparent().remove(extra._p)
-    for run in list(paragraph.runs):
-        run._r.getparent().remove(run._r)
-    apply_style(paragraph, style, align=align, line=line)
-    if text not in (None, ""):
-        styled_run(paragraph, text, east_asia, size=size, bold=bold)
-    if valign:
-        set_cell_valign(cell, valign)
-    return paragraph

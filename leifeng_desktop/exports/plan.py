@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..core import texts as tx
+from ..core.text_context import context
 from ..core.text_drafts import AREAS
 from . import document as d
 from . import prose as pr
@@ -76,7 +77,7 @@ def build_plan(store: Store, *, unit: str | None = None, today: dt.date | None =
     """The plan as a python-docx Document (same inputs and data, same document)."""
     day = today or dt.date.today()
     unit = (unit or "").strip() or None
-    ctx = tx.context(store, unit)
+    ctx = context(store, unit)
     texts = tx.load_texts(store, "plan", unit=unit)
     doc = pr.start(plan_title(ctx.unit), "".join(plan_title(ctx.unit)), day)
     pr.body(doc, texts["preamble"])

@@ -16,6 +16,7 @@ from docx.shared import Pt
 from ..core.formatting import cn_date
 from . import document as d
 from . import styles as st
+from . import word_tables as wt
 
 if TYPE_CHECKING:
     from docx.document import Document
@@ -176,26 +177,26 @@ def table(doc: Document, headers: tuple[str, ...], rows: Sequence[Sequence[objec
     line_h = TABLE_LINE * size / TABLE_SIZE
     note_row = empty is not None and not rows
     table: Table = doc.add_table(rows=1 + (len(rows) or int(note_row)) + (1 if total else 0), cols=len(headers))
-    d.set_table_borders(table)
-    d.set_cell_margins(table, left=1.0, right=1.0, top=0.6, bottom=0.6)
+    wt.set_table_borders(table)
+    wt.set_cell_margins(table, left=1.0, right=1.0, top=0.6, bottom=0.6)
     for row in table.rows:
-        d.cant_split(row)
-        d.set_row_height(row, row_height)
+        wt.cant_split(row)
+        wt.set_row_height(row, row_height)
     header = table.rows[0]
-    d.repeat_header(header)
+    wt.repeat_header(header)
     for cell, label in zip(header.cells, headers):
-        d.write_cell(cell, label, size=size, align=CENTER, line=line_h, style=st.TABLE_HEAD)
+        wt.write_cell(cell, label, size=size, align=CENTER, line=line_h, style=st.TABLE_HEAD)
     for row, values in zip(table.rows[1:], rows):
-        for cell, value, align in zip(row.cells, values, aligns):
-            d.write_cell(cell, "" if value is None else str(value), size=size, align=align, line=line_h)
+        for cell, value, align in zip(wt.plain_cells(row, table), values, aligns):
+            wt.write_cell(cell, "" if value is None else str(value), size=size, align=align, line=line_h)
     if note_row:
-        d.write_cell(d.merge_across(table.rows[1], 0, len(headers) - 1), empty, size=size, align=CENTER,
+        wt.write_cell(wt.merge_across(table.rows[1], 0, len(headers) - 1), empty, size=size, align=CENTER,
                      line=line_h)
     if total:
         row = table.rows[-1]
         span = len(headers) - len(total) + 1
-        cells = [d.merge_across(row, 0, span - 1) if span > 1 else row.cells[0], *row.cells[span:]]
+        cells = [wt.merge_across(row, 0, span - 1) if span > 1 else row.cells[0], *row.cells[span:]]
         for cell, value in zip(cells, total):
-            d.write_cell(cell, str(value), size=size, align=CENTER, line=line_h, style=st.TABLE_HEAD)
-    d.set_col_widths(table, list(widths))
+            wt.write_cell(cell, str(value), size=size, align=CENTER, line=line_h, style=st.TABLE_HEAD)
+    wt.set_col_widths(table, list(widths))
     return table

@@ -24,6 +24,7 @@ from . import ExportCancelled, styles
 from . import document as d
 from . import registration_pages as pages
 from . import registration_roster as rr
+from . import word_tables as wt
 from .files import explain_os_error, file_name, private, staged_files, unique_names
 from .registration_stream import CombinedForms
 
@@ -140,8 +141,8 @@ def _pt(points: float) -> float:
 
 def _new_table(doc: Document, rows: int, widths: Sequence[float]) -> Table:
     table: Table = doc.add_table(rows=rows, cols=len(widths))
-    d.set_table_borders(table)
-    d.set_cell_margins(table, left=CELL_PAD, right=CELL_PAD, top=CELL_PAD_V, bottom=CELL_PAD_V)
+    wt.set_table_borders(table)
+    wt.set_cell_margins(table, left=CELL_PAD, right=CELL_PAD, top=CELL_PAD_V, bottom=CELL_PAD_V)
     return table
 
 
@@ -167,40 +168,40 @@ def _team_table(doc: Document, team: dict[str, Any], count: int, reveal: bool) -
         key = first.key if isinstance(first, s.Field) else ""
         long_plan = wide and isinstance(first, s.Field) and first.type == s.LONGTEXT
         if not long_plan:   # a long plan may run over a page; never cut it off
-            d.cant_split(row)
-        d.set_row_height(row, TALL.get(key, ROW_H))
+            wt.cant_split(row)
+        wt.set_row_height(row, TALL.get(key, ROW_H))
         if wide:
-            d.merge_across(row, 1, 3)
+            wt.merge_across(row, 1, 3)
         cells, lines = row.cells, 1
         for n, item in enumerate(items):
             if isinstance(item, s.Field):
                 label, value = item.label, form_value(item, team.get(item.key), reveal=reveal)
             else:
                 label, value = item
-            d.write_cell(cells[2 * n], label, size=FONT_SIZE, align=CENTER, line=LINE)
+            wt.write_cell(cells[2 * n], label, size=FONT_SIZE, align=CENTER, line=LINE)
             long_text = wide and isinstance(item, s.Field) and item.type in (s.LONGTEXT, s.MULTI, s.TEXT)
-            d.write_cell(cells[2 * n + 1], value, size=FONT_SIZE, align=LEFT if long_text else CENTER,
+            wt.write_cell(cells[2 * n + 1], value, size=FONT_SIZE, align=LEFT if long_text else CENTER,
                          line=LINE)
             width = sum(TEAM_COLS[1:]) if wide else TEAM_COLS[2 * n + 1]
             lines = max(lines, rr.line_count(value, width, FONT_SIZE), rr.line_count(label, TEAM_COLS[0], FONT_SIZE))
         heights.append(max(TALL.get(key, ROW_H), _pt(lines * LINE) + 2 * CELL_PAD_V))
-    d.set_col_widths(table, list(TEAM_COLS))
+    wt.set_col_widths(table, list(TEAM_COLS))
     return heights
 
 
 def _opinion_table(doc: Document) -> None:
     table = _new_table(doc, 1, OPINION_COLS)
     row = table.rows[0]
-    d.cant_split(row)
-    d.set_row_height(row, OPINION_H)
+    wt.cant_split(row)
+    wt.set_row_height(row, OPINION_H)
     label, box = row.cells
-    d.write_cell(label, "单位意见", size=FONT_SIZE, align=CENTER, line=LINE)
-    d.write_cell(box, "（盖章）", size=FONT_SIZE, align=RIGHT, valign="bottom", line=LINE + 4)
+    wt.write_cell(label, "单位意见", size=FONT_SIZE, align=CENTER, line=LINE)
+    wt.write_cell(box, "（盖章）", size=FONT_SIZE, align=RIGHT, valign="bottom", line=LINE + 4)
     date = d.add_paragraph(box, "年　月　日", size=FONT_SIZE, align=RIGHT, line=LINE + 4, after=3)
     for p in box.paragraphs:
         p.paragraph_format.right_indent = Pt(FONT_SIZE * 3)
     date.paragraph_format.right_indent = Pt(FONT_SIZE * 1.5)
-    d.set_col_widths(table, list(OPINION_COLS))
+    wt.set_col_widths(table, list(OPINION_COLS))
 
 
 # -- export --------------------------------------------------------------------------------------------------

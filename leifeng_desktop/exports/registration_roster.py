@@ -22,6 +22,7 @@ from ..core.formatting import form_value
 from ..core.masking import mask_id_number, mask_phone
 from . import document as d
 from . import styles
+from . import word_tables as wt
 
 if TYPE_CHECKING:
     from docx.document import Document
@@ -242,21 +243,21 @@ def add_roster_table(doc: Document, roster: Roster, new_table: Callable[[Documen
     """The roster as a table: a header row that repeats on every page, rows never split, one row when empty."""
     table: Table = new_table(doc, 1 + max(1, len(roster.rows)), roster.widths)
     header = table.rows[0]
-    d.repeat_header(header)
-    d.cant_split(header)
-    d.set_row_height(header, ROW_H)
+    wt.repeat_header(header)
+    wt.cant_split(header)
+    wt.set_row_height(header, ROW_H)
     for cell, col in zip(header.cells, COLUMNS):
-        d.write_cell(cell, col.header, size=SIZE, align=CENTER, line=LINE, style=styles.TABLE_HEAD)
+        wt.write_cell(cell, col.header, size=SIZE, align=CENTER, line=LINE, style=styles.TABLE_HEAD)
     if not roster.rows:
         row = table.rows[1]
-        d.set_row_height(row, ROW_H)
-        d.write_cell(d.merge_across(row, 0, len(COLUMNS) - 1), "（暂无队员）", size=SIZE, align=CENTER, line=LINE)
+        wt.set_row_height(row, ROW_H)
+        wt.write_cell(wt.merge_across(row, 0, len(COLUMNS) - 1), "（暂无队员）", size=SIZE, align=CENTER, line=LINE)
     for row, values in zip(table.rows[1:], roster.rows):
-        d.cant_split(row)
-        d.set_row_height(row, ROW_H)
-        for cell, value, col, size in zip(row.cells, values, COLUMNS, roster.sizes):
-            d.write_cell(cell, value, size=size, align=CENTER, line=roster.line)
+        wt.cant_split(row)
+        wt.set_row_height(row, ROW_H)
+        for cell, value, col, size in zip(wt.plain_cells(row, table), values, COLUMNS, roster.sizes):
+            wt.write_cell(cell, value, size=size, align=CENTER, line=roster.line)
             if col.whole:
                 no_wrap(cell)
-    d.set_col_widths(table, list(roster.widths))
+    wt.set_col_widths(table, list(roster.widths))
     return table

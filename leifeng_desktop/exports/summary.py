@@ -23,6 +23,7 @@ from ..core import texts as tx
 from ..core.formatting import cn_date
 from ..core.stats import campaign_stats
 from ..core.stats_shape import CampaignStats
+from ..core.text_context import document_unit, summary_period
 from ..core.text_drafts import AREAS
 from ..core.validation import fen_to_yuan, minutes_to_hours
 from . import document as d
@@ -161,10 +162,12 @@ def _highlight_paragraph(doc: Document, items: list[dict[str, Any]]) -> None:
 
 
 def _deeds(doc: Document, store: Store, items: list[dict[str, Any]]) -> None:
+    ids = [item["id"] for item in items]      # one read for every deed (a city's awarded honors are hundreds)
+    deeds = {h["id"]: h.get("deeds") for h in store.rows("honor", where=f"id IN ({','.join('?' * len(ids))})",
+                                                          params=ids)}
     for n, item in enumerate(items, start=1):
         pr.heading(doc, 3, n, item["sentence"])
-        honor = store.get("honor", item["id"]) or {}
-        pr.body(doc, honor.get("deeds") or "")
+        pr.body(doc, deeds.get(item["id"]) or "")
 
 
 def build_summary(store: Store, *, date_from: str | dt.date | None = None, date_to: str | dt.date | None = None,
@@ -172,11 +175,11 @@ def build_summary(store: Store, *, date_from: str | dt.date | None = None, date_
                   today: dt.date | None = None) -> Document:
     """The summary as a python-docx Document (same inputs and data, same document)."""
     day = today or dt.date.today()
-    year, start, end = tx.summary_period(store, date_from, date_to)
+    year, start, end = summary_period(store, date_from, date_to)
     unit = (unit or "").strip() or None
     st = campaign_stats(store, year=year, unit=unit, today=day, date_from=start, date_to=end)
-    unit_name, is_city = tx.document_unit(store, unit)
-    texts = tx.load_texts(store, "summary", unit=unit, date_from=start, date_to=end, today=day)
+    unit_name, is_city = document_unit(store, unit)
+    texts = tx.load_texts(store, "summary", unit=unit, date_from=start, date_to=end, today=day, stats=st)
     chosen = tx.chosen_highlights(store, date_from=start, date_to=end, unit=unit)
     title = summary_title(year, None if is_city else unit_name)
 

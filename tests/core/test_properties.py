@@ -125,10 +125,11 @@ def read_docx(path) -> list[str]:
 
 def write_docx(path, text: str):
     from leifeng_desktop.exports import document as d
+    from leifeng_desktop.exports import word_tables as wt
     doc = d.new_document()
     d.add_paragraph(doc, text)
     table = doc.add_table(rows=1, cols=1)
-    d.write_cell(table.cell(0, 0), text)
+    wt.write_cell(table.cell(0, 0), text)
     doc.save(str(path))
 
 

@@ -2,6 +2,7 @@
 import pytest
 
 from leifeng_desktop.core import service_record as sr
+from leifeng_desktop.core import text_context as tc
 from leifeng_desktop.core import texts as tx
 from leifeng_desktop.core.validation import ValidationError
 
@@ -126,15 +127,15 @@ def test_chosen_highlights_default_pick_and_saved_choice(store, records):
 
 def test_summary_period(store):
     year = store.settings.get("year")
-    assert tx.summary_period(store) == (year, f"{year}-01-01", f"{year}-12-31")
-    assert tx.summary_period(store, "2026-03-01", None) == (2026, "2026-03-01", "2026-12-31")
-    assert tx.summary_period(store, None, "2025-11-30") == (2025, "2025-01-01", "2025-11-30")
+    assert tc.summary_period(store) == (year, f"{year}-01-01", f"{year}-12-31")
+    assert tc.summary_period(store, "2026-03-01", None) == (2026, "2026-03-01", "2026-12-31")
+    assert tc.summary_period(store, None, "2025-11-30") == (2025, "2025-01-01", "2025-11-30")
     with pytest.raises(ValueError, match="同一年度"):
-        tx.summary_period(store, "2025-12-01", "2026-01-31")
+        tc.summary_period(store, "2025-12-01", "2026-01-31")
     with pytest.raises(ValueError, match="晚于"):
-        tx.summary_period(store, "2026-05-01", "2026-04-01")
+        tc.summary_period(store, "2026-05-01", "2026-04-01")
     with pytest.raises(ValueError, match="无法识别"):
-        tx.summary_period(store, "2026/05/01")
+        tc.summary_period(store, "2026/05/01")
 
 
 def test_summary_drafts_carry_no_figures(store, records):
@@ -150,3 +151,28 @@ def test_a_text_equal_to_its_draft_is_not_frozen(store):
     assert set(tx.saved_texts(store, "summary")) == {"problems"}
     tx.save_texts(store, "summary", {"problems": drafts["problems"]}, drafts=drafts)   # back to the draft
     assert tx.saved_texts(store, "summary") == {}
+
+
+def test_the_summary_reads_only_the_candidates_it_prints_and_picks_the_same(tmp_path):
+    """chosen_highlights without candidates reads the first few visits, aid and activities (or the saved ones only):
+    the same pick as from every candidate, by default, for a saved choice, for a unit and a period."""
+    from leifeng_desktop.core.demo import load_demo
+    from leifeng_desktop.core.store import Store
+    with Store.open(tmp_path / "demo.db") as demo:
+        load_demo(demo)
+        scopes = [{}, {"unit": SUB}, {"date_from": "2026-03-01", "date_to": "2026-06-30"}]
+
+        def same() -> None:
+            for scope in scopes:
+                full = tx.chosen_highlights(demo, candidates=tx.summary_highlights(demo, **scope), **scope)
+                assert tx.chosen_highlights(demo, **scope) == full
+        same()
+        every = tx.summary_highlights(demo)
+        assert len(every["service"]) > 3 and len(every["visits"]) > 3
+        tx.save_texts(demo, "summary", {"highlights.service": [c["id"] for c in every["service"][-4:]][::-1],
+                                        "highlights.visits": [every["visits"][-1]["id"], "gone"]})
+        same()
+        chosen = tx.chosen_highlights(demo)
+        assert [c["id"] for c in chosen["service"]] == [c["id"] for c in every["service"][-4:]][::-1]
+        tx.save_texts(demo, "summary", {"highlights.service": []})
+        assert tx.chosen_highlights(demo)["service"] == []

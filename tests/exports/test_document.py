@@ -5,6 +5,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm
 
 from leifeng_desktop.exports import document as d
+from leifeng_desktop.exports import word_tables as wt
 from leifeng_desktop.exports.files import save_atomic
 
 
@@ -48,15 +49,15 @@ def test_runs_carry_east_asian_fonts_and_line_breaks(tmp_path):
 def test_table_helpers_write_valid_properties(tmp_path):
     doc = d.new_document()
     table = doc.add_table(rows=3, cols=3)
-    d.set_table_borders(table)
-    d.set_cell_margins(table, left=1, right=1)
-    d.repeat_header(table.rows[0])
+    wt.set_table_borders(table)
+    wt.set_cell_margins(table, left=1, right=1)
+    wt.repeat_header(table.rows[0])
     for row in table.rows:
-        d.cant_split(row)
-        d.set_row_height(row, 6)
-    merged = d.merge_across(table.rows[1], 0, 2)
-    d.write_cell(merged, "合并", valign="top")
-    d.set_col_widths(table, [50, 50, 56])
+        wt.cant_split(row)
+        wt.set_row_height(row, 6)
+    merged = wt.merge_across(table.rows[1], 0, 2)
+    wt.write_cell(merged, "合并", valign="top")
+    wt.set_col_widths(table, [50, 50, 56])
     tbl_pr = table._tbl.tblPr
     borders = tbl_pr.find(qn("w:tblBorders"))
     assert [b.get(qn("w:val")) for b in borders] == ["single"] * 6
@@ -67,7 +68,7 @@ def test_table_helpers_write_valid_properties(tmp_path):
     assert table.rows[1]._tr.tc_lst[0].grid_span == 3
     assert abs(table.rows[1]._tr.tc_lst[0].width - Mm(156)) < Mm(0.1)
     other = doc.add_table(rows=3, cols=2)
-    assert d.merge_down(other, 0, 0, 2)._tc.vMerge == "restart"
+    assert wt.merge_down(other, 0, 0, 2)._tc.vMerge == "restart"
     path = save_atomic(doc, tmp_path / "t.docx")
     assert docx.Document(str(path)).tables[0].cell(1, 0).text == "合并"
 
