@@ -248,7 +248,7 @@ def read_entry(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
                 if not chunk:
                     break
                 out += chunk
-    except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, OSError, RuntimeError):
+    except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, OSError, RuntimeError, NotImplementedError):
         raise changed(path, f"部件“{info.orig_filename}”") from None
     if len(out) != info.file_size:
         raise not_allowed(path, f"“{info.orig_filename}”的实际大小与声明不符")

@@ -66,7 +66,7 @@ class _Container:
             if declared is not None and declared > MAX_ENTRIES:
                 raise not_allowed(self.path, f"条目超过 {MAX_ENTRIES} 个")
             self.zip = zipfile.ZipFile(self.fp)
-        except (zipfile.BadZipFile, EOFError, ValueError, OSError, OverflowError):
+        except (zipfile.BadZipFile, EOFError, ValueError, OSError, OverflowError, NotImplementedError):
             raise not_a_bundle(self.path) from None
         names = {i.orig_filename for i in self.zip.infolist()}
         comment = self.zip.comment

@@ -241,6 +241,16 @@ def test_a_part_moved_to_another_name_does_not_open_even_with_a_resealed_manifes
     assert "已被改动或损坏（部件“records/member/1.jsonl”校验不符）" in refused(out)
 
 
+def test_a_zip_directory_asking_for_an_unknown_zip_version_is_damage(tmp_path, store):
+    path = tmp_path / "a.lfx"
+    write(path, store)
+    data = bytearray(path.read_bytes())
+    at = central_entry(data, "records/team/1.jsonl")
+    data[at + 6] ^= 0x80     # its "version needed to extract": zipfile raises NotImplementedError, not BadZipFile
+    path.write_bytes(bytes(data))
+    assert "不是完整的数据包文件（可能已损坏或未传输完整）" in refused(path)
+
+
 def test_a_bundle_of_a_newer_format_or_schema(tmp_path, store):
     path, out = tmp_path / "a.lfx", tmp_path / "b.lfx"
     write(path, store, passphrase=None)
