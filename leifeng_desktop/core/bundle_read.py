@@ -73,7 +73,7 @@ class _Container:
         if MANIFEST not in names and not comment.startswith(bc.TAG_PREFIX):
             raise not_a_bundle(self.path)    # another program's zip (a .docx renamed), not a damaged bundle
         if len(comment) < bc.TAG_LEN and (comment.startswith(bc.TAG_PREFIX) or bc.TAG_PREFIX.startswith(comment)):
-            raise not_a_bundle(self.path)    # cut off inside the tag: zipfile reads a shortened comment
+            raise not_a_bundle(self.path)    # no tag, or cut off inside it (zipfile reads a shortened comment)
         self.infos = check_entries(self.path, self.zip)
         if MANIFEST not in self.infos:
             raise bad_manifest(self.path, "缺少清单")
