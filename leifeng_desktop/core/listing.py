@@ -15,6 +15,7 @@ groups the whole child table (slower: see docs/architecture.md). The text search
 """
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -22,6 +23,7 @@ from typing import Any
 from . import filters, migrate_lists, teams
 from . import schema as s
 from .store import Store
+from .store_rows import decoder
 
 SEARCHABLE = (s.TEXT, s.LONGTEXT, s.CHOICE, s.MULTI, s.UNIT)
 REF_ID = "{}:id"   # key of a REF column's raw uuid when list_query(ref_ids=True)
@@ -109,8 +111,16 @@ def search_fields(rt: s.RecordType) -> tuple[str | None, tuple[str, ...]]:
 
 def indexed(store: Store) -> bool:
     """Whether the file has m009's search tables (a development file that recorded the step before it had a body
-    has not): without them the search reads every row with LIKE."""
-    return store.db.execute(f"SELECT 1 FROM sqlite_master WHERE name = '{migrate_lists.SEQ}'").fetchone() is not None
+    has not): without them the search reads every row with LIKE. Asked once per open store (sqlite_master is read
+    row by row: a list asked it at every batch)."""
+    found = _INDEXED.get(store)
+    if found is None:
+        found = _INDEXED[store] = store.db.execute(
+            f"SELECT 1 FROM sqlite_master WHERE name = '{migrate_lists.SEQ}'").fetchone() is not None
+    return found
+
+
+_INDEXED: weakref.WeakKeyDictionary[Store, bool] = weakref.WeakKeyDictionary()
 
 
 def after_key(row: dict[str, Any]) -> tuple[Any, Any]:
@@ -292,9 +302,18 @@ class _Plan:
 def _prepared(rt: s.RecordType, columns: Sequence[str], text: str = "", where: str | None = None,
               params: Sequence[Any] = (), order_by: str | None = None, descending: bool = False,
               indexed: bool = True) -> tuple[_Plan, list[str], list[Any]]:
-    plan = _Plan(rt, columns, order_by, descending, indexed)
+    key = (rt.key, tuple(columns), order_by, descending, indexed)
+    plan = _PLANS.get(key) if s.RECORD_TYPES.get(rt.key) is rt else None
+    if plan is None:
+        plan = _Plan(rt, columns, order_by, descending, indexed)
+        if s.RECORD_TYPES.get(rt.key) is rt:
+            _PLANS[key] = plan
     clauses, args = plan.where(text, where, params)
     return plan, clauses, args
+
+
+# plans of the schema's record types by (type, columns, sort, direction, indexed): a list asks for one per batch
+_PLANS: dict[tuple[Any, ...], _Plan] = {}
 
 
 def list_queries(rt: s.RecordType, *, columns: Sequence[str], limit: int | None = None,
@@ -324,19 +343,23 @@ def count_query(rt: s.RecordType, *, columns: Sequence[str], text: str = "", whe
 
 def fetch_rows(store: Store, rt: s.RecordType, *, columns: Sequence[str], limit: int | None = None,
                after: Sequence[Any] | None = None, ref_ids: bool = False, keys: bool = False,
-               offset: int | None = None, **kw: Any) -> list[dict[str, Any]]:
+               offset: int | None = None, opened: bool = True, **kw: Any) -> list[dict[str, Any]]:
     """The list's rows; with keys=True each holds KEY and ROWID, and `after=after_key(row)` continues after it.
-    Each row becomes a dict through Store.decode (the one place a fetched row becomes values)."""
+    Each row becomes a dict through store_rows.decoder (Store.decode, planned once per statement); opened=False
+    leaves sensitive values encrypted for the caller to open those it shows (sealed.open_value)."""
     if offset:
         raise ValueError("lists page by keyset: pass after=after_key(last row), not an offset")
     plan, clauses, args = _prepared(rt, columns, indexed=indexed(store), **kw)
+    ring = [store.keys] if store.keys else []
     rows: list[dict[str, Any]] = []
     for cond, keyset in plan.segments(after):
         need = None if limit is None else limit - len(rows)
         if need is not None and need <= 0:
             break
         sql, values = plan.statement(clauses + ([cond] if cond else []), args + keyset, need, ref_ids)
-        rows += [store.decode(rt, row) for row in store.db.query(sql, values)]
+        cursor = store.db.conn.execute(sql, values)
+        row_of = decoder(rt, [d[0] for d in cursor.description], keys=ring, opened=opened)
+        rows += map(row_of, cursor)
     if not keys:
         for row in rows:
             del row[KEY], row[ROWID]

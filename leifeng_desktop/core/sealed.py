@@ -36,7 +36,8 @@ def unregister(store: Store) -> None:
     _unlocked.pop(store, None)
 
 
-def _any_unlocked() -> list[Keys]:
+def any_unlocked() -> list[Keys]:
+    """The keys of the stores unlocked in this process, one per data key."""
     return list({k.data_key: k for k in list(_unlocked.values())}.values())
 
 
@@ -71,7 +72,7 @@ def open_row(rt: s.RecordType, row: Mapping[str, Any], keys: Iterable[Keys] | No
         value = out.get(f.key)
         if crypto.is_encrypted(value):
             if ring is None:
-                ring = list(keys) if keys is not None else _any_unlocked()
+                ring = list(keys) if keys is not None else any_unlocked()
             out[f.key] = open_value(rt, f, value, ring)
     return out
 
@@ -210,7 +211,7 @@ def tail_hook(rt: s.RecordType, word: str) -> tuple[str, list[str]] | None:
     """core.listing's search hook: a word of 4 digits finds the records whose 身份证号, phone or bank card ends in
     them, through the `__tail` keyed hashes under the key of each unlocked store (lists hold no store)."""
     digits = word.strip()
-    ring = _any_unlocked()
+    ring = any_unlocked()
     if len(digits) != 4 or not digits.isdigit() or not rt.lookup_fields or not ring:
         return None
     marks = ", ".join("?" * len(ring))

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from . import schema as s
-from .sealed import open_row
+from .crypto import is_encrypted
+from .record_plan import plan
+from .sealed import any_unlocked, open_row, open_value
 from .validation import ValidationError, as_list
 
 if TYPE_CHECKING:
@@ -23,6 +25,35 @@ def decode(rt: s.RecordType, row: Mapping[str, Any], *, keys: Iterable[Keys] | N
         if f.type == s.MULTI and f.key in out:
             out[f.key] = as_list(out[f.key])
     return out
+
+
+def decoder(rt: s.RecordType, names: Sequence[str], *, keys: Iterable[Keys] | None = None,
+            opened: bool = True) -> Callable[[Sequence[Any]], dict[str, Any]]:
+    """decode for the rows of one query (`names`: its columns, in order), worked out once for them: a row tuple
+    becomes what decode(rt, dict(zip(names, row)), keys=keys) gives. With opened=False sensitive values stay as
+    stored (ciphertext) for the caller to open when shown (sealed.open_value): a list opens only what it paints."""
+    p = plan(rt)
+    shadows = {n for n in names if n.endswith(s.SHADOW_SUFFIXES)}
+    keep = [n for n in names if n not in shadows]
+    multi = [n for n in keep if n in p.multi]
+    secret = [p.field(n) for n in keep if n in p.sensitive] if opened else []
+    ring = list(keys) if keys is not None else None
+    if not (shadows or multi or secret):
+        return lambda values: dict(zip(names, values))
+    if shadows:
+        index = [i for i, n in enumerate(names) if n not in shadows]
+        names = keep
+
+    def row_of(values: Sequence[Any]) -> dict[str, Any]:
+        out = dict(zip(names, [values[i] for i in index] if shadows else values))
+        for key in multi:
+            out[key] = as_list(out[key])
+        for f in secret:
+            value = out[f.key]
+            if is_encrypted(value):
+                out[f.key] = open_value(rt, f, value, ring if ring is not None else any_unlocked())
+        return out
+    return row_of
 
 
 @contextlib.contextmanager

@@ -13,7 +13,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
-from ..core import listing
+from ..core import crypto, listing, sealed
 from ..core import schema as s
 from ..core.formatting import display
 from ..core.store import Store
@@ -131,7 +131,8 @@ class RecordListModel(BatchListModel):
         """`limit` rows after the first `offset` loaded ones, found by the loaded row's key (keyset paging)."""
         after = listing.after_key(self._rows[offset - 1]) if offset else None
         return listing.fetch_rows(self.store, self.rt, **self._args(), order_by=self._order,
-                                  descending=self._descending, limit=limit, after=after, ref_ids=True, keys=True)
+                                  descending=self._descending, limit=limit, after=after, ref_ids=True, keys=True,
+                                  opened=False)
 
     def _count(self) -> int:
         return listing.fetch_count(self.store, self.rt, **self._args())
@@ -139,8 +140,10 @@ class RecordListModel(BatchListModel):
     def _added(self, start: int, rows: list[dict]) -> None:
         if not start:
             self._index = {}
-        for i, row in enumerate(rows, start):
-            self._index.setdefault(row["id"], i)
+        # the first row of an id keeps its place (a record seen twice while rows changed between batches)
+        batch = {row["id"]: i for i, row in reversed(list(enumerate(rows, start)))}
+        batch.update((k, self._index[k]) for k in batch.keys() & self._index.keys())
+        self._index.update(batch)
 
     def set_filter_text(self, text: str) -> None:
         text = (text or "").strip()
@@ -179,7 +182,7 @@ class RecordListModel(BatchListModel):
                 or not 0 <= index.column() < len(self.fields):
             return None
         row, field = self._rows[index.row()], self.fields[index.column()]
-        value = row.get(field.key)
+        value = self._opened(row, field)
         if role == Qt.ItemDataRole.DisplayRole:
             if field.type == s.REF:   # the title of the referenced record, already text
                 return "" if value is None else str(value)
@@ -204,6 +207,21 @@ class RecordListModel(BatchListModel):
             self._reset()   # not a layout change: the number of loaded rows may change
 
     # -- helpers for pages ---------------------------------------------------------------------------------
+    def _opened(self, row: dict, field: s.Field) -> Any:
+        """The row's value of `field`; a sensitive one is fetched encrypted and opened the first time it is asked
+        for (scrolling a long list decrypts only what is painted)."""
+        value = row.get(field.key)
+        if field.sensitive and crypto.is_encrypted(value):
+            value = row[field.key] = sealed.open_value(self.rt, field, value, [self.store.keys] if self.store.keys
+                                                       else [])
+        return value
+
+    def row_data(self, row: int) -> Any:
+        found = super().row_data(row)
+        for field in self.fields if found is not None else ():
+            self._opened(found, field)
+        return found
+
     def record_id(self, row: int) -> str | None:
         return self._rows[row]["id"] if 0 <= row < len(self._rows) else None
 
