@@ -162,3 +162,24 @@ def test_rows_are_read_from_a_cursor_in_rowid_order(store, team_values):
     rows = be.bundle_rows(store, "team")
     assert next(rows)["id"] == first and next(rows)["id"] == second
     rows.close()
+
+
+def test_the_export_reads_one_snapshot_while_another_program_writes(store, db_path, team_values, tmp_path):
+    """A team saved by the window while the export runs is not half in the bundle: every type comes from the state
+    the export began with (one read transaction), and the writer is not blocked (WAL)."""
+    store.insert("team", team_values)
+    other = Store.open(db_path)
+    written = []
+
+    def progress(done, total):
+        if not written:
+            written.append(other.insert("team", {**team_values, "name": "导出时新建的队"}))
+
+    try:
+        m = be.export_bundle(store, tmp_path / "a.lfx", passphrase=None, progress=progress)
+    finally:
+        other.close()
+    assert written and store.get("team", written[0]) is not None
+    assert m.counts["team"] == 1
+    with bf.BundleReader(tmp_path / "a.lfx") as r:
+        assert [t["name"] for t in r.records("team")] == [team_values["name"]]
