@@ -226,6 +226,7 @@ class DashboardPage(QWidget):
         self.grid.addWidget(self._aid(stats), 3, 0)
         self.grid.addWidget(self._others(stats), 3, 1)
         self.grid.addWidget(self._teams_by_unit(stats), 4, 0, 1, 2)
+        self._arrivals(stats)
         self.grid.setColumnStretch(0, 1)
         self.grid.setColumnStretch(1, 1)
         for i in range(self.grid.count()):   # now, not on the next turn of the event loop (a picture may be next)
@@ -277,6 +278,14 @@ class DashboardPage(QWidget):
             grid.addWidget(missing, row, 2, 1, 3)
         grid.setColumnStretch(2, 1)
         return box
+
+    def _arrivals(self, s: Mapping[str, Any]) -> None:
+        """Per unit, its last data bundle merged here (issue 17); nothing on a file that merged none."""
+        from ...core.bundle_merge import arrivals
+        expected = [u["unit"] for u in s["reporting"]["units"] if u["unit"] != self.store.our_unit()]
+        made = boxes.arrivals_box(arrivals(self.store), expected, s["unit"])
+        if made is not None:
+            self.grid.addWidget(made, 5, 0, 1, 2)
 
     def _activity_figures(self, s: Mapping[str, Any]) -> QGroupBox:
         return boxes.activities_box(s, self._fig)

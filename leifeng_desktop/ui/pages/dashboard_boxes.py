@@ -176,3 +176,22 @@ def others_box(s: Mapping[str, Any], fig: MakeFigure) -> QGroupBox:
         row(grid, fig, status["status"] or "未填状态", ("honors", "by_status", status["status"]), status["count"], "个",
             part_of=("honors", "total"))
     return made
+
+
+def arrivals_box(arrived: Mapping[str, Any], expected: list[str], scope: str | None) -> QGroupBox | None:
+    """各单位数据包: per unit, its last bundle merged here (core.bundle_merge.arrivals: when, how many records) and
+    the units expected to report none came from yet. No box on a file that has merged no bundle."""
+    if not arrived:
+        return None
+    from ..bundle_preview import when
+    names = [scope] if scope else [*expected, *sorted(set(arrived) - set(expected))]
+    made, grid = box("各单位数据包（最近一次导入）", "arrivals")
+    for name in names:
+        a = arrived.get(name)
+        at = grid.rowCount()
+        grid.addWidget(QLabel(name), at, 0)
+        text = f"{when(a.imported_at)} 导入，{a.records} 条记录" if a else "尚未收到数据包"
+        shown = QLabel(text)
+        shown.setToolTip(f"文件“{a.file_name}”，生成于 {when(a.bundle_created_at)}" if a else "")
+        grid.addWidget(shown, at, 1, 1, 4)
+    return made
