@@ -3,6 +3,7 @@ its references checked, matched with this file's record (by id; units and workin
 the rules of core.bundle_plan; then the incoming deletions. Nothing is written here."""
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -61,6 +62,12 @@ def chunked(rows: Iterator[Row], size: int = CHUNK) -> Iterator[list[Row]]:
             batch = []
     if batch:
         yield batch
+
+
+def _another_id(type_key: str, row: Mapping[str, Any]) -> str:
+    """The id of a unit or group whose own id is another's here (a group renamed after the city's settings gave it
+    its id): the same for every walk over the bundle, so the visits mapped onto it in the preview still find it."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"leifeng-bundle/{type_key}/{row['id']}/{row['name']}"))
 
 
 class Stored:
@@ -220,8 +227,7 @@ class Walk:
                 out.append(Item(rt.key, r, local[r["name"]], UNCHANGED))
                 counts.unchanged += 1
             else:
-                from .store import new_id
-                mapped = new_id() if r["id"] in taken else r["id"]
+                mapped = _another_id(rt.key, r) if r["id"] in taken else r["id"]
                 row = {**r, "id": mapped, **({"expected": 1} if rt.key == "unit" else {})}
                 local[r["name"]] = row
                 out.append(Item(rt.key, row, None, NEW, fresh=True))

@@ -242,3 +242,16 @@ def test_import_keeps_the_checked_rows_or_reads_them_again(sub, city, tmp_path, 
     assert result.counts["participant"].new == sub.count("participant")
     for key in ("team", "member", "participant", "household", "aid"):
         assert plain_rows(city, key) == plain_rows(sub, key), key
+
+
+def test_a_group_renamed_there_keeps_its_visits(sub, city, tmp_path):
+    """A sub-union's group holding the id of a city group of another name (given by the city's settings, renamed
+    since) comes in under an id of its own, and its visits with it."""
+    taken = city.rows("working_group")[0]["id"]
+    group = sub.insert("working_group", {"name": "青山专项组", "leader": "刘强"}, record_id=taken)
+    visit = sub.insert("enterprise_visit", {"date": "2026-04-02", "group_id": group, "enterprise": "青山机械厂"})
+    result = bundle_merge.import_bundle(city, export(sub, tmp_path), passphrase=PASSPHRASE)
+    assert result.counts["working_group"].new == 1
+    landed = city.get("enterprise_visit", visit)["group_id"]
+    assert landed != taken and city.get("working_group", landed)["name"] == "青山专项组"
+    assert city.get("working_group", taken)["name"] != "青山专项组"
