@@ -53,9 +53,6 @@ __all__ = ["SUFFIX", "FORMAT", "DATA", "SETTINGS", "SETTINGS_JSON", "CHUNK_ROWS"
 
 CHUNK_ROWS = 5000
 CHUNK_BYTES = 16 * 1024 * 1024    # a chunk of long texts ends sooner: every part stays far below MAX_ENTRY
-_HASH_RE_LEN = 64
-
-
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))   # made once: json.dumps with options
                                                                         # would make one per row
 
@@ -151,7 +148,7 @@ class BundleWriter:
     def add_attachment(self, sha256: str, source: str | os.PathLike[str]) -> None:
         """The file of an attachment record, named by its content hash (checked: a file changed on disk is refused);
         the same content twice is stored once."""
-        if len(sha256) != _HASH_RE_LEN or not ATTACHMENT_RE.fullmatch(f"attachments/{sha256}"):
+        if not ATTACHMENT_RE.fullmatch(f"attachments/{sha256}"):
             raise ValueError(f"not a sha256: {sha256!r}")
         if sha256 in self._attachments:
             return
@@ -166,6 +163,8 @@ class BundleWriter:
             raise UserError(f"无法读取附件文件“{source}”（{exc.strerror or exc}）") from None
         if hashlib.sha256(data).hexdigest() != sha256:
             raise UserError(f"附件文件“{source.name}”的内容与记录不符（可能已被改动），无法随数据包导出")
+        # stored, not deflated: photos are compressed already, and a plain white scan would exceed the reader's
+        # compression-ratio limit for a zip bomb
         self._put(f"attachments/{sha256}", data, deflate=False)
         self._attachments.add(sha256)
 
