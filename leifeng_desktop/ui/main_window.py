@@ -188,7 +188,8 @@ class MainWindow(QMainWindow):
         for view in page.findChildren(QTableView):
             if hasattr(view.model(), "row_of"):   # record lists: a refresh keeps the selection
                 keep_selection(view)
-        self.edit_menu.adopt_shortcuts(page)   # the lists inside it
+        if f"{__package__}.pages.record_page" in sys.modules:   # no list exists before its module (a start's
+            self.edit_menu.adopt_shortcuts(page)   # dashboard): the lists inside it
         if hasattr(page, "release_shortcuts"):   # a page that is itself a list (选树典型)
             page.release_shortcuts()
 
