@@ -47,7 +47,7 @@ from .bundle_plan import (
     kept,
     summary_counts,
 )
-from .bundle_walk import Stored, Walk
+from .bundle_walk import Stored, Walk, check_minutes
 from .errors import UserError
 from .store import Store, new_id, now_iso
 from .validation import ValidationError
@@ -275,6 +275,7 @@ class _Writer:
     copied: list[Path] = field(default_factory=list)
     made_dirs: list[Path] = field(default_factory=list)
     touched: set[str] = field(default_factory=set)
+    activities: set[str] = field(default_factory=set)    # whose participants' minutes are checked at the end
 
     def records(self, items: list[Item]) -> None:
         if not items:
@@ -294,6 +295,8 @@ class _Writer:
             stored = (sealed.seal_row(keys, rt, r) if keys is not None else r for r in rows)
             self.store.db.conn.executemany(sql, (tuple(r.get(n) for n in names) for r in stored))
             self.touched.add(rt.key)
+            if rt.key in ("activity", "participant"):
+                self.activities.update(r["id" if rt.key == "activity" else "activity_id"] for r in rows)
             if rt.key == "attachment":
                 self._copy_files(rows)
         if rt.key in BY_NAME:
@@ -368,6 +371,7 @@ class _Writer:
     def finish(self, counts: dict[str, TypeCounts]) -> None:
         """The bundle recorded, the sender's 数据包 submission, one 操作日志 entry, the notices."""
         m, store = self.reader.manifest, self.store
+        check_minutes(store, self.name, self.activities)
         total = summary_counts(counts)
         note = (f"数据包“{self.name}”，新增 {total.new} 条、更新 {total.changed} 条、删除 {total.deleted} 条、"
                 f"未变 {total.unchanged} 条")

@@ -326,3 +326,18 @@ class Walk:
                 self.counts[key].conflicts += 1
                 out.append(Gone(key, record_id, at, CONFLICT, conflict))
         return out
+
+
+def check_minutes(store: Store, name: str, activity_ids: set[str]) -> None:
+    """Inside apply, after the writes: no participant of an activity written or joined has more minutes than the
+    activity lasts (core.record_rules' rule, checked once per activity here as a merge of decided fields could
+    break it). BundleRefused names the activity; the transaction rolls back."""
+    from .record_rules import activity_minutes, minutes_problem
+    ids = sorted(activity_ids)
+    for row in select_in(store, "SELECT a.title, a.starts_at, a.ends_at, MAX(p.minutes) AS most FROM activity a "
+                                "JOIN participant p ON p.activity_id = a.id WHERE a.id IN ({marks}) GROUP BY a.id",
+                         ids):
+        problem = minutes_problem(row["most"], activity_minutes(row))
+        if problem:
+            raise BundleRefused(f"“{name}”中活动《{row['title']}》的参加人员{problem}，已拒绝整个数据包")
+

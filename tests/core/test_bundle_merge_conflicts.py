@@ -7,6 +7,7 @@ from bundle_cases import Clock, table_rows
 from leifeng_desktop.core import backup, bundle_merge, trash
 from leifeng_desktop.core import store as store_module
 from leifeng_desktop.core.bundle_export import export_bundle
+from leifeng_desktop.core.bundle_file import BundleRefused
 from leifeng_desktop.core.bundle_plan import LOCAL_DELETED, REMOTE_DELETED, ConflictsUndecided
 from leifeng_desktop.core.store import Store
 
@@ -161,3 +162,25 @@ def test_on_conflict_takes_one_side_for_every_kind(pair, tmp_path):
     city.update("member", members[0], {"skills": "急救"})
     bundle_merge.import_bundle(city, send(sub, tmp_path, "second.lfx"), on_conflict="mine")
     assert city.get("team", team)["leader"] == "赵六" and city.get("member", members[0]) is not None
+
+
+def test_a_mix_that_breaks_the_minutes_rule_is_refused(pair, tmp_path):
+    """Each side kept the rule; the merge of its decided fields must too (a participant's minutes within the
+    activity's duration): refused by name, nothing written."""
+    sub, city, _team, members = pair
+    act = sub.insert("activity", {"title": "义诊", "starts_at": "2026-03-05T09:00", "ends_at": "2026-03-05T11:00",
+                                  "category": "扶老助残"})
+    joined = sub.insert("participant", {"activity_id": act, "member_id": members[0], "minutes": 60})
+    bundle_merge.import_bundle(city, send(sub, tmp_path, "second.lfx"))
+    sub.update("activity", act, {"ends_at": "2026-03-05T12:00"})
+    sub.update("participant", joined, {"minutes": 150})
+    city.update("activity", act, {"title": "社区义诊"})
+    path = send(sub, tmp_path, "third.lfx")
+    plan = bundle_merge.preview(city, path)
+    assert [c.type_key for c in plan.conflicts] == ["activity"] and plan.counts["participant"].changed == 1
+    before = table_rows(city)
+    with pytest.raises(BundleRefused, match="^“third.lfx”中活动《社区义诊》的参加人员服务时长不能超过活动时长"):
+        bundle_merge.apply(city, plan, decisions={("activity", act): {"title": "mine", "ends_at": "mine"}})
+    assert table_rows(city) == before
+    bundle_merge.apply(city, plan, decisions={("activity", act): {"title": "mine", "ends_at": "theirs"}})
+    assert city.get("participant", joined)["minutes"] == 150 and city.get("activity", act)["title"] == "社区义诊"
