@@ -35,11 +35,14 @@ from .bundle_plan import (
     KEEP,
     NEW,
     THEIRS,
+    Arrival,
     ConflictsUndecided,
     Decisions,
     Gone,
     Item,
+    MergeCancelled,
     MergePlan,
+    MergeResult,
     TypeCounts,
     compared,
     decided,
@@ -48,7 +51,6 @@ from .bundle_plan import (
     summary_counts,
 )
 from .bundle_walk import Stored, Walk, check_minutes
-from .errors import UserError
 from .store import Store, new_id, now_iso
 from .validation import ValidationError
 
@@ -59,50 +61,6 @@ Progress = Callable[[int, int], None] | None
 Cancelled = Callable[[], bool] | None
 MATERIAL = "数据包"
 _BASELINE = "INSERT OR REPLACE INTO bundle_baseline (type_key, record_id, sender_db, updated_at) VALUES (?, ?, ?, ?)"
-
-
-class MergeCancelled(UserError):
-    """The clerk cancelled; raised inside the transaction, so nothing is written."""
-
-
-@dataclass
-class MergeResult:
-    path: Path
-    manifest: Manifest
-    counts: dict[str, TypeCounts]
-    backup: Path | None
-    already_imported: str | None
-    dry_run: bool = False
-    conflicts: int = 0
-
-    def line(self) -> str:
-        """One Chinese report line: “X.lfx：新增 120 条，更新 3 条，删除 1 条，未变 5 条”."""
-        name = self.path.name
-        if self.already_imported:
-            return f"“{name}”已导入过（{_when(self.already_imported)}），没有变化"
-        total = summary_counts(self.counts)
-        parts = [f"新增 {total.new} 条", f"更新 {total.changed} 条", f"删除 {total.deleted} 条",
-                 f"未变 {total.unchanged} 条"]
-        if total.conflicts:
-            parts.append(f"冲突 {total.conflicts} 处" + ("" if self.dry_run else "（已按选择处理）"))
-        head = f"“{name}”（{self.manifest.sender_unit}）"
-        return head + ("试导入，未写入：" if self.dry_run else "：") + "，".join(parts)
-
-
-@dataclass
-class Arrival:
-    unit: str
-    imported_at: str
-    records: int
-    file_name: str
-    bundle_created_at: str
-
-
-def _when(stamp: str) -> str:
-    try:
-        return dt.datetime.fromisoformat(stamp).astimezone().strftime("%Y-%m-%d %H:%M")
-    except (TypeError, ValueError):
-        return str(stamp)
 
 
 # -- checks before anything -----------------------------------------------------------------------------------------

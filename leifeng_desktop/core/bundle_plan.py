@@ -10,7 +10,8 @@ Per record (incoming r, local l, baseline b = the updated_at r had when last mer
     l equal to r in every column → unchanged;
     b: both changed since → conflict, only r → changed, only l → unchanged (kept);
     no b: the newer updated_at wins;
-    no l: t newer than r (and no b) → conflict “本地已删除”, b == r.updated_at → unchanged (stays deleted), else new.
+    no l, deleted here (t): b == r.updated_at → unchanged (stays deleted); b, or t newer than r → conflict
+    “本地已删除”; else (and no t) → new.
 A deletion of l: l.updated_at ≤ deleted_at or l unchanged since b → deleted, a deletion kept before (b ==
 kept(deleted_at)) → nothing, else conflict “对方已删除，本地有修改”.
 """
@@ -82,6 +83,50 @@ class MergePlan:
     counts: dict[str, TypeCounts]
     conflicts: list[Conflict]
     already_imported: str | None     # imported_at of the same bundle_id here, else None
+
+
+class MergeCancelled(UserError):
+    """The clerk cancelled; raised inside the transaction, so nothing is written."""
+
+
+@dataclass
+class MergeResult:
+    path: Path
+    manifest: Manifest
+    counts: dict[str, TypeCounts]
+    backup: Path | None
+    already_imported: str | None
+    dry_run: bool = False
+    conflicts: int = 0
+
+    def line(self) -> str:
+        """One Chinese report line: “X.lfx：新增 120 条，更新 3 条，删除 1 条，未变 5 条”."""
+        name = self.path.name
+        if self.already_imported:
+            return f"“{name}”已导入过（{_when(self.already_imported)}），没有变化"
+        total = summary_counts(self.counts)
+        parts = [f"新增 {total.new} 条", f"更新 {total.changed} 条", f"删除 {total.deleted} 条",
+                 f"未变 {total.unchanged} 条"]
+        if total.conflicts:
+            parts.append(f"冲突 {total.conflicts} 处" + ("" if self.dry_run else "（已按选择处理）"))
+        head = f"“{name}”（{self.manifest.sender_unit}）"
+        return head + ("试导入，未写入：" if self.dry_run else "：") + "，".join(parts)
+
+
+@dataclass
+class Arrival:
+    unit: str
+    imported_at: str
+    records: int
+    file_name: str
+    bundle_created_at: str
+
+
+def _when(stamp: str) -> str:
+    try:
+        return dt.datetime.fromisoformat(stamp).astimezone().strftime("%Y-%m-%d %H:%M")
+    except (TypeError, ValueError):
+        return str(stamp)
 
 
 @dataclass
