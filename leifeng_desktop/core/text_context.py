@@ -28,10 +28,12 @@ def document_unit(store: Store, unit: str | None = None) -> tuple[str, bool]:
 
 def context(store: Store, unit: str | None = None, *, facts: bool = False, date_from: object = None,
             date_to: object = None, today: dt.date | None = None, stats: CampaignStats | None = None) -> Context:
-    """What the drafts of `unit`'s document may name; with facts, what its records in the period say (the
-    summary's drafts; `stats`: campaign_stats of that scope when the caller has them)."""
+    """What the drafts of `unit`'s document may name (the plan's: its teams too); with facts, what its records in
+    the period say (the summary's drafts; `stats`: campaign_stats of that scope when the caller has them)."""
     name, is_city = document_unit(store, unit)
-    if is_city and not unit:
+    if facts:      # a summary's drafts say what the facts show and list no team (a city's 3000, decrypted, for nothing)
+        teams = []
+    elif is_city and not unit:
         teams = store.rows("team", order_by="unit, name")
     else:
         teams = store.rows("team", where="unit = ?", params=[name], order_by="name")

@@ -67,7 +67,8 @@ class Context:
     campaign: dict[str, Any]
     unit: str                      # the unit that signs the document
     is_city: bool                  # the city federation itself (市总工会), not a sub-union
-    teams: list[dict[str, Any]] = field(default_factory=list)   # the unit's teams (all teams for the city federation)
+    teams: list[dict[str, Any]] = field(default_factory=list)   # the unit's teams (all for the city federation);
+    #                                                             the plan's only: a summary's context has none
     groups: int = 0                # working groups (工作组) of the visiting campaign
     facts: Facts = Facts()         # none by default: a summary draft then claims nothing (core.texts.summary_facts)
 

@@ -232,6 +232,7 @@ def export_registration(store: Store, team_ids: list[str], out_dir: Path, *, rev
         with staged_files(out_dir) as save:   # every file, or none: all are renamed into place at the end
             # one team's document at a time: saved, its form appended to the combined file, then let go
             forms = CombinedForms(title=TITLE, author=_author(store, teams), folder=out_dir) if together else None
+            gc.freeze()     # what lived before the export is not searched for cycles by each collection below
             try:
                 for done, (team, path) in enumerate(zip(teams, paths), start=1):
                     if cancelled and cancelled():
@@ -249,6 +250,7 @@ def export_registration(store: Store, team_ids: list[str], out_dir: Path, *, rev
                     if progress:
                         progress(len(paths), len(paths))
             finally:
+                gc.unfreeze()
                 if forms is not None:
                     forms.close()
     except BaseException:

@@ -7,6 +7,7 @@ set smaller until it fits. The text columns share what is left and wrap in balan
 """
 from __future__ import annotations
 
+import functools
 import math
 import unicodedata
 from collections.abc import Callable, Sequence
@@ -85,13 +86,20 @@ def _em(ch: str) -> float:
     return 0.64
 
 
+_CHARS: dict[str, tuple[float, bool]] = {}    # character → (_em, wide): a few thousand at most
+
+
+@functools.lru_cache(maxsize=4096)     # balancing measures the same pieces of a value again and again
 def width_mm(text: str, size: float) -> float:
     """Printed width of one line of text, measured wide (see _em), with the gap LibreOffice leaves where CJK and
     Latin meet."""
     ems, last = 0.0, None
     for ch in text:
-        wide = unicodedata.east_asian_width(ch) in "WF"
-        ems += _em(ch) + (0.2 if last is not None and wide != last and ch != " " else 0)
+        known = _CHARS.get(ch)
+        if known is None:
+            known = _CHARS[ch] = (_em(ch), unicodedata.east_asian_width(ch) in "WF")
+        em, wide = known
+        ems += em + (0.2 if last is not None and wide != last and ch != " " else 0)
         last = wide
     return ems * size * 25.4 / 72
 
@@ -143,6 +151,7 @@ def _breaks(text: str) -> list[int]:
     return spots
 
 
+@functools.lru_cache(maxsize=2048)    # rosters repeat their values (one employer, the same skills)
 def _balance_line(text: str, room: float, size: float) -> str:
     """The fewest lines that fit `room`, as even as they can be, a break at a space or after a 、 preferred: a
     shortest path over the break points, scored by (lines, sum of squared distances from the even width)."""

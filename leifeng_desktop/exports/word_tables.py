@@ -67,6 +67,9 @@ def set_table_borders(table: Table, *, size: int = 4) -> None:
         borders.append(el)
 
 
+_TC_W, _W_TYPE, _W_W = qn("w:tcW"), qn("w:type"), qn("w:w")
+
+
 def set_col_widths(table: Table, widths_mm: list[float]) -> None:
     """Fixed column widths: tblGrid for LibreOffice, tcW on every cell for Word, no autofit."""
     table.autofit = False
@@ -87,7 +90,12 @@ def set_col_widths(table: Table, widths_mm: list[float]) -> None:
             width = spans.get((col, span))
             if width is None:
                 width = spans[(col, span)] = Mm(sum(widths_mm[col:col + span]))
-            tc.width = width
+            tc_w = tc.tcPr.find(_TC_W) if tc.tcPr is not None else None
+            if tc_w is None:
+                tc.width = width
+            else:        # python-docx's setter, without its look-ups
+                tc_w.set(_W_TYPE, "dxa")
+                tc_w.set(_W_W, str(width.twips))
             col += span
 
 
