@@ -4,7 +4,7 @@ nothing, twelve units' bundles add up to the city's figures, and deletions trave
 from pathlib import Path
 
 import pytest
-from bundle_cases import PASSPHRASE, attach, folder_listing, make_office, plain_rows, table_rows
+from bundle_cases import PASSPHRASE, attach, file_digest, folder_listing, make_office, plain_rows, table_rows
 
 from leifeng_desktop.core import attachments, backup, bundle_merge, crypto, oplog, sealed, trash
 from leifeng_desktop.core import schema as s
@@ -85,10 +85,12 @@ def test_the_same_bundle_twice_changes_nothing(sub, city, tmp_path):
     first = bundle_merge.import_bundle(city, path, passphrase=PASSPHRASE)
     assert first.already_imported is None
     before, files = table_rows(city), folder_listing(city)
+    digests = [file_digest(p) for p in (city.path, Path(f"{city.path}-wal")) if p.exists()]
     backups = backup.list_backups(city.path)
     again = bundle_merge.import_bundle(city, path, passphrase=PASSPHRASE)
     assert again.already_imported is not None and "已导入过" in again.line() and "没有变化" in again.line()
     assert table_rows(city) == before and folder_listing(city) == files
+    assert [file_digest(p) for p in (city.path, Path(f"{city.path}-wal")) if p.exists()] == digests
     assert backup.list_backups(city.path) == backups
     plan = bundle_merge.preview(city, path, passphrase=PASSPHRASE)
     assert plan.already_imported and not plan.conflicts
