@@ -185,11 +185,12 @@ def test_a_cancel_rolls_back_and_takes_the_copied_files_away(sub, city, tmp_path
     calls = []
 
     def cancelled():
-        calls.append(1)
+        calls.append(folder_listing(city))
         return len(calls) > 12   # after the attachment rows were written and their files copied
 
     with pytest.raises(bundle_merge.MergeCancelled, match="已取消导入数据包“bundle.lfx”"):
         bundle_merge.apply(city, plan, passphrase=PASSPHRASE, cancelled=cancelled)
+    assert len([p for p in calls[-1] if p[1]]) == 2   # the two files were there when the clerk cancelled
     assert table_rows(city) == before and folder_listing(city) == files == []
     assert bundle_merge.import_bundle(city, path, passphrase=PASSPHRASE).counts["attachment"].new == 2
 
