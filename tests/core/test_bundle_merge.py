@@ -258,3 +258,30 @@ def test_a_group_renamed_there_keeps_its_visits(sub, city, tmp_path):
     landed = city.get("enterprise_visit", visit)["group_id"]
     assert landed != taken and city.get("working_group", landed)["name"] == "青山专项组"
     assert city.get("working_group", taken)["name"] != "青山专项组"
+
+
+def test_bundles_travel_up_two_levels(city, tmp_path):
+    """A 基层工会 sends to its district, the district sends everything on: the city has the base's records under
+    the base's name, and a deletion made at the base reaches the city through the district's 回收站."""
+    for name in ("base", "district"):
+        (tmp_path / name).mkdir()
+    base = make_office(tmp_path / "base" / "b.db", "XX市青山区第一基层工会", seed=21, kind="基层工会")
+    district = Store.open(tmp_path / "district" / "d.db")
+    district.settings.set({"our_unit": SUB_UNIT, "our_unit_kind": "区县总工会"})
+    try:
+        bundle_merge.import_bundle(district, export(base, tmp_path, "base1.lfx"), passphrase=PASSPHRASE)
+        bundle_merge.import_bundle(city, export(district, tmp_path, "district1.lfx"), passphrase=PASSPHRASE)
+        assert plain_rows(city, "member") == plain_rows(base, "member")
+        assert {r["unit"] for r in city.rows("team")} == {"XX市青山区第一基层工会"}
+        sent = {(r["unit"], r["material"]) for r in city.rows("submission", where="material = '数据包'")}
+        assert sent == {("XX市青山区第一基层工会", "数据包"), (SUB_UNIT, "数据包")}
+        assert set(bundle_merge.arrivals(city)) == {SUB_UNIT}
+        team = base.rows("team", limit=1)[0]["id"]
+        base.delete("team", team)
+        bundle_merge.import_bundle(district, export(base, tmp_path, "base2.lfx"), passphrase=PASSPHRASE)
+        result = bundle_merge.import_bundle(city, export(district, tmp_path, "district2.lfx"), passphrase=PASSPHRASE)
+        assert result.counts["team"].deleted == 1 and city.get("team", team) is None
+        assert plain_rows(city, "member") == plain_rows(base, "member")
+    finally:
+        base.close()
+        district.close()
