@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QMessageBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QLayout, QMessageBox, QVBoxLayout, QWidget
 
 from ..core import bundle_file
 from ..core.store import Store
@@ -62,7 +62,8 @@ class PassphraseDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.buttons)
         self.passphrase.setFocus()
-        self.resize(max(self.sizeHint().width(), 460), self.sizeHint().height())
+        self.setMinimumWidth(460)
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)   # wrapped lines keep their height
 
     def show_error(self, text: str) -> None:
         self.error.setText(text)

@@ -46,6 +46,14 @@ def when(iso: str | None) -> str:
     return (stamp.astimezone() if stamp.tzinfo else stamp).strftime("%Y-%m-%d %H:%M")
 
 
+def fit(dialog: QDialog, width: int, height: int) -> None:
+    """`width`×`height`, or less on a small screen (1366×768 at 150 % leaves about 910×512, title bar included)."""
+    screen = dialog.screen().availableGeometry() if dialog.screen() else None
+    if screen is not None and screen.width() > 0:
+        width, height = min(width, screen.width() - 20), min(height, screen.height() - 50)
+    dialog.resize(width, height)
+
+
 def sender_rows(form: QFormLayout, manifest: Any) -> None:
     """发送单位, 生成时间, 活动年度 of a bundle, as rows of `form`."""
     kind = f"（{manifest.sender_kind}）" if manifest.sender_kind else ""
@@ -63,6 +71,7 @@ def _readonly_table(rows: int, headers: list[str], name: str) -> QTableWidget:
     table.setObjectName(name)
     table.setHorizontalHeaderLabels(headers)
     table.verticalHeader().setVisible(False)
+    table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 8)   # one line of text each
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     return table
@@ -113,7 +122,7 @@ class BundlePreviewDialog(QDialog):
         layout.addWidget(self.status)
         layout.addWidget(self.buttons)
         self._update()
-        self.resize(820, 500)
+        fit(self, 820, 500)
 
     # -- 概况 ---------------------------------------------------------------------------------------------------
     def _overview(self) -> QWidget:
@@ -320,7 +329,7 @@ class SettingsPreviewDialog(QDialog):
         layout.addWidget(self.units)
         layout.addWidget(note)
         layout.addWidget(buttons)
-        self.resize(760, 480)
+        fit(self, 760, 480)
 
     @classmethod
     def ask(cls, parent: QWidget | None, plan: Any) -> bool:

@@ -241,3 +241,26 @@ def test_settings_preview_lists_the_changes(qtbot, tmp_path):
     assert dialog.units.text() == "新增单位 1 个：青山区总工会\n新增工作组 1 个：第五工作组"
     assert dialog.import_button.isDefault() or dialog.import_button.autoDefault()
     QApplication.processEvents()
+
+
+def test_nothing_is_cut_off_in_the_dialogs(qtbot, store, plan, tmp_path):
+    """The elision checks of the window's walk, on each bundle dialog (at 100 %; the screenshots looked at 150 %)."""
+    from elision_checks import check_all
+
+    from leifeng_desktop.ui.bundle_import import PassphraseDialog
+    create_application()
+    passphrase = PassphraseDialog(None, tmp_path / "青山区总工会_2026-12-03.lfx", lambda secret: None)
+    passphrase.show_error("“青山区总工会_2026-12-03.lfx”的口令不正确")
+    dialogs = [BundleExportDialog(None, store), BundleExportDialog(None, store, settings_only=True), passphrase,
+               BundlePreviewDialog(plan)]
+    for dialog in dialogs:
+        qtbot.addWidget(dialog)
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        assert check_all(dialog) == [], dialog.windowTitle()
+    dialogs[-1].tabs.setCurrentIndex(1)
+    assert check_all(dialogs[-1]) == []
+    export = dialogs[0]   # with the longest messages showing
+    export.secret.show_error("passphrase", "口令至少需要 6 个字符，请换一个更长的口令")
+    export.secret.show_error("repeat", "两次输入的口令不一致，请重新输入")
+    qtbot.waitUntil(lambda: check_all(export) == [])
