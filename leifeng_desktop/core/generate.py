@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import random
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 from . import oplog, sealed
@@ -42,14 +42,16 @@ CACHE_KIB = 65_536    # page cache while writing: the UUID keys' indexes are wri
 
 
 def generate(store: Store, scale: str = "city", *, seed: int = 2026, force: bool = False,
-             progress: Callable[[str, int], None] | None = None) -> dict[str, int]:
+             progress: Callable[[str, int], None] | None = None,
+             counts: Mapping[str, int] | None = None) -> dict[str, int]:
     """Fill `store` with a generated city (a ValueError in Chinese when it already holds records, unless
-    `force`). `progress(type_key, rows)` after each table. Returns the rows added per record type."""
+    `force`). `progress(type_key, rows)` after each table; `counts` (rows per record type, as in SCALES) instead
+    of the scale's (bench/bundles.py: a bundle of 10,000 records). Returns the rows added per record type."""
     if scale not in SCALES:
         raise ValueError(f"规模只能是 {'、'.join(SCALES)}，不能是“{scale}”")
     if not force and not store.is_empty():
         raise ValueError(f"数据库 {store.path} 中已有录入的记录，测试数据只能生成到空数据库中")
-    counts = dict(SCALES[scale])
+    counts = dict(SCALES[scale] if counts is None else counts)
     counts["working_group"] = max(0, counts["working_group"] - store.count("working_group"))
     rows = CityRows(store, counts, random.Random(seed))
     added: dict[str, int] = {}

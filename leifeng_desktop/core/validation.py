@@ -105,6 +105,8 @@ def as_list(value: Any) -> list[str]:
 
 
 def check_phone(value: str) -> str | None:
+    if MOBILE_RE.match(value):   # the common case, as typed: nothing to compact
+        return None
     compact = value.replace(" ", "").replace("（", "(").replace("）", ")")
     compact = re.sub(r"^\((0\d{2,3})\)", r"\1-", compact)
     if MOBILE_RE.match(compact) or LANDLINE_RE.match(compact):
@@ -164,12 +166,35 @@ _CHECKS: dict[str, Callable[[str], str | None]] = {
     s.URL: lambda v: None if URL_RE.match(v) else "链接应以 http:// 或 https:// 开头"}
 
 
+def in_stored_form(field_type: str, value: object) -> bool:
+    """A date, month or date-time already as values.iso writes it (iso would give it back unchanged): no loose
+    parsing needed for what the window, an import or a bundle gives in that form."""
+    form = _STORED_FORMS[field_type]
+    if not isinstance(value, str) or not form[0].fullmatch(value):
+        return False
+    try:
+        form[1](value)
+    except ValueError:
+        return False
+    return True
+
+
+def _month(text: str) -> None:
+    """The regular expression has checked it all."""
+
+
+_STORED_FORMS: dict[str, tuple[re.Pattern[str], Callable[[str], object]]] = {
+    s.DATE: (re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}"), dt.date.fromisoformat),
+    s.MONTH: (re.compile(r"[0-9]{4}-(?:0[1-9]|1[0-2])"), _month),
+    s.DATETIME: (re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}"), dt.datetime.fromisoformat)}
+
+
 def normalize(field: s.Field, value: Any) -> Any:
     """The stored form of a value: trimmed NFC text with \\n line ends, upper-case check letters, lists for MULTI,
     dates in zero-padded ISO form (core.values), booleans as 0/1. What cannot be read is left for check_field."""
     if field.type == s.MULTI:
         return [normalize_text(field, i) if isinstance(i, str) else i for i in as_list(value)]
-    if field.type in s.DATE_TYPES and not is_empty(value):
+    if field.type in s.DATE_TYPES and not is_empty(value) and not in_stored_form(field.type, value):
         value = v.iso(field.type, value) or value
     if field.type == s.BOOL and isinstance(value, bool):
         return int(value)
@@ -234,6 +259,9 @@ def check_field(field: s.Field, value: object, choices: Mapping[str, list[str]] 
     if len(value) > field.max_len:
         return f"{field.label}不能超过{field.max_len}字（现有{len(value)}字）"
     if t in s.DATE_TYPES:
+        first, last = field.year_range
+        if in_stored_form(t, value) and first <= int(value[:4]) <= last:
+            return None
         return v.date_problem(field, value)
     if t == s.CHOICE and field.choices and choices is not None:
         allowed = choices.get(field.choices)
