@@ -176,7 +176,8 @@ def purge_orphans(store: Store, *, min_age_s: float = 0) -> list[Path]:
         return []
     now = time.time()
     candidates = [p for p in stored_files(store) if _mtime(p) <= now - min_age_s]
-    candidates += [p for p in folder.glob(f"{TEMP_PREFIX}*") if _mtime(p) < now - max(min_age_s, STALE_TEMP_S)]
+    candidates += [p for pattern in (f"{TEMP_PREFIX}*", f"??/{TEMP_PREFIX}*")   # a merge copies into the subfolder
+                   for p in folder.glob(pattern) if _mtime(p) < now - max(min_age_s, STALE_TEMP_S)]
     if not candidates or store.quick_check():
         return []   # a damaged file may not list every record: delete nothing on its word
     named = _named(store)
