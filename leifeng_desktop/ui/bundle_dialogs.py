@@ -96,8 +96,8 @@ def wait_for(task: Task) -> Outcome:
     task.failed.connect(lambda exc: end("failed", exc))
     task.cancelled.connect(lambda: end("cancelled"))
     task.start()
-    if task.is_running():
-        loop.exec()
+    loop.exec()   # its end comes by a queued signal, so never before the loop runs
+    task.deleteLater()   # its thread has ended (Task._stop waited for it)
     return outcome
 
 

@@ -35,11 +35,11 @@ class Line:
 
 
 class PassphraseDialog(QDialog):
-    """The passphrase of an encrypted bundle. 确定 runs `make_task(passphrase)` (the preview, on a worker, with its
-    progress dialog); a wrong passphrase is said beside the field and the dialog stays. Any other end closes the
-    dialog with `outcome` set."""
+    """The passphrase of an encrypted bundle. 确定 runs `make_task(passphrase, self)` (the preview, on a worker, its
+    progress dialog over this one); a wrong passphrase is said beside the field and the dialog stays. Any other end
+    closes the dialog with `outcome` set."""
 
-    def __init__(self, parent: QWidget | None, path: Path, make_task: Callable[[str], Task]):
+    def __init__(self, parent: QWidget | None, path: Path, make_task: Callable[[str, QWidget], Task]):
         super().__init__(parent)
         self.setWindowTitle("输入口令")
         self.make_task = make_task
@@ -79,7 +79,7 @@ class PassphraseDialog(QDialog):
             return
         self.buttons.setEnabled(False)
         try:
-            outcome = wait_for(self.make_task(text))
+            outcome = wait_for(self.make_task(text, self))
         finally:
             self.buttons.setEnabled(True)
         if outcome.kind == "failed" and isinstance(outcome.value, bundle_file.WrongPassphrase):
@@ -89,7 +89,8 @@ class PassphraseDialog(QDialog):
         (self.accept if outcome.kind == "done" else self.reject)()
 
     @classmethod
-    def ask(cls, parent: QWidget | None, path: Path, make_task: Callable[[str], Task]) -> tuple[Outcome, str | None]:
+    def ask(cls, parent: QWidget | None, path: Path,
+            make_task: Callable[[str, QWidget], Task]) -> tuple[Outcome, str | None]:
         dialog = cls(parent, path, make_task)
         dialog.exec()
         return dialog.outcome, dialog.passphrase_used
@@ -108,13 +109,13 @@ def _read(parent: QWidget, store: Store, path: Path, kind: str,
                 else "是数据包，不是活动设置；请用“导入数据包…”导入")
         return Outcome("failed", bundle_file.BundleRefused(f"“{path.name}”{said}")), None
 
-    def task(passphrase: str | None) -> Task:
-        return store_task(parent, store, lambda own, progress, cancelled: job(own, passphrase, progress, cancelled),
+    def task(passphrase: str | None, owner: QWidget) -> Task:
+        return store_task(owner, store, lambda own, progress, cancelled: job(own, passphrase, progress, cancelled),
                           title=f"读取“{path.name}”", label=f"正在检查并读取“{path.name}”…", read_only=True)
 
     if manifest.encrypted:
         return PassphraseDialog.ask(parent, path, task)
-    return wait_for(task(None)), None
+    return wait_for(task(None, parent)), None
 
 
 def _ended(path: Path, outcome: Outcome, what: str) -> Line:

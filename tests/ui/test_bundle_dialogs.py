@@ -249,7 +249,7 @@ def test_nothing_is_cut_off_in_the_dialogs(qtbot, store, plan, tmp_path):
 
     from leifeng_desktop.ui.bundle_import import PassphraseDialog
     create_application()
-    passphrase = PassphraseDialog(None, tmp_path / "青山区总工会_2026-12-03.lfx", lambda secret: None)
+    passphrase = PassphraseDialog(None, tmp_path / "青山区总工会_2026-12-03.lfx", lambda secret, owner: None)
     passphrase.show_error("“青山区总工会_2026-12-03.lfx”的口令不正确")
     dialogs = [BundleExportDialog(None, store), BundleExportDialog(None, store, settings_only=True), passphrase,
                BundlePreviewDialog(plan)]

@@ -264,3 +264,14 @@ def test_settings_go_down(qtbot, sub, city, tmp_path, monkeypatch, said):
     assert script.finished() and line is not None and line.ok, line
     assert sub.settings.campaign()["enterprise_target"] == 321 and sub.settings.campaign()["our_unit"] == SUB
     assert seen["text"]
+
+
+def test_a_read_only_file_offers_no_import(qtbot, city, monkeypatch, said):
+    create_application()
+    with Store.open(city.path, create=False, read_only=True) as read_only:
+        page = BundlePage(read_only)
+        qtbot.addWidget(page)
+        for name in ("import_bundle", "import_settings"):
+            assert not page.buttons[name].isEnabled() and "只读" in page.buttons[name].toolTip()
+        assert page.buttons["export_bundle"].isEnabled()
+        assert bundle_import.import_in_window(page, read_only, []) == [] and "只读" in said[-1][1]
