@@ -264,3 +264,19 @@ def test_nothing_is_cut_off_in_the_dialogs(qtbot, store, plan, tmp_path):
     export.secret.show_error("passphrase", "口令至少需要 6 个字符，请换一个更长的口令")
     export.secret.show_error("repeat", "两次输入的口令不一致，请重新输入")
     qtbot.waitUntil(lambda: check_all(export) == [])
+
+
+@pytest.mark.parametrize("scale", ["1", "1.5"])
+def test_nothing_is_cut_off_at_either_scale(tmp_path, scale):
+    """bundle_elision.py in a process of its own (the scale is Qt's from the start): every bundle dialog, the
+    数据包 tab and the dashboard's arrivals on a 1366×768 screen."""
+    import json
+    import os
+    import subprocess
+    import sys
+    out = tmp_path / "problems.json"
+    env = {**os.environ, "QT_SCALE_FACTOR": scale, "XDG_CONFIG_HOME": str(tmp_path / "config"), "HOME": str(tmp_path)}
+    done = subprocess.run([sys.executable, str(Path(__file__).parent / "bundle_elision.py"), str(tmp_path), str(out)],
+                          env=env, capture_output=True, text=True, timeout=300, cwd=Path(__file__).parents[2])
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert json.loads(out.read_text(encoding="utf-8")) == []

@@ -20,6 +20,7 @@ from ...core.store import Store
 from ..bundle_preview import when
 
 COLUMNS = ("单位", "最近数据包时间", "记录数", "文件")
+SHOWN_LINES = 3   # result lines kept under the table after an import
 INTRO = ("数据包用于向上级工会报送：导出本数据库的记录为一个加密文件（.lfx），通过电子邮件或U盘交给上级；上级导入后，"
          "各单位的记录合并到一起，仪表盘、台账和总结材料随之更新，报送记录中自动登记一次“数据包”报送。"
          "活动设置（年度、目标、截止日期、工作组、选项列表、应报送单位）由上级导出后下发，各单位导入后按同一标准工作。")
@@ -121,8 +122,12 @@ class BundlePage(QWidget):
     def import_bundle(self) -> None:
         from ..bundle_import import import_in_window
         lines = import_in_window(self, self.store)
-        if lines:
-            self.status.setText("\n".join(line.text for line in lines))
+        if lines:   # a few lines here (the table keeps its room); all of them were shown at the end of the import
+            shown = [line.text for line in lines[:SHOWN_LINES]]
+            if len(lines) > SHOWN_LINES:
+                shown.append(f"……共 {len(lines)} 个文件（鼠标停在这里可看全部结果）")
+            self.status.setText("\n".join(shown))
+            self.status.setToolTip("\n".join(line.text for line in lines))
         self.refresh()
 
     def import_settings(self) -> None:
