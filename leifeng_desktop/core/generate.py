@@ -13,7 +13,6 @@ tests/core/test_generate.py checks every row of a small file against them.
 """
 from __future__ import annotations
 
-import contextlib
 import random
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
@@ -21,6 +20,7 @@ from typing import Any
 from . import oplog, sealed
 from . import schema as s
 from .generate_rows import CityRows, Row
+from .generate_search import search_after
 from .store import Store, now_iso
 
 # Rows per record type. "unit" counts the sub-unions (the file's own 本单位 comes on top); "working_group" the
@@ -102,33 +102,15 @@ def write_rows(store: Store, type_key: str, rows: Iterable[Row]) -> int:
            f'VALUES ({", ".join("?" * len(names))})')
     written = 0
 
-    def values() -> Iterator[tuple[Any, ...]]:
+    def values(add: Callable[[dict[str, Any]], None]) -> Iterator[tuple[Any, ...]]:
         nonlocal written
         for row in stored_rows(store, type_key, rows):
             written += 1
+            add(row)
             yield tuple(row[n] for n in names)
 
-    with store.transaction(), search_after(store, type_key):
-        store.db.conn.executemany(sql, values())
+    with store.transaction(), search_after(store, type_key) as add:   # the search text after the rows
+        store.db.conn.executemany(sql, values(add))
         if written:
             store.notify(type_key)
     return written
-
-
-@contextlib.contextmanager
-def search_after(store: Store, type_key: str) -> Iterator[None]:
-    """Inside write_rows' transaction: the table's search trigger (schema step m009's `<type>_search_ai`, which
-    copies each new row's text from the view `<type>_search_text` into `<type>_search`) set aside while the rows go
-    in, the new rows' text copied in one statement after, the trigger put back as it was. Row by row the copy costs
-    twenty times more at city scale; a failure rolls the trigger's removal back with the rows."""
-    name = f"{type_key}_search_ai"
-    found = store.db.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", [name]).fetchone()
-    if found is None:
-        yield
-        return
-    last = store.db.execute(f'SELECT ifnull(max(rowid), 0) FROM "{type_key}"').fetchone()[0]
-    store.db.execute(f'DROP TRIGGER "{name}"')
-    yield
-    store.db.execute(f'INSERT INTO "{type_key}_search"(rowid, title, body) SELECT rowid, title, body '
-                     f'FROM "{type_key}_search_text" WHERE rowid > ?', [last])
-    store.db.execute(found[0])
