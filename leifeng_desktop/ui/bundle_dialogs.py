@@ -299,7 +299,7 @@ def manifest_summary(manifest: Any) -> str:
         return "活动设置已导出。"
     parts = [f"共 {manifest.total_records} 条记录"]
     if manifest.deleted:
-        parts.append(f"删除 {manifest.deleted} 条")
+        parts.append(f"另含已删除记录 {manifest.deleted} 条（对方也将删除）")
     if manifest.with_attachments:
         parts.append(f"附件 {manifest.attachments} 个")
     scope = f"（{manifest.since} 以来新增或修改的）" if manifest.since else ""
