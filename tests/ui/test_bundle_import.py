@@ -275,3 +275,18 @@ def test_a_read_only_file_offers_no_import(qtbot, city, monkeypatch, said):
             assert not page.buttons[name].isEnabled() and "只读" in page.buttons[name].toolTip()
         assert page.buttons["export_bundle"].isEnabled()
         assert bundle_import.import_in_window(page, read_only, []) == [] and "只读" in said[-1][1]
+
+
+def test_a_file_unlocked_by_its_password_exports_through_the_worker(qtbot, sub, tmp_path, monkeypatch, said):
+    """The worker's own connection gets the window's key: a password typed at open (the key not kept on this PC)
+    would otherwise leave it locked, and a locked file exports nothing."""
+    from leifeng_desktop.core import vault
+    vault.set_password(sub, "办公室密码2026")
+    vault.forget(sub)
+    with Store.open(sub.path, create=False) as locked:
+        assert locked.locked
+    with Store.open(sub.path, create=False, password="办公室密码2026") as unlocked:
+        assert not unlocked.locked
+        target = tmp_path / "解锁后.lfx"
+        export_through_dialogs(qtbot, unlocked, target, monkeypatch)
+    assert said[-1][0] == "done" and bundle_file.read_manifest(target).counts["member"] == 1
