@@ -10,10 +10,10 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from . import basics, dashboard, db, exports, lists, window
+from . import basics, bundles, dashboard, db, exports, lists, window
 from .measure import HEADER, Result, attempt, line
 
-GROUPS = ("window", "dashboard", "lists", "exports", "basics")
+GROUPS = ("window", "dashboard", "lists", "exports", "bundles", "basics")
 TEAMS = {"demo": 30, "district": 100, "city": 200}   # 登记表: teams exported in one run
 
 
@@ -51,6 +51,8 @@ def plan(args: argparse.Namespace, data: Path, scratch: Path) -> list[tuple[str,
         ("exports", "ledgers", lambda: exports.ledgers(data, scratch / "ledgers", rounds)),
         ("exports", "登记表", lambda: exports.registration(data, scratch / "registration", rounds, teams)),
         ("exports", "总结材料", lambda: exports.summary(data, scratch / "summary", rounds)),
+        ("bundles", "bundle import", lambda: bundles.measure(scratch / "bundles", rounds,
+                                                             1000 if args.quick else bundles.RECORDS)),
         ("basics", "basics", lambda: [basics.insert(scratch, rounds, 200 if args.quick else 2000),
                                       basics.member_page(data, rounds)]),
     ]

@@ -14,7 +14,8 @@ EXPECTED = (
       for what in ("first rows", "scroll to the end", "sort", "search '王'", "search two-character name",
                    "search last digits")],
     "活动台账 (activities ledger)", "走访台账 (visits ledger)", "帮扶台账 (aid ledger)", "登记表 for 3 teams",
-    "登记表 memory: 3 vs 1 teams", "总结材料 (summary)", "insert 200 validated teams", "member list page + search",
+    "登记表 memory: 3 vs 1 teams", "总结材料 (summary)", "bundle import (1000 records)", "insert 200 validated teams",
+    "member list page + search",
 )
 RATIO = re.compile(r"\s(\d+\.\d\d)×\s")
 
