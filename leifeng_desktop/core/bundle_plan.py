@@ -18,6 +18,7 @@ kept(deleted_at)) → nothing, else conflict “对方已删除，本地有修�
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -172,9 +173,16 @@ def same(a: object, b: object) -> bool:
     return a == b or (_empty(a) and _empty(b))
 
 
+@functools.cache
 def compared(rt: s.RecordType) -> tuple[str, ...]:
     """The columns a bundle row carries (no revision, no shadow columns)."""
     return META + tuple(k for k in rt.keys if k not in META)
+
+
+@functools.cache
+def own_keys(rt: s.RecordType) -> tuple[str, ...]:
+    """The record type's fields (RecordType.keys, made once: it is asked per row)."""
+    return rt.keys
 
 
 def choosable(rt: s.RecordType) -> tuple[str, ...]:

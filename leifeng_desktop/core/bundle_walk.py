@@ -34,6 +34,7 @@ from .bundle_plan import (
     kept,
     label_of,
     later,
+    own_keys,
     same,
     tally,
 )
@@ -122,13 +123,13 @@ class Walk:
     # -- one incoming row as it would be stored ----------------------------------------------------------------
     def stored(self, rt: s.RecordType, r: Mapping[str, Any]) -> Row:
         """The row in its stored form (plain values), validated; group ids mapped. BundleRefused names it."""
-        extra = set(r) - set(compared(rt))
+        extra = r.keys() - compared(rt)
         if extra:
             raise self.refuse(f"{self.naming(rt, r)}含有本程序不认识的字段（{'、'.join(sorted(map(str, extra)))}）")
         for key in ("id", "created_at", "updated_at"):
             if not isinstance(r.get(key), str) or not r[key] or len(r[key]) > 64:
                 raise self.refuse(f"{self.naming(rt, r)}的{label_of(rt, key)}无效")
-        values = {k: r[k] for k in rt.keys if k in r}
+        values = {k: r[k] for k in own_keys(rt) if k in r}
         if "group_id" in values and values["group_id"] in self.group_map:
             values["group_id"] = self.group_map[values["group_id"]]
         try:
