@@ -273,8 +273,10 @@ class Walk:
             return Item(rt.key, r, here, UNCHANGED)
         if b is not None:
             mine, theirs = here["updated_at"] != b, r["updated_at"] != b
-            if mine and theirs:
+            if mine and theirs and any(not same(here.get(k), r.get(k)) for k in choosable(rt)):
                 return Item(rt.key, r, here, CONFLICT, self.change_conflict(rt, r, here))
+            if mine and theirs:
+                return Item(rt.key, r, here, UNCHANGED)   # both changed, to the same values: nothing to decide
             return Item(rt.key, r, here, CHANGED if theirs else UNCHANGED)
         return Item(rt.key, r, here, CHANGED if later(r["updated_at"], here["updated_at"]) else UNCHANGED)
 

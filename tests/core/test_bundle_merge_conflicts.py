@@ -184,3 +184,11 @@ def test_a_mix_that_breaks_the_minutes_rule_is_refused(pair, tmp_path):
     assert table_rows(city) == before
     bundle_merge.apply(city, plan, decisions={("activity", act): {"title": "mine", "ends_at": "theirs"}})
     assert city.get("participant", joined)["minutes"] == 150 and city.get("activity", act)["title"] == "社区义诊"
+
+
+def test_both_changed_to_the_same_values_is_no_conflict(pair, tmp_path):
+    sub, city, team, _members = pair
+    sub.update("team", team, {"leader": "李明"})
+    city.update("team", team, {"leader": "李明"})
+    plan = bundle_merge.preview(city, send(sub, tmp_path, "second.lfx"))
+    assert plan.conflicts == [] and plan.counts["team"].unchanged == 1
