@@ -68,8 +68,7 @@ def ledger_rows(store: Store, *, date_from: str | None = None, date_to: str | No
     yield from store.db.query(sql, params)
 
 
-def _row(n: int, a: dict[str, Any]) -> list[Any]:
-    short, long = _fields()
+def _row(n: int, a: dict[str, Any], short: list[s.Field], long: list[s.Field]) -> list[Any]:
     values = [n] + [a["team_name"] if f.type == s.REF else a.get(f.key) for f in short]
     return values + [a["participant_count"], a["total_minutes"]] + [a.get(f.key) for f in long]
 
@@ -86,14 +85,14 @@ def export_with_summary(store: Store, path: str | os.PathLike[str], *, date_from
                         day: dt.date | str | None = None) -> tuple[Path, LedgerSummary]:
     """The ledger written as a stream (the rows never held together) and what its 合计 says."""
     rows = ledger_rows(store, date_from=date_from, date_to=date_to, team_id=team_id)
-    cols = columns()
+    cols, fields = columns(), _fields()
     labels = [c.label for c in cols]
     title_col, benef_col = labels.index(s.ACTIVITY.field("title").label), labels.index(
         s.ACTIVITY.field("beneficiaries").label)
     people, minutes = labels.index(PARTICIPANTS), labels.index(HOURS)
     totals = {title_col: lambda n: f"共 {n} 场", benef_col: xlsx.SUM, people: xlsx.SUM, minutes: xlsx.SUM}
     out = write_counted(path, title=_title(store), subtitle=_subtitle(store, date_from, date_to, team_id),
-                        columns=cols, rows=(_row(n, a) for n, a in enumerate(rows, start=1)), totals=totals,
+                        columns=cols, rows=(_row(n, a, *fields) for n, a in enumerate(rows, start=1)), totals=totals,
                         sheet_name="活动台账", paper=PAPER, signing=xp.Signing.of(store, day))
     summary = LedgerSummary(out.rows, out.sums.get(people, 0), out.sums.get(minutes, 0), out.sums.get(benef_col, 0))
     return out.path, summary

@@ -74,6 +74,7 @@ class Column:
         return cls(label or f.label, kind, convert=convert, **kw)
 
 
+@functools.lru_cache(maxsize=4096)    # ledgers repeat their values (places, teams, categories, names)
 def text_width(text: str) -> int:
     """Excel character units: CJK and full-width characters count double."""
     text = str(text)
