@@ -26,9 +26,9 @@ def _queries(sc: Scope) -> list[tuple[str, Cond]]:
     done = visits.DONE
     overdue = sc.overdue()
     return [
-        ("SELECT unit, COUNT(*) AS teams FROM team WHERE {w} GROUP BY unit", sc.team()),
-        ("SELECT t.unit AS unit, COUNT(*) AS members FROM member JOIN team t ON t.id = member.team_id "
-         "WHERE {w} GROUP BY t.unit", sc.member()),
+        # a team's members counted on its roster index (not the members joined to their teams)
+        ("SELECT unit, COUNT(*) AS teams, COALESCE(SUM((SELECT COUNT(*) FROM member WHERE member.team_id = "
+         "team.id)), 0) AS members FROM team WHERE {w} GROUP BY unit", sc.team()),
         ("SELECT unit, COUNT(*) AS enterprise_visits FROM enterprise_visit WHERE {w} GROUP BY unit",
          sc.enterprise_visit()),
         ("SELECT unit, COUNT(DISTINCT household_id) AS households_visited FROM household_visit WHERE {w} "
