@@ -142,7 +142,7 @@ def _error(message: str) -> int:
 def sweep_leftovers() -> None:
     """What killed exports left behind goes at every start (exports.files knows its own temporary names)."""
     try:
-        from ..exports.files import sweep_leftovers as sweep
+        from ..exports.leftovers import sweep_leftovers as sweep
     except ImportError:
         return
     try:

@@ -5,38 +5,29 @@ renamed over the target only when complete, so the target holds the old file or 
 openpyxl's own worksheet temporaries go beside the target under the same name (not into the system temp folder,
 where they would keep personal data after a crash). Each export holds a locked entry in a small journal in the
 app's data folder naming its folder; a leftover of a killed export (its entry no longer locked) is removed by
-sweep_leftovers() at the next start, and by the sweep of the target folder before each export. OS failures become
-one Chinese line naming the file the clerk chose (explain_os_error).
+leftovers.sweep_leftovers() at the next start, and by the sweep of the target folder before each export. OS
+failures become one Chinese line naming the file the clerk chose (explain_os_error).
 """
 from __future__ import annotations
 
 import contextvars
 import errno
 import io
-import logging
 import os
 import re
 import secrets
 import stat
-import sys
 import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any, Protocol, TypeVar
 
-from ..core import private_files
 from ..core.errors import UserError
+from .leftovers import TEMP_PREFIX, TEMP_SUFFIX, close_entry, open_entry, remove_ours, sweep_folder
+from .leftovers import _set_hidden as _set_hidden  # core.new_year and bundles unhide what they rename
 
-log = logging.getLogger(__name__)
 T = TypeVar("T")
-
-TEMP_PREFIX, TEMP_SUFFIX = ".~leifeng-", ".tmp"
-# our temporary files: the export's token (its journal entry), then a random part
-TEMP_NAME = re.compile(r"^\.~leifeng-([0-9a-f]{12})-[0-9a-f]{8}\.tmp$")
-# what versions before the journal left (mkstemp with prefix ".~"): removed from a folder before an export there
-LEGACY_NAME = re.compile(r"^\.~[a-z0-9_]{8}\.(?:docx|xlsx)(?:\.tmp)?$")
-JOURNAL_DIR = "exports-in-progress"
 
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
 MAX_STEM = 120
@@ -117,80 +108,8 @@ def _lxml_io_errno(exc: Exception) -> int | None:
     return getattr(errno, name[3:], errno.EIO)
 
 
-# -- the journal of exports in progress -------------------------------------------------------------------------
-def journal_dir() -> Path:
-    from ..core.store import default_db_path
-    return default_db_path().parent / JOURNAL_DIR
-
-
-def _lock(fd: int) -> bool:
-    """Lock the entry without waiting; False when another export (this process or another) holds it."""
-    try:
-        if sys.platform == "win32":
-            import msvcrt
-            os.lseek(fd, 1 << 20, os.SEEK_SET)    # a byte beyond the text, so the entry stays readable
-            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
-        else:
-            import fcntl
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        return True
-    except OSError:
-        return False
-
-
-def _entry(token: str) -> Path:
-    return journal_dir() / f"{token}.txt"
-
-
-def _is_live(token: str) -> bool:
-    """An export whose journal entry is still locked is running; a kill releases the lock."""
-    try:
-        fd = os.open(_entry(token), os.O_RDWR)
-    except OSError:
-        return False
-    try:
-        # an entry we can lock is a dead export's, empty or not (a kill between create and lock leaves it empty;
-        # a creator that loses this microsecond race goes on without a journal entry, as when the folder is full)
-        return not _lock(fd)
-    finally:
-        os.close(fd)     # closing drops a lock we took just now
-
-
-def _open_entry(token: str, folder: Path) -> int | None:
-    """Create and lock this export's journal entry; None when the data folder cannot take it (best effort)."""
-    fd = None
-    try:
-        private_files.make_dir(journal_dir())   # inside the data folder: made owner-only if this makes it
-        fd = os.open(_entry(token), os.O_CREAT | os.O_EXCL | os.O_RDWR, 0o600)
-        _lock(fd)          # locked before it names a folder: an unlocked entry with a folder is a dead export's
-        os.lseek(fd, 0, os.SEEK_SET)
-        os.write(fd, str(folder).encode("utf-8"))
-        return fd
-    except OSError:
-        log.warning("export journal not writable; a killed export's temporary file is swept only from its folder",
-                    exc_info=True)
-        _close_entry(token, fd)
-        return None
-
-
-def _close_entry(token: str, fd: int | None) -> None:
-    if fd is None:
-        return
-    os.close(fd)
-    try:
-        _entry(token).unlink()
-    except OSError:
-        log.warning("could not remove export journal entry %s", token, exc_info=True)
-
-
 # -- temporary files --------------------------------------------------------------------------------------------
 _current: contextvars.ContextVar[tuple[Path, str] | None] = contextvars.ContextVar("leifeng_export", default=None)
-
-
-def _set_hidden(path: str | os.PathLike[str], hidden: bool) -> None:
-    if sys.platform == "win32":
-        import ctypes
-        ctypes.windll.kernel32.SetFileAttributesW(str(path), 0x2 if hidden else 0x80)
 
 
 def _new_temp(folder: Path, token: str) -> str:
@@ -245,60 +164,6 @@ def _patch_openpyxl() -> None:
     _writer.WorksheetWriter.write = write_or_close
 
 
-def _remove_ours(folder: Path, token: str) -> None:
-    for path in _listing(folder):
-        match = TEMP_NAME.match(path.name)
-        if match and match[1] == token:
-            _remove(path)
-
-
-def _listing(folder: Path) -> list[Path]:
-    try:
-        return list(folder.iterdir())
-    except OSError:
-        return []
-
-
-def _remove(path: Path) -> bool:
-    try:
-        _set_hidden(path, False)
-        path.unlink()
-        return True
-    except FileNotFoundError:
-        return False
-    except OSError:
-        log.warning("could not remove leftover %s", path, exc_info=True)
-        return False
-
-
-def sweep_folder(folder: str | os.PathLike[str]) -> int:
-    """Remove our temporary files of exports no longer running from `folder`; returns how many went."""
-    removed = 0
-    for path in _listing(Path(folder)):
-        match = TEMP_NAME.match(path.name)
-        if (match and not _is_live(match[1])) or LEGACY_NAME.match(path.name):
-            removed += _remove(path)
-    return removed
-
-
-def sweep_leftovers() -> int:
-    """At start: remove what killed exports left in the folders the journal names; returns the files removed.
-    Qt-free and quick; never raises (a folder that has gone or cannot be read is skipped)."""
-    removed = 0
-    for entry in _listing(journal_dir()):
-        token = entry.stem
-        if entry.suffix != ".txt" or not re.fullmatch(r"[0-9a-f]{12}", token) or _is_live(token):
-            continue
-        try:
-            folder = Path(entry.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError):
-            folder = None
-        if folder and str(folder):
-            removed += sweep_folder(folder)
-        _remove(entry)
-    return removed
-
-
 @contextmanager
 def temporary_beside(target: str | os.PathLike[str]) -> Iterator[Path]:
     """A fresh temporary file beside `target` (and openpyxl's temporaries there too); every temporary file of
@@ -312,7 +177,7 @@ def temporary_beside(target: str | os.PathLike[str]) -> Iterator[Path]:
             raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(target))
         _patch_openpyxl()
         sweep_folder(folder)
-        fd = _open_entry(token, folder)
+        fd = open_entry(token, folder)
         reset = _current.set((folder, token))
         try:
             yield Path(_new_temp(folder, token))
@@ -328,8 +193,8 @@ def temporary_beside(target: str | os.PathLike[str]) -> Iterator[Path]:
             raise
         raise explain_os_error(OSError(code, os.strerror(code)), target) from exc
     finally:
-        _remove_ours(folder, token)
-        _close_entry(token, fd)
+        remove_ours(folder, token)
+        close_entry(token, fd)
 
 
 def write_atomic(path: str | os.PathLike[str], write: Callable[[Path], object]) -> Path:

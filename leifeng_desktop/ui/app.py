@@ -74,7 +74,7 @@ def install_translations(app: QApplication) -> list[QTranslator]:
 def sweep_export_leftovers() -> None:
     """Temporary files of an export that was killed (engineer A's sweep); a failure here must not stop the start."""
     try:
-        from ..exports.files import sweep_leftovers
+        from ..exports.leftovers import sweep_leftovers
     except ImportError:
         return
     try:

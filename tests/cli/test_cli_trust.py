@@ -194,8 +194,8 @@ def test_a_read_only_folder_names_the_file(read_only_folder):
 
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX")
 def test_leftovers_of_killed_exports_are_swept_at_start(tmp_path, capsys, monkeypatch, db):
-    files = pytest.importorskip("leifeng_desktop.exports.files")
+    leftovers = pytest.importorskip("leifeng_desktop.exports.leftovers")
     swept = []
-    monkeypatch.setattr(files, "sweep_leftovers", lambda: swept.append(True) or 0)
+    monkeypatch.setattr(leftovers, "sweep_leftovers", lambda: swept.append(True) or 0)
     assert cli.main(["--db", str(db), "check"]) == 0
     assert swept == [True]

@@ -18,7 +18,7 @@ from leifeng_desktop.core.demo import load_demo
 from leifeng_desktop.core.errors import UserError
 from leifeng_desktop.core.store import Store
 from leifeng_desktop.core.xlsx_template import write_template
-from leifeng_desktop.exports import ExportCancelled, files
+from leifeng_desktop.exports import ExportCancelled, files, leftovers
 from leifeng_desktop.exports.registration import export_registration
 from leifeng_desktop.exports.visit_ledgers import export_aid_ledger
 
@@ -42,7 +42,7 @@ def aid_store(store, fake_id):
 
 
 def ours(folder: Path) -> list[str]:
-    return sorted(p.name for p in folder.iterdir() if files.TEMP_NAME.match(p.name))
+    return sorted(p.name for p in folder.iterdir() if leftovers.TEMP_NAME.match(p.name))
 
 
 def holds_an_id(path: Path) -> bool:
@@ -86,7 +86,7 @@ def test_a_failure_or_a_cancel_leaves_nothing_and_keeps_the_old_file(out):
     with pytest.raises(RuntimeError):       # a program error stays what it is
         files.write_atomic(target, half(RuntimeError("bug")))
     assert [p.name for p in out.iterdir()] == ["台账.xlsx"] and target.read_bytes() == b"old"
-    assert list(files.journal_dir().iterdir()) == []
+    assert list(leftovers.journal_dir().iterdir()) == []
 
 
 def test_sweep_leftovers_removes_only_what_a_killed_export_left(out):
@@ -96,27 +96,27 @@ def test_sweep_leftovers_removes_only_what_a_killed_export_left(out):
     keep = [".~lock.台账.xlsx#", "~$台账.xlsx", "notes.tmp", ".~leifeng-notours.tmp", "台账.xlsx"]
     for name in keep:
         (out / name).write_text("x")
-    files.journal_dir().mkdir(parents=True, exist_ok=True)
-    (files.journal_dir() / f"{token}.txt").write_text(str(out), encoding="utf-8")
-    assert files.sweep_leftovers() == 1
+    leftovers.journal_dir().mkdir(parents=True, exist_ok=True)
+    (leftovers.journal_dir() / f"{token}.txt").write_text(str(out), encoding="utf-8")
+    assert leftovers.sweep_leftovers() == 1
     assert sorted(p.name for p in out.iterdir()) == sorted(keep)
-    assert list(files.journal_dir().iterdir()) == []
-    assert files.sweep_leftovers() == 0
+    assert list(leftovers.journal_dir().iterdir()) == []
+    assert leftovers.sweep_leftovers() == 0
 
 
 def test_a_running_export_is_never_swept_by_this_or_another_process(out, private_data_folder):
     target = out / "台账.xlsx"
     with files.temporary_beside(target) as temp:
         temp.write_text("in progress")
-        assert files.sweep_leftovers() == 0 and files.sweep_folder(out) == 0
+        assert leftovers.sweep_leftovers() == 0 and leftovers.sweep_folder(out) == 0
         env = {**os.environ, "PYTHONPATH": str(REPO), "XDG_DATA_HOME": str(private_data_folder)}
-        other = subprocess.run([sys.executable, "-c", "from leifeng_desktop.exports.files import sweep_leftovers, "
+        other = subprocess.run([sys.executable, "-c", "from leifeng_desktop.exports.leftovers import sweep_leftovers, "
                                 f"sweep_folder; print(sweep_leftovers(), sweep_folder({str(out)!r}))"],
                                capture_output=True, text=True, env=env, timeout=120)
         assert other.stdout.split() == ["0", "0"], other.stderr
         assert temp.exists()
     assert not temp.exists() and list(out.iterdir()) == []
-    assert list(files.journal_dir().iterdir()) == []
+    assert list(leftovers.journal_dir().iterdir()) == []
 
 
 def test_leftovers_of_older_versions_go_before_an_export_into_their_folder(aid_store, out):
@@ -156,7 +156,7 @@ def test_a_missing_folder_is_named_and_nothing_is_created(aid_store, out):
     with pytest.raises(UserError, match="不存在") as caught:
         export_aid_ledger(aid_store, target)
     assert "没有的文件夹" in str(caught.value) and "台账.xlsx" in str(caught.value)
-    assert list(out.iterdir()) == [] and list(files.journal_dir().iterdir()) == []
+    assert list(out.iterdir()) == [] and list(leftovers.journal_dir().iterdir()) == []
 
 
 def test_a_failed_template_leaves_no_empty_file_that_blocks_the_retry(out):
@@ -292,15 +292,15 @@ def test_kill_9_during_exports_leaves_a_complete_file_or_nothing(demo_db, tmp_pa
             proc.wait(timeout=60)
             proc.stdout.close()
         assert proc.returncode == -9
-        others = [p.name for p in folder.iterdir() if p != target and not files.TEMP_NAME.match(p.name)]
+        others = [p.name for p in folder.iterdir() if p != target and not leftovers.TEMP_NAME.match(p.name)]
         assert others == [], others
         if target.exists():      # the target is the complete ledger or absent, never half of one
             ws = openpyxl.load_workbook(target).active
             assert ws.max_row >= aid_rows + 3
-        files.sweep_leftovers()
+        leftovers.sweep_leftovers()
         assert [p.name for p in folder.iterdir()] in ([], [target.name])
     # no entry left behind (the folder itself exists only once some run got as far as writing an entry)
-    assert not files.journal_dir().exists() or list(files.journal_dir().iterdir()) == []
+    assert not leftovers.journal_dir().exists() or list(leftovers.journal_dir().iterdir()) == []
     leaked = [p for p in private_tmp.rglob("*") if p.is_file() and holds_an_id(p)]
     assert leaked == []
 
