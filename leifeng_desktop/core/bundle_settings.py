@@ -13,6 +13,7 @@ on the city's groups when its data bundle is merged there.
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -146,7 +147,7 @@ def _rows(path: Path, type_key: str, rows: Iterable[Any]) -> list[dict[str, Any]
     """Rows with an id and the record type's fields (normalized); by name, the first of a name kept."""
     rt, out, names = s.record_type(type_key), [], set()
     for row in rows:
-        if not isinstance(row, dict) or not isinstance(row.get("id"), str) or not row["id"]:
+        if not isinstance(row, dict) or not _is_uuid(row.get("id")):   # the id is adopted: ours are UUIDs
             raise BundleRefused(f"“{path.name}”中的{rt.label}记录无法读取，已拒绝")
         values = {k: _normal(path, rt.field(k), row[k]) for k in rt.keys if k in row}
         if values.get("name") in names:
@@ -154,6 +155,13 @@ def _rows(path: Path, type_key: str, rows: Iterable[Any]) -> list[dict[str, Any]
         names.add(values.get("name"))
         out.append({**values, "id": row["id"], "unit": row.get("unit") if isinstance(row.get("unit"), str) else None})
     return out
+
+
+def _is_uuid(value: Any) -> bool:
+    try:
+        return isinstance(value, str) and str(uuid.UUID(value)) == value
+    except ValueError:
+        return False
 
 
 def _normal(path: Path, f: s.Field, value: Any) -> Any:
@@ -183,7 +191,7 @@ def _check_values(store: Store, path: Path, content: Content) -> None:
             found = validate(rt, {k: v for k, v in row.items() if k in rt.keys}, choices)
             if found:
                 key, message = next(iter(found.items()))
-                raise BundleRefused(f"“{path.name}”中 {rt.label}“{row.get('name') or row['id']}”的"
+                raise BundleRefused(f"“{path.name}”中{rt.label}“{row.get('name') or row['id']}”的"
                                     f"{rt.field(key).label}：{message}，已拒绝整个数据包")
 
 

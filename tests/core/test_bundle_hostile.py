@@ -365,3 +365,43 @@ def test_a_kill_while_copying_an_attachment_leaves_no_file_once_swept(sub, city,
         assert {k: v for k, v in table_rows(again).items() if k != "vault"} == \
             {k: v for k, v in tables.items() if k != "vault"}
         assert [name for name, _ in folder_listing(again)] == [name for name, _ in listing]
+
+
+# -- a forged settings bundle -------------------------------------------------------------------------------------
+def settings_bundle(city: Store, path: Path, *, campaign: dict[str, Any] | None = None,
+                    unit: dict[str, Any] | None = None) -> Path:
+    """The city's settings bundle as an attacker rewrites it: the campaign part and the first unit changed."""
+    from leifeng_desktop.core.bundle_file import SETTINGS, BundleReader, BundleWriter
+    from leifeng_desktop.core.bundle_settings import export_settings
+    export_settings(city, path.with_name("原样 设置.lfx"), passphrase=None)
+    with BundleReader(path.with_name("原样 设置.lfx")) as r:
+        raw, units, groups = r.json("settings.json"), list(r.records("unit")), list(r.records("working_group"))
+    raw["campaign"].update(campaign or {})
+    units[0].update(unit or {})
+    with BundleWriter(path, store=city, kind=SETTINGS, passphrase=None) as w:
+        w.add_json("settings.json", raw)
+        w.add_records("unit", units)
+        w.add_records("working_group", groups)
+    return path
+
+
+@pytest.mark.parametrize("odd_id", ["../../x", "not-a-uuid", "", 7])
+def test_a_settings_bundle_unit_whose_id_is_not_a_uuid_is_refused(sub, city, tmp_path, odd_id):
+    """Fixed (T_findings F2, settings side): the city's ids are adopted as they come, so they must be UUIDs."""
+    from leifeng_desktop.core.bundle_settings import preview_settings
+    path = settings_bundle(city, tmp_path / "设置 数据包.lfx", unit={"id": odd_id, "name": "新单位甲"})
+    before = state(sub)
+    with pytest.raises(BundleRefused, match="^“设置 数据包.lfx”中的单位记录无法读取，已拒绝$"):
+        preview_settings(sub, path)
+    assert state(sub) == before
+
+
+def test_a_settings_bundle_cannot_set_this_offices_own_settings(sub, city, tmp_path):
+    from leifeng_desktop.core.bundle_settings import apply_settings, preview_settings
+    path = settings_bundle(city, tmp_path / "设置 数据包.lfx",
+                           campaign={"our_unit": "冒名工会", "operator": "冒名者", "contact_phone": "13800000000"})
+    own = sub.settings.campaign()
+    apply_settings(sub, preview_settings(sub, path))
+    after = sub.settings.campaign()
+    assert [after[k] for k in ("our_unit", "operator", "contact_phone")] == \
+        [own[k] for k in ("our_unit", "operator", "contact_phone")]

@@ -227,7 +227,8 @@ def test_settings_that_are_not_ours_are_refused(city, sub, tmp_path, content, fr
     out = tmp_path / "改过的.lfx"
     with Store.open(city) as st, bundle_file.BundleWriter(out, store=st, kind=bundle_file.SETTINGS,
                                                             passphrase=None) as writer:
-        writer.add_records("unit", [{"id": "u1", "name": "某单位", "kind": "基层工会", "expected": 1}])
+        writer.add_records("unit", [{"id": "6f1c5d2e-0000-4000-8000-000000000001", "name": "某单位", "kind": "基层工会",
+                                     "expected": 1}])
         writer.add_json(bs.SETTINGS_PART, content)
     refused(sub, out, "改过的.lfx", fragment)
 
