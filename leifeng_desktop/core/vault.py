@@ -244,6 +244,16 @@ def _needs_keys(store: Store) -> Keys:
     return keys
 
 
+def adopt_keys(store: Store, keys: Keys | None) -> None:
+    """Another connection to the same file takes the key one connection already has (a worker's own connection
+    of the window's file, unlocked by a typed password this PC does not keep). A key of another file is refused."""
+    if keys is None or store.keys is not None or not store.encrypted:
+        return
+    if get(store, "key_check") != keys.check:
+        raise ValueError(f"the key given is not the key of {store.path.name}")
+    _set_keys(store, keys)
+
+
 def _set_keys(store: Store, keys: Keys) -> None:
     from .sealed import register
     store.keys = keys

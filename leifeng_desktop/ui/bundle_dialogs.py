@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core import sealed, vault
+from ..core import vault
 from ..core.store import Store
 from .folders import start_folder
 from .password_fields import error_label, field_cell, password_edit
@@ -67,14 +67,6 @@ def ask_open_bundles(parent: QWidget, title: str, *, several: bool = True) -> li
 
 
 # -- workers -------------------------------------------------------------------------------------------------------
-def share_keys(own: Store, store: Store) -> None:
-    """The worker's own connection gets the window's key: a file unlocked by typing its password (not kept on this
-    PC) would open locked on the worker thread, and a locked file can neither export nor import a bundle."""
-    if own.keys is None and store.keys is not None:
-        own.keys = store.keys
-        sealed.register(own, store.keys)
-
-
 @dataclass
 class Outcome:
     """How a task waited for ended: "done" (value = the result), "failed" (value = the exception), "cancelled"."""
@@ -104,11 +96,10 @@ def wait_for(task: Task) -> Outcome:
 def store_task(parent: QWidget, store: Store, job: Callable[..., Any], *, title: str, label: str,
                read_only: bool) -> Task:
     """`job(own, progress, cancelled)` on a connection of the window's file made on the worker thread, with the
-    window's key (share_keys) and a progress dialog with 取消."""
-    def run(own: Store, progress, cancelled):
-        share_keys(own, store)
-        return job(own, progress, cancelled)
-    return Task(run, db_path=store.path, read_only=read_only, parent=parent, title=title, label=label)
+    window's key (a file unlocked by typing its password opens locked on the worker thread otherwise) and a
+    progress dialog with 取消."""
+    return Task(job, db_path=store.path, read_only=read_only, parent=parent, title=title, label=label,
+                keys=store.keys)
 
 
 # -- the passphrase ------------------------------------------------------------------------------------------------

@@ -124,7 +124,8 @@ class ExportOptionsDialog(QDialog):
 def run_export(parent: QWidget, store: Store, job, *, title: str, folder: Path) -> Task:
     """`job(store, progress, cancelled)` runs on its own read-only connection to the same file (an export never
     writes the database, so a writer elsewhere does not hold it up) and returns the written paths."""
-    task = Task(job, db_path=store.path, read_only=True, parent=parent, title=title, label=f"正在{title}…")
+    task = Task(job, db_path=store.path, read_only=True, parent=parent, title=title, label=f"正在{title}…",
+                keys=store.keys)
     task.done.connect(lambda paths: offer_open(parent, folder, paths))
     task.failed.connect(lambda exc: show_failure(parent, f"{title}失败", exc))
     task.cancelled.connect(lambda: QMessageBox.information(parent, title, "已取消，未留下任何文件。"))

@@ -12,8 +12,9 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal, Slot
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
-from ..core import errors
+from ..core import errors, vault
 from ..core.store import Store
+from ..core.vault import Keys
 
 _running = 0   # tasks whose threads run now; Python's cyclic GC is off meanwhile (see _gc_pause)
 
@@ -63,11 +64,12 @@ class Worker(QObject):
     _last: float   # when progress was last reported (set as the job starts)
 
     def __init__(self, job: Callable[..., object], db_path: str | os.PathLike | None = None,
-                 read_only: bool = False):
+                 read_only: bool = False, keys: Keys | None = None):
         super().__init__()
         self._job = job
         self._db_path = db_path
         self._read_only = read_only
+        self._keys = keys
         self._cancel = False
 
     def cancel(self) -> None:
@@ -85,6 +87,7 @@ class Worker(QObject):
         if self._db_path is None:
             return self._job(self._progress, cancelled)
         with Store.open(self._db_path, create=False, read_only=self._read_only) as own:
+            vault.adopt_keys(own, self._keys)   # a password typed in the window is not kept on this PC
             return self._job(own, self._progress, cancelled)
 
     @Slot()
@@ -118,17 +121,19 @@ class Task(QObject):
 
     `job(progress, cancelled)`, or with `db_path` `job(store, progress, cancelled)` on a Store of that file opened
     for it on the worker thread (`read_only` for a job that only reads: no write-lock test, no migration, and a
-    write refused). `failed` carries the exception object."""
+    write refused; `keys`: the window's key, so full numbers and bundles work on a file unlocked by a typed
+    password). `failed` carries the exception object."""
 
     done = Signal(object)
     failed = Signal(object)
     cancelled = Signal()
 
     def __init__(self, job, *, db_path: str | os.PathLike | None = None, read_only: bool = False,
-                 parent: QWidget | None = None, title: str = "", label: str = "", show_dialog: bool = True):
+                 parent: QWidget | None = None, title: str = "", label: str = "", show_dialog: bool = True,
+                 keys: Keys | None = None):
         super().__init__(parent)
         self._thread = QThread()
-        self._worker = Worker(job, db_path, read_only)
+        self._worker = Worker(job, db_path, read_only, keys)
         self._worker.moveToThread(self._thread)
         self._thread.started.connect(self._worker.run)
         self.dialog = None
