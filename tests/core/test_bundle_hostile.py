@@ -65,13 +65,15 @@ def plain(sub, tmp_path) -> Path:
 
 # -- the attacker's tools ------------------------------------------------------------------------------------------
 def forge(source: Path, out: Path, change: Callable[[str, Rows], Rows] | None = None, *,
-          manifest: Callable[[dict[str, Any]], None] | None = None) -> Path:
+          manifest: Callable[[dict[str, Any]], None] | None = None, extra: dict[str, Rows] | None = None) -> Path:
     """`source` (a plain bundle) rewritten under a new bundle id: each records/deleted part's rows through
     `change(part, rows)`, then the manifest's parts, counts and the zip comment's SHA-256 file tag made to match, as
     anyone can without a key."""
     with zipfile.ZipFile(source) as z:
         meta = json.loads(z.read("manifest.json"))
         parts = {n: z.read(n) for n in z.namelist() if n != "manifest.json"}
+    for name, rows in (extra or {}).items():
+        parts[name] = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows).encode()
     for name in list(parts):
         if change and name.endswith(".jsonl"):
             rows = change(name, [json.loads(line) for line in parts[name].decode().splitlines()])
@@ -251,6 +253,35 @@ def test_a_refusal_never_carries_the_records_control_characters(plain, city, tmp
     bad = forge(plain, tmp_path / "控制 数据包.lfx", on("team", setting(name="队\x1b[2J\x1b]0;x\x07伍")))
     message = refused(city, bad, "不可见的控制字符")
     assert not [c for c in message if unicodedata.category(c) == "Cc"]
+
+
+@pytest.mark.xfail(strict=True, raises=AssertionError,
+                   reason="T_findings F9: a bundle whose file name holds a control character: the 数据包 submission's "
+                          "note fails validation inside apply — ValidationError without the file's name, after the "
+                          "合并前 backup (bundle_merge._submission)")
+def test_a_file_name_with_a_control_character_does_not_break_the_import(plain, city, tmp_path):
+    odd = tmp_path / "青山\x1b[31m区.lfx"
+    odd.write_bytes(plain.read_bytes())
+    try:
+        result = bundle_merge.import_bundle(city, odd)
+    except UserError as exc:
+        raise AssertionError(str(exc)) from None
+    assert result.counts["team"].new > 0
+
+
+@pytest.mark.xfail(strict=True, reason="T_findings F8: a forged deletion moves any record whose id it names into "
+                                       "this 回收站, the city's own too (bundle_walk.Walk.gone)")
+def test_a_deletion_never_reaches_a_record_the_sender_never_sent(plain, city, tmp_path):
+    own = city.rows("activity")[0]
+    gone = {"type_key": "activity", "record_id": own["id"], "deleted_at": "2099-01-01T00:00:00+08:00",
+            "unit": SUB_UNIT}
+
+    bad = forge(plain, tmp_path / "删除 数据包.lfx", extra={"deleted/1.jsonl": [gone]})
+    try:
+        bundle_merge.import_bundle(city, bad)
+    except BundleRefused:
+        pass
+    assert city.count("activity", where="id = ?", params=[own["id"]]) == 1
 
 
 # -- references into the 回收站 ---------------------------------------------------------------------------------------
