@@ -52,7 +52,7 @@ class ConflictsUndecided(UserError):
 class FieldChoice:
     key: str
     label: str
-    mine: str       # the values as a clerk reads them, sensitive ones masked
+    mine: str       # the values as a clerk reads them (in the window: sensitive ones in full)
     theirs: str
 
 
