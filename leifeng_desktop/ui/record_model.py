@@ -109,6 +109,7 @@ class RecordListModel(BatchListModel):
         self.reveal = reveal
         self._rows: list[dict] = []
         self._index: dict[str, int] = {}
+        self._indexed = 0   # rows of _rows in _index
         self._text = ""
         self._where: str | None = None
         self._params: tuple = ()
@@ -138,12 +139,13 @@ class RecordListModel(BatchListModel):
         return listing.fetch_count(self.store, self.rt, **self._args())
 
     def _added(self, start: int, rows: list[dict]) -> None:
-        if not start:
-            self._index = {}
-        # the first row of an id keeps its place (a record seen twice while rows changed between batches)
-        batch = {row["id"]: i for i, row in reversed(list(enumerate(rows, start)))}
-        batch.update((k, self._index[k]) for k in batch.keys() & self._index.keys())
-        self._index.update(batch)
+        if not start:   # rows are indexed by id when row_of first asks (scrolling a long list never does)
+            self._index, self._indexed = {}, 0
+
+    def _index_rows(self) -> None:
+        for i in range(self._indexed, len(self._rows)):
+            self._index.setdefault(self._rows[i]["id"], i)   # a record seen twice keeps its first place
+        self._indexed = len(self._rows)
 
     def set_filter_text(self, text: str) -> None:
         text = (text or "").strip()
@@ -227,6 +229,8 @@ class RecordListModel(BatchListModel):
 
     def row_of(self, record_id: str, *, fetch: bool = False) -> int | None:
         """The row showing `record_id`; with fetch=True more batches are loaded until it is found."""
+        self._index_rows()
         while record_id not in self._index and fetch and self.canFetchMore():
             self.fetchMore()
+            self._index_rows()
         return self._index.get(record_id)
