@@ -22,6 +22,7 @@ from .record_plan import plan
 MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
 # Landline with area code: 010-12345678, 0571-8765432, optional extension.
 LANDLINE_RE = re.compile(r"^0\d{2,3}-?\d{7,8}(-\d{1,6})?$")
+AREA_CODE_RE = re.compile(r"^\((0\d{2,3})\)")   # (0571)8765432 → 0571-8765432
 RIC_RE = re.compile(r"[0-9]{17}[0-9X]")   # a 身份证号 as stored (ASCII digits; normalize made the X upper case)
 URL_RE = re.compile(r"^https?://\S+$", re.IGNORECASE)
 # Numbers typed with more digits than this are refused before they are built (1e1000000 is a valid Decimal).
@@ -108,7 +109,7 @@ def check_phone(value: str) -> str | None:
     if MOBILE_RE.match(value):   # the common case, as typed: nothing to compact
         return None
     compact = value.replace(" ", "").replace("（", "(").replace("）", ")")
-    compact = re.sub(r"^\((0\d{2,3})\)", r"\1-", compact)
+    compact = AREA_CODE_RE.sub(r"\1-", compact)
     if MOBILE_RE.match(compact) or LANDLINE_RE.match(compact):
         return None
     return "电话应为11位手机号，或带区号的座机号（如 010-12345678）"
