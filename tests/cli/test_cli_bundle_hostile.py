@@ -42,8 +42,11 @@ def run(*args: Any) -> tuple[int, str, str]:
     return code, out.getvalue().decode(), err.getvalue().decode()
 
 
-def program(*args: Any, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+def program(*args: Any, timeout: float = 120, home: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """The program in a process of its own; `home`: the user's folder (and the data folder within) to use."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    if home is not None:
+        env.update(HOME=str(home), XDG_DATA_HOME=str(home / "数据 文件夹"), APPDATA=str(home / "数据 文件夹"))
     return subprocess.run([sys.executable, "-m", "leifeng_desktop", *map(str, args)], capture_output=True,
                           text=True, env=env, timeout=timeout)
 
@@ -98,11 +101,14 @@ def city(offices, tmp_path) -> Path:
 
 # -- the program as a clerk uses it ---------------------------------------------------------------------------
 def test_a_sub_unions_file_reaches_the_city_through_the_program(offices, tmp_path):
-    """Processes of the program itself: the encrypted bundle with its attachments, then a --since bundle."""
+    """Processes of the program itself, run by a user whose folders have Chinese names and spaces: the encrypted
+    bundle with its attachments, then a --since bundle."""
+    home = tmp_path / "张 三 的 用户文件夹"
+    home.mkdir()
     db = tmp_path / "市 总 工会" / "市 总.db"
     db.parent.mkdir()
     shutil.copy(offices["city"], db)
-    done = program("--db", db, "bundle", "import", offices["full"], "--passphrase-file", offices["secret"])
+    done = program("--db", db, "bundle", "import", offices["full"], "--passphrase-file", offices["secret"], home=home)
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith(f"“{offices['full'].name}”（{SUB}）：新增 ") and done.stderr == ""
     here, there = counts(db), counts(offices["sub"])
@@ -118,13 +124,14 @@ def test_a_sub_unions_file_reaches_the_city_through_the_program(offices, tmp_pat
     since = tmp_path / "本月 以来.lfx"
     yesterday = time.strftime("%Y-%m-%d", time.localtime(time.time() - 86400))
     done = program("--db", sub, "bundle", "export", "--out", since, "--since", yesterday,
-                   "--passphrase-file", offices["secret"])
+                   "--passphrase-file", offices["secret"], home=home)
     assert done.returncode == 0, done.stderr
-    done = program("--db", db, "bundle", "import", since, "--passphrase-file", offices["secret"])
+    done = program("--db", db, "bundle", "import", since, "--passphrase-file", offices["secret"], home=home)
     assert done.returncode == 0, done.stderr
     assert "更新 1 条" in done.stdout
     with Store.open(db) as st:
         assert st.get("member", member["id"])["skills"] == "心肺复苏"
+    assert (home / "数据 文件夹" / "LeifengDesktop" / "leifeng.log").is_file()     # the user's folders were used
 
 
 # -- every bad file: one line, nothing changed ----------------------------------------------------------------
