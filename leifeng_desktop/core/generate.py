@@ -38,8 +38,7 @@ SCALES: dict[str, dict[str, int]] = {
 # Parents before children; each builder keeps what the next ones need.
 ORDER = ("unit", "working_group", "team", "member", "activity", "participant", "publicity", "enterprise_visit",
          "demand", "household", "family_member", "household_visit", "aid", "honor", "submission")
-CACHE_KIB = 262_144   # page cache while writing (256 MiB): the UUID keys' indexes are written all over, and
-#                       400,000 participants' seven indexes spilled from 64 MiB (a fifth more time in SQLite)
+CACHE_KIB = 65_536    # page cache while writing: the UUID keys' indexes are written all over
 
 
 def generate(store: Store, scale: str = "city", *, seed: int = 2026, force: bool = False,
