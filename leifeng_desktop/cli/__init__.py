@@ -3,7 +3,10 @@
 Every command runs on the Qt-free core, so PySide6 is imported only for the window. The commands live one module
 per group: records (demo, check), imports, exports (registration, certificate, ledgers), documents (summary,
 plan), stats, backup, bundle (data and settings bundles). A new command is a function there decorated with
-`zh.command` and the shared options of `options`, added to its group (or to `cli` below).
+`zh.command` and the shared options of `options`, added to its group (or named in COMMANDS below).
+
+Start-up (issue 18): the top-level commands are named in COMMANDS and a command's module is imported only when it
+is asked for (LazyCommands: it runs, or the help lists it), so the window and each command pay for their own imports.
 
 Errors: a `core.errors.UserError` (the clerk's mistake, a refused file, an OS failure naming the clerk's file) and
 click's usage errors print one line `错误：…` and exit 2; anything else is a program error, logged with its
@@ -11,11 +14,12 @@ traceback by core.applog and shown as “程序内部错误（详情已记入日
 """
 from __future__ import annotations
 
+import importlib
 import logging
 import os
 import sqlite3
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, MutableMapping, Sequence
 from pathlib import Path
 
 import click
@@ -24,7 +28,6 @@ from .. import __version__
 from ..core import applog, errors
 from ..core.errors import UserError
 from ..core.store import default_db_path
-from . import backup, bundle, documents, exports, generate, imports, new_year, password, records, setup, stats
 from .common import EXIT_ERROR, EXIT_OK, PROG, Session, discard_stdout, explain_os_error, one_line
 from .types import InFile
 from .zh import Group, Option, group, option, usage_message
@@ -69,20 +72,66 @@ def cli(ctx: click.Context, db: Path | None, password_file: Path | None) -> int 
     return None
 
 
-cli.add_command(setup.init)
-cli.add_command(records.demo)
-cli.add_command(generate.generate)
-cli.add_command(records.check)
-cli.add_command(imports.import_group)
-exports.export_group.add_command(documents.summary)
-exports.export_group.add_command(documents.plan)
-cli.add_command(exports.export_group)
-cli.add_command(stats.stats)
-for command in (backup.backup, backup.backups, backup.restore):
-    cli.add_command(command)
-cli.add_command(new_year.new_year)
-cli.add_command(password.password_group)
-cli.add_command(bundle.bundle_group)
+# The top-level commands in the README's order: name → "module:attribute" in this package.
+COMMANDS = {
+    "init": "setup:init", "demo": "records:demo", "generate": "generate:generate", "check": "records:check",
+    "import": "imports:import_group", "export": "exports:export_group", "stats": "stats:stats",
+    "backup": "backup:backup", "backups": "backup:backups", "restore": "backup:restore",
+    "new-year": "new_year:new_year", "password": "password:password_group", "bundle": "bundle:bundle_group",
+}
+JOINED = {"export": ("documents:summary", "documents:plan")}   # commands of other modules added to a group
+
+
+def load_command(name: str) -> click.Command:
+    """The command `name` of COMMANDS, its module imported now (with JOINED's commands added to it)."""
+    command = _attribute(COMMANDS[name])
+    if isinstance(command, click.Group):
+        for where in JOINED.get(name, ()):
+            joined = _attribute(where)
+            if joined.name not in command.commands:
+                command.add_command(joined)
+    return command
+
+
+def _attribute(where: str) -> click.Command:
+    module, _, attribute = where.partition(":")
+    return getattr(importlib.import_module(f"{__name__}.{module}"), attribute)
+
+
+class LazyCommands(MutableMapping[str, click.Command]):
+    """The group's commands by name: every name known at once (usage errors list them, `--help` keeps their order),
+    each command's module imported the first time its command is looked up."""
+
+    def __init__(self, names: dict[str, str]):
+        self._names = dict.fromkeys(names, "")   # the order; a command added later goes at the end
+        self._loaded: dict[str, click.Command] = {}
+
+    def __getitem__(self, name: str) -> click.Command:
+        if name not in self._loaded:
+            if name not in self._names:
+                raise KeyError(name)
+            self._loaded[name] = load_command(name)
+        return self._loaded[name]
+
+    def __setitem__(self, name: str, command: click.Command) -> None:
+        self._names.setdefault(name, "")
+        self._loaded[name] = command
+
+    def __delitem__(self, name: str) -> None:
+        del self._names[name]
+        self._loaded.pop(name, None)
+
+    def __contains__(self, name: object) -> bool:   # Mapping's own would import the module
+        return name in self._names
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+
+cli.commands = LazyCommands(COMMANDS)
 
 
 def open_window(db: Path | None) -> int:

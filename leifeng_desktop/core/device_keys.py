@@ -6,12 +6,17 @@ copies open on this PC and nowhere else.
 LEIFENG_KEYRING=off in the environment uses the file even where a credential store works (tests on a desktop);
 LEIFENG_KEYS_DIR names the folder of the key files instead (the tests: one "PC" for the whole run, whatever data
 folder each test has).
+
+Start-up cost (issue 18): importing keyring and finding its backend takes 0.15–0.5 s (on Linux it runs the
+compiler to look for macOS's libraries), so a key already in its file is read without asking keyring, and where no
+credential store can answer (`_no_store_here`) keyring is not imported at all.
 """
 from __future__ import annotations
 
 import logging
 import os
 import re
+import sys
 from pathlib import Path
 from types import ModuleType
 
@@ -24,7 +29,7 @@ _SAFE_ID = re.compile(r"^[0-9a-fA-F-]{8,64}$")
 
 def _keyring() -> ModuleType | None:
     """The keyring module when a real credential store answers, else None."""
-    if os.environ.get("LEIFENG_KEYRING", "").lower() in ("off", "0", "no", "file"):
+    if os.environ.get("LEIFENG_KEYRING", "").lower() in ("off", "0", "no", "file") or _no_store_here():
         return None
     try:
         import keyring
@@ -36,6 +41,20 @@ def _keyring() -> ModuleType | None:
     except Exception:   # a broken backend (no D-Bus …) is no credential store; the file serves
         log.warning("no usable credential store", exc_info=True)
         return None
+
+
+def _no_store_here() -> bool:
+    """True where keyring could only answer "no credential store": Linux (or another Unix but macOS) with no D-Bus
+    session bus, which each of keyring's own Linux backends needs (Secret Service, KWallet, libsecret), and no
+    backend chosen for keyring by PYTHON_KEYRING_BACKEND or its keyringrc.cfg (those are asked as before)."""
+    if sys.platform in ("win32", "darwin") or os.environ.get("DBUS_SESSION_BUS_ADDRESS") \
+            or os.environ.get("PYTHON_KEYRING_BACKEND"):
+        return False
+    runtime = os.environ.get("XDG_RUNTIME_DIR")
+    if runtime and os.path.exists(os.path.join(runtime, "bus")):   # a bus GDBus finds without the variable
+        return False
+    config = os.environ.get("XDG_CONFIG_HOME") or os.path.join(os.path.expanduser("~"), ".config")
+    return not os.path.exists(os.path.join(config, "python_keyring", "keyringrc.cfg"))
 
 
 def keeper() -> str:
@@ -63,6 +82,15 @@ def save(db_id: str, data_key: bytes) -> None:
 
 
 def load(db_id: str) -> bytes | None:
+    """The key kept for `db_id`: its file first (one read, no keyring: a key is the same wherever it is kept; save
+    writes the file only where the store refused or is off), else the credential store; None when neither has it."""
+    path = key_file(db_id)
+    try:
+        return crypto.unb64(path.read_text("ascii").strip())
+    except FileNotFoundError:
+        pass
+    except (OSError, ValueError):
+        log.warning("device key file %s unreadable", path, exc_info=True)
     ring = _keyring()
     if ring is not None:
         try:
@@ -71,14 +99,7 @@ def load(db_id: str) -> bytes | None:
                 return crypto.unb64(text)
         except Exception:
             log.warning("credential store did not answer for %s", db_id, exc_info=True)
-    path = key_file(db_id)
-    try:
-        return crypto.unb64(path.read_text("ascii").strip())
-    except FileNotFoundError:
-        return None
-    except (OSError, ValueError):
-        log.warning("device key file %s unreadable", path, exc_info=True)
-        return None
+    return None
 
 
 def delete(db_id: str) -> None:
