@@ -6,10 +6,12 @@ core.bundle_file (BundleReader, read_manifest).
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import hmac
 import json
 import os
+import stat
 import zipfile
 from collections import Counter
 from collections.abc import Iterator
@@ -45,15 +47,35 @@ def _schema_version() -> int:
     return SCHEMA_VERSION
 
 
+def _open_regular(path: Path) -> IO[bytes]:
+    """The file opened for reading, if it is a regular file: a named pipe is opened without waiting for a writer
+    (O_NONBLOCK) and, like a device (/dev/zero reads without end), refused as not a bundle."""
+    flags = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        raise unreadable(path, exc) from None
+    try:
+        mode = os.fstat(fd).st_mode
+    except OSError as exc:
+        os.close(fd)
+        raise unreadable(path, exc) from None
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        if stat.S_ISDIR(mode):    # as open() says on every system
+            raise unreadable(path, IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path)))
+        raise not_a_bundle(path)
+    if hasattr(os, "set_blocking"):
+        os.set_blocking(fd, True)
+    return os.fdopen(fd, "rb")
+
+
 class _Container:
     """An open zip whose directory, names, limits and manifest passed (no passphrase needed yet)."""
 
     def __init__(self, path: Path):
         self.path = path
-        try:
-            self.fp: IO[bytes] = open(path, "rb")
-        except OSError as exc:
-            raise unreadable(path, exc) from None
+        self.fp: IO[bytes] = _open_regular(path)
         try:
             self._open()
         except BaseException:
@@ -209,15 +231,15 @@ class BundleReader:
         comment = self._c.zip.comment
         if len(comment) != bc.TAG_LEN or not comment.startswith(bc.TAG_PREFIX):
             raise changed(self.path, "文件")
+        stream = self._c.fp     # the file checked as regular, not the path again (it may have been swapped since)
         try:
-            with open(self.path, "rb") as stream:
-                stream.seek(0, os.SEEK_END)
-                size = stream.tell()
-                stream.seek(size - bc.TAG_LEN)
-                if stream.read(bc.TAG_LEN) != comment:
-                    raise changed(self.path, "文件")
-                hasher = bc.file_hasher(self._key)
-                bc.hash_range(stream, size - (bc.TAG_LEN - len(bc.TAG_PREFIX)), hasher)
+            stream.seek(0, os.SEEK_END)
+            size = stream.tell()
+            stream.seek(size - bc.TAG_LEN)
+            if stream.read(bc.TAG_LEN) != comment:
+                raise changed(self.path, "文件")
+            hasher = bc.file_hasher(self._key)
+            bc.hash_range(stream, size - (bc.TAG_LEN - len(bc.TAG_PREFIX)), hasher)
         except OSError as exc:
             raise unreadable(self.path, exc) from None
         if not hmac.compare_digest(bc.tag(hasher), comment):

@@ -329,9 +329,6 @@ def test_the_windows_store_stays_open_while_the_command_line_imports(offices, ci
     assert counts(city) == {**counts(offices["sub"]), "attachment": 0}     # a bundle without attachments
 
 
-@pytest.mark.xfail(strict=True, raises=subprocess.TimeoutExpired,
-                   reason="T_findings F4: a FIFO or a device given as the bundle is opened and read without end "
-                          "(bundle_read._Container: no check that it is a regular file)")
 @pytest.mark.parametrize("kind", ["fifo", "device"])
 def test_a_pipe_or_a_device_is_refused_not_waited_on(city, tmp_path, kind):
     path = tmp_path / "管道.lfx"
