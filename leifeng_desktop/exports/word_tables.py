@@ -67,7 +67,7 @@ def set_table_borders(table: Table, *, size: int = 4) -> None:
         borders.append(el)
 
 
-_TC_W, _W_TYPE, _W_W = qn("w:tcW"), qn("w:type"), qn("w:w")
+_TC_PR, _TC_W, _W_TYPE, _W_W, _W_VAL = qn("w:tcPr"), qn("w:tcW"), qn("w:type"), qn("w:w"), qn("w:val")
 
 
 def set_col_widths(table: Table, widths_mm: list[float]) -> None:
@@ -86,11 +86,13 @@ def set_col_widths(table: Table, widths_mm: list[float]) -> None:
     for tr in table._tbl.tr_lst:
         col = 0
         for tc in tr.tc_lst:
-            span = tc.grid_span
+            tc_pr = tc.find(_TC_PR)     # python-docx's tc.grid_span and tc.width, without their look-ups
+            grid_span = tc_pr.find(_GRID_SPAN) if tc_pr is not None else None
+            span = int(grid_span.get(_W_VAL)) if grid_span is not None else 1
             width = spans.get((col, span))
             if width is None:
                 width = spans[(col, span)] = Mm(sum(widths_mm[col:col + span]))
-            tc_w = tc.tcPr.find(_TC_W) if tc.tcPr is not None else None
+            tc_w = tc_pr.find(_TC_W) if tc_pr is not None else None
             if tc_w is None:
                 tc.width = width
             else:        # python-docx's setter, without its look-ups
@@ -204,7 +206,9 @@ _AFTER_VALIGN = frozenset(qn(t) for t in ("w:hideMark", "w:headers", "w:cellIns"
 
 def _valign(tc: BaseOxmlElement, where: str) -> None:
     """set_cell_valign without python-docx's look-ups: w:vAlign in its schema place."""
-    tc_pr = tc.get_or_add_tcPr()
+    tc_pr = tc.find(_TC_PR)
+    if tc_pr is None:
+        tc_pr = tc.get_or_add_tcPr()
     el = tc_pr.find(qn("w:vAlign"))
     if el is None:
         el = OxmlElement("w:vAlign")
