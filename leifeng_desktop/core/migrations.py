@@ -162,6 +162,13 @@ def m011_bundles(db: Database) -> None:
     step(db)
 
 
+@migrations()
+def m012_stats_tallies(db: Database) -> None:
+    """Dashboard figures from tallies kept by triggers (issue 18): core/migrate_tallies.py."""
+    from .migrate_tallies import step
+    step(db)
+
+
 # -- applying -----------------------------------------------------------------------------------------------------
 @contextmanager
 def foreign_keys_off(db: Database) -> Iterator[None]:

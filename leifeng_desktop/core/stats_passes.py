@@ -1,14 +1,13 @@
 """The activity figures of campaign_stats, shared by the whole figures (by category, form, month, totals) and the
-per-unit ones (stats_units), in two statements whatever the scope (issue 18: 400,000 participations at city scale):
+per-unit ones (stats_units), whatever the scope (issue 18: 400,000 participations at city scale):
 
-1. the scope's activities (the covering index of m010) with their participations summed per activity once (rows,
-   distinct members, minutes; the whole covering index read in its order when the scope holds most activities,
-   else looked up activity by activity), then each grouping adds those up;
-2. the distinct members per unit (volunteers), the activities read unit by unit so that each unit's members are
-   told apart among its own participations only (a distinct count does not add up).
-
-Volunteers of the whole: distinct members over the scope's participations. When those are every participation of
-the file (their count says so, as a year's file has it) the member index answers alone; else one more read.
+1. the scope's activities (the covering index of m010) with their participations summed per activity (rows,
+   distinct members, minutes: schema step m012's activity_tally, kept by triggers; without it, summed here from
+   the participations), then each grouping adds those up;
+2. the distinct members per unit (volunteers) and of the whole: of a year (with or without a unit) m012's
+   unit_volunteer and year_volunteer rows counted; of a period, the activities read unit by unit so that each
+   unit's members are told apart among its own participations only (a distinct count does not add up), those of
+   the whole from the member index when the scope holds every participation, else one more read.
 
 `rollup(store, sc)` → {("category"|"form"|"month"|"unit", value) | ("total", None): Sums}.
 """
@@ -16,11 +15,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, TypedDict
 
+from .migrate_tallies import NAMES
+
 if TYPE_CHECKING:
     from .stats_filters import Scope
     from .store import Store
 
-GROUPS = ("category", "form", "month", "unit")
 WHOLE_SHARE = 4   # the participations are read whole when the scope holds more than 1/WHOLE_SHARE of activities
 
 
@@ -32,20 +32,40 @@ class Sums(TypedDict):
     volunteers: int      # distinct members (units and the total only; 0 elsewhere)
 
 
-def _sql(where: str, whole: bool) -> str:
+def _sql(where: str, whole: bool, tallied: bool) -> str:
     """The scope's activities with their participations summed per activity (rows, distinct members, minutes),
-    then every grouping of them; the total carries the participation rows in its last column."""
+    then grouped twice: by unit, and by category, form and month together (rollup adds those up: a sort of the
+    activities costs more than folding the few hundred groups in Python)."""
     scope = "" if whole else "WHERE activity_id IN (SELECT id FROM a) "
-    parts = [f"SELECT '{name}' AS g, {name} AS v, COUNT(*), COALESCE(SUM(minutes), 0), COALESCE(SUM(persons), 0), "
-             "COALESCE(SUM(beneficiaries), 0), 0 FROM r GROUP BY 2" for name in GROUPS]
-    parts.append("SELECT 'total', NULL, COUNT(*), COALESCE(SUM(minutes), 0), COALESCE(SUM(persons), 0), "
-                 "COALESCE(SUM(beneficiaries), 0), COALESCE(SUM(n), 0) FROM r")
+    sums = "COUNT(*), SUM(minutes), SUM(persons), SUM(beneficiaries), SUM(n)"
+    per_activity = ("activity_tally" if tallied else
+                    "(SELECT activity_id, COUNT(*) AS n, COUNT(DISTINCT member_id) AS persons, "
+                    f"SUM(minutes) AS minutes FROM participant {scope}GROUP BY activity_id)")
     return (f"WITH a AS MATERIALIZED (SELECT id, unit, category, service_form AS form, substr(starts_at, 1, 7) AS "
             f"month, beneficiaries FROM activity WHERE {where}), "
-            "pa AS MATERIALIZED (SELECT activity_id, COUNT(*) AS n, COUNT(DISTINCT member_id) AS persons, "
-            f"SUM(minutes) AS minutes FROM participant {scope}GROUP BY activity_id), "
-            "r AS MATERIALIZED (SELECT a.*, pa.n, pa.minutes, pa.persons FROM a LEFT JOIN pa ON pa.activity_id = a.id) "
-            + " UNION ALL ".join(parts))
+            f"r AS MATERIALIZED (SELECT a.*, pa.n, pa.minutes, pa.persons FROM a LEFT JOIN {per_activity} pa "
+            f"ON pa.activity_id = a.id) SELECT 1, unit, NULL, NULL, {sums} FROM r GROUP BY unit "
+            f"UNION ALL SELECT 0, category, form, month, {sums} FROM r GROUP BY 2, 3, 4")
+
+
+def tallied(store: Store) -> bool:
+    """Schema step m012's tallies are in the file (a file opened as it is, not upgraded, may lack them)."""
+    names = sorted(NAMES)
+    found: int = store.db.execute("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN (?, ?, ?)",
+                                  names).fetchone()[0]
+    return found == len(names)
+
+
+def _tallied_volunteers(store: Store, sc: Scope) -> tuple[dict[Any, int], int]:
+    """(unit → distinct members, distinct members of the scope) of a year's scope, from m012's tallies."""
+    year = str(sc.year)
+    if sc.unit is not None:
+        n = store.db.execute("SELECT COUNT(*) FROM unit_volunteer WHERE year = ? AND unit = ?",
+                             [year, sc.unit]).fetchone()[0]
+        return ({sc.unit: n} if n else {}), n
+    units = {r[0]: r[1] for r in store.db.execute(
+        "SELECT unit, COUNT(*) FROM unit_volunteer WHERE year = ? GROUP BY unit", [year])}
+    return units, store.db.execute("SELECT COUNT(*) FROM year_volunteer WHERE year = ?", [year]).fetchone()[0]
 
 
 def _volunteers(store: Store, where: str, params: list[Any], every: bool) -> tuple[dict[Any, int], int]:
@@ -62,22 +82,51 @@ def _volunteers(store: Store, where: str, params: list[Any], every: bool) -> tup
     return units, total
 
 
+def _zero() -> Sums:
+    return {"count": 0, "minutes": 0, "participants": 0, "beneficiaries": 0, "volunteers": 0}
+
+
+def _add(into: Sums, count: int, minutes: int | None, persons: int | None, beneficiaries: int | None) -> None:
+    into["count"] += count
+    into["minutes"] += minutes or 0
+    into["participants"] += persons or 0
+    into["beneficiaries"] += beneficiaries or 0
+
+
+def _sums(store: Store, sql: str, params: list[Any]) -> tuple[dict[tuple[str, Any], Sums], int]:
+    """The groupings keyed as rollup gives them, and the participation rows of the scope."""
+    out: dict[tuple[str, Any], Sums] = {("total", None): _zero()}
+    rows = 0
+    for by_unit, v1, v2, v3, count, minutes, persons, beneficiaries, n in store.db.execute(sql, params):
+        if by_unit:
+            out[("unit", v1)] = _zero()
+            _add(out[("unit", v1)], count, minutes, persons, beneficiaries)
+            _add(out[("total", None)], count, minutes, persons, beneficiaries)
+            rows += n or 0
+            continue
+        for key in (("category", v1), ("form", v2), ("month", v3)):
+            _add(out[key] if key in out else out.setdefault(key, _zero()), count, minutes, persons, beneficiaries)
+    return out, rows
+
+
 def rollup(store: Store, sc: Scope) -> dict[tuple[str, Any], Sums]:
     """Every activity figure of the scope, keyed by (grouping, value); a value without activities is absent."""
     w, p = sc.activity()
-    in_scope, every_activity = store.db.execute(
-        f"SELECT (SELECT COUNT(*) FROM activity WHERE {w}), (SELECT COUNT(*) FROM activity)", p).fetchone()
-    out: dict[tuple[str, Any], Sums] = {}
-    rows = 0
-    for g, v, count, minutes, persons, beneficiaries, n in store.db.execute(
-            _sql(w, in_scope * WHOLE_SHARE > every_activity), p):
-        out[(g, v)] = {"count": count, "minutes": minutes, "participants": persons, "beneficiaries": beneficiaries,
-                       "volunteers": 0}
-        rows += n
-    if not in_scope:
+    tallies = tallied(store)
+    if tallies:
+        whole = True   # the tally is read by activity id whatever the scope's share
+    else:
+        in_scope, every_activity = store.db.execute(
+            f"SELECT (SELECT COUNT(*) FROM activity WHERE {w}), (SELECT COUNT(*) FROM activity)", p).fetchone()
+        whole = in_scope * WHOLE_SHARE > every_activity
+    out, rows = _sums(store, _sql(w, whole, tallies), p)
+    if not out[("total", None)]["count"]:
         return out
-    every = rows == store.db.execute("SELECT COUNT(*) FROM participant").fetchone()[0]
-    units, total = _volunteers(store, w, p, every)
+    if tallies and not sc.by_period:
+        units, total = _tallied_volunteers(store, sc)
+    else:
+        every = rows == store.db.execute("SELECT COUNT(*) FROM participant").fetchone()[0]
+        units, total = _volunteers(store, w, p, every)
     for unit, volunteers in units.items():
         out[("unit", unit)]["volunteers"] = volunteers
     out[("total", None)]["volunteers"] = total

@@ -9,7 +9,8 @@ from leifeng_desktop.core.demo import load_demo
 from leifeng_desktop.core.store import Store
 
 # tables of tens of thousands of rows and more at city scale
-LARGE = {"participant", "activity", "member", "aid", "household_visit", "demand", "enterprise_visit", "household"}
+LARGE = {"participant", "activity", "member", "aid", "household_visit", "demand", "enterprise_visit", "household",
+         "activity_tally", "unit_volunteer", "year_volunteer"}
 # a scan that is the right plan, with the reason
 ALLOWED = {
     "enterprise_visit": "visits.visit_keys reads every visit once: a name borrows the code of any visit of that name",
@@ -54,17 +55,36 @@ def test_no_dashboard_query_scans_a_large_table_an_index_serves(demo, scope):
     assert not bad, bad
 
 
-def test_participations_are_read_from_their_indexes_only(demo):
-    """Summed per activity once for every activity figure; the volunteers (distinct members per unit and of the
-    whole) and the check that the scope holds every participation read indexes too, never the table's rows."""
-    found = statements(demo)
+def _plan(store: Store, sql: str) -> list[str]:
+    return [row[3] for row in store.db.execute("EXPLAIN QUERY PLAN " + sql)]
+
+
+@pytest.mark.parametrize("of_unit", [False, True], ids=["year", "unit"])
+def test_a_years_figures_read_the_tallies_not_the_participations(demo, of_unit):
+    """Of a year (with or without a unit) the participations are not read at all: schema step m012's tallies
+    answer, each by its key (per activity id; unit_volunteer and year_volunteer by year)."""
+    first = demo.db.execute("SELECT unit FROM activity ORDER BY unit LIMIT 1").fetchone()[0]
+    scope = {"unit": first} if of_unit else {}
+    found = statements(demo, **scope)
+    assert not [sql for sql in found if re.search(r"\bparticipant\b", sql)]
+    sums = [sql for sql in found if "JOIN activity_tally" in sql]
+    assert len(sums) == 1, "one statement sums the tallies for every activity figure"
+    plan = " | ".join(_plan(demo, sums[0]))
+    assert "SEARCH pa USING PRIMARY KEY (activity_id=?)" in plan
+    assert re.search(r"(SCAN|SEARCH) activity USING (COVERING )?INDEX", plan), "the activities from an index"
+    volunteers = [sql for sql in found if re.search(r"FROM (unit|year)_volunteer\b", sql)]
+    assert volunteers and all(any(line.startswith("SEARCH") and "PRIMARY KEY (year=?" in line
+                                  for line in _plan(demo, sql)) for sql in volunteers), volunteers
+
+
+def test_a_periods_volunteers_read_the_participation_indexes_only(demo):
+    """A period is not what the tallies are kept by: its distinct members per unit and of the whole are read
+    from the participations' covering indexes, never the table's rows; the sums per activity stay the tally's."""
+    found = statements(demo, date_from="2026-03-01", date_to="2026-06-30")
     reading = [sql for sql in found if re.search(r"\bparticipant\b", sql)]
-    sums = [sql for sql in reading if "GROUP BY activity_id" in sql]
-    assert len(sums) == 1, "one statement sums participations per activity for every activity figure"
+    assert reading and not [sql for sql in reading if "GROUP BY activity_id" in sql]
     for sql in reading:
-        plan = [row[3] for row in demo.db.execute("EXPLAIN QUERY PLAN " + sql)]
+        plan = _plan(demo, sql)
         on_participant = [line for line in plan if re.match(r"(SCAN|SEARCH) (participant|p)\b", line)]
         assert on_participant and all("COVERING INDEX" in line for line in on_participant), (sql, plan)
-    plan = " | ".join(row[3] for row in demo.db.execute("EXPLAIN QUERY PLAN " + sums[0]))
-    assert "COVERING INDEX idx_participant_stats" in plan
-    assert "SCAN activity USING COVERING INDEX idx_activity_stats" in plan, "the year's activities from their index"
+    assert len([sql for sql in found if "JOIN activity_tally" in sql]) == 1

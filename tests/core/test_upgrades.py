@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from leifeng_desktop.core import attachments, backup, crypto, sealed, values
+from leifeng_desktop.core import attachments, backup, crypto, migrate_tallies, sealed, values
 from leifeng_desktop.core import migrations as mig
 from leifeng_desktop.core import schema as s
 from leifeng_desktop.core.migrate_lists import derived_tables
@@ -33,7 +33,7 @@ def read_file(db_file: Path) -> dict[str, dict]:
     try:
         tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' "
                                              "AND name NOT LIKE 'sqlite%' AND name != '_sqlite_migrations'")
-                  if r[0] not in derived_tables()]   # m009's search tables follow the records
+                  if r[0] not in derived_tables() | migrate_tallies.NAMES]   # m009's, m012's follow the records
         out = {}
         for t in tables:
             columns = {r[1] for r in conn.execute(f'PRAGMA table_info("{t}")')}
