@@ -31,10 +31,13 @@ from .bundle_plan import (
     TypeCounts,
     choosable,
     compared,
+    is_time,
+    is_uuid,
     kept,
     label_of,
     later,
     own_keys,
+    printable,
     same,
     tally,
 )
@@ -118,17 +121,17 @@ class Walk:
         value = row.get(rt.title)
         f = rt.field(rt.title)
         if value in (None, "") or f.type == s.REF or f.sensitive:
-            return f"{rt.label}（编号 {str(row.get('id') or '')[:8]}）"
-        return f"{rt.label}“{ch.clip(ch.scrub(str(value)), 40)}”"
+            return f"{rt.label}（编号 {printable(row.get('id') or '', 9)}）"
+        return f"{rt.label}“{printable(ch.scrub(str(value)))}”"
 
     # -- one incoming row as it would be stored ----------------------------------------------------------------
     def stored(self, rt: s.RecordType, r: Mapping[str, Any]) -> Row:
         """The row in its stored form (plain values), validated; group ids mapped. BundleRefused names it."""
         extra = r.keys() - compared(rt)
         if extra:
-            raise self.refuse(f"{self.naming(rt, r)}含有本程序不认识的字段（{'、'.join(sorted(map(str, extra)))}）")
-        for key in ("id", "created_at", "updated_at"):
-            if not isinstance(r.get(key), str) or not r[key] or len(r[key]) > 64:
+            raise self.refuse(f"{self.naming(rt, r)}含有本程序不认识的字段（{printable('、'.join(sorted(map(str, extra))), 80)}）")
+        for key, good in (("id", is_uuid), ("created_at", is_time), ("updated_at", is_time)):
+            if not good(r.get(key)):
                 raise self.refuse(f"{self.naming(rt, r)}的{label_of(rt, key)}无效")
         values = {k: r[k] for k in own_keys(rt) if k in r}
         if "group_id" in values and values["group_id"] in self.group_map:
@@ -138,7 +141,7 @@ class Walk:
         except ValidationError as exc:
             key, message = next(iter(exc.errors.items()))
             what = label_of(rt, key) if key in rt.keys else "内容"
-            raise self.refuse(f"{self.naming(rt, r)}的{what}：{message}") from None
+            raise self.refuse(f"{self.naming(rt, r)}的{what}：{printable(message, 200)}") from None
         row: Row = dict.fromkeys(compared(rt))
         row.update(id=r["id"], unit=r.get("unit"), created_at=r["created_at"], updated_at=r["updated_at"])
         row.update(clean)
@@ -171,9 +174,9 @@ class Walk:
             try:
                 here = attachments.file_path(self.store, r).is_file()
             except attachments.AttachmentError:
-                raise self.refuse(f"附件“{r.get('name')}”的内容摘要无效") from None
+                raise self.refuse(f"附件“{printable(r.get('name'))}”的内容摘要无效") from None
             if not here and f"attachments/{r['sha256']}" not in parts:
-                raise self.refuse(f"附件“{r.get('name')}”的文件不在数据包中")
+                raise self.refuse(f"附件“{printable(r.get('name'))}”的文件不在数据包中")
 
     # -- records -----------------------------------------------------------------------------------------------
     def items(self, type_key: str) -> Iterator[list[Item]]:

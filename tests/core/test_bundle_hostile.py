@@ -232,7 +232,6 @@ def test_an_id_of_another_types_record_lives_beside_it(plain, city, tmp_path):
     assert city.count("activity", where="id = ?", params=[local]) == 1
 
 
-@pytest.mark.xfail(strict=True, reason="T_findings F2: an id that is not a UUID is accepted (bundle_walk.stored)")
 @pytest.mark.parametrize("odd_id", ["not-a-uuid", "../../etc/passwd", "x" * 64])
 def test_an_id_that_is_not_a_uuid_is_refused(plain, city, tmp_path, odd_id):
     def edit(rows: Rows) -> None:
@@ -240,18 +239,27 @@ def test_an_id_that_is_not_a_uuid_is_refused(plain, city, tmp_path, odd_id):
     refused(city, forge(plain, tmp_path / "编号 数据包.lfx", on("honor", edit)), "无效")
 
 
-@pytest.mark.xfail(strict=True, reason="T_findings F3: created_at/updated_at not checked as times; a record sent "
-                                       "as updated 9999 wins every later merge (bundle_walk.stored)")
-@pytest.mark.parametrize("stamp", ["9999-12-31", "yesterday"])
-def test_a_time_that_is_not_one_is_refused(plain, city, tmp_path, stamp):
-    refused(city, forge(plain, tmp_path / "时间 数据包.lfx", on("honor", setting(updated_at=stamp))), "无效")
+@pytest.mark.parametrize("key", ["updated_at", "created_at"])
+@pytest.mark.parametrize("stamp", ["9999-12-31", "yesterday", "2026-13-01T09:00:00+08:00", "2026-12-01T09:00\x1b"])
+def test_a_time_that_is_not_one_is_refused(plain, city, tmp_path, stamp, key):
+    message = refused(city, forge(plain, tmp_path / "时间 数据包.lfx", on("honor", setting(**{key: stamp}))), "无效")
+    assert ("修改时间" if key == "updated_at" else "创建时间") in message
 
 
-@pytest.mark.xfail(strict=True, reason="T_findings F1: the refusal quotes the record's title with its control "
-                                       "characters (ESC …): a terminal escape in the CLI's output (bundle_walk.naming)")
-def test_a_refusal_never_carries_the_records_control_characters(plain, city, tmp_path):
-    bad = forge(plain, tmp_path / "控制 数据包.lfx", on("team", setting(name="队\x1b[2J\x1b]0;x\x07伍")))
-    message = refused(city, bad, "不可见的控制字符")
+def test_an_uppercase_uuid_is_not_this_programs_id(plain, city, tmp_path):
+    def edit(rows: Rows) -> None:
+        rows[0]["id"] = rows[0]["id"].upper()
+    refused(city, forge(plain, tmp_path / "大写 数据包.lfx", on("team", edit)), "编号无效")
+
+
+@pytest.mark.parametrize("edit, match", [
+    (setting(name="队\x1b[2J\x1b]0;x\x07伍"), "不可见的控制字符"),
+    (setting(**{"备\x1b[2J注": "x"}), "不认识的字段"),
+    (setting(name="队\x1b[2J", id="\x1b]0;title\x07"), "编号无效"),
+], ids=["title", "column", "id"])
+def test_a_refusal_never_carries_the_records_control_characters(plain, city, tmp_path, edit, match):
+    bad = forge(plain, tmp_path / "控制 数据包.lfx", on("team", edit))
+    message = refused(city, bad, match)
     assert not [c for c in message if unicodedata.category(c) == "Cc"]
 
 
