@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from . import schema as s
 
 HMAC, TAIL = s.SHADOW_SUFFIXES
+PLAIN = (s.TEXT, s.REF, s.UNIT)   # types whose value validation only trims, and checks for characters and length
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,7 @@ class Plan:
     sensitive_fields: tuple[s.Field, ...]
     lookups: frozenset[str]              # keys of rt.lookup_fields (shadow columns beside them)
     column_names: tuple[str, ...]        # rt.columns' keys: every column of the table, in order
+    plain_text: dict[str, int]           # one-line text without a content check (TEXT, REF, UNIT): its max_len
 
     @classmethod
     def of(cls, rt: s.RecordType) -> Plan:
@@ -37,7 +39,8 @@ class Plan:
             choice_fields=tuple(f for f in rt.fields if f.choices),
             sensitive=rt.sensitive_keys, sensitive_fields=tuple(f for f in rt.fields if f.sensitive),
             lookups=frozenset(f.key for f in rt.lookup_fields),
-            column_names=tuple(f.key for f in rt.columns))
+            column_names=tuple(f.key for f in rt.columns),
+            plain_text={f.key: f.max_len for f in rt.fields if f.type in PLAIN and not f.check})
 
     def field(self, key: str) -> s.Field:
         try:

@@ -17,7 +17,7 @@ from stdnum.exceptions import ValidationError as StdnumError
 from . import schema as s
 from . import values as v
 from .errors import UserError
-from .record_plan import plan
+from .record_plan import Plan, plan
 
 MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
 # Landline with area code: 010-12345678, 0571-8765432, optional extension.
@@ -298,13 +298,12 @@ def prepare(rt: s.RecordType, values: Mapping[str, Any], choices: Mapping[str, l
     unknown = values.keys() - p.keys
     if unknown:
         raise ValidationError({k: "没有这个字段" for k in sorted(unknown)})
-    by_key = p.by_key
-    clean = {k: normalize(by_key[k], value) for k, value in values.items()}
+    clean, passed = _normalized(p, values)
     allowed = keeping(rt, choices, stored)
     problems: dict[str, str] = {}
     for f in p.fields:
         if f.key in clean:
-            msg = check_field(f, clean[f.key], allowed)
+            msg = None if f.key in passed else check_field(f, clean[f.key], allowed)
         elif partial:
             continue
         else:   # absent: what normalize(f, None) gives is empty
@@ -320,6 +319,23 @@ def prepare(rt: s.RecordType, values: Mapping[str, Any], choices: Mapping[str, l
         elif value == "" or value == []:
             clean[k] = None
     return clean
+
+
+def _normalized(p: Plan, values: Mapping[str, Any]) -> tuple[dict[str, Any], set[str]]:
+    """normalize() of every value, and the keys of one-line text that passes check_field as it stands: trimmed,
+    not empty, printable and within its length (the rest is checked by check_field)."""
+    clean: dict[str, Any] = {}
+    passed: set[str] = set()
+    plain = p.plain_text
+    for k, value in values.items():
+        if k in plain and type(value) is str:
+            text = unicodedata.normalize("NFC", value).strip()   # normalize_text of one-line text
+            if text and text.isprintable() and len(text) <= plain[k]:
+                passed.add(k)
+            clean[k] = text
+        else:
+            clean[k] = normalize(p.by_key[k], value)
+    return clean, passed
 
 
 def keeping(rt: s.RecordType, choices: Mapping[str, list[str]],
