@@ -6,6 +6,7 @@ Qt-free and store-free; core.bundle_file reads and writes the container with the
 """
 from __future__ import annotations
 
+import errno
 import json
 import re
 import struct
@@ -75,7 +76,20 @@ def changed(path: Path, part: str) -> BundleRefused:
 
 
 def unreadable(path: Path, exc: OSError) -> BundleRefused:
-    return BundleRefused(f"无法读取“{path.name}”（{exc.strerror or exc}）")
+    if exc.errno == errno.ENOENT:
+        return BundleRefused(f"“{path.name}”不存在")
+    return BundleRefused(f"无法读取“{path.name}”（{os_reason(exc)}）")
+
+
+def os_reason(exc: OSError) -> str:
+    """An OS failure to read as Chinese words, never the system's English strerror."""
+    if exc.errno == errno.ENOENT:
+        return "文件不存在"
+    if exc.errno == errno.EISDIR:
+        return "这是一个文件夹"
+    if exc.errno in (errno.EACCES, errno.EPERM) or getattr(exc, "winerror", None) in (5, 32, 33):
+        return "没有权限读取，或文件正被其他程序打开"
+    return f"系统错误代码 {exc.errno if exc.errno is not None else '未知'}"
 
 
 # -- the manifest -------------------------------------------------------------------------------------------------

@@ -43,6 +43,7 @@ from .bundle_checks import (
     Manifest,
     NeedsPassphrase,
     WrongPassphrase,
+    os_reason,
 )
 from .bundle_read import BundleReader, read_manifest
 from .errors import UserError
@@ -160,7 +161,7 @@ class BundleWriter:
         except FileNotFoundError:
             raise UserError(f"附件文件“{source.name}”已不存在，无法随数据包导出；请不带附件导出") from None
         except OSError as exc:
-            raise UserError(f"无法读取附件文件“{source}”（{exc.strerror or exc}）") from None
+            raise UserError(f"无法读取附件文件“{source}”（{os_reason(exc)}）") from None
         if hashlib.sha256(data).hexdigest() != sha256:
             raise UserError(f"附件文件“{source.name}”的内容与记录不符（可能已被改动），无法随数据包导出")
         # stored, not deflated: photos are compressed already, and a plain white scan would exceed the reader's

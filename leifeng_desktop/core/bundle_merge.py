@@ -55,7 +55,7 @@ from .store import Store, new_id, now_iso
 from .validation import ValidationError
 
 __all__ = ["Arrival", "ConflictsUndecided", "Decisions", "MergeCancelled", "MergePlan", "MergeResult",
-           "TypeCounts", "apply", "arrivals", "import_bundle", "preview"]
+           "TypeCounts", "apply", "arrivals", "import_bundle", "preview", "submission_day"]
 log = logging.getLogger(__name__)
 Progress = Callable[[int, int], None] | None
 Cancelled = Callable[[], bool] | None
@@ -67,7 +67,7 @@ _BASELINE = "INSERT OR REPLACE INTO bundle_baseline (type_key, record_id, sender
 def _check(store: Store, m: Manifest, name: str) -> None:
     """The merge's own refusals (the container's are core.bundle_file's), each one sentence naming the file."""
     if m.kind != DATA:
-        raise BundleRefused(f"“{name}”是活动设置数据包，不是数据包；请用“导入活动设置”导入")
+        raise BundleRefused(f"“{name}”是活动设置数据包，不是数据包；请用“导入活动设置”（bundle settings import）导入")
     if store.locked:
         raise BundleRefused(f"“{store.path.name}”已加密，请先解锁（输入密码）后再导入数据包“{name}”")
     year = store.settings.get("year")
@@ -333,7 +333,10 @@ class _Writer:
         total = summary_counts(counts)
         note = (f"数据包“{self.name}”，新增 {total.new} 条、更新 {total.changed} 条、删除 {total.deleted} 条、"
                 f"未变 {total.unchanged} 条")
-        self._submission(m.sender_unit, note)
+        day, today = submission_day(m.year)
+        if day != today:
+            note += f"；{today} 导入，按数据包年度记为 {day}"
+        self._submission(m.sender_unit, note, day)
         store.db.execute(
             "INSERT INTO bundle_import (id, bundle_id, kind, sender_db, sender_unit, created_at, imported_at, "
             "file_name, records, counts, operator) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -347,14 +350,24 @@ class _Writer:
         for key in sorted(self.touched | {"submission"}):
             store.notify(key)
 
-    def _submission(self, unit: str, note: str) -> None:
+    def _submission(self, unit: str, note: str, day: str) -> None:
         rt = s.record_type("submission")
-        values = {"unit": unit, "material": MATERIAL, "date": dt.date.today().isoformat(), "methods": ["电子版"],
-                  "note": note}
+        values = {"unit": unit, "material": MATERIAL, "date": day, "methods": ["电子版"], "note": note}
         row = self.store.prepare(rt, values, stored=values)
         stamp = now_iso()
         row.update(id=new_id(), created_at=stamp, updated_at=stamp)
         self.store.db.table("submission").insert(row)
+
+
+def submission_day(year: object, today: dt.date | None = None) -> tuple[str, str]:
+    """(the 数据包 submission's date, today): today, but at most 31 December of the bundle's year, so a merge in
+    January still counts in the campaign year the bundle reports on (reporting counts submissions by year)."""
+    today = today or dt.date.today()
+    try:
+        last = dt.date(int(str(year)), 12, 31)
+    except ValueError:
+        last = today
+    return min(today, last).isoformat(), today.isoformat()
 
 
 def _count_text(c: TypeCounts) -> str:

@@ -13,8 +13,8 @@ if TYPE_CHECKING:
 
 # what the setup asks for, in its order (the rest of 设置 keeps the seed's values)
 SETUP_KEYS = ("city", "our_unit", "our_unit_kind", "addressee", "operator", "leader", "contact_phone", "year",
-              "registration_deadline", "plan_deadline", "summary_deadline")
-DEADLINES = ("registration_deadline", "plan_deadline", "summary_deadline")
+              "registration_deadline", "plan_deadline", "summary_deadline", "bundle_deadline")
+DEADLINES = ("registration_deadline", "plan_deadline", "summary_deadline", "bundle_deadline")
 # 设置's levels as the unit list (choice list unit_kind) names them
 UNIT_KIND = {"区县总工会": "区县工会"}
 STEPS = ("settings", "team", "registration", "activity")

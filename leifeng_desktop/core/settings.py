@@ -34,6 +34,8 @@ CAMPAIGN = s.RecordType("campaign", "活动设置", (
     F("registration_deadline", "服务队成立及登记表报送截止", s.DATE, required=True),
     F("plan_deadline", "实施方案报送截止", s.DATE, required=True),
     F("summary_deadline", "总结材料报送截止", s.DATE),
+    F("bundle_deadline", "数据包报送截止", s.DATE,
+      help="各单位报来数据包的截止日期；导入一个单位的数据包即记为该单位已报送“数据包”，仪表盘的未报送名单随之更新"),
     F("demand_reply_days", "职工诉求答复期限（天）", s.INT, required=True, minimum=1, maximum=365, default=3),
     F("trash_days", "回收站保留天数", s.INT, required=True, minimum=1, maximum=3650, default=90,
       help="删除的记录在回收站中保留的天数，期满后在打开数据库时彻底删除"),

@@ -34,7 +34,8 @@ from .filters import setting_sql
 from .store import Store
 
 # material → the setting that holds its deadline (the material list's entries that have one are reported on)
-REPORT_DEADLINES = {"登记表": "registration_deadline", "实施方案": "plan_deadline", "总结材料": "summary_deadline"}
+REPORT_DEADLINES = {"登记表": "registration_deadline", "实施方案": "plan_deadline", "总结材料": "summary_deadline",
+                    "数据包": "bundle_deadline"}   # a merged bundle records its 数据包 submission (bundle_merge)
 NAME_FIELDS = ("group_id", "group", "kind", "unit", "material", "category", "form", "month", "programme", "status")
 Cond = tuple[str, list[Any]]
 

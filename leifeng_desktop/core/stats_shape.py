@@ -52,9 +52,9 @@ class Teams(TypedDict):
 
 
 class Material(TypedDict):
-    """登记表 / 实施方案 / 总结材料: the materials of the list with a deadline setting."""
+    """登记表 / 实施方案 / 总结材料 / 数据包: the materials of the list with a deadline setting."""
     material: str
-    deadline_key: str           # registration_deadline / plan_deadline / summary_deadline
+    deadline_key: str           # registration_deadline / … / bundle_deadline
     deadline: str | None
     days_left: int | None       # ≥ 0 (0 on the deadline day); None once overdue or without a deadline
     days_overdue: int | None    # > 0; None before the deadline or without one

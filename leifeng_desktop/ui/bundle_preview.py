@@ -287,7 +287,7 @@ class BundlePreviewDialog(QDialog):
 
 
 class SettingsPreviewDialog(QDialog):
-    """A settings bundle's changes: each setting old → new, units added or changed, working groups added."""
+    """A settings bundle's changes: each setting old → new, units and working groups added or changed."""
 
     def __init__(self, plan: Any, parent: QWidget | None = None):
         super().__init__(parent)
@@ -307,7 +307,7 @@ class SettingsPreviewDialog(QDialog):
         self.changes.setProperty("key_columns", [0])
         lines = [f"{title} {len(names)} 个：{'、'.join(names)}" for title, names in
                  (("新增单位", plan.units_added), ("更新单位", plan.units_changed), ("新增工作组", plan.groups_added),
-                  ("更新工作组", getattr(plan, "groups_changed", []))) if names]
+                  ("更新工作组", plan.groups_changed)) if names]
         if not plan.changes and not lines:
             lines = ["与本数据库的活动设置相同，导入不会有任何变化。"]
         self.units = QLabel("\n".join(lines))

@@ -128,6 +128,21 @@ def test_settings_import_refused_is_one_error_line(city, sub, tmp_path):
     assert files_of(sub) == before
 
 
+def test_a_settings_bundle_given_to_a_data_import_names_the_settings_command(city, sub, tmp_path):
+    out = tmp_path / "设置.lfx"
+    assert run("--db", city, "bundle", "settings", "export", "--out", out, "--no-encryption")[0] == 0
+    before = files_of(sub)
+    code, stdout, err = run("--db", sub, "bundle", "import", out)
+    assert code == 1 and files_of(sub) == before
+    assert stdout.strip() == ("未导入：“设置.lfx”是活动设置数据包，不是数据包；"
+                              "请用“导入活动设置”（bundle settings import）导入")
+
+
+def test_a_missing_bundle_file_is_said_in_chinese(sub, tmp_path):
+    code, stdout, err = run("--db", sub, "bundle", "import", tmp_path / "没有.lfx")
+    assert code != 0 and "“没有.lfx”不存在" in stdout + err and "No such file" not in stdout + err
+
+
 # -- passphrases ---------------------------------------------------------------------------------------------------
 def test_export_without_a_passphrase_off_a_terminal_is_a_usage_error(sub, tmp_path):
     out = tmp_path / "数据包.lfx"

@@ -1,6 +1,7 @@
 """The bundle file (.lfx, issue 17): what goes in comes out (encrypted or not, in chunks, with attachments), the file
 is owner-only and appears whole or not at all, and every bad input at the container level is refused with its own
 sentence naming the file — before any row is handed out."""
+import errno
 import hashlib
 import io
 import json
@@ -184,8 +185,22 @@ def test_a_truncated_an_empty_a_missing_or_a_non_zip_file_is_refused(tmp_path, s
     with zipfile.ZipFile(docx, "w") as zf:
         zf.writestr("[Content_Types].xml", "<Types/>")
     assert "不是完整的数据包文件" in refused(docx)
-    with pytest.raises(bf.BundleRefused, match="无法读取“不在.lfx”"):
+    with pytest.raises(bf.BundleRefused, match="^“不在.lfx”不存在$"):
         bf.read_manifest(tmp_path / "不在.lfx")
+    folder = tmp_path / "文件夹.lfx"
+    folder.mkdir()
+    with pytest.raises(bf.BundleRefused, match="^无法读取“文件夹.lfx”（这是一个文件夹）$"):
+        bf.read_manifest(folder)
+
+
+def test_os_failures_are_said_without_the_systems_english():
+    from pathlib import Path
+
+    from leifeng_desktop.core.bundle_checks import os_reason, unreadable
+    for code in (errno.ENOENT, errno.EISDIR, errno.EACCES, errno.EPERM, errno.EIO, None):
+        said = str(unreadable(Path("a.lfx"), OSError(code, "Some English strerror")))
+        assert "English" not in said and "a.lfx" in said, said
+    assert os_reason(OSError(errno.EIO, "Input/output error")) == f"系统错误代码 {errno.EIO}"
 
 
 def test_the_passphrase_missing_or_wrong(tmp_path, store):

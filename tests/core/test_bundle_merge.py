@@ -123,14 +123,14 @@ def test_the_import_is_recorded(sub, city, tmp_path):
 
 
 def test_reporting_knows_the_sender_once_its_bundle_arrived(sub, city, tmp_path):
-    """What the dashboard counts: 报送情况 covers 登记表, 实施方案 and 总结材料 only (stats_filters.REPORT_DEADLINES),
-    so a 数据包 submission is listed and the sender joins the units expected to report, but no 未报送 list is
-    about 数据包; the dashboard's per-unit arrival is arrivals()."""
+    """What the dashboard counts: the sender joins the units expected to report, its 数据包 counted as sent
+    (stats_filters.REPORT_DEADLINES has 数据包; tests/core/test_bundle_reporting.py); its arrival is arrivals()."""
     assert SUB_UNIT not in {u["unit"] for u in campaign_stats(city)["reporting"]["units"]}
     bundle_merge.import_bundle(city, export(sub, tmp_path), passphrase=PASSPHRASE)
     reporting = campaign_stats(city)["reporting"]
-    assert SUB_UNIT in {u["unit"] for u in reporting["units"]}
-    assert "数据包" not in {m["material"] for m in reporting["materials"]}
+    [unit] = [u for u in reporting["units"] if u["unit"] == SUB_UNIT]
+    assert next(m for m in unit["materials"] if m["material"] == "数据包")["sent"]
+    assert SUB_UNIT not in next(m for m in reporting["materials"] if m["material"] == "数据包")["missing"]
     assert SUB_UNIT in bundle_merge.arrivals(city)
 
 

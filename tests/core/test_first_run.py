@@ -85,8 +85,10 @@ def test_forced_on_a_file_with_records_adds_our_unit(store, team_values):
 
 def test_deadlines_move_into_the_year():
     assert fr.year_deadlines(2028, {"registration_deadline": "2024-02-29", "plan_deadline": None}) == \
-        {"registration_deadline": "2028-02-29", "plan_deadline": "2028-08-31", "summary_deadline": None}
+        {"registration_deadline": "2028-02-29", "plan_deadline": "2028-08-31", "summary_deadline": None,
+         "bundle_deadline": None}
     assert fr.year_deadlines(2027, {"registration_deadline": "2024-02-29"})["registration_deadline"] == "2027-02-28"
+    assert fr.year_deadlines(2027, {"bundle_deadline": "2026-12-15"})["bundle_deadline"] == "2027-12-15"
 
 
 def test_first_steps(store, team_values):

@@ -222,23 +222,16 @@ def test_a_plan_without_conflicts_can_be_imported_at_once(qtbot, plan):
 
 
 def test_settings_preview_lists_the_changes(qtbot, tmp_path):
+    from leifeng_desktop.core.bundle_settings import SettingsPlan
     create_application()
-
-    @dataclass
-    class SettingsPlan:
-        path: Path
-        manifest: Manifest
-        changes: list
-        units_added: list
-        units_changed: list
-        groups_added: list
-
     plan = SettingsPlan(tmp_path / "设置.lfx", Manifest(sender_unit="某市总工会", sender_kind="市总工会"),
-                        [("走访企业目标（家）", "100", "120")], ["青山区总工会"], [], ["第五工作组"])
+                        [("走访企业目标（家）", "100", "120")], ["青山区总工会"], [], ["第五工作组"],
+                        groups_changed=["第一工作组", "第二工作组"])
     dialog = SettingsPreviewDialog(plan)
     qtbot.addWidget(dialog)
     assert [dialog.changes.item(0, c).text() for c in range(3)] == ["走访企业目标（家）", "100", "120"]
-    assert dialog.units.text() == "新增单位 1 个：青山区总工会\n新增工作组 1 个：第五工作组"
+    assert dialog.units.text() == ("新增单位 1 个：青山区总工会\n新增工作组 1 个：第五工作组\n"
+                                   "更新工作组 2 个：第一工作组、第二工作组")
     assert dialog.import_button.isDefault() or dialog.import_button.autoDefault()
     QApplication.processEvents()
 
