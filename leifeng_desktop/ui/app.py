@@ -19,7 +19,6 @@ from ..paths import resources_dir
 from .crash import CrashHandler
 from .instance_lock import InstanceLock
 from .recovery import StartCheck, damage, held_by_another_window, open_at_start, open_checked
-from .setup_wizard import offer_setup
 
 log = logging.getLogger(__name__)
 
@@ -127,6 +126,12 @@ def first_window(store: Store, lock: InstanceLock | None, checked: bool):
     return window
 
 
+def offer_wizard(window) -> None:
+    """The first setup of a new file, over the painted window (setup_wizard.offer_setup)."""
+    from .setup_wizard import offer_setup
+    offer_setup(window)
+
+
 def _run(app: QApplication, crash: CrashHandler, db_path: Path | None) -> int:
     sweep_export_leftovers()
     try:
@@ -139,7 +144,7 @@ def _run(app: QApplication, crash: CrashHandler, db_path: Path | None) -> int:
         crash.report(exc)
         return 1
     window.show()
-    offer_setup(window)
+    window.first_painted.connect(lambda: offer_wizard(window))   # its module too waits for the paint (issue 18)
     code = app.exec()
     if check is not None and check.declined:
         code = 2   # damaged, found after the paint: nothing stays open, as when found before it

@@ -37,7 +37,6 @@ from .new_year_dialog import start_new_year
 from .page_stack import PageSpec, PageStack, page_class
 from .qt import action
 from .recovery import open_checked
-from .setup_wizard import offer_setup
 from .store_signals import StoreSignals
 from .toolbar import DayToolBar
 from .undo import EditMenu, UndoHistory
@@ -327,6 +326,7 @@ class MainWindow(QMainWindow):
         if opened is None:
             return False
         self.set_store(*opened)
+        from .setup_wizard import offer_setup  # not before the first paint (issue 18)
         offer_setup(self)   # a new, empty file: the first setup wizard
         return True
 

@@ -1,0 +1,40 @@
+"""The window's start (ui/app._run, issue 18): what can wait for the first paint does — the first setup wizard of a
+new file opens over the painted window, its module imported only then."""
+from __future__ import annotations
+
+from PySide6.QtCore import QSettings
+
+from leifeng_desktop.ui import app as app_module
+from leifeng_desktop.ui import main_window
+
+
+class Crash:
+    def report(self, exc):
+        raise AssertionError(f"the start failed: {exc!r}")
+
+
+def test_the_setup_wizard_waits_for_the_first_paint(qtbot, db_path, tmp_path, monkeypatch):
+    app = app_module.create_application()
+    settings = QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat)
+    seen: dict = {}
+
+    class Window(main_window.MainWindow):
+        def __init__(self, store, lock=None):
+            super().__init__(store, lock, qsettings=settings)
+            qtbot.addWidget(self)
+            seen["window"] = self
+
+    def event_loop():
+        window = seen["window"]
+        seen["before paint"] = (window.painted, getattr(window, "setup_wizard", None))
+        qtbot.waitUntil(lambda: getattr(window, "setup_wizard", None) is not None)
+        seen["painted"] = window.painted
+        window.setup_wizard.reject()
+        window.close()   # as the clerk ends the loop: the window's workers answer before the store closes
+        return 0
+
+    monkeypatch.setattr(main_window, "MainWindow", Window)
+    monkeypatch.setattr(app, "exec", event_loop)
+    assert app_module._run(app, Crash(), db_path) == 0
+    assert seen["before paint"] == (False, None)   # shown, not yet painted: no wizard
+    assert seen["painted"]
