@@ -36,16 +36,19 @@ def _sql(where: str, whole: bool, tallied: bool) -> str:
     """The scope's activities with their participations summed per activity (rows, distinct members, minutes),
     then grouped twice: by unit, and by category, form and month together (rollup adds those up: a sort of the
     activities costs more than folding the few hundred groups in Python)."""
-    scope = "" if whole else "WHERE activity_id IN (SELECT id FROM a) "
     sums = "COUNT(*), SUM(minutes), SUM(persons), SUM(beneficiaries), SUM(n)"
-    per_activity = ("activity_tally" if tallied else
-                    "(SELECT activity_id, COUNT(*) AS n, COUNT(DISTINCT member_id) AS persons, "
-                    f"SUM(minutes) AS minutes FROM participant {scope}GROUP BY activity_id)")
+    tail = (f"SELECT 1, unit, NULL, NULL, {sums} FROM r GROUP BY unit "
+            f"UNION ALL SELECT 0, category, form, month, {sums} FROM r GROUP BY 2, 3, 4")
+    if tallied:   # `where` names the activity's columns only: the tally has none of those names
+        return ("WITH r AS MATERIALIZED (SELECT activity.unit, activity.category, activity.service_form AS form, "
+                "substr(activity.starts_at, 1, 7) AS month, activity.beneficiaries, pa.n, pa.minutes, pa.persons "
+                f"FROM activity LEFT JOIN activity_tally pa ON pa.activity_id = activity.id WHERE {where}) " + tail)
+    scope = "" if whole else "WHERE activity_id IN (SELECT id FROM a) "
     return (f"WITH a AS MATERIALIZED (SELECT id, unit, category, service_form AS form, substr(starts_at, 1, 7) AS "
             f"month, beneficiaries FROM activity WHERE {where}), "
-            f"r AS MATERIALIZED (SELECT a.*, pa.n, pa.minutes, pa.persons FROM a LEFT JOIN {per_activity} pa "
-            f"ON pa.activity_id = a.id) SELECT 1, unit, NULL, NULL, {sums} FROM r GROUP BY unit "
-            f"UNION ALL SELECT 0, category, form, month, {sums} FROM r GROUP BY 2, 3, 4")
+            "r AS MATERIALIZED (SELECT a.*, pa.n, pa.minutes, pa.persons FROM a LEFT JOIN (SELECT activity_id, "
+            "COUNT(*) AS n, COUNT(DISTINCT member_id) AS persons, SUM(minutes) AS minutes FROM participant "
+            f"{scope}GROUP BY activity_id) pa ON pa.activity_id = a.id) " + tail)
 
 
 def tallied(store: Store) -> bool:
