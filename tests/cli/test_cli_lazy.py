@@ -48,8 +48,9 @@ def test_a_command_imports_only_its_own_module(tmp_path):
     with Store.open(db) as st:
         st.settings.set({"year": 2026})
     code = ("import json, sys\nfrom leifeng_desktop.cli import main\ncode = main(sys.argv[1:])\n"
+            "from sqlite_utils import plugins\n"
             "print(json.dumps(sorted(m for m in sys.modules if m.startswith(('leifeng_desktop.cli', 'keyring', "
-            "'PySide6')))), file=sys.stderr)\nsys.exit(code)\n")
+            "'PySide6'))) + ['plugins'] * plugins._plugins_loaded), file=sys.stderr)\nsys.exit(code)\n")
     done = run("--db", str(db), "stats", "--json", code=code,
                env_extra={"DBUS_SESSION_BUS_ADDRESS": "", "PYTHON_KEYRING_BACKEND": "",
                           "XDG_CONFIG_HOME": str(tmp_path / "config"), "XDG_RUNTIME_DIR": str(tmp_path)})
@@ -59,6 +60,7 @@ def test_a_command_imports_only_its_own_module(tmp_path):
     assert "leifeng_desktop.cli.stats" in modules
     assert not [m for m in modules if m.rsplit(".", 1)[-1] in OTHERS], modules
     assert not [m for m in modules if m.startswith(("keyring", "PySide6"))], modules
+    assert "plugins" not in modules   # sqlite-utils' plugins (an entry-point scan) are not looked for
 
 
 def test_an_unknown_command_names_every_command(capsys):
