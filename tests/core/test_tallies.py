@@ -207,3 +207,24 @@ def test_new_year_clears_the_tallies(demo, tmp_path):
         assert conn.execute("SELECT COUNT(*) FROM unit_volunteer").fetchone()[0] == 0
     finally:
         conn.close()
+
+
+def test_set_aside_recounts_after_a_bulk_write_and_puts_the_triggers_back(demo):
+    conn = demo.db.conn
+    triggers = "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%tally%' ORDER BY name"
+    before = conn.execute(triggers).fetchall()
+    rows = conn.execute("SELECT 'bulk' || id, unit, created_at, updated_at, activity_id, member_id, minutes "
+                        "FROM participant").fetchall()
+    with demo.transaction(), migrate_tallies.set_aside(demo.db, "participant"):
+        assert not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'participant_tally_ai'").fetchone()
+        conn.executemany("INSERT INTO participant (id, unit, created_at, updated_at, activity_id, member_id, "
+                         "minutes) VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+    assert conn.execute(triggers).fetchall() == before
+    check(demo)
+    with pytest.raises(RuntimeError), demo.transaction(), migrate_tallies.set_aside(demo.db, "participant"):
+        conn.execute("DELETE FROM participant WHERE id LIKE 'bulk%'")
+        raise RuntimeError("stopped")
+    assert conn.execute(triggers).fetchall() == before   # rolled back with the rows
+    check(demo)
+    with demo.transaction(), migrate_tallies.set_aside(demo.db, "activity"):   # other tables: the triggers stay
+        assert conn.execute(triggers).fetchall() == before
