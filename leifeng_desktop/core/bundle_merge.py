@@ -44,6 +44,7 @@ from .bundle_plan import (
     MergePlan,
     MergeResult,
     TypeCounts,
+    check_need,
     compared,
     decided,
     everything,
@@ -141,7 +142,7 @@ def _preview(store: Store, reader: BundleReader, path: Path, progress: Progress,
         _walk(walk, _Ticker(m, path.name, progress, cancelled, "预览数据包"))
     if rows is not None:
         rows.done()
-    return MergePlan(path, m, _counts(walk), walk.conflicts, None)
+    return MergePlan(path, m, _counts(walk), walk.conflicts, None, walk.needs)
 
 
 # -- apply ----------------------------------------------------------------------------------------------------------
@@ -166,11 +167,13 @@ def _apply(store: Store, reader: BundleReader, plan: MergePlan, decisions: Decis
         return MergeResult(path, m, {}, None, already)
     for conflict in plan.conflicts:
         decided(conflict, decisions)
+    for need in plan.needs:
+        check_need(need, decisions, name)
     made = backup.backup_before(store.path, backup.MERGE, f"“{name}”未导入任何数据").path
     writer = _Writer(store, reader, name, decisions)
     try:
         with store.transaction(), store.settings.fixed_choices():
-            walk = Walk(store, reader, name, rows)
+            walk = Walk(store, reader, name, rows, decisions or {})
             gone = _walk(walk, _Ticker(m, name, progress, cancelled, "导入数据包"), writer.records)
             writer.deletions(gone)
             counts = _counts(walk)
@@ -260,7 +263,8 @@ class _Writer:
         if rt.key in BY_NAME:
             return
         sender = self.reader.manifest.sender_db
-        self.store.db.conn.executemany(_BASELINE, [(rt.key, i.row["id"], sender, i.row["updated_at"]) for i in items])
+        self.store.db.conn.executemany(_BASELINE, [(rt.key, i.row["id"], sender, i.row["updated_at"]) for i in items
+                                                   if not i.own])
         if fresh:
             self.store.db.conn.executemany("DELETE FROM tombstone WHERE type_key = ? AND record_id = ?",
                                            [(rt.key, i) for i in fresh])

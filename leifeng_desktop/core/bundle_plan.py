@@ -9,11 +9,12 @@ must point at a record in the bundle or here; a row that fails either refuses th
 Per record (incoming r, local l, baseline b = the updated_at r had when last merged, tombstone t):
     l equal to r in every column → unchanged;
     b: both changed since → conflict, only r → changed, only l → unchanged (kept);
-    no b: the newer updated_at wins;
+    no b (never received from a bundle: this file's own record) → a conflict, never changed silently;
     no l, deleted here (t): b == r.updated_at → unchanged (stays deleted); b, or t newer than r → conflict
     “本地已删除”; else (and no t) → new.
-A deletion of l: l.updated_at ≤ deleted_at or l unchanged since b → deleted, a deletion kept before (b ==
-kept(deleted_at)) → nothing, else conflict “对方已删除，本地有修改”.
+A record written whose parent stays in this 回收站 is refused (a Need when it depends on a decision).
+A deletion of l: no b → ignored (this file's own); l.updated_at ≤ deleted_at or l unchanged since b → deleted, a
+deletion kept before (b == kept(deleted_at)) → nothing, else conflict “对方已删除，本地有修改”.
 """
 from __future__ import annotations
 
@@ -23,11 +24,12 @@ import re
 import unicodedata
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import schema as s
+from .bundle_checks import BundleRefused
 from .errors import UserError
 
 if TYPE_CHECKING:
@@ -71,6 +73,19 @@ class Conflict:
     reason: str = ""               # a deletion conflict: which side deleted (REMOTE_DELETED / LOCAL_DELETED)
 
 
+@dataclass(frozen=True)
+class Need:
+    """A record of the bundle that needs a parent deleted here: `child` its conflict ((type_key, id); None: it is
+    written in any case) and `field_key` the choice that writes it ("" for a deletion conflict); `pending`: the
+    parent is itself a 本地已删除 conflict (back when kept), else it stays in this 回收站."""
+    child: tuple[str, str] | None
+    field_key: str
+    child_name: str
+    parent: tuple[str, str]
+    parent_name: str
+    pending: bool
+
+
 @dataclass
 class TypeCounts:
     new: int = 0
@@ -87,6 +102,7 @@ class MergePlan:
     counts: dict[str, TypeCounts]
     conflicts: list[Conflict]
     already_imported: str | None     # imported_at of the same bundle_id here, else None
+    needs: list[Need] = field(default_factory=list)    # checked against the decisions before the backup
 
 
 class MergeCancelled(UserError):
@@ -142,6 +158,7 @@ class Item:
     verdict: str
     conflict: Conflict | None = None
     fresh: bool = False              # no local row: written as an insert (a tombstone of its id goes)
+    own: bool = False                # a local row never received from a bundle: no baseline is kept for it
 
 
 @dataclass
@@ -245,6 +262,23 @@ def decided(conflict: Conflict, decisions: Decisions | None) -> dict[str, str]:
         raise ConflictsUndecided(f"{s.record_type(conflict.type_key).label}“{conflict.title}”的"
                                  f"{'、'.join(missing)}尚未选择保留本地还是采用数据包，未导入任何数据")
     return chosen
+
+
+def check_need(need: Need, decisions: Decisions | None, name: str) -> None:
+    """BundleRefused when, as decided, the record is written and its parent stays in this 回收站 (a row whose
+    parent is missing cannot be stored): one sentence naming both and the way out."""
+    chosen = decisions or {}
+    if need.child is not None and chosen.get(need.child, {}).get(need.field_key) not in (KEEP, THEIRS):
+        return     # the clerk keeps this file's side: the record is not written
+    if need.pending and chosen.get(need.parent, {}).get("") == KEEP:
+        return     # the parent comes back too
+    head = f"“{name}”中{need.child_name}所关联的{need.parent_name}在本数据库的回收站中"
+    if need.pending:
+        way = f"请对{need.parent_name}选择采用数据包，或先在回收站中恢复它"
+    else:
+        way = f"请先在回收站中恢复{need.parent_name}" + ("" if need.child is None else
+                                                         f"，或对{need.child_name}保留本地（不采用数据包）")
+    raise BundleRefused(f"{head}：{way}，未导入任何数据")
 
 
 def everything(conflicts: list[Conflict], side: str) -> dict[tuple[str, str], dict[str, str]]:

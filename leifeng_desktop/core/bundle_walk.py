@@ -20,15 +20,18 @@ from .bundle_plan import (
     IN_CHUNK,
     LOCAL_DELETED,
     NEW,
+    Need,
     REMOTE_DELETED,
     SENDER_KINDS,
     UNCHANGED,
     Conflict,
+    Decisions,
     FieldChoice,
     Gone,
     Item,
     Row,
     TypeCounts,
+    check_need,
     choosable,
     compared,
     is_time,
@@ -103,8 +106,10 @@ class Walk:
     """One pass over a bundle's records and deletions against this file (nothing written). `items(type_key)`
     yields the classified records chunk by chunk, `gone()` the deletions; counts and conflicts add up meanwhile."""
 
-    def __init__(self, store: Store, reader: BundleReader, name: str, rows: Stored | None = None):
+    def __init__(self, store: Store, reader: BundleReader, name: str, rows: Stored | None = None,
+                 decisions: Decisions | None = None):
         self.store, self.reader, self.name = store, reader, name
+        self.decisions = decisions    # apply's (a record whose parent stays deleted refused before its write)
         self.rows = rows    # the rows as stored: kept by a first walk (rows.keep), given again to the next
         self.keys = [store.keys] if store.keys is not None else []
         self.group_map: dict[str, str] = {}           # incoming working_group id → local id
@@ -112,6 +117,8 @@ class Walk:
         self.counts = {k: TypeCounts() for k in s.RECORD_TYPES}
         self.conflicts: list[Conflict] = []
         self.unit_names: set[str] = set()               # the bundle's units
+        self.deleted_here: dict[str, dict[str, tuple[str, bool]]] = {}   # type → id → (naming, back if kept)
+        self.needs: list[Need] = []
 
     # -- refusals ----------------------------------------------------------------------------------------------
     def refuse(self, text: str) -> BundleRefused:
@@ -258,8 +265,31 @@ class Walk:
             tally(self.counts[rt.key], item.verdict)
             if item.conflict is not None:
                 self.conflicts.append(item.conflict)
+            if item.local is None and r["id"] in tomb and item.verdict in (UNCHANGED, CONFLICT):
+                self.deleted_here.setdefault(rt.key, {})[r["id"]] = (self.naming(rt, r), item.verdict == CONFLICT)
+            self.check_parents(rt, item)
             out.append(item)
         return out
+
+    def check_parents(self, rt: s.RecordType, item: Item) -> None:
+        """A record written (or written if so decided) whose parent is in the bundle but stays in this 回收站: a
+        record written in any case is refused here; one that depends on a choice, when apply's choice writes it."""
+        if item.verdict not in (NEW, CHANGED, CONFLICT):
+            return
+        c = item.conflict
+        for f in rt.fields:
+            held = self.deleted_here.get(f.ref or "", {}).get(item.row.get(f.key)) if f.type == s.REF else None
+            if held is None:
+                continue
+            parent_name, pending = held
+            if c is None and not pending:
+                raise self.refuse(f"{self.naming(rt, item.row)}所关联的{parent_name}在本数据库的回收站中；"
+                                  "请先在回收站中恢复它后再导入")
+            need = Need(None if c is None else (c.type_key, c.record_id), "" if c is None or c.kind == "deleted"
+                        else f.key, self.naming(rt, item.row), (f.target, item.row[f.key]), parent_name, pending)
+            if self.decisions is not None:
+                check_need(need, self.decisions, self.name)
+            self.needs.append(need)
 
     def baselines(self, type_key: str, ids: list[str]) -> dict[str, str]:
         return {x["record_id"]: x["updated_at"] for x in select_in(
@@ -282,7 +312,9 @@ class Walk:
             if mine and theirs:
                 return Item(rt.key, r, here, UNCHANGED)   # both changed, to the same values: nothing to decide
             return Item(rt.key, r, here, CHANGED if theirs else UNCHANGED)
-        return Item(rt.key, r, here, CHANGED if later(r["updated_at"], here["updated_at"]) else UNCHANGED)
+        if any(not same(here.get(k), r.get(k)) for k in choosable(rt)):   # never received: this file's own
+            return Item(rt.key, r, here, CONFLICT, self.change_conflict(rt, r, here), own=True)
+        return Item(rt.key, r, here, UNCHANGED, own=True)
 
     def change_conflict(self, rt: s.RecordType, r: Row, here: Row) -> Conflict:
         keys = [k for k in choosable(rt) if not same(here.get(k), r.get(k))]
@@ -322,9 +354,9 @@ class Walk:
             for record_id in ids:
                 here, at = local.get(record_id), wanted[key][record_id]
                 b = base.get(record_id)
-                if here is None or b == kept(at):
-                    continue   # not here, or this deletion was kept before
-                if not later(here["updated_at"], at) or (b is not None and here["updated_at"] == b):
+                if here is None or b is None or b == kept(at):
+                    continue   # not here, never received from a bundle (this file's own), or kept before
+                if not later(here["updated_at"], at) or here["updated_at"] == b:
                     out.append(Gone(key, record_id, at, DELETED))
                     self.counts[key].deleted += 1
                     continue
