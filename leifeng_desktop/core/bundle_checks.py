@@ -6,10 +6,13 @@ Qt-free and store-free; core.bundle_file reads and writes the container with the
 """
 from __future__ import annotations
 
+import datetime as dt
 import errno
 import json
 import re
 import struct
+import unicodedata
+import uuid
 import zipfile
 import zlib
 from dataclasses import dataclass
@@ -92,6 +95,51 @@ def os_reason(exc: OSError) -> str:
     return f"系统错误代码 {exc.errno if exc.errno is not None else '未知'}"
 
 
+# -- text and times a bundle brings ----------------------------------------------------------------------------------
+_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
+
+
+def printable(text: object, limit: int = 40, gap: str = " ") -> str:
+    """Text a bundle brought (a record's title, a file name, the manifest's sender) as it may stand in a sentence,
+    a record or a line: a control or other invisible character (a terminal's ESC, a line break) becomes `gap`, a
+    wide space a space; clipped to `limit` characters."""
+    out = "".join(c if c.isprintable() else " " if unicodedata.category(c) == "Zs" else gap for c in str(text))
+    return out if len(out) <= limit else out[:limit - 1] + "…"
+
+
+def is_uuid(text: object) -> bool:
+    """A record's id as this program makes them: a UUID in its canonical form."""
+    try:
+        return isinstance(text, str) and str(uuid.UUID(text)) == text
+    except ValueError:
+        return False
+
+
+def is_time(text: object) -> bool:
+    """An ISO date-time (a created_at, updated_at or deleted_at): a date with a time, readable by fromisoformat."""
+    if not isinstance(text, str) or len(text) > 40 or not _TIME.match(text):
+        return False
+    try:
+        dt.datetime.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
+def plain_text(text: str, limit: int) -> bool:
+    """A name from the manifest (the sender's unit and kind …): at most `limit` characters, every one printable (a
+    wide space too)."""
+    return len(text) <= limit and all(
+        c.isprintable() or unicodedata.category(c) == "Zs" for c in text)
+
+
+def is_date(text: object) -> bool:
+    try:
+        return isinstance(text, str) and len(text) == 10 and dt.date.fromisoformat(text).isoformat() == text
+    except ValueError:
+        return False
+
+
 # -- the manifest -------------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Manifest:
@@ -170,6 +218,16 @@ def parse_manifest(path: Path, data: bytes, schema_version: int) -> Manifest:
 def _field_problem(raw: dict[str, Any]) -> str | None:
     if raw["kind"] not in (DATA, SETTINGS):
         return "数据包类型未知"
+    if not plain_text(raw["sender_unit"], 60):
+        return "报送单位名称无效"
+    if not plain_text(raw["sender_kind"], 20):
+        return "报送单位类型无效"
+    if not is_time(raw["created_at"]):
+        return "生成时间无效"
+    if raw["since"] is not None and not is_date(raw["since"]):
+        return "起始日期无效"
+    if not plain_text(raw["sender_db"], 64) or not plain_text(raw["app_version"], 40):
+        return "发送程序的说明无效"
     if not re.fullmatch(r"[0-9a-f-]{36}", raw["bundle_id"]):
         return "数据包编号无效"
     if any(k not in s.RECORD_TYPES or not _count(n) for k, n in raw["counts"].items()):
@@ -184,7 +242,7 @@ def _field_problem(raw: dict[str, Any]) -> str | None:
         if not (isinstance(info, dict) and isinstance(info.get("sha256"), str) and _count(info.get("size"))
                 and re.fullmatch(r"[0-9a-f]{64}", info["sha256"])
                 and (info.get("rows") is None or _count(info.get("rows")))):
-            return f"部件“{name}”的说明无效"
+            return f"部件“{printable(name, 60)}”的说明无效"
     return None
 
 

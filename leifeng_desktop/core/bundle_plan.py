@@ -20,16 +20,13 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import re
-import unicodedata
-import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import schema as s
-from .bundle_checks import BundleRefused
+from .bundle_checks import BundleRefused, is_time, is_uuid, printable
 from .errors import UserError
 
 if TYPE_CHECKING:
@@ -172,36 +169,6 @@ class Gone:
 
 
 # -- small helpers --------------------------------------------------------------------------------------------------
-_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
-
-
-def printable(text: object, limit: int = 40, gap: str = " ") -> str:
-    """Text a bundle brought (a record's title, a file name, the manifest's sender) as it may stand in a sentence,
-    a record or a line: a control or other invisible character (a terminal's ESC, a line break) becomes `gap`, a
-    wide space a space; clipped to `limit` characters."""
-    out = "".join(c if c.isprintable() else " " if unicodedata.category(c) == "Zs" else gap for c in str(text))
-    return out if len(out) <= limit else out[:limit - 1] + "…"
-
-
-def is_uuid(text: object) -> bool:
-    """A record's id as this program makes them: a UUID in its canonical form."""
-    try:
-        return isinstance(text, str) and str(uuid.UUID(text)) == text
-    except ValueError:
-        return False
-
-
-def is_time(text: object) -> bool:
-    """An ISO date-time (a created_at, updated_at or deleted_at): a date with a time, readable by fromisoformat."""
-    if not isinstance(text, str) or len(text) > 40 or not _TIME.match(text):
-        return False
-    try:
-        dt.datetime.fromisoformat(text)
-    except ValueError:
-        return False
-    return True
-
-
 def later(a: str | None, b: str | None) -> bool:
     """a is after b (ISO times with or without zone; unreadable ones compared as text)."""
     if not a or not b:

@@ -288,12 +288,10 @@ def test_a_deletion_never_reaches_a_record_the_sender_never_sent(plain, city, tm
     assert result.counts["activity"].deleted == 0 and not trash.entries(city)
 
 
-@pytest.mark.xfail(strict=True,
-                   reason="T_findings F11: the manifest's sender_unit/created_at are not checked for form: a control "
-                          "character or 5,000 characters give a ValidationError without the file's name at apply "
-                          "(after the backup); a created_at with ESC is stored in bundle_import")
 @pytest.mark.parametrize("field, value", [("sender_unit", "恶\x1b[2J意工会"), ("sender_unit", "长" * 5000),
-                                          ("created_at", "昨天\x1b")], ids=["control", "long", "created_at"])
+                                          ("created_at", "昨天\x1b"), ("since", "\x1b"), ("since", "2026-12-01T08"),
+                                          ("sender_kind", "类" * 21), ("sender_db", "\x07")],
+                         ids=["control", "long", "created_at", "since", "since-time", "kind", "db"])
 def test_a_manifest_text_that_is_not_one_is_refused(plain, city, tmp_path, field, value):
     bad = forge(plain, tmp_path / "清单 数据包.lfx", manifest=lambda meta: meta.update({field: value}))
     refused(city, bad, "清单|报送单位|发送单位")
