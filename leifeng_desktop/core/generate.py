@@ -17,7 +17,7 @@ import random
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
-from . import oplog, sealed
+from . import migrate_tallies, oplog, sealed
 from . import schema as s
 from .generate_rows import CityRows, Row
 from .generate_search import search_after
@@ -109,7 +109,8 @@ def write_rows(store: Store, type_key: str, rows: Iterable[Row]) -> int:
             add(row)
             yield tuple(row[n] for n in names)
 
-    with store.transaction(), search_after(store, type_key) as add:   # the search text after the rows
+    # the search text, and the participants' tallies (schema step m012), made after the rows in one go
+    with store.transaction(), search_after(store, type_key) as add, migrate_tallies.set_aside(store.db, type_key):
         store.db.conn.executemany(sql, values(add))
         if written:
             store.notify(type_key)
