@@ -63,25 +63,25 @@ class BundleCancelled(Exception):
 
 # -- the sentences ------------------------------------------------------------------------------------------------
 def not_a_bundle(path: Path) -> BundleRefused:
-    return BundleRefused(f"“{path.name}”不是完整的数据包文件（可能已损坏或未传输完整）")
+    return BundleRefused(f"“{file_label(path)}”不是完整的数据包文件（可能已损坏或未传输完整）")
 
 
 def not_allowed(path: Path, what: str) -> BundleRefused:
-    return BundleRefused(f"“{path.name}”含有不允许的内容（{what}），已拒绝")
+    return BundleRefused(f"“{file_label(path)}”含有不允许的内容（{what}），已拒绝")
 
 
 def bad_manifest(path: Path, what: str) -> BundleRefused:
-    return BundleRefused(f"“{path.name}”的清单无法读取（{what}），已拒绝")
+    return BundleRefused(f"“{file_label(path)}”的清单无法读取（{what}），已拒绝")
 
 
 def changed(path: Path, part: str) -> BundleRefused:
-    return BundleRefused(f"“{path.name}”已被改动或损坏（{part}校验不符），已拒绝")
+    return BundleRefused(f"“{file_label(path)}”已被改动或损坏（{part}校验不符），已拒绝")
 
 
 def unreadable(path: Path, exc: OSError) -> BundleRefused:
     if exc.errno == errno.ENOENT:
-        return BundleRefused(f"“{path.name}”不存在")
-    return BundleRefused(f"无法读取“{path.name}”（{os_reason(exc)}）")
+        return BundleRefused(f"“{file_label(path)}”不存在")
+    return BundleRefused(f"无法读取“{file_label(path)}”（{os_reason(exc)}）")
 
 
 def os_reason(exc: OSError) -> str:
@@ -124,6 +124,12 @@ def is_time(text: object) -> bool:
     except ValueError:
         return False
     return True
+
+
+def file_label(path: Path) -> str:
+    """A bundle's file name as it stands in a sentence, a record or a line: without control characters (a name
+    from an e-mail may carry a terminal's ESC or a line break), clipped."""
+    return printable(path.name, 120, gap="")
 
 
 def plain_text(text: str, limit: int) -> bool:
@@ -198,12 +204,12 @@ def parse_manifest(path: Path, data: bytes, schema_version: int) -> Manifest:
     if not isinstance(fmt, int) or isinstance(fmt, bool) or fmt < 1:
         raise bad_manifest(path, "缺少格式版本")
     if fmt > FORMAT:
-        raise BundleRefused(f"“{path.name}”由更新版本的程序生成（格式版本 {fmt}），请先升级程序")
+        raise BundleRefused(f"“{file_label(path)}”由更新版本的程序生成（格式版本 {fmt}），请先升级程序")
     for key, types in _FIELDS.items():
         if key not in raw or not isinstance(raw[key], types) or (int in types and isinstance(raw[key], bool)):
             raise bad_manifest(path, f"字段 {key} 缺失或无效")
     if raw["schema_version"] > schema_version:
-        raise BundleRefused(f"“{path.name}”由更新版本的程序生成（数据结构版本 {raw['schema_version']}），请先升级程序")
+        raise BundleRefused(f"“{file_label(path)}”由更新版本的程序生成（数据结构版本 {raw['schema_version']}），请先升级程序")
     problem = _field_problem(raw)
     if problem:
         raise bad_manifest(path, problem)

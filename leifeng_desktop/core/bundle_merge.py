@@ -27,6 +27,7 @@ from typing import Any
 from . import attachments, backup, errors, oplog, private_files, sealed, trash, vault
 from . import schema as s
 from .bundle_export import TYPE_ORDER
+from .bundle_checks import file_label
 from .bundle_file import DATA, BundleReader, BundleRefused, Manifest
 from .bundle_plan import (
     BY_NAME,
@@ -133,13 +134,14 @@ def preview(store: Store, path: str | os.PathLike[str], *, passphrase: str | Non
 def _preview(store: Store, reader: BundleReader, path: Path, progress: Progress, cancelled: Cancelled,
              rows: Stored | None = None) -> MergePlan:
     m = reader.manifest
-    _check(store, m, path.name)
+    name = file_label(path)
+    _check(store, m, name)
     already = _already(store, m.bundle_id)
     if already:
         return MergePlan(path, m, {}, [], already)
-    walk = Walk(store, reader, path.name, rows)
+    walk = Walk(store, reader, name, rows)
     with store.settings.fixed_choices():
-        _walk(walk, _Ticker(m, path.name, progress, cancelled, "预览数据包"))
+        _walk(walk, _Ticker(m, name, progress, cancelled, "预览数据包"))
     if rows is not None:
         rows.done()
     return MergePlan(path, m, _counts(walk), walk.conflicts, None, walk.needs)
@@ -152,13 +154,13 @@ def apply(store: Store, plan: MergePlan, *, passphrase: str | None = None, decis
     after a 合并前 backup. The same bundle again changes nothing (already_imported)."""
     with BundleReader(plan.path, passphrase=passphrase) as reader:
         if reader.manifest.bundle_id != plan.manifest.bundle_id:
-            raise BundleRefused(f"“{plan.path.name}”在预览之后已被替换，请重新预览后再导入")
+            raise BundleRefused(f"“{file_label(plan.path)}”在预览之后已被替换，请重新预览后再导入")
         return _apply(store, reader, plan, decisions, progress, cancelled)
 
 
 def _apply(store: Store, reader: BundleReader, plan: MergePlan, decisions: Decisions | None, progress: Progress,
            cancelled: Cancelled, rows: Stored | None = None) -> MergeResult:
-    path, name, m = plan.path, plan.path.name, reader.manifest
+    path, name, m = plan.path, file_label(plan.path), reader.manifest
     if store.read_only:
         raise errors.StoreError(errors.read_only_message(store.path))
     _check(store, m, name)
@@ -199,7 +201,7 @@ def import_bundle(store: Store, path: str | os.PathLike[str], *, passphrase: str
             return MergeResult(plan.path, plan.manifest, plan.counts, None, plan.already_imported,
                                dry_run=dry_run, conflicts=len(plan.conflicts))
         if plan.conflicts and on_conflict is None:
-            raise ConflictsUndecided(f"“{path.name}”中有 {len(plan.conflicts)} 处冲突需要决定，未导入任何数据；"
+            raise ConflictsUndecided(f"“{file_label(path)}”中有 {len(plan.conflicts)} 处冲突需要决定，未导入任何数据；"
                                      "请在窗口中导入并逐项选择，"
                                      "或指定 --on-conflict mine（保留本地）或 theirs（采用数据包）")
         decisions = everything(plan.conflicts, on_conflict) if on_conflict else None

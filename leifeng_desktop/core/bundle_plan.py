@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import schema as s
-from .bundle_checks import BundleRefused, is_time, is_uuid, printable
+from .bundle_checks import BundleRefused, file_label, is_time, is_uuid, printable
 from .errors import UserError
 
 if TYPE_CHECKING:
@@ -118,7 +118,7 @@ class MergeResult:
 
     def line(self) -> str:
         """One Chinese report line: “X.lfx：新增 120 条，更新 3 条，删除 1 条，未变 5 条”."""
-        name = self.path.name
+        name = file_label(self.path)
         if self.already_imported:
             return f"“{name}”已导入过（{_when(self.already_imported)}），没有变化"
         total = summary_counts(self.counts)

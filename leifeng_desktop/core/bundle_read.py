@@ -34,6 +34,7 @@ from .bundle_checks import (
     changed,
     check_entries,
     declared_entries,
+    file_label,
     not_a_bundle,
     not_allowed,
     parse_manifest,
@@ -181,10 +182,10 @@ class BundleReader:
         if m.encryption is None:
             return None
         if not passphrase:
-            raise NeedsPassphrase(f"“{self.path.name}”已加密，请输入口令")
+            raise NeedsPassphrase(f"“{file_label(self.path)}”已加密，请输入口令")
         key = bc.derive(passphrase, m.encryption)
         if not bc.key_matches(key, m.encryption):
-            raise WrongPassphrase(f"“{self.path.name}”的口令不正确")
+            raise WrongPassphrase(f"“{file_label(self.path)}”的口令不正确")
         if bc.SEAL not in self._c.infos:
             raise changed(self.path, "封签")
         try:

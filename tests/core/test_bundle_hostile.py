@@ -263,18 +263,28 @@ def test_a_refusal_never_carries_the_records_control_characters(plain, city, tmp
     assert not [c for c in message if unicodedata.category(c) == "Cc"]
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError,
-                   reason="T_findings F9: a bundle whose file name holds a control character: the 数据包 submission's "
-                          "note fails validation inside apply — ValidationError without the file's name, after the "
-                          "合并前 backup (bundle_merge._submission)")
-def test_a_file_name_with_a_control_character_does_not_break_the_import(plain, city, tmp_path):
-    odd = tmp_path / "青山\x1b[31m区.lfx"
-    odd.write_bytes(plain.read_bytes())
+@pytest.mark.parametrize("odd", ["青山\x1b[31m区.lfx", "换\n行.lfx"], ids=["escape", "newline"])
+def test_a_file_name_with_a_control_character_does_not_break_the_import(plain, city, tmp_path, odd):
+    path = tmp_path / odd
+    path.write_bytes(plain.read_bytes())
     try:
-        result = bundle_merge.import_bundle(city, odd)
+        result = bundle_merge.import_bundle(city, path)
     except UserError as exc:
         raise AssertionError(str(exc)) from None
     assert result.counts["team"].new > 0
+    clean = odd.replace("\x1b", "").replace("\n", "")
+    [note] = [r["note"] for r in city.rows("submission", where="material = '数据包'")]
+    written = [result.line(), note, city.db.execute("SELECT file_name FROM bundle_import").fetchone()[0],
+               city.db.execute("SELECT title FROM oplog ORDER BY rowid DESC LIMIT 1").fetchone()[0]]
+    assert all(clean in text and text.isprintable() for text in written), written
+
+
+def test_a_refusal_names_a_file_without_its_control_characters(plain, city, tmp_path):
+    path = tmp_path / "青山\x1b]0;x\x07区.lfx"
+    path.write_bytes(plain.read_bytes()[:-200])
+    with pytest.raises(BundleRefused) as caught:
+        bundle_merge.import_bundle(city, path)
+    assert str(caught.value).startswith("“青山]0;x区.lfx”不是完整的数据包文件")
 
 
 def test_a_deletion_never_reaches_a_record_the_sender_never_sent(plain, city, tmp_path):
