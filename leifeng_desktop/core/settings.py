@@ -134,6 +134,9 @@ class Settings:
         self.set({f"choices.{name}": items})
 
 
+MAX_CHOICES, MAX_CHOICE_LENGTH = 200, 60
+
+
 def check_choice_list(key: str, items: object) -> dict[str, str]:
     name = key.removeprefix("choices.")
     if name not in s.CHOICE_LISTS:
@@ -141,7 +144,11 @@ def check_choice_list(key: str, items: object) -> dict[str, str]:
     label = s.CHOICE_LISTS[name][0]
     if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
         return {key: f"{label}应为文字列表"}
+    if len(items) > MAX_CHOICES:    # a forged settings bundle would fill every combo box
+        return {key: f"{label}最多 {MAX_CHOICES} 个选项"}
     cleaned = [i.strip() for i in items]
+    if any(len(i) > MAX_CHOICE_LENGTH for i in cleaned):
+        return {key: f"{label}的每个选项不能超过 {MAX_CHOICE_LENGTH} 字"}
     for item in cleaned:
         bad = bad_character(item, multiline=False)
         if bad:

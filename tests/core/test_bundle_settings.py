@@ -220,6 +220,8 @@ def test_a_visit_in_the_trash_comes_back_on_the_citys_group(city, sub, tmp_path)
     ({"campaign": {"year": "明年"}, "choices": {}}, "活动设置：活动年度"),
     ({"campaign": {"year": 2026}, "choices": {"team_kind": []}}, "队伍类型不能有空白选项"),
     ({"campaign": {"year": 2026}, "choices": {"没有的表": ["甲"]}}, "没有名为 没有的表 的选项表"),
+    ({"campaign": {"year": 2026}, "choices": {"team_kind": [str(i) for i in range(200_000)]}},
+     "队伍类型最多 200 个选项"),
     ({"year": 2026}, "设置内容无法读取"),
     ([], "设置内容无法读取"),
 ])

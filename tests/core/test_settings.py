@@ -38,6 +38,8 @@ def test_settings_are_saved_and_survive_reopening(db_path):
     ({"choices.team_kind": []}, "choices.team_kind"),
     ({"choices.team_kind": ["甲", "甲"]}, "choices.team_kind"),
     ({"choices.nonsense": ["甲"]}, "choices.nonsense"),
+    ({"choices.team_kind": [f"类型{i}" for i in range(201)]}, "choices.team_kind"),
+    ({"choices.team_kind": ["长" * 61]}, "choices.team_kind"),
 ])
 def test_bad_settings_are_refused_and_nothing_changes(store, values, key):
     before = store.settings.campaign(), store.settings.choices()
@@ -45,6 +47,11 @@ def test_bad_settings_are_refused_and_nothing_changes(store, values, key):
         store.settings.set({"operator": "小王", **values})
     assert key in err.value.errors
     assert (store.settings.campaign(), store.settings.choices()) == before
+
+
+def test_a_choice_list_may_hold_200_items_of_60_characters(store):
+    store.settings.set_choices("team_kind", [f"{i:03d}" + "长" * 57 for i in range(200)])
+    assert len(store.settings.choices()["team_kind"]) == 200
 
 
 def test_edited_choice_list_drives_validation(store, team_values):
