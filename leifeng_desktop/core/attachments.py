@@ -29,6 +29,12 @@ MAX_BYTES = 20 * 1024 * 1024
 CHUNK = 1024 * 1024
 IMAGE, DOCUMENT = "图片", "文档"
 IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".gif", ".bmp", ".webp"})
+# What may be attached (and opened from the activity dialog): photos and documents. A program (.exe, .bat, .lnk,
+# .js, .hta …) or an archive is refused, so a bundle from outside cannot bring one that a clerk's click runs.
+ALLOWED_SUFFIXES = IMAGE_SUFFIXES | frozenset({
+    ".tif", ".tiff", ".heic", ".pdf", ".ofd", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".odt", ".ods",
+    ".odp", ".rtf", ".wps", ".et", ".dps", ".txt", ".csv"})
+ALLOWED_KINDS = "图片、PDF、Word/Excel/PowerPoint、WPS 文档和文本文件"
 TEMP_PREFIX = ".tmp-"
 STALE_TEMP_S = 3600   # a temporary file this old was left by a crash, not by a copy still running
 
@@ -50,6 +56,15 @@ def attachments_dir(store: Store) -> Path:
 def kind_of(name: str) -> str:
     """图片 for the picture formats a clerk's camera or phone gives, 文档 for anything else."""
     return IMAGE if Path(name).suffix.lower() in IMAGE_SUFFIXES else DOCUMENT
+
+
+def allowed(name: str | os.PathLike[str]) -> bool:
+    """Whether a file of this name may be attached and opened: its suffix is a photo's or a document's."""
+    return Path(name).suffix.lower() in ALLOWED_SUFFIXES
+
+
+def kind_refused(name: str) -> str:
+    return f"“{name}”不是可添加的附件类型，只能添加{ALLOWED_KINDS}"
 
 
 def stored_name(sha256: str, name: str) -> str:
@@ -84,24 +99,26 @@ def format_size(size: int) -> str:
 
 
 def check_file(path: str | os.PathLike[str]) -> str | None:
-    """Why a file cannot be attached (missing, a folder, empty, over 20 MB), or None: lets an editor refuse it
+    """Why a file cannot be attached (missing, a folder, empty, over 20 MB, not a photo or document), or None: lets an editor refuse it
     the moment it is chosen, before anything is saved."""
     source = Path(path)
     try:
         _checked_size(source)
     except AttachmentError as exc:
         return str(exc)
-    return None
+    return None if allowed(source.name) else kind_refused(source.name)
 
 
 def add_attachment(store: Store, activity_id: str, path: str | os.PathLike[str], *, note: str | None = None) -> str:
     """Copy a file into the attachments folder and record it for the activity; returns the new record's id.
 
-    Raises AttachmentError (a Chinese line) for a missing, unreadable, empty, over-20-MB file or a folder, and when
-    the activity is gone; nothing is left behind then."""
+    Raises AttachmentError (a Chinese line) for a missing, unreadable, empty, over-20-MB file, a folder, a kind
+    not in ALLOWED_SUFFIXES, and when the activity is gone; nothing is left behind then."""
     source = Path(path)
     name = _short_name(source.name)
     size = _checked_size(source)
+    if not allowed(name):
+        raise AttachmentError(kind_refused(name))
     if store.get("activity", activity_id) is None:
         raise AttachmentError(f"要添加附件的活动已不存在（可能已被删除），未添加“{name}”")
     folder = attachments_dir(store)

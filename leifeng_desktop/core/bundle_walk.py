@@ -174,10 +174,14 @@ class Walk:
                                       f"{hint}")
 
     def check_files(self, rows: list[Row]) -> None:
-        """An attachment row needs its file: here already or in the bundle."""
+        """An attachment row names a photo or a document (no program a click would run) and needs its file: here
+        already or in the bundle."""
         from . import attachments
         parts = self.reader.manifest.parts
         for r in rows:
+            if not attachments.allowed(r["name"]):
+                raise self.refuse(f"附件“{printable(r['name'])}”不是可导入的附件类型（只能是{attachments.ALLOWED_KINDS}）；"
+                                  "请对方删除该附件后重新导出")
             try:
                 here = attachments.file_path(self.store, r).is_file()
             except attachments.AttachmentError:

@@ -274,3 +274,21 @@ def test_adding_content_that_is_already_there_makes_the_file_young_again(store, 
 def test_an_attachment_refusal_is_a_user_error():
     from leifeng_desktop.core.errors import UserError
     assert issubclass(AttachmentError, UserError) and issubclass(AttachmentError, ValueError)
+
+
+@pytest.mark.parametrize("name", ["照片.jpg.exe", "说明.bat", "快捷方式.lnk", "脚本.js", "页面.hta", "压缩包.zip", "无后缀"])
+def test_a_program_or_an_archive_is_not_attached(store, activity, files, name):
+    aid = activity()
+    source = files(name, b"MZ not a photo")
+    assert "不是可添加的附件类型" in att.check_file(source)
+    with pytest.raises(AttachmentError, match=f"^“{name}”不是可添加的附件类型，只能添加图片、PDF"):
+        att.add_attachment(store, aid, source)
+    assert store.count("attachment") == 0 and not att.attachments_dir(store).exists()
+
+
+@pytest.mark.parametrize("name", ["合影.JPEG", "扫描件.pdf", "通知.wps", "名单.et", "汇报.pptx", "清单.csv", "说明.txt",
+                                  "公文.ofd", "表格.xls"])
+def test_photos_and_documents_are_attached(store, activity, files, name):
+    assert att.check_file(files(name)) is None and att.allowed(name)
+    att.add_attachment(store, activity(), files(name))
+    assert store.count("attachment") == 1

@@ -287,6 +287,16 @@ def test_a_refusal_names_a_file_without_its_control_characters(plain, city, tmp_
     assert str(caught.value).startswith("“青山]0;x区.lfx”不是完整的数据包文件")
 
 
+@pytest.mark.parametrize("name", ["照片.jpg.exe", "打开我.lnk", "无后缀"])
+def test_an_attachment_that_is_a_program_is_refused_by_name(sub, city, tmp_path, name):
+    from bundle_cases import attach
+    attach(sub, tmp_path, "合影.jpg", b"\xff\xd8\xff photo " * 40)
+    with_files = tmp_path / "带附件.lfx"
+    export_bundle(sub, with_files, passphrase=None, with_attachments=True)
+    bad = forge(with_files, tmp_path / "程序 附件.lfx", on("attachment", setting(name=name)))
+    refused(city, bad, f"附件“{name}”不是可导入的附件类型（只能是图片、PDF")
+
+
 def test_a_deletion_never_reaches_a_record_the_sender_never_sent(plain, city, tmp_path):
     own = city.rows("activity")[0]
     gone = {"type_key": "activity", "record_id": own["id"], "deleted_at": "2099-01-01T00:00:00+08:00",
