@@ -151,13 +151,14 @@ class Passphrase:
 
     def run(self, file: Path, call: Callable[[str | None], T]) -> T:
         """`call(passphrase)`; without one, or with a wrong one, asked once on a terminal."""
+        from ..core.bundle_checks import file_label
         from ..core.bundle_file import NeedsPassphrase, WrongPassphrase
         try:
             return call(self.value)
         except (NeedsPassphrase, WrongPassphrase):
             if self.fixed or not interactive():
                 raise
-        self.value = str(click.prompt(f"“{file.name}”的口令", hide_input=True, err=True))
+        self.value = str(click.prompt(f"“{file_label(file)}”的口令", hide_input=True, err=True))
         return call(self.value)
 
 
@@ -197,14 +198,15 @@ def settings_export(out: Path, passphrase: str | None) -> int:
 @option("--passphrase-file", type=InFile(), metavar="文件", help=PASSPHRASE_FILE_HELP)
 @dry_run_option()
 def settings_import(file: Path, passphrase_file: Path | None, dry_run: bool) -> int:
+    from ..core.bundle_checks import file_label
     from ..core.bundle_settings import apply_settings, preview_settings
     with open_store(sound=True, backup=not dry_run) as store:
         plan = Passphrase(passphrase_file).run(file, lambda p: preview_settings(store, file, passphrase=p))
         if dry_run:
-            echo(f"试运行：导入“{file.name}”将作以下修改（数据库未作任何改动）：")
+            echo(f"试运行：导入“{file_label(file)}”将作以下修改（数据库未作任何改动）：")
         else:
             plan = apply_settings(store, plan)
-            echo(f"已导入设置数据包“{file.name}”（{plan.manifest.sender_unit}，{plan.manifest.created_at[:10]}）：")
+            echo(f"已导入设置数据包“{file_label(file)}”（{plan.manifest.sender_unit}，{plan.manifest.created_at[:10]}）：")
         for line in plan.lines():
             echo(f"  {line}")
         if plan.backup is not None:

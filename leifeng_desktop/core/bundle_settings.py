@@ -21,6 +21,7 @@ from typing import Any
 
 from . import backup, oplog, vault
 from . import schema as s
+from .bundle_checks import file_label, printable
 from .bundle_export import bundle_rows
 from .bundle_file import SETTINGS, BundleReader, BundleRefused, Manifest, read_manifest
 from .errors import StoreError, UserError, read_only_message
@@ -101,7 +102,7 @@ def preview_settings(store: Store, path: str | Path, *, passphrase: str | None =
     _check_receiver(store, path)
     manifest = read_manifest(path)
     if manifest.kind != SETTINGS:
-        raise BundleRefused(f"“{path.name}”是数据包，不是设置数据包；请用“导入数据包”（bundle import）导入")
+        raise BundleRefused(f"“{file_label(path)}”是数据包，不是设置数据包；请用“导入数据包”（bundle import）导入")
     _check_sender(store, path, manifest)
     with BundleReader(path, passphrase=passphrase) as reader:
         content = _content(path, reader.json(SETTINGS_PART), reader.records("unit"), reader.records("working_group"))
@@ -112,15 +113,15 @@ def preview_settings(store: Store, path: str | Path, *, passphrase: str | None =
 
 def _check_receiver(store: Store, path: Path) -> None:
     if store.locked:
-        raise UserError(f"“{store.path.name}”已加密，请先解锁（输入密码）后再导入“{path.name}”")
+        raise UserError(f"“{store.path.name}”已加密，请先解锁（输入密码）后再导入“{file_label(path)}”")
 
 
 def _check_sender(store: Store, path: Path, manifest: Manifest) -> None:
     ours = store.settings.campaign()
     if manifest.sender_db == vault.database_id(store) and manifest.sender_unit == ours["our_unit"]:
-        raise BundleRefused(f"“{path.name}”是本数据库自己导出的数据包")
+        raise BundleRefused(f"“{file_label(path)}”是本数据库自己导出的数据包")
     if ours["our_unit_kind"] == CITY_LEVEL and manifest.sender_kind != CITY_LEVEL:
-        raise BundleRefused(f"“{path.name}”是{manifest.sender_unit}（{manifest.sender_kind}）的设置数据包，"
+        raise BundleRefused(f"“{file_label(path)}”是{manifest.sender_unit}（{manifest.sender_kind}）的设置数据包，"
                             f"市总工会的数据库不导入下级单位的设置")
 
 
@@ -130,14 +131,14 @@ def _check_year(store: Store, path: Path, content: Content) -> None:
         return
     hint = ("请先开始新年度（文件 → 开始新年度）再导入" if theirs > ours
             else f"请向上级索取 {ours} 年度的设置数据包")
-    raise BundleRefused(f"“{path.name}”是 {theirs} 年度的设置数据包，本数据库是 {ours} 年度且已有记录；{hint}")
+    raise BundleRefused(f"“{file_label(path)}”是 {theirs} 年度的设置数据包，本数据库是 {ours} 年度且已有记录；{hint}")
 
 
 def _content(path: Path, raw: Any, units: Iterable[Any], groups: Iterable[Any]) -> Content:
     """The bundle's parts as values to write; a shape that is not ours is refused."""
     if not isinstance(raw, dict) or not isinstance(raw.get("campaign"), dict) \
             or not isinstance(raw.get("choices"), dict) or "year" not in raw["campaign"]:
-        raise BundleRefused(f"“{path.name}”中的设置内容无法读取，已拒绝")
+        raise BundleRefused(f"“{file_label(path)}”中的设置内容无法读取，已拒绝")
     values = {k: _normal(path, CAMPAIGN.field(k), raw["campaign"][k]) for k in SHARED_KEYS if k in raw["campaign"]}
     values.update({f"choices.{name}": items for name, items in raw["choices"].items() if name not in FIXED_CHOICES})
     return Content(values, _rows(path, "unit", units), _rows(path, "working_group", groups))
@@ -148,7 +149,7 @@ def _rows(path: Path, type_key: str, rows: Iterable[Any]) -> list[dict[str, Any]
     rt, out, names = s.record_type(type_key), [], set()
     for row in rows:
         if not isinstance(row, dict) or not _is_uuid(row.get("id")):   # the id is adopted: ours are UUIDs
-            raise BundleRefused(f"“{path.name}”中的{rt.label}记录无法读取，已拒绝")
+            raise BundleRefused(f"“{file_label(path)}”中的{rt.label}记录无法读取，已拒绝")
         values = {k: _normal(path, rt.field(k), row[k]) for k in rt.keys if k in row}
         if values.get("name") in names:
             continue
@@ -169,7 +170,7 @@ def _normal(path: Path, f: s.Field, value: Any) -> Any:
     try:
         return normalize(f, value)
     except (TypeError, ValueError, AttributeError):
-        raise BundleRefused(f"“{path.name}”中“{f.label}”的值无法读取，已拒绝整个数据包") from None
+        raise BundleRefused(f"“{file_label(path)}”中“{f.label}”的值无法读取，已拒绝整个数据包") from None
 
 
 def _check_values(store: Store, path: Path, content: Content) -> None:
@@ -181,7 +182,7 @@ def _check_values(store: Store, path: Path, content: Content) -> None:
         if key.startswith("choices."):
             problems.update(check_choice_list(key, items))
     if problems:
-        raise BundleRefused(f"“{path.name}”中的活动设置：{next(iter(problems.values()))}，已拒绝整个数据包")
+        raise BundleRefused(f"“{file_label(path)}”中的活动设置：{next(iter(problems.values()))}，已拒绝整个数据包")
     choices = store.settings.choices()
     choices.update({k.removeprefix("choices."): list(v) for k, v in content.settings.items()
                     if k.startswith("choices.")})
@@ -191,7 +192,7 @@ def _check_values(store: Store, path: Path, content: Content) -> None:
             found = validate(rt, {k: v for k, v in row.items() if k in rt.keys}, choices)
             if found:
                 key, message = next(iter(found.items()))
-                raise BundleRefused(f"“{path.name}”中{rt.label}“{row.get('name') or row['id']}”的"
+                raise BundleRefused(f"“{file_label(path)}”中{rt.label}“{printable(row.get('name') or row['id'])}”的"
                                     f"{rt.field(key).label}：{message}，已拒绝整个数据包")
 
 
@@ -239,7 +240,7 @@ def apply_settings(store: Store, plan: SettingsPlan, *, passphrase: str | None =
     if content is None:
         fresh = preview_settings(store, plan.path, passphrase=passphrase)
         if fresh.manifest.bundle_id != plan.manifest.bundle_id:
-            raise BundleRefused(f"“{plan.path.name}”在预览后被替换成了另一个数据包，请重新导入")
+            raise BundleRefused(f"“{file_label(plan.path)}”在预览后被替换成了另一个数据包，请重新导入")
         content = fresh.content
         assert content is not None
     if store.read_only:
@@ -253,7 +254,7 @@ def apply_settings(store: Store, plan: SettingsPlan, *, passphrase: str | None =
     copy = backup.backup_before(store.path, backup.IMPORT, "本次未导入任何设置")
     with store.transaction():
         done = _plan(store, plan.path, plan.manifest, content)
-        with oplog.bulk(store, "import", title=f"设置数据包“{plan.path.name}”"):
+        with oplog.bulk(store, "import", title=f"设置数据包“{file_label(plan.path)}”"):
             store.settings.set(content.settings)
             _write_units(store, content.units)
             _write_groups(store, content.groups)
@@ -313,5 +314,5 @@ def _note_import(store: Store, path: Path, manifest: Manifest, records: int) -> 
         " records, counts, operator) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(bundle_id) DO UPDATE SET"
         " imported_at = excluded.imported_at, file_name = excluded.file_name, operator = excluded.operator",
         [new_id(), manifest.bundle_id, manifest.kind, manifest.sender_db, manifest.sender_unit,
-         manifest.created_at, now_iso(), path.name, records, json.dumps(manifest.counts), oplog.operator(store)])
+         manifest.created_at, now_iso(), file_label(path), records, json.dumps(manifest.counts), oplog.operator(store)])
 
