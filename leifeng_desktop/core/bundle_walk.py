@@ -346,7 +346,9 @@ class Walk:
             key, record_id = d.get("type_key"), d.get("record_id")
             if key not in s.RECORD_TYPES or key in BY_NAME or not isinstance(record_id, str):
                 continue   # a unit or working group is this file's own list
-            if record_id in self.ids.get(key, ()) or not isinstance(d.get("deleted_at"), str):
+            if not is_time(d.get("deleted_at")):    # compared with this file's times: a forged one would win
+                raise self.refuse(f"{s.record_type(key).label}（编号 {printable(record_id, 9)}）的删除时间无效")
+            if record_id in self.ids.get(key, ()):
                 continue   # alive in the bundle
             wanted.setdefault(key, {})[record_id] = d["deleted_at"]
         out: list[Gone] = []

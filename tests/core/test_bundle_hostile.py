@@ -297,6 +297,13 @@ def test_an_attachment_that_is_a_program_is_refused_by_name(sub, city, tmp_path,
     refused(city, bad, f"附件“{name}”不是可导入的附件类型（只能是图片、PDF")
 
 
+@pytest.mark.parametrize("when", ["zzz", "9999-12-31", None])
+def test_a_deletion_whose_time_is_not_one_is_refused(plain, city, tmp_path, when):
+    gone = {"type_key": "honor", "record_id": str(uuid.uuid4()), "deleted_at": when, "unit": SUB_UNIT}
+    bad = forge(plain, tmp_path / "删除时间 数据包.lfx", extra={"deleted/1.jsonl": [gone]})
+    refused(city, bad, "选树典型（编号 .*）的删除时间无效")
+
+
 def test_a_deletion_never_reaches_a_record_the_sender_never_sent(plain, city, tmp_path):
     own = city.rows("activity")[0]
     gone = {"type_key": "activity", "record_id": own["id"], "deleted_at": "2099-01-01T00:00:00+08:00",
