@@ -99,7 +99,8 @@ def format_size(size: int) -> str:
 
 
 def check_file(path: str | os.PathLike[str]) -> str | None:
-    """Why a file cannot be attached (missing, a folder, empty, over 20 MB, not a photo or document), or None: lets an editor refuse it
+    """Why a file cannot be attached (missing, a folder, empty, over 20 MB, not a photo or document), or None: lets
+    an editor refuse it
     the moment it is chosen, before anything is saved."""
     source = Path(path)
     try:

@@ -209,7 +209,8 @@ def parse_manifest(path: Path, data: bytes, schema_version: int) -> Manifest:
         if key not in raw or not isinstance(raw[key], types) or (int in types and isinstance(raw[key], bool)):
             raise bad_manifest(path, f"字段 {key} 缺失或无效")
     if raw["schema_version"] > schema_version:
-        raise BundleRefused(f"“{file_label(path)}”由更新版本的程序生成（数据结构版本 {raw['schema_version']}），请先升级程序")
+        raise BundleRefused(f"“{file_label(path)}”由更新版本的程序生成（数据结构版本 {raw['schema_version']}），"
+                            "请先升级程序")
     problem = _field_problem(raw)
     if problem:
         raise bad_manifest(path, problem)

@@ -26,8 +26,8 @@ from typing import Any
 
 from . import attachments, backup, errors, oplog, private_files, sealed, trash, vault
 from . import schema as s
-from .bundle_export import TYPE_ORDER
 from .bundle_checks import file_label
+from .bundle_export import TYPE_ORDER
 from .bundle_file import DATA, BundleReader, BundleRefused, Manifest
 from .bundle_plan import (
     BY_NAME,

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import schema as s
-from .bundle_checks import BundleRefused, file_label, is_time, is_uuid, printable
+from .bundle_checks import BundleRefused, file_label
 from .errors import UserError
 
 if TYPE_CHECKING:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from . import oplog_changes as ch
 from . import schema as s
 from . import sealed
+from .bundle_checks import is_time, is_uuid, printable
 from .bundle_file import BundleRefused
 from .bundle_plan import (
     BY_NAME,
@@ -20,7 +21,6 @@ from .bundle_plan import (
     IN_CHUNK,
     LOCAL_DELETED,
     NEW,
-    Need,
     REMOTE_DELETED,
     SENDER_KINDS,
     UNCHANGED,
@@ -29,18 +29,16 @@ from .bundle_plan import (
     FieldChoice,
     Gone,
     Item,
+    Need,
     Row,
     TypeCounts,
     check_need,
     choosable,
     compared,
-    is_time,
-    is_uuid,
     kept,
     label_of,
     later,
     own_keys,
-    printable,
     same,
     tally,
 )
@@ -136,7 +134,8 @@ class Walk:
         """The row in its stored form (plain values), validated; group ids mapped. BundleRefused names it."""
         extra = r.keys() - compared(rt)
         if extra:
-            raise self.refuse(f"{self.naming(rt, r)}含有本程序不认识的字段（{printable('、'.join(sorted(map(str, extra))), 80)}）")
+            odd = printable("、".join(sorted(map(str, extra))), 80)
+            raise self.refuse(f"{self.naming(rt, r)}含有本程序不认识的字段（{odd}）")
         for key, good in (("id", is_uuid), ("created_at", is_time), ("updated_at", is_time)):
             if not good(r.get(key)):
                 raise self.refuse(f"{self.naming(rt, r)}的{label_of(rt, key)}无效")
@@ -180,8 +179,8 @@ class Walk:
         parts = self.reader.manifest.parts
         for r in rows:
             if not attachments.allowed(r["name"]):
-                raise self.refuse(f"附件“{printable(r['name'])}”不是可导入的附件类型（只能是{attachments.ALLOWED_KINDS}）；"
-                                  "请对方删除该附件后重新导出")
+                raise self.refuse(f"附件“{printable(r['name'])}”不是可导入的附件类型"
+                                  f"（只能是{attachments.ALLOWED_KINDS}）；请对方删除该附件后重新导出")
             try:
                 here = attachments.file_path(self.store, r).is_file()
             except attachments.AttachmentError:
@@ -282,7 +281,8 @@ class Walk:
             return
         c = item.conflict
         for f in rt.fields:
-            held = self.deleted_here.get(f.ref or "", {}).get(item.row.get(f.key)) if f.type == s.REF else None
+            value = item.row.get(f.key)
+            held = self.deleted_here.get(f.target, {}).get(value) if f.type == s.REF and value else None
             if held is None:
                 continue
             parent_name, pending = held

@@ -240,8 +240,8 @@ class ActivityDialog(RecordDialog):
             QMessageBox.warning(self, "无法打开", f"文件已不存在：{path}")
             return
         if not attachments.allowed(path):   # an older file's, or a bundle's, program is never run by a click
-            QMessageBox.warning(self, "未打开", f"“{item.text()}”不是照片或文档（只能打开{attachments.ALLOWED_KINDS}），"
-                                             "为安全起见未打开")
+            QMessageBox.warning(self, "未打开", f"“{item.text()}”不是照片或文档"
+                                             f"（只能打开{attachments.ALLOWED_KINDS}），为安全起见未打开")
             return
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 

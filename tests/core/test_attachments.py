@@ -276,7 +276,8 @@ def test_an_attachment_refusal_is_a_user_error():
     assert issubclass(AttachmentError, UserError) and issubclass(AttachmentError, ValueError)
 
 
-@pytest.mark.parametrize("name", ["照片.jpg.exe", "说明.bat", "快捷方式.lnk", "脚本.js", "页面.hta", "压缩包.zip", "无后缀"])
+@pytest.mark.parametrize("name", ["照片.jpg.exe", "说明.bat", "快捷方式.lnk", "脚本.js", "页面.hta", "压缩包.zip",
+                                  "无后缀"])
 def test_a_program_or_an_archive_is_not_attached(store, activity, files, name):
     aid = activity()
     source = files(name, b"MZ not a photo")

@@ -127,7 +127,7 @@ def test_a_parent_that_is_a_conflict_too_comes_back_only_when_kept(pair, tmp_pat
     assert not city.db.execute("PRAGMA foreign_key_check").fetchall()
 
 
-# -- F8: this file's own records ----------------------------------------------------------------------------------------
+# -- F8: this file's own records -------------------------------------------------------------------------------
 def city_activity(city):
     return city.insert("activity", {"title": "市总宣讲", "starts_at": "2026-03-01T09:00",
                                     "ends_at": "2026-03-01T10:00", "category": "文明礼仪"})

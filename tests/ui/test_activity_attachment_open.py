@@ -49,8 +49,8 @@ def test_a_program_among_the_attachments_is_not_run(dialog):
     choose(box, "照片.jpg.exe")
     box.open_current_file()
     assert opened == []
-    assert warned == [("未打开", "“照片.jpg.exe”不是照片或文档（只能打开图片、PDF、Word/Excel/PowerPoint、WPS 文档和文本文件），"
-                                 "为安全起见未打开")]
+    assert warned == [("未打开", "“照片.jpg.exe”不是照片或文档（只能打开图片、PDF、Word/Excel/PowerPoint、WPS 文档和"
+                                 "文本文件），为安全起见未打开")]
 
 
 def test_a_photo_opens(dialog):
