@@ -3,7 +3,7 @@ manifest's hashes, sizes and counts and the file tag recomputed, so every contai
 formula, control characters, huge or mistyped values, unknown columns, quotes in a unit name, odd ids, references
 into the 回收站; a full disk while writing; a kill -9 between an attachment's copy and the commit. Each refusal is
 one Chinese sentence naming the file, and leaves the database and the attachment folder byte for byte as they were.
-Findings not fixed yet are strict xfails naming /tmp/coord/T_findings.md's entry."""
+Every finding of T's list (F1–F12) is fixed; its test names the entry where it helps."""
 from __future__ import annotations
 
 import hashlib
