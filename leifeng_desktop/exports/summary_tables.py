@@ -8,6 +8,7 @@ figure of the whole scope, not a sum the table makes.
 """
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -17,6 +18,7 @@ from ..core.validation import fen_to_yuan, minutes_to_hours
 from . import document as d
 from . import prose as pr
 from . import styles as sty
+from . import table_fit as tf
 
 if TYPE_CHECKING:
     from docx.document import Document
@@ -132,13 +134,28 @@ def _reporting(doc: Document, st: CampaignStats) -> None:
         sent = reporting.get(unit)
         cells = [_sent(sent.get(m)) if sent is not None else "—" for m in materials]
         rows.append((n, unit, counts.get(unit, 0), *cells))
-    rest = (156 - 10 - 50 - 20) / max(1, len(materials))
     totals = [f"{m['sent']}个单位" for m in st["reporting"]["materials"]]
-    pr.table(doc, ("序号", "单位", "服务队数", *materials), rows, (10, 50, 20, *(rest,) * len(materials)),
+    pr.table(doc, *_reporting_layout(materials, rows, totals),
              aligns=(pr.CENTER, pr.LEFT, *(pr.CENTER,) * (1 + len(materials))),
              total=("合计", st["teams"]["total"], *totals))
     dash = "，“—”为不需报送的单位" if any(u not in reporting for u in units) else ""
     pr.note(doc, f"注：报送情况按{st['year']}年度的报送记录填列{dash}；截止日期后报送的注明“逾期”。")
+
+
+def _reporting_layout(materials: list[str], rows: list[tuple[Any, ...]], totals: list[str]
+                      ) -> tuple[tuple[str, ...], list[tuple[str, ...]], tuple[float, ...]]:
+    """Headers, rows and widths: every material column as wide as its widest date, header or total (so a date
+    never leaves 日 alone on a line; （逾期） goes under the date), the unit column the rest, its names balanced."""
+    size, pad = pr.TABLE_SIZE, tf.CELL_PAD_MM
+    rows = [(*r[:3], *(str(v).replace("（逾期）", "\n（逾期）") for v in r[3:])) for r in rows]
+    dates = [line for r in rows for v in r[3:] for line in v.split("\n")]
+    mat = math.ceil((tf.longest_mm([*materials, *dates, *totals], size) + pad) * 10) / 10
+    number, teams = (math.ceil((tf.longest_mm([h, *(r[i] for r in rows)], size) + pad) * 10) / 10
+                     for i, h in ((0, "序号"), (2, "服务队数")))
+    widths = (number, round(156 - number - teams - mat * len(materials), 1), teams, *(mat,) * len(materials))
+    headers = ("序号", "单位", "服务队数", *materials)
+    shown_headers, shown = tf.fitted(headers, rows, widths, size, whole={0, 2, *range(3, len(headers))})
+    return shown_headers, shown, widths
 
 
 def _sent(material: UnitMaterial | None) -> str:
