@@ -3,14 +3,14 @@ confirmation, 不加密 asked again), and the preview dialog's conflicts decided
 enabled only when every conflict is decided."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QPushButton
 
-from leifeng_desktop.core.bundle_plan import LOCAL_DELETED, REMOTE_DELETED
+from leifeng_desktop.core.bundle_plan import LOCAL_DELETED, REMOTE_DELETED, Conflict, FieldChoice, TypeCounts
 from leifeng_desktop.ui import bundle_dialogs
 from leifeng_desktop.ui.app import create_application
 from leifeng_desktop.ui.bundle_dialogs import BundleExportDialog
@@ -87,33 +87,7 @@ def test_save_dialog_starts_in_documents_with_the_default_name(qtbot, monkeypatc
 
 
 # -- the preview ---------------------------------------------------------------------------------------------------
-@dataclass
-class Counts:
-    new: int = 0
-    changed: int = 0
-    unchanged: int = 0
-    conflicts: int = 0
-    deleted: int = 0
-
-
-@dataclass
-class Choice:
-    key: str
-    label: str
-    mine: str
-    theirs: str
-
-
-@dataclass
-class Conflict:
-    type_key: str
-    record_id: str
-    title: str
-    kind: str
-    fields: list = field(default_factory=list)
-    mine_updated_at: str = "2026-12-01T09:00:00"
-    theirs_updated_at: str = "2026-12-02T10:30:00"
-    reason: str = ""
+TIMES = ("2026-12-01T09:00:00", "2026-12-02T10:30:00")   # mine, theirs
 
 
 @dataclass
@@ -138,12 +112,13 @@ class Plan:
 
 @pytest.fixture
 def plan(tmp_path):
-    fields = [Choice("phone", "联系电话", "138****5678", "139****0000"), Choice("work", "工作单位", "甲", "乙")]
-    conflicts = [Conflict("member", "m1", "张伟", "changed", fields),
-                 Conflict("activity", "a1", "义诊", "deleted", reason=REMOTE_DELETED)]
-    return Plan(tmp_path / "青山区.lfx", Manifest(), {"team": Counts(new=3), "member": Counts(changed=2, conflicts=1),
-                                                      "activity": Counts(unchanged=5, conflicts=1), "aid": Counts()},
-                conflicts)
+    fields = [FieldChoice("phone", "联系电话", "138****5678", "139****0000"),
+              FieldChoice("work", "工作单位", "甲", "乙")]
+    conflicts = [Conflict("member", "m1", "张伟", "changed", fields, *TIMES),
+                 Conflict("activity", "a1", "义诊", "deleted", [], *TIMES, reason=REMOTE_DELETED)]
+    counts = {"team": TypeCounts(new=3), "member": TypeCounts(changed=2, conflicts=1),
+              "activity": TypeCounts(unchanged=5, conflicts=1), "aid": TypeCounts()}
+    return Plan(tmp_path / "青山区.lfx", Manifest(), counts, conflicts)
 
 
 @pytest.fixture
@@ -201,7 +176,7 @@ def test_all_mine_and_all_theirs(preview):
 
 def test_a_record_deleted_here_is_kept_deleted_by_keeping_mine(qtbot, plan):
     create_application()
-    plan.conflicts = [Conflict("team", "t1", "蓝天队", "deleted", reason=LOCAL_DELETED)]
+    plan.conflicts = [Conflict("team", "t1", "蓝天队", "deleted", [], *TIMES, reason=LOCAL_DELETED)]
     dialog = BundlePreviewDialog(plan)
     qtbot.addWidget(dialog)
     row = dialog.tree.topLevelItem(0).child(0)
