@@ -6,12 +6,17 @@ import datetime as dt
 import hashlib
 import itertools
 import random
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from leifeng_desktop.core import attachments, sealed
+import pytest
+
+from leifeng_desktop.core import attachments, bundle_merge, sealed, trash
 from leifeng_desktop.core import generate as gen
 from leifeng_desktop.core import schema as s
+from leifeng_desktop.core import store as store_module
+from leifeng_desktop.core.bundle_export import export_bundle
 from leifeng_desktop.core.generate_rows import CityRows
 from leifeng_desktop.core.store import Store
 
@@ -91,3 +96,43 @@ class Clock:
 
     def __call__(self) -> str:
         return (self.base + dt.timedelta(minutes=next(self.ticks))).isoformat(timespec="seconds")
+
+
+# -- one team merged once: the conflict and guard tests' starting point ------------------------------------------
+SUB_UNIT = "XX市青山区总工会"
+TEAM = {"name": "青山区职工志愿服务队", "kind": "职工志愿服务队", "unit": SUB_UNIT, "leader": "王建国",
+        "leader_phone": "13812345678", "area": "城东街道"}
+
+
+def ticking_clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    """Edits one minute apart, in the order the test makes them (no two in the same second); a test module makes
+    it a fixture: `clock = pytest.fixture(autouse=True)(ticking_clock)`."""
+    tick = Clock()
+    for module in (store_module, trash, bundle_merge):
+        monkeypatch.setattr(module, "now_iso", tick)
+    return tick
+
+
+def merged_pair(tmp_path: Path) -> Iterator[tuple[Store, Store, str, list[str]]]:
+    """A sub-union with one team of two members, merged once into the city: (sub, city, team id, member ids); a
+    test module makes it a fixture: `pair = pytest.fixture(merged_pair)`."""
+    for name in ("sub", "city"):
+        (tmp_path / name).mkdir()
+    sub = Store.open(tmp_path / "sub" / "sub.db")
+    sub.settings.set({"our_unit": SUB_UNIT, "our_unit_kind": "区县总工会"})
+    team = sub.insert("team", TEAM)
+    members = [sub.insert("member", {"team_id": team, "name": n, "phone": p})
+               for n, p in (("张三", "13700001111"), ("李四", "13700002222"))]
+    city = Store.open(tmp_path / "city" / "city.db")
+    city.settings.set({"our_unit": "XX市总工会", "our_unit_kind": "市总工会"})
+    bundle_merge.import_bundle(city, send(sub, tmp_path, "first.lfx"))
+    yield sub, city, team, members
+    sub.close()
+    city.close()
+
+
+def send(store: Store, tmp_path: Path, name: str) -> Path:
+    """`store`'s whole bundle, unencrypted, as tmp_path/name."""
+    path = tmp_path / name
+    export_bundle(store, path, passphrase=None)
+    return path

@@ -4,50 +4,15 @@
 - change or delete a record this file never received from a bundle (the city's own): an update is a conflict the
   clerk decides, a deletion is ignored."""
 import pytest
-from bundle_cases import Clock, table_rows
+from bundle_cases import merged_pair, send, table_rows, ticking_clock
 
 from leifeng_desktop.core import backup, bundle_merge, trash
-from leifeng_desktop.core import store as store_module
-from leifeng_desktop.core.bundle_export import bundle_rows, export_bundle
+from leifeng_desktop.core.bundle_export import bundle_rows
 from leifeng_desktop.core.bundle_file import BundleRefused
 from leifeng_desktop.core.bundle_plan import LOCAL_DELETED, ConflictsUndecided
-from leifeng_desktop.core.store import Store
 
-SUB_UNIT = "XX市青山区总工会"
-TEAM = {"name": "青山区职工志愿服务队", "kind": "职工志愿服务队", "unit": SUB_UNIT, "leader": "王建国",
-        "leader_phone": "13812345678", "area": "城东街道"}
-
-
-@pytest.fixture(autouse=True)
-def clock(monkeypatch):
-    tick = Clock()
-    for module in (store_module, trash, bundle_merge):
-        monkeypatch.setattr(module, "now_iso", tick)
-    return tick
-
-
-@pytest.fixture
-def pair(tmp_path):
-    """A sub-union with one team of two members, merged once into the city: (sub, city, team id, member ids)."""
-    for name in ("sub", "city"):
-        (tmp_path / name).mkdir()
-    sub = Store.open(tmp_path / "sub" / "sub.db")
-    sub.settings.set({"our_unit": SUB_UNIT, "our_unit_kind": "区县总工会"})
-    team = sub.insert("team", TEAM)
-    members = [sub.insert("member", {"team_id": team, "name": n, "phone": p})
-               for n, p in (("张三", "13700001111"), ("李四", "13700002222"))]
-    city = Store.open(tmp_path / "city" / "city.db")
-    city.settings.set({"our_unit": "XX市总工会", "our_unit_kind": "市总工会"})
-    bundle_merge.import_bundle(city, send(sub, tmp_path, "first.lfx"))
-    yield sub, city, team, members
-    sub.close()
-    city.close()
-
-
-def send(store, tmp_path, name):
-    path = tmp_path / name
-    export_bundle(store, path, passphrase=None)
-    return path
+clock = pytest.fixture(autouse=True)(ticking_clock)
+pair = pytest.fixture(merged_pair)
 
 
 def unchanged_by(city, call, match):
