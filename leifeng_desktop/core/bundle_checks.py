@@ -132,6 +132,17 @@ def file_label(path: Path) -> str:
     return printable(path.name, 120, gap="")
 
 
+def check_kind(manifest: Manifest, kind: str, path: Path) -> None:
+    """A settings bundle given where a data bundle is wanted, or the other way round: one sentence naming the file
+    and what imports it (the window asks this before a passphrase, the merge and the settings import again)."""
+    if manifest.kind == kind:
+        return
+    if kind == DATA:
+        raise BundleRefused(f"“{file_label(path)}”是活动设置数据包，不是数据包；"
+                            "请用“导入活动设置”（bundle settings import）导入")
+    raise BundleRefused(f"“{file_label(path)}”是数据包，不是设置数据包；请用“导入数据包”（bundle import）导入")
+
+
 def plain_text(text: str, limit: int) -> bool:
     """A name from the manifest (the sender's unit and kind …): at most `limit` characters, every one printable (a
     wide space too)."""

@@ -26,7 +26,7 @@ from typing import Any
 
 from . import attachments, backup, errors, oplog, private_files, sealed, trash, vault
 from . import schema as s
-from .bundle_checks import file_label
+from .bundle_checks import check_kind, file_label
 from .bundle_export import TYPE_ORDER
 from .bundle_file import DATA, BundleReader, BundleRefused, Manifest
 from .bundle_plan import (
@@ -66,10 +66,10 @@ _BASELINE = "INSERT OR REPLACE INTO bundle_baseline (type_key, record_id, sender
 
 
 # -- checks before anything -----------------------------------------------------------------------------------------
-def _check(store: Store, m: Manifest, name: str) -> None:
+def _check(store: Store, m: Manifest, path: Path) -> None:
     """The merge's own refusals (the container's are core.bundle_file's), each one sentence naming the file."""
-    if m.kind != DATA:
-        raise BundleRefused(f"“{name}”是活动设置数据包，不是数据包；请用“导入活动设置”（bundle settings import）导入")
+    check_kind(m, DATA, path)
+    name = file_label(path)
     if store.locked:
         raise BundleRefused(f"“{store.path.name}”已加密，请先解锁（输入密码）后再导入数据包“{name}”")
     year = store.settings.get("year")
@@ -135,7 +135,7 @@ def _preview(store: Store, reader: BundleReader, path: Path, progress: Progress,
              rows: Stored | None = None) -> MergePlan:
     m = reader.manifest
     name = file_label(path)
-    _check(store, m, name)
+    _check(store, m, path)
     already = _already(store, m.bundle_id)
     if already:
         return MergePlan(path, m, {}, [], already)
@@ -163,7 +163,7 @@ def _apply(store: Store, reader: BundleReader, plan: MergePlan, decisions: Decis
     path, name, m = plan.path, file_label(plan.path), reader.manifest
     if store.read_only:
         raise errors.StoreError(errors.read_only_message(store.path))
-    _check(store, m, name)
+    _check(store, m, path)
     already = _already(store, m.bundle_id)
     if already:
         return MergeResult(path, m, {}, None, already)

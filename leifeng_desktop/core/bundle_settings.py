@@ -21,7 +21,7 @@ from typing import Any
 
 from . import backup, oplog, vault
 from . import schema as s
-from .bundle_checks import file_label, printable
+from .bundle_checks import check_kind, file_label, printable
 from .bundle_export import bundle_rows
 from .bundle_file import SETTINGS, BundleReader, BundleRefused, Manifest, read_manifest
 from .errors import StoreError, UserError, read_only_message
@@ -101,8 +101,7 @@ def preview_settings(store: Store, path: str | Path, *, passphrase: str | None =
     path = Path(path)
     _check_receiver(store, path)
     manifest = read_manifest(path)
-    if manifest.kind != SETTINGS:
-        raise BundleRefused(f"“{file_label(path)}”是数据包，不是设置数据包；请用“导入数据包”（bundle import）导入")
+    check_kind(manifest, SETTINGS, path)
     _check_sender(store, path, manifest)
     with BundleReader(path, passphrase=passphrase) as reader:
         content = _content(path, reader.json(SETTINGS_PART), reader.records("unit"), reader.records("working_group"))

@@ -15,6 +15,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QLayout, QMessageBox, QVBoxLayout, QWidget
 
 from ..core import bundle_file
+from ..core.bundle_checks import check_kind
 from ..core.store import Store
 from .bundle_dialogs import Outcome, ask_open_bundles, ok_cancel, store_task, wait_for
 from .bundle_preview import BundlePreviewDialog, SettingsPreviewDialog
@@ -102,12 +103,9 @@ def _read(parent: QWidget, store: Store, path: Path, kind: str,
     preview) on a read-only worker."""
     try:
         manifest = bundle_file.read_manifest(path)
+        check_kind(manifest, kind, path)   # before a passphrase is asked for
     except bundle_file.BundleRefused as exc:
         return Outcome("failed", exc), None
-    if manifest.kind != kind:   # said before a passphrase is asked for (the core says it too, after)
-        said = ("是活动设置数据包，不是数据包；请用“导入活动设置…”导入" if kind == bundle_file.DATA
-                else "是数据包，不是活动设置；请用“导入数据包…”导入")
-        return Outcome("failed", bundle_file.BundleRefused(f"“{path.name}”{said}")), None
 
     def task(passphrase: str | None, owner: QWidget) -> Task:
         return store_task(owner, store, lambda own, progress, cancelled: job(own, passphrase, progress, cancelled),
