@@ -169,6 +169,14 @@ def m012_stats_tallies(db: Database) -> None:
     step(db)
 
 
+@migrations()
+def m013_stats_rollups(db: Database) -> None:
+    """The year's activity figures summed by triggers, covering indexes for visits and aid (issue 18):
+    core/migrate_rollups.py."""
+    from .migrate_rollups import step
+    step(db)
+
+
 # -- applying -----------------------------------------------------------------------------------------------------
 @contextmanager
 def foreign_keys_off(db: Database) -> Iterator[None]:

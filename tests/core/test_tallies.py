@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from bundle_cases import PASSPHRASE, make_office
 
-from leifeng_desktop.core import bundle_merge, migrate_tallies, new_year, stats_passes, trash
+from leifeng_desktop.core import bundle_merge, migrate_rollups, migrate_tallies, new_year, stats_passes, trash
 from leifeng_desktop.core.bundle_export import export_bundle
 from leifeng_desktop.core.demo import load_demo
 from leifeng_desktop.core.stats import campaign_stats
@@ -25,6 +25,13 @@ RECOUNT = {
     "year_volunteer": "SELECT substr(a.starts_at, 1, 4), p.member_id, COUNT(DISTINCT a.unit) FROM participant p "
                       "JOIN activity a ON a.id = p.activity_id WHERE a.starts_at IS NOT NULL "
                       "AND p.member_id IS NOT NULL GROUP BY 1, 2",
+    # m013's sums of the year's activities (migrate_rollups), recounted from the activities and the participations
+    **{table: f"SELECT {', '.join(exprs)}, COUNT(*), COALESCE(SUM(a.beneficiaries), 0), COALESCE(SUM(p.n), 0), "
+              "COALESCE(SUM(p.persons), 0), COALESCE(SUM(p.minutes), 0) FROM activity a LEFT JOIN (SELECT "
+              "activity_id, COUNT(*) AS n, COUNT(DISTINCT member_id) AS persons, COALESCE(SUM(minutes), 0) AS minutes "
+              "FROM participant GROUP BY activity_id) p ON p.activity_id = a.id WHERE a.starts_at IS NOT NULL "
+              f"GROUP BY {', '.join(str(i + 1) for i in range(len(exprs)))}"
+       for table, (_cols, exprs) in migrate_rollups.KEYS.items()},
 }
 
 
