@@ -69,21 +69,29 @@ def clean_text(value: object) -> str:
 
 def text_width_mm(text: str, size_pt: float) -> float:
     """Rough printed width: CJK one em, digits about half, and the gap LibreOffice leaves where scripts change."""
-    ems, last = 0.0, None
+    return text_ems(text) * size_pt * 25.4 / 72
+
+
+def text_ems(text: str, ems: float = 0.0, last: bool | None = None) -> float:
+    """text_width_mm in ems; from `ems` when the text follows one whose last character was wide or not (`last`),
+    the same sum as the whole text's (table_fit measures a line a character at a time)."""
     for ch in text:
-        wide = unicodedata.east_asian_width(ch) in "WF"
-        if wide:
-            ems += 1.0
-        elif ch.isupper():
-            ems += 0.72
-        elif ch == " ":
-            ems += 0.25
-        else:
-            ems += 0.56      # Times digits are 0.5 em; LibreOffice's stand-ins are wider
+        em, wide = char_ems(ch)
+        ems += em
         if last is not None and wide != last and ch != " ":
             ems += 0.2
         last = wide
-    return ems * size_pt * 25.4 / 72
+    return ems
+
+
+@functools.lru_cache(maxsize=4096)
+def char_ems(ch: str) -> tuple[float, bool]:
+    """A character's width in ems and whether it is wide (CJK)."""
+    if unicodedata.east_asian_width(ch) in "WF":
+        return 1.0, True
+    if ch.isupper():
+        return 0.72, False
+    return (0.25 if ch == " " else 0.56), False      # Times digits are 0.5 em; LibreOffice's stand-ins are wider
 
 
 # -- the document -----------------------------------------------------------------------------------------------

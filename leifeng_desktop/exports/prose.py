@@ -176,7 +176,9 @@ def table(doc: Document, headers: tuple[str, ...], rows: Sequence[Sequence[objec
     aligns = aligns or (CENTER,) * len(headers)
     line_h = TABLE_LINE * size / TABLE_SIZE
     note_row = empty is not None and not rows
-    table: Table = doc.add_table(rows=1 + (len(rows) or int(note_row)) + (1 if total else 0), cols=len(headers))
+    copied = bool(rows) and all(len(r) >= len(headers) for r in rows)    # one row written, the rest its copies
+    written = [tuple(wt.PLACEHOLDER.format(n) for n in range(len(headers)))] if copied else rows
+    table: Table = doc.add_table(rows=1 + (len(written) or int(note_row)) + (1 if total else 0), cols=len(headers))
     wt.set_table_borders(table)
     wt.set_cell_margins(table, left=1.0, right=1.0, top=0.6, bottom=0.6)
     for row in table.rows:
@@ -186,7 +188,7 @@ def table(doc: Document, headers: tuple[str, ...], rows: Sequence[Sequence[objec
     wt.repeat_header(header)
     for cell, label in zip(header.cells, headers):
         wt.write_cell(cell, label, size=size, align=CENTER, line=line_h, style=st.TABLE_HEAD)
-    for row, values in zip(table.rows[1:], rows):
+    for row, values in zip(table.rows[1:], written):
         for cell, value, align in zip(wt.plain_cells(row, table), values, aligns):
             wt.write_cell(cell, "" if value is None else str(value), size=size, align=align, line=line_h)
     if note_row:
@@ -199,4 +201,6 @@ def table(doc: Document, headers: tuple[str, ...], rows: Sequence[Sequence[objec
         for cell, value in zip(cells, total):
             wt.write_cell(cell, str(value), size=size, align=CENTER, line=line_h, style=st.TABLE_HEAD)
     wt.set_col_widths(table, list(widths))
+    if copied:
+        wt.repeat_row(table.rows[1], [["" if v is None else str(v) for v in r[:len(headers)]] for r in rows])
     return table

@@ -49,17 +49,21 @@ def column_widths(headers: Sequence[str], rows: Sequence[Sequence[object]], *, s
 
 
 def _greedy(text: str, limit: float, size: float) -> list[str]:
-    """Lines no wider than `limit`, a line never starting with closing punctuation."""
-    lines, current = [], ""
+    """Lines no wider than `limit`, a line never starting with closing punctuation. Each line's width is summed a
+    character at a time (document.text_ems: the same sum as measuring the line whole)."""
+    lines, current, ems = [], "", 0.0
     for ch in text:
-        if current and d.text_width_mm(current + ch, size) > limit:
+        grown = d.text_ems(ch, ems, d.char_ems(current[-1])[1] if current else None)
+        if current and grown * size * 25.4 / 72 > limit:
             if ch in NO_LINE_START and len(current) > 1:    # carry the last character over with the mark
                 lines.append(current[:-1])
                 current = current[-1]
             else:
                 lines.append(current)
                 current = ""
+            grown = d.text_ems(current + ch)
         current += ch
+        ems = grown
     return [*lines, current] if current else lines
 
 

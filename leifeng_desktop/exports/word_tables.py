@@ -4,21 +4,27 @@ split, merges, and write_cell (one paragraph of text in 表格文字 or 表头).
 python-docx styles a cell in about a millisecond (each property found or inserted in schema order), and a city's
 附表 or a large roster has thousands of cells; write_cell therefore styles one paragraph per kind of cell (style,
 alignment, line, font, size, bold) once per thread and copies it into each fresh cell, setting only its text. The
-copy is the same XML the slow path writes (tests/exports/test_word_tables.py compares them).
+copy is the same XML the slow path writes (tests/exports/test_word_tables.py compares them). A table of many
+alike rows goes further: one row is written so, and repeat_row makes the rest from its XML as text, parsed once.
 """
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
+from xml.sax.saxutils import escape
 
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
-from docx.oxml import OxmlElement
+from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
 from docx.shared import Mm
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph
 
 from . import styles as st
-from .document import SIZE_5, apply_style, set_text, styled_paragraph, styled_run
+from lxml import etree
+
+from .document import SIZE_5, apply_style, clean_text, set_text, styled_paragraph, styled_run
 
 if TYPE_CHECKING:
     from docx.enum.text import WD_PARAGRAPH_ALIGNMENT
@@ -218,3 +224,56 @@ def _valign(tc: BaseOxmlElement, where: str) -> None:
         else:
             later.addprevious(el)
     el.set(qn("w:val"), _VALIGN[where])
+
+
+# -- rows copied as text ----------------------------------------------------------------------------------------
+PLACEHOLDER = "@@cell{}@@"      # the text write_cell puts in column n of the row repeat_row copies
+_XMLNS = re.compile(r' xmlns(?::\w+)?="[^"]*"')
+_BREAKS = re.compile(r"([\t\n])")
+
+
+def repeat_row(template: _Row, rows: Sequence[Sequence[str]]) -> None:
+    """Replace `template`, a finished row (widths set) whose column n was written by write_cell with the text
+    PLACEHOLDER.format(n), by one row per entry of `rows`, each cell's text as set_text writes it (no text, no
+    run). The XML is the template's as text with the texts put in, parsed once: a city's 附表 has thousands of
+    cells, and each copied and set in Python costs more than the whole table parsed."""
+    tr = template._tr
+    xml = etree.tostring(tr, encoding="unicode")
+    head = xml[:xml.index(">") + 1]
+    start, rest = _XMLNS.sub("", head), xml[len(head):]
+    leads, runs = [], []
+    for n in range(len(tr.tc_lst)):
+        before, found, rest = rest.partition(f"<w:t>{PLACEHOLDER.format(n)}</w:t>")
+        if not found or not rest.startswith("</w:r>"):
+            raise RuntimeError(f"column {n} of the template row holds no placeholder run")
+        cut = before.rindex("<w:r>")
+        leads.append(before[:cut])
+        runs.append(before[cut:])
+        rest = rest[len("</w:r>"):]
+    out = []
+    for values in rows:
+        out.append(start)
+        for lead, run, value in zip(leads, runs, values):
+            out.append(lead)
+            if value not in (None, ""):
+                out.append(f"{run}{_run_content(clean_text(value))}</w:r>")
+        out.append(rest)
+    made = parse_xml(f"<w:tbl {' '.join(m.strip() for m in _XMLNS.findall(head))}>{''.join(out)}</w:tbl>")
+    for row in list(made):
+        tr.addprevious(row)
+    tr.getparent().remove(tr)
+
+
+def _run_content(value: str) -> str:
+    """A run's content as python-docx's run.text writes it: w:tab and w:br for tabs and line breaks, text in w:t
+    (space preserved where it begins or ends with white space)."""
+    out = []
+    for part in _BREAKS.split(value):
+        if part == "\t":
+            out.append("<w:tab/>")
+        elif part == "\n":
+            out.append("<w:br/>")
+        elif part:
+            space = ' xml:space="preserve"' if len(part.strip()) < len(part) else ""
+            out.append(f"<w:t{space}>{escape(part)}</w:t>")
+    return "".join(out)

@@ -111,3 +111,29 @@ def test_column_widths_as_python_docx_sets_them():
         column.width = Mm(mm)
     tables[1]._tbl.tblPr.find(wt.qn("w:tblW")).set(wt.qn("w:w"), str(int(Mm(sum(widths)).twips)))
     assert xml(tables[0]._tbl) == xml(tables[1]._tbl)
+
+
+ROW_TEXTS = [t for t in TEXTS if t is not None] + ["a & b <c>", "全角　", "　\t前\n\n后 ", "\x01", "（逾期）\n8月1日"]
+
+
+@pytest.mark.parametrize("kind", KINDS[:3])
+def test_repeated_rows_are_the_rows_write_cell_writes(kind):
+    """prose.table writes one row and repeat_row copies it as text: every cell as write_cell writes it, the saved
+    document's XML the same (texts with spaces, tabs, line breaks, markup characters, characters XML refuses)."""
+    rows = [(str(n), "" if t is None else str(t), "末") for n, t in enumerate(ROW_TEXTS)]
+    fast, slow = d.new_document(), d.new_document()
+    a, b = fast.add_table(rows=2, cols=3), slow.add_table(rows=len(rows) + 1, cols=3)
+    for table in (a, b):
+        wt.write_cell(table.cell(0, 0), "表头", style=st.TABLE_HEAD)
+        for row in table.rows[1:]:
+            wt.cant_split(row)
+    for col in range(3):
+        wt.write_cell(a.cell(1, col), wt.PLACEHOLDER.format(col), **kind)
+    for n, values in enumerate(rows, start=1):
+        for col, text in enumerate(values):
+            wt.write_cell(b.cell(n, col), text, **kind)
+    wt.set_col_widths(a, [20, 30, 40])
+    wt.repeat_row(a.rows[1], rows)
+    wt.set_col_widths(b, [20, 30, 40])
+    assert xml(a._tbl) == xml(b._tbl)
+    assert [c.text for c in a.rows[3].cells] == ["2", "一行\n两行", "末"] and len(a.rows) == len(rows) + 1

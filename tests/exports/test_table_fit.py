@@ -1,0 +1,26 @@
+"""exports.table_fit measures a line a character at a time (document.text_ems carried on): the same widths, to the
+last bit, as measuring each line whole, so the breaks are those the whole-line measure gives."""
+from hypothesis import given
+from hypothesis import strategies as hs
+
+from leifeng_desktop.exports import document as d
+from leifeng_desktop.exports import table_fit as tf
+
+TEXT = hs.text(alphabet="学雷锋工会XX市（逾期）、，。ABCab12 3%—…", max_size=40)
+
+
+@given(TEXT, TEXT)
+def test_a_width_carried_on_is_the_width_measured_whole(head, tail):
+    carried = d.text_ems(tail, d.text_ems(head), d.char_ems(head[-1])[1] if head else None)
+    assert carried == d.text_ems(head + tail)
+    assert d.text_width_mm(head + tail, 12) == carried * 12 * 25.4 / 72
+
+
+@given(TEXT, hs.floats(min_value=5, max_value=60), hs.sampled_from([9, 10.5, 12, 16]))
+def test_greedy_lines_fit_and_take_all_that_fits(text, limit, size):
+    lines = tf._greedy(text, limit, size)
+    assert "".join(lines) == text
+    for line, after in zip(lines, lines[1:]):
+        assert len(line) == 1 or d.text_width_mm(line, size) <= limit
+        carried = len(after) > 1 and after[1] in tf.NO_LINE_START    # a mark took the last character along
+        assert carried or d.text_width_mm(line + after[0], size) > limit
