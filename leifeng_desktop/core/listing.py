@@ -16,9 +16,9 @@ groups the whole child table (slower: see docs/architecture.md). The text search
 from __future__ import annotations
 
 import weakref
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal, overload
 
 from . import filters, migrate_lists, teams
 from . import schema as s
@@ -341,28 +341,57 @@ def count_query(rt: s.RecordType, *, columns: Sequence[str], text: str = "", whe
     return f"SELECT COUNT(*) FROM {plan.table}{where_sql}", args
 
 
-def fetch_rows(store: Store, rt: s.RecordType, *, columns: Sequence[str], limit: int | None = None,
-               after: Sequence[Any] | None = None, ref_ids: bool = False, keys: bool = False,
-               offset: int | None = None, opened: bool = True, **kw: Any) -> list[dict[str, Any]]:
-    """The list's rows; with keys=True each holds KEY and ROWID, and `after=after_key(row)` continues after it.
+class Rows(list):  # type: ignore[type-arg]
+    """A list's rows as SQLite gives them (tuples: sensitive values encrypted, MULTI values as stored JSON), with
+    `names`, their columns in order (KEY and ROWID among them). A model keeps these: 400,000 dicts cost more than
+    the SELECT itself."""
+
+    def __init__(self, names: Sequence[str] = (), rows: Iterable[tuple[Any, ...]] = ()):
+        super().__init__(rows)
+        self.names = tuple(names)
+
+
+@overload
+def fetch_rows(store: Store, rt: s.RecordType, *, raw: Literal[True], **kw: Any) -> Rows: ...
+
+
+@overload
+def fetch_rows(store: Store, rt: s.RecordType, *, raw: Literal[False] = False, **kw: Any) -> list[dict[str, Any]]: ...
+
+
+def fetch_rows(store: Store, rt: s.RecordType, *, raw: bool = False, **kw: Any) -> list[dict[str, Any]] | Rows:
+    """The list's rows. Takes columns, limit, after, ref_ids, keys, opened and list_queries' text, where, params,
+    order_by, descending. With keys=True each holds KEY and ROWID, and `after=after_key(row)` continues after it.
     Each row becomes a dict through store_rows.decoder (Store.decode, planned once per statement); opened=False
-    leaves sensitive values encrypted for the caller to open those it shows (sealed.open_value)."""
+    leaves sensitive values encrypted for the caller to open those it shows (sealed.open_value). raw=True: the
+    rows undecoded, as Rows (tuples and their column names, KEY and ROWID kept)."""
+    found = _fetch(store, rt, **kw)
+    if raw:
+        return found
+    keys, opened = kw.get("keys", False), kw.get("opened", True)
+    row_of = decoder(rt, found.names, keys=[store.keys] if store.keys else [], opened=opened)
+    rows = list(map(row_of, found))
+    if not keys:
+        for row in rows:
+            del row[KEY], row[ROWID]
+    return rows
+
+
+def _fetch(store: Store, rt: s.RecordType, *, columns: Sequence[str], limit: int | None = None,
+           after: Sequence[Any] | None = None, ref_ids: bool = False, offset: int | None = None,
+           keys: bool = False, opened: bool = True, **kw: Any) -> Rows:
     if offset:
         raise ValueError("lists page by keyset: pass after=after_key(last row), not an offset")
     plan, clauses, args = _prepared(rt, columns, indexed=indexed(store), **kw)
-    ring = [store.keys] if store.keys else []
-    rows: list[dict[str, Any]] = []
+    rows = Rows()
     for cond, keyset in plan.segments(after):
         need = None if limit is None else limit - len(rows)
         if need is not None and need <= 0:
             break
         sql, values = plan.statement(clauses + ([cond] if cond else []), args + keyset, need, ref_ids)
         cursor = store.db.conn.execute(sql, values)
-        row_of = decoder(rt, [d[0] for d in cursor.description], keys=ring, opened=opened)
-        rows += map(row_of, cursor)
-    if not keys:
-        for row in rows:
-            del row[KEY], row[ROWID]
+        rows.names = tuple(d[0] for d in cursor.description)
+        rows += cursor.fetchall()
     return rows
 
 

@@ -2,7 +2,9 @@
 two hooks; RecordListModel serves every record type on it, sorting and the text filter run in SQL (core.listing),
 values are shown through core.formatting (masked unless revealed).
 
-RecordListModel pages by keyset: the next batch is the rows after the last loaded row's sort key and rowid (no
+RecordListModel keeps its rows as SQLite gives them (listing.Rows: tuples, a sensitive value encrypted, a MULTI one
+as stored) and decodes a cell when it is first asked for: scrolling 400,000 rows makes no dict and opens nothing.
+It pages by keyset: the next batch is the rows after the last loaded row's sort key and rowid (no
 OFFSET, so a batch deep in the list costs what the first does). A sort, filter or search that changes nothing
 reads nothing again (a page setting up its view and filters loads its first batch once)."""
 from __future__ import annotations
@@ -17,6 +19,7 @@ from ..core import crypto, listing, sealed
 from ..core import schema as s
 from ..core.formatting import display
 from ..core.store import Store
+from ..core.validation import as_list
 
 RecordIdRole = Qt.ItemDataRole.UserRole + 1
 NUMERIC = (s.INT, s.MONEY, s.HOURS)
@@ -107,7 +110,8 @@ class RecordListModel(BatchListModel):
         self.rt, self.columns, self.fields = rt, columns, fields
         self._alerts = {k: listing.alerts(self.rt, k) for k in self.columns}
         self.reveal = reveal
-        self._rows: list[dict] = []
+        self._rows: list[Sequence[Any]] = []
+        self._at: dict[str, int] = {}   # column name -> position in a row tuple (listing.Rows.names)
         self._index: dict[str, int] = {}
         self._indexed = 0   # rows of _rows in _index
         self._text = ""
@@ -128,23 +132,26 @@ class RecordListModel(BatchListModel):
     def _args(self) -> dict:
         return dict(columns=self.columns, text=self._text, where=self._where, params=self._params)
 
-    def _query(self, limit: int, offset: int) -> list[dict]:
+    def _query(self, limit: int, offset: int) -> listing.Rows:
         """`limit` rows after the first `offset` loaded ones, found by the loaded row's key (keyset paging)."""
-        after = listing.after_key(self._rows[offset - 1]) if offset else None
+        last = self._rows[offset - 1] if offset else None
+        after = (last[self._at[listing.KEY]], last[self._at[listing.ROWID]]) if last is not None else None
         return listing.fetch_rows(self.store, self.rt, **self._args(), order_by=self._order,
-                                  descending=self._descending, limit=limit, after=after, ref_ids=True, keys=True,
-                                  opened=False)
+                                  descending=self._descending, limit=limit, after=after, ref_ids=True, raw=True)
 
     def _count(self) -> int:
         return listing.fetch_count(self.store, self.rt, **self._args())
 
-    def _added(self, start: int, rows: list[dict]) -> None:
+    def _added(self, start: int, rows: list) -> None:
         if not start:   # rows are indexed by id when row_of first asks (scrolling a long list never does)
             self._index, self._indexed = {}, 0
+            names = getattr(rows, "names", ())   # the same for every batch of one sort
+            self._at = {name: i for i, name in enumerate(names)}
 
     def _index_rows(self) -> None:
+        at = self._at.get("id", 0)
         for i in range(self._indexed, len(self._rows)):
-            self._index.setdefault(self._rows[i]["id"], i)   # a record seen twice keeps its first place
+            self._index.setdefault(self._rows[i][at], i)   # a record seen twice keeps its first place
         self._indexed = len(self._rows)
 
     def set_filter_text(self, text: str) -> None:
@@ -183,8 +190,8 @@ class RecordListModel(BatchListModel):
         if not index.isValid() or not 0 <= index.row() < len(self._rows) \
                 or not 0 <= index.column() < len(self.fields):
             return None
-        row, field = self._rows[index.row()], self.fields[index.column()]
-        value = self._opened(row, field)
+        field = self.fields[index.column()]
+        value = self._opened(index.row(), field)
         if role == Qt.ItemDataRole.DisplayRole:
             if field.type == s.REF:   # the title of the referenced record, already text
                 return "" if value is None else str(value)
@@ -196,9 +203,9 @@ class RecordListModel(BatchListModel):
         if role == Qt.ItemDataRole.TextAlignmentRole and field.type in NUMERIC:
             return _RIGHT
         if role == Qt.ItemDataRole.UserRole:
-            return row.get(listing.REF_ID.format(field.key)) if field.type == s.REF else value
+            return self._cell(index.row(), listing.REF_ID.format(field.key)) if field.type == s.REF else value
         if role == RecordIdRole:
-            return row["id"]
+            return self.record_id(index.row())
         return None
 
     def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
@@ -209,23 +216,39 @@ class RecordListModel(BatchListModel):
             self._reset()   # not a layout change: the number of loaded rows may change
 
     # -- helpers for pages ---------------------------------------------------------------------------------
-    def _opened(self, row: dict, field: s.Field) -> Any:
-        """The row's value of `field`; a sensitive one is fetched encrypted and opened the first time it is asked
-        for (scrolling a long list decrypts only what is painted)."""
-        value = row.get(field.key)
+    def _cell(self, row: int, name: str) -> Any:
+        at = self._at.get(name)
+        return None if at is None else self._rows[row][at]
+
+    def _opened(self, row: int, field: s.Field) -> Any:
+        """Row `row`'s value of `field`, decoded the first time it is asked for and kept so (a row tuple becomes a
+        list then): a sensitive value is fetched encrypted and opened (scrolling decrypts only what is painted), a
+        MULTI value becomes its list."""
+        at = self._at.get(field.key)
+        if at is None:
+            return None
+        value = self._rows[row][at]
         if field.sensitive and crypto.is_encrypted(value):
-            value = row[field.key] = sealed.open_value(self.rt, field, value, [self.store.keys] if self.store.keys
-                                                       else [])
+            value = sealed.open_value(self.rt, field, value, [self.store.keys] if self.store.keys else [])
+        elif field.type == s.MULTI and not isinstance(value, list):
+            value = as_list(value)
+        else:
+            return value
+        cells = self._rows[row] = list(self._rows[row])
+        cells[at] = value
         return value
 
-    def row_data(self, row: int) -> Any:
-        found = super().row_data(row)
-        for field in self.fields if found is not None else ():
-            self._opened(found, field)
-        return found
+    def row_data(self, row: int) -> dict[str, Any] | None:
+        """The loaded row `row` as a dict of its columns (listing.fetch_rows' keys: id, the columns, "<ref>:id",
+        KEY and ROWID), every shown value decoded; None past the loaded rows."""
+        if not 0 <= row < len(self._rows):
+            return None
+        for field in self.fields:
+            self._opened(row, field)
+        return dict(zip(self._at, self._rows[row]))
 
     def record_id(self, row: int) -> str | None:
-        return self._rows[row]["id"] if 0 <= row < len(self._rows) else None
+        return self._cell(row, "id") if 0 <= row < len(self._rows) else None
 
     def row_of(self, record_id: str, *, fetch: bool = False) -> int | None:
         """The row showing `record_id`; with fetch=True more batches are loaded until it is found."""
