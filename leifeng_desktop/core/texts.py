@@ -268,10 +268,12 @@ def _visits_and_aid(store: Store, date_from: str | None, date_to: str | None,
 def _activities(store: Store, date_from: str | None, date_to: str | None,
                 unit: str | None, part: Part = None) -> list[dict[str, Any]]:
     w, p = _scope("a.starts_at", date_from, date_to, unit, "a")
-    if isinstance(part, int):   # the first few: ranked by the same keys over the covering index, then read whole
+    if isinstance(part, int):   # the first few: ranked by the same keys, then read whole
+        minutes = ("SELECT minutes FROM activity_tally t WHERE t.activity_id = a.id" if store.db["activity_tally"]
+                   .exists() else "SELECT SUM(minutes) FROM participant pt WHERE pt.activity_id = a.id")  # m012's sum
         part = [r[0] for r in store.db.execute(
-            f"SELECT a.id FROM activity a WHERE {w} ORDER BY COALESCE((SELECT SUM(minutes) FROM participant pt "
-            f"WHERE pt.activity_id = a.id), 0) DESC, a.starts_at, a.rowid LIMIT {part}", p)]
+            f"SELECT a.id FROM activity a WHERE {w} ORDER BY COALESCE(({minutes}), 0) DESC, a.starts_at, a.rowid "
+            f"LIMIT {part}", p)]
     inner: list[str] = []
     if part is not None:        # only these activities' participations are summed
         w, p = _narrow(w, p, "a.id", part)
