@@ -7,8 +7,10 @@ a clerk's values (core.generate_rows, core.generate_more, names from core.demo_p
 Store.prepare — the very normalisation and schema validation Store.insert runs, against the choice lists read once
 (Settings.fixed_choices) — and sealed.seal_row (sensitive values encrypted with the file's key, as Store.insert
 writes them), then written with one executemany in one transaction per table. What Store.insert adds per row is
-done once instead: one 操作日志 summary entry, one notice per table. Rules across records (a participant's minutes
-within its activity, a member on the roster of the activity's team) hold by construction;
+done once instead: one 操作日志 summary entry, one notice per table; what SQLite keeps beside a table (its indexes,
+the owners' revisions, the tallies and rollups, the search text) is set aside while the rows go in and made from
+them after, in the same transaction (core.generate_bulk, core.generate_search). Rules across records (a
+participant's minutes within its activity, a member on the roster of the activity's team) hold by construction;
 tests/core/test_generate.py checks every row of a small file against them.
 """
 from __future__ import annotations
@@ -17,7 +19,7 @@ import random
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
-from . import migrate_tallies, oplog, sealed
+from . import generate_bulk, oplog, sealed
 from . import schema as s
 from .generate_rows import CityRows, Row
 from .generate_search import search_after
@@ -109,8 +111,8 @@ def write_rows(store: Store, type_key: str, rows: Iterable[Row]) -> int:
             add(row)
             yield tuple(row[n] for n in names)
 
-    # the search text, and the participants' tallies (schema step m012), made after the rows in one go
-    with store.transaction(), search_after(store, type_key) as add, migrate_tallies.set_aside(store.db, type_key):
+    # the search text, the indexes, revisions, tallies and rollups: made after the rows in one go
+    with store.transaction(), search_after(store, type_key) as add, generate_bulk.set_aside(store.db, type_key):
         store.db.conn.executemany(sql, values(add))
         if written:
             store.notify(type_key)

@@ -7,11 +7,13 @@ the Differences, and nothing is written.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import contextlib
+from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from . import schema as s
 from .errors import Difference, RecordConflict
+from .migration_sql import M004_OWNERS
 from .migrations import REVISION_CHILDREN
 from .validation import normalize
 
@@ -82,3 +84,23 @@ def _plain(f: s.Field, value: Any) -> Any:
 
 def _row_key(rt: s.RecordType, row: Mapping[str, Any]) -> tuple[str, ...]:
     return tuple(repr(_plain(f, row.get(f.key))) for f in rt.fields if f.key != rt.parent)
+
+
+@contextlib.contextmanager
+def set_aside(db: Any, table: str) -> Iterator[None]:
+    """Inside one transaction that adds many rows of child `table` (core.generate): its insert trigger, which raises
+    the owner's revision once per row, dropped; after the rows each owner's revision raised by its new rows at once
+    and the trigger put back as it was (its own text). A failure rolls all of it back with the rows."""
+    name = f"{table}_revision_ai"
+    found = db.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", [name]).fetchone()
+    if table not in M004_OWNERS or found is None:
+        yield
+        return
+    column, owner = M004_OWNERS[table]
+    last = db.execute(f'SELECT ifnull(max(rowid), 0) FROM "{table}"').fetchone()[0]
+    db.execute(f'DROP TRIGGER "{name}"')
+    yield
+    new = f'FROM "{table}" c WHERE c."{column}" = "{owner}".id AND c.rowid > ?'
+    db.execute(f'UPDATE "{owner}" SET revision = revision + (SELECT COUNT(*) {new}) WHERE EXISTS (SELECT 1 {new})',
+               [last, last])
+    db.execute(found[0])
