@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, TypedDict
 
+from .migrate_rollups import NAMES as ROLLUPS
 from .migrate_tallies import NAMES
 
 if TYPE_CHECKING:
@@ -51,21 +52,37 @@ def _sql(where: str, whole: bool, tallied: bool) -> str:
             f"{scope}GROUP BY activity_id) pa ON pa.activity_id = a.id) " + tail)
 
 
+def present(store: Store) -> frozenset[str]:
+    """Which of the tally tables of steps m012 and m013 are in the file (one opened as it is, not upgraded, may
+    lack them)."""
+    every = sorted(NAMES | ROLLUPS)
+    return frozenset(r[0] for r in store.db.execute(
+        f"SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ({', '.join('?' * len(every))})", every))
+
+
 def tallied(store: Store) -> bool:
-    """Schema step m012's tallies are in the file (a file opened as it is, not upgraded, may lack them)."""
-    names = sorted(NAMES)
-    found: int = store.db.execute("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN (?, ?, ?)",
-                                  names).fetchone()[0]
-    return found == len(names)
+    """Schema step m012's tallies are in the file."""
+    return NAMES <= present(store)
 
 
-def _tallied_volunteers(store: Store, sc: Scope) -> tuple[dict[Any, int], int]:
-    """(unit → distinct members, distinct members of the scope) of a year's scope, from m012's tallies."""
+# a year's groupings as _sql's tail gives them, from m013's sums
+ROLLED = ("SELECT 1, unit, NULL, NULL, activities, minutes, persons, beneficiaries, n FROM activity_unit_tally "
+          "WHERE year = ? UNION ALL SELECT 0, category, form, month, activities, minutes, persons, beneficiaries, n "
+          "FROM activity_group_tally WHERE year = ? ORDER BY 1 DESC, 2, 3, 4")
+
+
+def _tallied_volunteers(store: Store, sc: Scope, rolled: bool) -> tuple[dict[Any, int], int]:
+    """(unit → distinct members, distinct members of the scope) of a year's scope, from m012's tallies (`rolled`:
+    their rows as m013 counts them)."""
     year = str(sc.year)
     if sc.unit is not None:
         n = store.db.execute("SELECT COUNT(*) FROM unit_volunteer WHERE year = ? AND unit = ?",
                              [year, sc.unit]).fetchone()[0]
         return ({sc.unit: n} if n else {}), n
+    if rolled:
+        units = dict(store.db.execute("SELECT unit, volunteers FROM unit_volunteer_tally WHERE year = ?", [year]))
+        total = store.db.execute("SELECT volunteers FROM year_volunteer_tally WHERE year = ?", [year]).fetchone()
+        return units, total[0] if total else 0
     units = {r[0]: r[1] for r in store.db.execute(
         "SELECT unit, COUNT(*) FROM unit_volunteer WHERE year = ? GROUP BY unit", [year])}
     return units, store.db.execute("SELECT COUNT(*) FROM year_volunteer WHERE year = ?", [year]).fetchone()[0]
@@ -115,18 +132,22 @@ def _sums(store: Store, sql: str, params: list[Any]) -> tuple[dict[tuple[str, An
 def rollup(store: Store, sc: Scope) -> dict[tuple[str, Any], Sums]:
     """Every activity figure of the scope, keyed by (grouping, value); a value without activities is absent."""
     w, p = sc.activity()
-    tallies = tallied(store)
-    if tallies:
-        whole = True   # the tally is read by activity id whatever the scope's share
+    tallies = tallied(store)   # separately: the tests compare with the figures counted without the tallies
+    rolled = tallies and ROLLUPS <= present(store)
+    if rolled and sc.unit is None and not sc.by_period:
+        out, rows = _sums(store, ROLLED, [str(sc.year)] * 2)   # a whole year: m013's sums, no activity read
     else:
-        in_scope, every_activity = store.db.execute(
-            f"SELECT (SELECT COUNT(*) FROM activity WHERE {w}), (SELECT COUNT(*) FROM activity)", p).fetchone()
-        whole = in_scope * WHOLE_SHARE > every_activity
-    out, rows = _sums(store, _sql(w, whole, tallies), p)
+        if tallies:
+            whole = True   # the tally is read by activity id whatever the scope's share
+        else:
+            in_scope, every_activity = store.db.execute(
+                f"SELECT (SELECT COUNT(*) FROM activity WHERE {w}), (SELECT COUNT(*) FROM activity)", p).fetchone()
+            whole = in_scope * WHOLE_SHARE > every_activity
+        out, rows = _sums(store, _sql(w, whole, tallies), p)
     if not out[("total", None)]["count"]:
         return out
     if tallies and not sc.by_period:
-        units, total = _tallied_volunteers(store, sc)
+        units, total = _tallied_volunteers(store, sc, rolled)
     else:
         every = rows == store.db.execute("SELECT COUNT(*) FROM participant").fetchone()[0]
         units, total = _volunteers(store, w, p, every)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, cast
 
 from . import visits
-from .stats_passes import Sums, rollup
+from .stats_passes import Sums, present, rollup
 from .stats_shape import UnitFigures
 
 if TYPE_CHECKING:
@@ -21,14 +21,17 @@ _ZERO: UnitFigures = {
     "demands": 0, "demands_done": 0, "demands_open": 0, "demands_overdue": 0}
 
 
-def _queries(sc: Scope) -> list[tuple[str, Cond]]:
-    """(SQL grouped by unit, its scope) per source; each SQL's {w} is the scope's condition."""
+def _queries(sc: Scope, counted: bool) -> list[tuple[str, Cond]]:
+    """(SQL grouped by unit, its scope) per source; each SQL's {w} is the scope's condition. `counted`: schema step
+    m013's team_member_tally is in the file."""
     done = visits.DONE
     overdue = sc.overdue()
+    members = ("SELECT members FROM team_member_tally WHERE team_member_tally.team_id = team.id" if counted
+               else "SELECT COUNT(*) FROM member WHERE member.team_id = team.id")   # on the roster index
     return [
-        # a team's members counted on its roster index (not the members joined to their teams)
-        ("SELECT unit, COUNT(*) AS teams, COALESCE(SUM((SELECT COUNT(*) FROM member WHERE member.team_id = "
-         "team.id)), 0) AS members FROM team WHERE {w} GROUP BY unit", sc.team()),
+        # a team's members (not the members joined to their teams)
+        (f"SELECT unit, COUNT(*) AS teams, COALESCE(SUM(({members})), 0) AS members FROM team WHERE {{w}} "
+         "GROUP BY unit", sc.team()),
         ("SELECT unit, COUNT(*) AS enterprise_visits FROM enterprise_visit WHERE {w} GROUP BY unit",
          sc.enterprise_visit()),
         ("SELECT unit, COUNT(DISTINCT household_id) AS households_visited FROM household_visit WHERE {w} "
@@ -55,7 +58,7 @@ def unit_figures(store: Store, sc: Scope, acts: dict[tuple[str, Any], Sums] | No
             found.setdefault(unit, {}).update(
                 {"activities": sums["count"], "beneficiaries": sums["beneficiaries"], "minutes": sums["minutes"],
                  "participants": sums["participants"], "volunteers": sums["volunteers"]})
-    for sql, (w, p) in _queries(sc):
+    for sql, (w, p) in _queries(sc, "team_member_tally" in present(store)):
         for row in store.db.query(sql.replace("{w}", w), p):
             entry = found.setdefault(row["unit"], {})
             entry.update({k: v for k, v in row.items() if k != "unit"})

@@ -19,6 +19,7 @@ least one aid record, both dated in the campaign year (`COUNTED_HOUSEHOLDS_SQL`)
 from __future__ import annotations
 
 import datetime as dt
+import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
@@ -43,9 +44,22 @@ _STAGE = 25
 _ASCII_UPPER = str.maketrans("abcdefghijklmnopqrstuvwxyz", "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
 
+# most names hold nothing to fold and no lower-case Latin letter: a search costs less than a translate
+_FOLDED = re.compile("[" + re.escape("".join(_FOLD)) + "]")
+_LOWER = re.compile("[a-z]")
+
+
+def _upper(text: str) -> str:
+    """ASCII letters upper-cased, nothing else (as SQLite's upper())."""
+    if text.isascii():
+        return text.upper()
+    return text.translate(_ASCII_UPPER) if _LOWER.search(text) else text
+
+
 def name_key(name: str | None) -> str:
     """An enterprise name as compared (see the module docstring)."""
-    return (name or "").translate(_TABLE).translate(_ASCII_UPPER)
+    text = name or ""
+    return _upper(text.translate(_TABLE) if _FOLDED.search(text) else text)
 
 
 def enterprise_key(values: Mapping[str, Any]) -> str:
@@ -84,7 +98,7 @@ def _year_cond(column: str, year: int | str | None) -> tuple[str, list[str]]:
 
 def _sql_code(uscc: object) -> str | None:
     """The 统一社会信用代码 as enterprise_keys_sql reads it: spaces removed, ASCII upper-cased, '' as none."""
-    return str(uscc if uscc is not None else "").replace(" ", "").translate(_ASCII_UPPER) or None
+    return _upper(str(uscc if uscc is not None else "").replace(" ", "")) or None
 
 
 def visit_keys(store: Store, cond: str = "1 = 1", params: Sequence[Any] = ()) -> list[tuple[str, Any, Any, str]]:

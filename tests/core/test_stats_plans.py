@@ -62,18 +62,30 @@ def _plan(store: Store, sql: str) -> list[str]:
 @pytest.mark.parametrize("of_unit", [False, True], ids=["year", "unit"])
 def test_a_years_figures_read_the_tallies_not_the_participations(demo, of_unit):
     """Of a year (with or without a unit) the participations are not read at all: schema step m012's tallies
-    answer, each by its key (per activity id; unit_volunteer and year_volunteer by year)."""
+    answer, each by its key (per activity id; unit_volunteer and year_volunteer by year); of the whole year not
+    even the activities: m013's sums per unit and per category/form/month answer by year."""
     first = demo.db.execute("SELECT unit FROM activity ORDER BY unit LIMIT 1").fetchone()[0]
     scope = {"unit": first} if of_unit else {}
     found = statements(demo, **scope)
     assert not [sql for sql in found if re.search(r"\bparticipant\b", sql)]
     sums = [sql for sql in found if "JOIN activity_tally" in sql]
-    assert len(sums) == 1, "one statement sums the tallies for every activity figure"
-    plan = " | ".join(_plan(demo, sums[0]))
-    assert "SEARCH pa USING PRIMARY KEY (activity_id=?)" in plan
-    assert re.search(r"(SCAN|SEARCH) activity USING (COVERING )?INDEX", plan), "the activities from an index"
-    volunteers = [sql for sql in found if re.search(r"FROM (unit|year)_volunteer\b", sql)]
-    assert volunteers and all(any(line.startswith("SEARCH") and "PRIMARY KEY (year=?" in line
+    if of_unit:
+        assert len(sums) == 1, "one statement sums the tallies for every activity figure"
+        plan = " | ".join(_plan(demo, sums[0]))
+        assert "SEARCH pa USING PRIMARY KEY (activity_id=?)" in plan
+        assert re.search(r"(SCAN|SEARCH) activity USING (COVERING )?INDEX", plan), "the activities from an index"
+    else:
+        assert not sums and not [sql for sql in found if re.search(r"\bFROM activity\b", sql)]
+        rolled = [sql for sql in found if "FROM activity_unit_tally" in sql]
+        assert len(rolled) == 1 and "activity_group_tally" in rolled[0], "one statement reads both sums"
+        plan = _plan(demo, rolled[0])
+        assert {t for t in ("activity_unit_tally", "activity_group_tally")
+                if any(line.startswith(f"SEARCH {t} USING INDEX") and "(year=?" in line for line in plan)} == {
+            "activity_unit_tally", "activity_group_tally"}, plan
+    # a unit's volunteers are its rows of unit_volunteer; the whole year's, m013's counts of those rows
+    volunteers = [sql for sql in found if re.search(r"FROM (unit|year)_volunteer(_tally)?\b", sql)]
+    assert len(volunteers) == (1 if of_unit else 2) and all("_tally" in sql for sql in volunteers) != of_unit
+    assert all(any(line.startswith("SEARCH") and "PRIMARY KEY (year=?" in line
                                   for line in _plan(demo, sql)) for sql in volunteers), volunteers
 
 

@@ -32,6 +32,13 @@ RECOUNT = {
               "FROM participant GROUP BY activity_id) p ON p.activity_id = a.id WHERE a.starts_at IS NOT NULL "
               f"GROUP BY {', '.join(str(i + 1) for i in range(len(exprs)))}"
        for table, (_cols, exprs) in migrate_rollups.KEYS.items()},
+    "unit_volunteer_tally": "SELECT substr(a.starts_at, 1, 4), a.unit, COUNT(DISTINCT p.member_id) FROM participant p "
+                            "JOIN activity a ON a.id = p.activity_id WHERE a.starts_at IS NOT NULL "
+                            "AND p.member_id IS NOT NULL GROUP BY 1, 2",
+    "year_volunteer_tally": "SELECT substr(a.starts_at, 1, 4), COUNT(DISTINCT p.member_id) FROM participant p "
+                            "JOIN activity a ON a.id = p.activity_id WHERE a.starts_at IS NOT NULL "
+                            "AND p.member_id IS NOT NULL GROUP BY 1",
+    "team_member_tally": "SELECT team_id, COUNT(*) FROM member WHERE team_id IS NOT NULL GROUP BY 1",
 }
 
 
