@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, cast
 
-from . import visits
-from .stats_passes import Sums, present, rollup
+from . import stats_passes, visits
+from .stats_passes import Sums, rollup
 from .stats_shape import UnitFigures
 
 if TYPE_CHECKING:
@@ -58,7 +58,7 @@ def unit_figures(store: Store, sc: Scope, acts: dict[tuple[str, Any], Sums] | No
             found.setdefault(unit, {}).update(
                 {"activities": sums["count"], "beneficiaries": sums["beneficiaries"], "minutes": sums["minutes"],
                  "participants": sums["participants"], "volunteers": sums["volunteers"]})
-    for sql, (w, p) in _queries(sc, "team_member_tally" in present(store)):
+    for sql, (w, p) in _queries(sc, "team_member_tally" in stats_passes.present(store)):
         for row in store.db.query(sql.replace("{w}", w), p):
             entry = found.setdefault(row["unit"], {})
             entry.update({k: v for k, v in row.items() if k != "unit"})
