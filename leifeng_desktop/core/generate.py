@@ -84,16 +84,15 @@ def stored_rows(store: Store, type_key: str, rows: Iterable[Row]) -> Iterator[di
     """Each (values, unit, id) as Store.insert stores it: the schema's defaults, what a write may take
     (sealed.writable), Store.prepare (normalised, validated: a ValidationError names the field), the unit, the id
     and the time stamps, then the sensitive values encrypted with the file's key (sealed.seal_row, as
-    Store.insert does); every column present."""
+    Store.insert does); a column a row does not hold is written NULL."""
     rt = s.record_type(type_key)
     defaults = {f.key: f.default for f in rt.fields if f.default is not None}
-    blank = dict.fromkeys(f.key for f in rt.columns)
     stamp = now_iso()
     for values, unit, record_id in rows:
         row = store.prepare(rt, sealed.writable(store, rt, {**defaults, **values}, update=False))
         row.setdefault("unit", unit)
         row.update(id=record_id, created_at=stamp, updated_at=stamp)
-        yield {**blank, **(sealed.seal_row(store.keys, rt, row) if store.keys is not None else row)}
+        yield sealed.seal_row(store.keys, rt, row) if store.keys is not None else row
 
 
 def write_rows(store: Store, type_key: str, rows: Iterable[Row]) -> int:
@@ -109,7 +108,7 @@ def write_rows(store: Store, type_key: str, rows: Iterable[Row]) -> int:
         for row in stored_rows(store, type_key, rows):
             written += 1
             add(row)
-            yield tuple(row[n] for n in names)
+            yield tuple(map(row.get, names))
 
     # the search text, the indexes, revisions, tallies and rollups: made after the rows in one go
     with store.transaction(), search_after(store, type_key) as add, generate_bulk.set_aside(store.db, type_key):

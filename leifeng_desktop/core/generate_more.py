@@ -4,16 +4,24 @@ provides the helpers and what earlier tables left (teams, activities, people).""
 from __future__ import annotations
 
 import datetime as dt
+import os
 import random
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from . import demo_pools as P
 from . import schema as s
-from .store import new_id
 
 Row = tuple[dict[str, Any], str, str]   # (values, unit, record id)
 DIGITS = "零一二三四五六七八九"
+_VERSION_BITS = (0xF000 << 64) | (0xC000 << 48)   # what uuid.UUID(version=4) sets: version 4, RFC 4122 variant
+_VERSION_4 = (0x4000 << 64) | (0x8000 << 48)
+
+
+def new_id() -> str:
+    """A random id in Store.new_id's form (str(uuid.uuid4())), without a UUID object per row (580,000 at city)."""
+    h = "%032x" % (int.from_bytes(os.urandom(16), "big") & ~_VERSION_BITS | _VERSION_4)
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
 def cn_number(n: int) -> str:

@@ -17,8 +17,8 @@ from stdnum.cn import ric
 from . import demo_pools as P
 from . import schema as s
 from .fake_values import FakeValues
-from .generate_more import MoreRows, cn_number, spread
-from .store import Store, new_id
+from .generate_more import MoreRows, cn_number, new_id, spread
+from .store import Store
 
 Row = tuple[dict[str, Any], str, str]   # (values, unit, record id)
 

@@ -13,6 +13,8 @@ import weakref
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
 from . import crypto
 from . import schema as s
 from .record_plan import plan
@@ -25,6 +27,15 @@ HMAC, TAIL = "__hmac", "__tail"
 # the key of each unlocked store open in this process (few: the window's file, the example data), by store: a store
 # closed (or dropped) takes its key out, whatever other stores of the same file still hold theirs
 _unlocked: weakref.WeakKeyDictionary[Store, Keys] = weakref.WeakKeyDictionary()
+# each unlocked key's AES-GCM object, made once (one per value cost a third of sealing); it goes with its Keys
+_ciphers: weakref.WeakKeyDictionary[Keys, AESGCM] = weakref.WeakKeyDictionary()
+
+
+def _cipher(keys: Keys) -> AESGCM:
+    found = _ciphers.get(keys)
+    if found is None:
+        found = _ciphers[keys] = crypto.cipher(keys.data_key)
+    return found
 
 
 def register(store: Store, keys: Keys) -> None:
@@ -55,7 +66,7 @@ def open_value(rt: s.RecordType, f: s.Field, value: Any, keys: Iterable[Keys]) -
         return value
     for k in keys:
         try:
-            return _plain(f, crypto.decrypt(k.data_key, value, place(rt, f.key)))
+            return _plain(f, crypto.decrypt(_cipher(k), value, place(rt, f.key)))
         except crypto.DecryptError:
             continue
     return crypto.LOCKED
@@ -104,7 +115,7 @@ def seal_row(keys: Keys, rt: s.RecordType, row: Mapping[str, Any]) -> dict[str, 
         value = row[f.key]
         if value in (None, "") or crypto.is_encrypted(value):
             continue
-        out[f.key] = crypto.encrypt(keys.data_key, str(value), place(rt, f.key))
+        out[f.key] = crypto.encrypt(_cipher(keys), str(value), place(rt, f.key))
         if f.key in p.lookups:
             out[f.key + HMAC] = lookup_hash(keys, rt, f.key, value)
             out[f.key + TAIL] = tail_hash(keys, rt, f.key, crypto.last_digits(value))

@@ -52,3 +52,33 @@ def test_lookup_hashes_match_normalised_values_only_under_the_key():
 
 def test_locked_marker_reads_as_encrypted():
     assert crypto.LOCKED == "已加密" and crypto.is_locked(crypto.LOCKED) and not crypto.is_locked("张三")
+
+
+def test_a_cipher_made_once_seals_and_opens_as_the_key_does():
+    key = crypto.new_key()
+    aead = crypto.cipher(key)
+    by_cipher = crypto.encrypt(aead, "13912345678", "member.phone")
+    assert crypto.decrypt(key, by_cipher, "member.phone") == "13912345678"
+    assert crypto.decrypt(aead, crypto.encrypt(key, "13912345678", "member.phone"), "member.phone") == "13912345678"
+    with pytest.raises(crypto.DecryptError):
+        crypto.decrypt(crypto.cipher(crypto.new_key()), by_cipher, "member.phone")
+
+
+def test_stored_forms_are_those_older_files_hold():
+    """Fixed vectors (no format change): a value sealed by the first release's code (AESGCM made per value) opens,
+    and the keyed hashes are HMAC-SHA256 as hmac.new gave them."""
+    import base64
+    import hashlib
+    import hmac
+
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+    key, nonce = bytes(range(32)), bytes(12)
+    old = "enc1:" + base64.b64encode(nonce + AESGCM(key).encrypt(nonce, "张三".encode(), b"member.name")).decode()
+    assert crypto.decrypt(key, old, "member.name") == crypto.decrypt(crypto.cipher(key), old, "member.name") == "张三"
+    assert crypto.lookup_hash(key, "member.phone", "139") == hmac.new(key, b"member.phone\x00139",
+                                                                      hashlib.sha256).hexdigest()
+    assert crypto.sub_key(key, "lookup") == hmac.new(key, b"leifeng/lookup", hashlib.sha256).digest()
+    salt = bytes(16)
+    typed = "ABCDE-FGHIJ-KLMNO-PQRST-UVWXY-Z2345-67ABC-DEFGH"
+    assert crypto.recovery_wrapping_key(typed, salt) == hmac.new(salt, typed.replace("-", "").encode(),
+                                                                 hashlib.sha256).digest()

@@ -145,3 +145,14 @@ def test_fixed_choices_are_read_once_and_let_go(tmp_path):
             held = settings.choices()
             assert settings.choices() is held   # no read per row while the generation holds the file
         assert settings.choices() is not held and settings.choices() == held
+
+
+def test_generated_ids_have_the_stores_form():
+    import uuid
+
+    from leifeng_desktop.core.generate_more import new_id
+    ids = [new_id() for _ in range(2000)]
+    assert len(set(ids)) == len(ids)
+    for text in ids:
+        made = uuid.UUID(text)
+        assert str(made) == text and made.version == 4 and made.variant == uuid.RFC_4122
