@@ -67,6 +67,13 @@ def clean_text(value: object) -> str:
     return ILLEGAL_XML.sub("", text)
 
 
+def xml_escape(text: str, *, quote: bool = False) -> str:
+    """Text for XML written as text: &, < and > (and " in an attribute); xml.sax.saxutils.escape without the
+    urllib and email modules it imports."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return text.replace('"', "&quot;") if quote else text
+
+
 def text_width_mm(text: str, size_pt: float) -> float:
     """Rough printed width: CJK one em, digits about half, and the gap LibreOffice leaves where scripts change."""
     return text_ems(text) * size_pt * 25.4 / 72
@@ -240,21 +247,30 @@ def add_paragraph(container: DocumentObject | BlockItemContainer, text: str = ""
     """A paragraph holding one run; container is the document or a table cell. With a style (exports.styles)
     only what differs from it is written on the paragraph and the run; without one, 仿宋 3号 and no space before
     or after, all written directly."""
-    paragraph = container.add_paragraph()
     if style is None:
+        paragraph = container.add_paragraph()
         if align is not None:
             paragraph.alignment = align
         set_spacing(paragraph, line=line, before=before or 0, after=after or 0)
         if text:
             add_run(paragraph, text, east_asia or FANGSONG, size=SIZE_3 if size is None else size, bold=bold)
         return paragraph
-    placeholder = paragraph._p
     p = styled_paragraph(style, east_asia, size=size, bold=bold, align=align, line=line, before=before, after=after)
     set_text(p, text)
+    if isinstance(container, DocumentObject):     # python-docx's add_paragraph, without its look-ups
+        body = container.element.body
+        section = body[-1] if len(body) and body[-1].tag == _SECT_PR else body.find(_SECT_PR)   # last, by schema
+        if section is None:
+            body.append(p)
+        else:
+            section.addprevious(p)
+        return Paragraph(p, container._body)
+    placeholder = container.add_paragraph()._p
     placeholder.getparent().replace(placeholder, p)
-    return Paragraph(p, paragraph._parent)
+    return Paragraph(p, container)
 
 
+_SECT_PR = qn("w:sectPr")
 _made = threading.local()    # lxml elements stay with the thread that made them
 
 

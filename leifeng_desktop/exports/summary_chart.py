@@ -11,7 +11,6 @@ from __future__ import annotations
 import io
 from decimal import Decimal
 from typing import TYPE_CHECKING
-from xml.sax.saxutils import escape
 
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.opc.part import Part
@@ -52,7 +51,7 @@ def _text_props(size_pt: float, typeface: str, *, bold: bool = False) -> str:
 
 def _title(text: str, size_pt: float, typeface: str) -> str:
     run = (f'<a:r><a:rPr lang="zh-CN" sz="{round(size_pt * 100)}" b="0"><a:latin typeface="{d.LATIN}"/>'
-           f'<a:ea typeface="{typeface}"/></a:rPr><a:t>{escape(text)}</a:t></a:r>')
+           f'<a:ea typeface="{typeface}"/></a:rPr><a:t>{d.xml_escape(text)}</a:t></a:r>')
     return (f'<c:title><c:tx><c:rich><a:bodyPr/><a:lstStyle/><a:p><a:pPr><a:defRPr sz="{round(size_pt * 100)}">'
             f'<a:ea typeface="{typeface}"/></a:defRPr></a:pPr>{run}</a:p></c:rich></c:tx>'
             f'<c:overlay val="0"/></c:title>')
@@ -65,7 +64,7 @@ def _number(value: float | Decimal) -> str:
 def chart_xml(title: str, categories: list[str], values: list[float | Decimal], *, unit_label: str) -> str:
     """The chart part's XML: one series of horizontal bars, the first category at the top, values on the bars."""
     n = len(categories)
-    cats = "".join(f'<c:pt idx="{i}"><c:v>{escape(c)}</c:v></c:pt>' for i, c in enumerate(categories))
+    cats = "".join(f'<c:pt idx="{i}"><c:v>{d.xml_escape(c)}</c:v></c:pt>' for i, c in enumerate(categories))
     vals = "".join(f'<c:pt idx="{i}"><c:v>{_number(v)}</c:v></c:pt>' for i, v in enumerate(values))
     line = '<c:spPr><a:ln w="9525"><a:solidFill><a:srgbClr val="000000"/></a:solidFill></a:ln></c:spPr>'
     grid = '<c:majorGridlines><c:spPr><a:ln w="6350"><a:solidFill><a:srgbClr val="BFBFBF"/></a:solidFill>' \
@@ -79,7 +78,7 @@ def chart_xml(title: str, categories: list[str], values: list[float | Decimal], 
         f'<c:barChart><c:barDir val="bar"/><c:grouping val="clustered"/><c:varyColors val="0"/>'
         f'<c:ser><c:idx val="0"/><c:order val="0"/>'
         f'<c:tx><c:strRef><c:f>Sheet1!$B$1</c:f><c:strCache><c:ptCount val="1"/><c:pt idx="0">'
-        f'<c:v>{escape(unit_label)}</c:v></c:pt></c:strCache></c:strRef></c:tx>'
+        f'<c:v>{d.xml_escape(unit_label)}</c:v></c:pt></c:strCache></c:strRef></c:tx>'
         f'<c:spPr><a:solidFill><a:srgbClr val="{BAR_FILL}"/></a:solidFill></c:spPr>'
         f'<c:invertIfNegative val="0"/>'
         f'<c:dLbls>{labels}<c:dLblPos val="outEnd"/><c:showLegendKey val="0"/><c:showVal val="1"/>'
@@ -128,7 +127,7 @@ def _inline(rel_id: str, shape_id: int, width_mm: float, height_mm: float, name:
             f'xmlns:wp="{WP_NS}" xmlns:a="{A_NS}" xmlns:c="{C_NS}" xmlns:r="{R_NS}">'
             f'<wp:inline distT="0" distB="0" distL="0" distR="0"><wp:extent cx="{cx}" cy="{cy}"/>'
             f'<wp:effectExtent l="0" t="0" r="0" b="0"/>'
-            f'<wp:docPr id="{shape_id}" name="{escape(name, {chr(34): "&quot;"})}"/>'
+            f'<wp:docPr id="{shape_id}" name="{d.xml_escape(name, quote=True)}"/>'
             f'<wp:cNvGraphicFramePr/><a:graphic><a:graphicData uri="{C_NS}">'
             f'<c:chart r:id="{rel_id}"/></a:graphicData></a:graphic></wp:inline></w:drawing>')
 

@@ -50,10 +50,13 @@ def column_widths(headers: Sequence[str], rows: Sequence[Sequence[object]], *, s
 
 def _greedy(text: str, limit: float, size: float) -> list[str]:
     """Lines no wider than `limit`, a line never starting with closing punctuation. Each line's width is summed a
-    character at a time (document.text_ems: the same sum as measuring the line whole)."""
-    lines, current, ems = [], "", 0.0
+    character at a time as document.text_ems sums it (the same floats as measuring the line whole)."""
+    lines, current, ems, last = [], "", 0.0, None
     for ch in text:
-        grown = d.text_ems(ch, ems, d.char_ems(current[-1])[1] if current else None)
+        em, wide = d.char_ems(ch)
+        grown = ems + em
+        if last is not None and wide != last and ch != " ":
+            grown += 0.2
         if current and grown * size * 25.4 / 72 > limit:
             if ch in NO_LINE_START and len(current) > 1:    # carry the last character over with the mark
                 lines.append(current[:-1])
@@ -63,7 +66,7 @@ def _greedy(text: str, limit: float, size: float) -> list[str]:
                 current = ""
             grown = d.text_ems(current + ch)
         current += ch
-        ems = grown
+        ems, last = grown, wide
     return [*lines, current] if current else lines
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
-from xml.sax.saxutils import escape
 
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.oxml import OxmlElement, parse_xml
@@ -20,11 +19,10 @@ from docx.oxml.ns import qn
 from docx.shared import Mm
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph
+from lxml import etree  # type: ignore[import-untyped]
 
 from . import styles as st
-from lxml import etree
-
-from .document import SIZE_5, apply_style, clean_text, set_text, styled_paragraph, styled_run
+from .document import SIZE_5, apply_style, clean_text, set_text, styled_paragraph, styled_run, xml_escape
 
 if TYPE_CHECKING:
     from docx.enum.text import WD_PARAGRAPH_ALIGNMENT
@@ -275,5 +273,5 @@ def _run_content(value: str) -> str:
             out.append("<w:br/>")
         elif part:
             space = ' xml:space="preserve"' if len(part.strip()) < len(part) else ""
-            out.append(f"<w:t{space}>{escape(part)}</w:t>")
+            out.append(f"<w:t{space}>{xml_escape(part)}</w:t>")
     return "".join(out)
