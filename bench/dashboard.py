@@ -1,8 +1,9 @@
 """Dashboard figures: core.stats.campaign_stats against the same aggregates in raw SQL (sqlite3, one statement
 per figure group), in this process; and `stats --json` as a process against `python -c` running that SQL.
 
-The raw SQL counts from the records themselves (participations joined to their activities), not from schema step
-m012's tallies, which campaign_stats reads: the baseline is what the figures cost without them."""
+The raw SQL counts from the records themselves (participations joined to their activities, members joined to
+their teams), not from schema step m012's tallies or m013's sums, which campaign_stats reads: the baseline is what
+the figures cost without them."""
 from __future__ import annotations
 
 import json
