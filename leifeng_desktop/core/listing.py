@@ -17,11 +17,15 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from typing import Any, Literal, overload
 
-from . import filters, migrate_lists, teams
+from . import migrate_lists
 from . import schema as s
+from .list_columns import DERIVED as DERIVED  # the list columns live in list_columns; these names stay
+from .list_columns import Derived as Derived
+from .list_columns import alerts as alerts
+from .list_columns import column_field as column_field
+from .list_columns import depends_on as depends_on
 from .store import Store
 from .store_rows import decoder
 
@@ -34,71 +38,6 @@ KEY, ROWID = "#key", "#rowid"   # every row's sort key and rowid, for the next p
 # or None. The rows it selects are found as if their text matched.
 SearchHook = Callable[[s.RecordType, str], "tuple[str, list[Any]] | None"]
 SEARCH_HOOKS: list[SearchHook] = []
-
-
-@dataclass(frozen=True)
-class Derived:
-    """A list column computed in SQL. With `child`, `sql` is an aggregate over the rows of that table whose `fk`
-    names the record (0 when there are none); without, an expression over the record's own row, written {t}.
-    `depends` are the record types (and "settings") whose changes alter it."""
-    field: s.Field
-    sql: str
-    child: str | None = None
-    fk: str = ""
-    depends: tuple[str, ...] = ()
-    alerts: tuple[str, ...] = ()   # values a list shows as a warning (逾期)
-
-
-DERIVED: dict[str, dict[str, Derived]] = {
-    "team": {
-        "member_count": Derived(s.F("member_count", "队员人数", s.INT), "COUNT(*)", "member", "team_id",
-                                ("member",)),
-        "lateness": Derived(s.F("lateness", "逾期/按期", s.TEXT),
-                            teams.lateness_sql(filters.setting_sql("registration_deadline"), table="{t}"),
-                            depends=("settings",), alerts=(teams.LATE,)),
-    },
-    "enterprise_visit": {
-        "demand_count": Derived(s.F("demand_count", "诉求数", s.INT), "COUNT(*)", "demand", "visit_id",
-                                ("demand",)),
-        "overdue_count": Derived(s.F("overdue_count", "逾期未办结", s.INT),
-                                 f"SUM(CASE WHEN {filters.overdue_demand_sql()} THEN 1 ELSE 0 END)", "demand",
-                                 "visit_id", ("demand", "settings")),
-    },
-    "household": {
-        "visit_count": Derived(s.F("visit_count", "走访次数", s.INT), "COUNT(*)", "household_visit",
-                               "household_id", ("household_visit",)),
-        "aid_fen": Derived(s.F("aid_fen", "帮扶金额（元）", s.MONEY), "SUM(amount)", "aid", "household_id", ("aid",)),
-    },
-    "activity": {
-        "participant_count": Derived(s.F("participant_count", "参加人数", s.INT), "COUNT(*)", "participant",
-                                     "activity_id", ("participant",)),
-        "total_minutes": Derived(s.F("total_minutes", "服务总时长（小时）", s.HOURS), "SUM(minutes)", "participant",
-                                 "activity_id", ("participant",)),
-    },
-}
-
-
-def column_field(rt: s.RecordType, key: str) -> s.Field:
-    """The schema field of a list column, or the field that describes a derived column."""
-    derived = DERIVED.get(rt.key, {}).get(key)
-    return derived.field if derived else rt.field(key)
-
-
-def alerts(rt: s.RecordType, key: str) -> tuple[str, ...]:
-    derived = DERIVED.get(rt.key, {}).get(key)
-    return derived.alerts if derived else ()
-
-
-def depends_on(rt: s.RecordType, columns: Sequence[str]) -> set[str]:
-    """Record types (and "settings") whose changes can alter these columns."""
-    out: set[str] = set()
-    for key in columns:
-        derived = DERIVED.get(rt.key, {}).get(key)
-        if derived:
-            out.update(derived.depends)
-        elif rt.field(key).type == s.REF:
-            out.add(rt.field(key).target)
-    return out
 
 
 def search_fields(rt: s.RecordType) -> tuple[str | None, tuple[str, ...]]:
@@ -154,6 +93,9 @@ class _Plan:
         self.expr: dict[str, str] = {}
         self.ref_ids: list[str] = []
         self.groups: dict[str, list[str]] = {}   # child table -> derived keys over it
+        # a narrowed list (searched, filtered) sorts its matches before cutting the page: its titles are joined to
+        # the page's rows after (_late), not to every match
+        self.late_inner, self.late_outer, self.late_joins = [f"{self.table}.id AS id"], ["_pg.id AS id"], []
         derived = DERIVED.get(rt.key, {})
         for i, key in enumerate(self.columns):
             f = column_field(rt, key)   # KeyError for a key the schema does not know
@@ -169,13 +111,18 @@ class _Plan:
                 self.joins.append(f"LEFT JOIN {_q(target.key)} AS {alias} ON {alias}.id = {own}")
                 self.expr[key] = f"{alias}.{_q(target.title)}"
                 self.ref_ids.append(f"{own} AS {_q(REF_ID.format(key))}")
+                self.late_joins.append(f"LEFT JOIN {_q(target.key)} AS {alias} ON {alias}.id = _pg.{_q(key)}")
             else:
                 self.expr[key] = own
             if key != "id":
                 self.items.append(f"{self.expr[key]} AS {_q(key)}")
+                self.late_inner.append(f"{own if f.type == s.REF else self.expr[key]} AS {_q(key)}")
+                self.late_outer.append(f"{self.expr[key] if f.type == s.REF else '_pg.' + _q(key)} AS {_q(key)}")
         self.descending = descending
         self.sorted_group = self._sort_group(order_by or rt.order_by)
         self.key = self._sort_expr(order_by or rt.order_by)
+        # titles can come after the page unless the list is sorted by one (or by a derived count)
+        self.can_late = bool(self.joins) and not self.sorted_group and self.key.startswith(self.table)
 
     def _sort_group(self, key: str) -> str | None:
         """The child table whose grouped join the inner query needs to sort by a derived count (else None)."""
@@ -245,17 +192,23 @@ class _Plan:
                 args.extend(found[1])
         return sets, args
 
-    def where(self, text: str, where: str | None, params: Sequence[Any]) -> tuple[list[str], list[Any]]:
-        clauses: list[str] = []
+    def row_sets(self, text: str, where: str | None, params: Sequence[Any]) -> tuple[list[str | None], list[Any]]:
+        """The SELECT of the rowids each condition lets through: the filter, then each search word (None: a word
+        nothing can match)."""
+        sets: list[str | None] = []
         args: list[Any] = []
         if where:
-            clauses.append(f"{self.table}.rowid IN (SELECT rowid FROM {self.table} WHERE {where})")
+            sets.append(f"SELECT rowid FROM {self.table} WHERE {where}")
             args.extend(params)
         for word in (text or "").split():
-            sets, found = self.search_sets(word)
-            clauses.append(f"{self.table}.rowid IN ({' UNION '.join(sets)})" if sets else "0")
-            args.extend(found)
-        return clauses, args
+            found, values = self.search_sets(word)
+            sets.append(" UNION ".join(found) if found else None)
+            args.extend(values)
+        return sets, args
+
+    def where(self, text: str, where: str | None, params: Sequence[Any]) -> tuple[list[str], list[Any]]:
+        sets, args = self.row_sets(text, where, params)
+        return [f"{self.table}.rowid IN ({q})" if q else "0" for q in sets], args
 
     def segments(self, after: Sequence[Any] | None) -> list[tuple[str | None, list[Any]]]:
         """The keyset conditions of the rows after `after`, in order, each an index walk: rows of the same sort key
@@ -274,12 +227,15 @@ class _Plan:
                                                    (f"{k} {later} ?", [value])]
         return out + [(f"{k} IS NULL", [])] if self.descending else out
 
-    def statement(self, clauses: list[str], args: list[Any], limit: int | None,
-                  ref_ids: bool) -> tuple[str, list[Any]]:
+    def statement(self, clauses: list[str], args: list[Any], limit: int | None, ref_ids: bool,
+                  narrowed: bool = False) -> tuple[str, list[Any]]:
+        """The SELECT of the rows `clauses` let through, sorted, `limit` of them. A narrowed list's matches are
+        sorted in a temporary b-tree: its titles are looked up for the page's rows only."""
         direction = " DESC" if self.descending else ""
-        items = self.items + (self.ref_ids if ref_ids else []) + [f"{self.key} AS {_q(KEY)}",
-                                                                   f"{self.table}.rowid AS {_q(ROWID)}"]
-        joins = list(self.joins)
+        late = narrowed and self.can_late
+        items = (self.late_inner if late else self.items) + (self.ref_ids if ref_ids and not late else []) \
+            + [f"{self.key} AS {_q(KEY)}", f"{self.table}.rowid AS {_q(ROWID)}"]
+        joins = [] if late else list(self.joins)
         if self.sorted_group:
             joins.append(self.group_join(self.sorted_group, "_g", None) + f"{self.table}.id")
             items += [f"COALESCE(_g.{_q(k)}, 0) AS {_q(k)}" for k in self.groups[self.sorted_group]]
@@ -288,6 +244,8 @@ class _Plan:
                f"ORDER BY {self.key}{direction}, {self.table}.rowid{direction}")
         if limit is not None:
             sql += f" LIMIT {int(limit)}"
+        if late:
+            sql = self._late(sql, ref_ids, direction)
         outer = [c for c in self.groups if c != self.sorted_group]
         if not outer:
             return sql, args
@@ -299,15 +257,31 @@ class _Plan:
                 f"ORDER BY page.{_q(KEY)}{direction}, page.{_q(ROWID)}{direction}"), args
 
 
-def _prepared(rt: s.RecordType, columns: Sequence[str], text: str = "", where: str | None = None,
-              params: Sequence[Any] = (), order_by: str | None = None, descending: bool = False,
-              indexed: bool = True) -> tuple[_Plan, list[str], list[Any]]:
+    def _late(self, page: str, ref_ids: bool, direction: str) -> str:
+        """The page's rows (`page` selects them with each REF column's uuid) with their titles joined, in order and
+        in the columns statement() gives otherwise."""
+        refs = [f"_pg.{_q(k)} AS {_q(REF_ID.format(k))}" for k in self.columns
+                if k not in DERIVED.get(self.rt.key, {}) and column_field(self.rt, k).type == s.REF]
+        items = self.late_outer + (refs if ref_ids else []) + [f"_pg.{_q(k)} AS {_q(k)}" for k in (KEY, ROWID)]
+        return (f"SELECT {', '.join(items)} FROM ({page}) AS _pg {' '.join(self.late_joins)} "
+                f"ORDER BY _pg.{_q(KEY)}{direction}, _pg.{_q(ROWID)}{direction}")
+
+
+def _plan(rt: s.RecordType, columns: Sequence[str], order_by: str | None = None, descending: bool = False,
+          indexed: bool = True) -> _Plan:
     key = (rt.key, tuple(columns), order_by, descending, indexed)
     plan = _PLANS.get(key) if s.RECORD_TYPES.get(rt.key) is rt else None
     if plan is None:
         plan = _Plan(rt, columns, order_by, descending, indexed)
         if s.RECORD_TYPES.get(rt.key) is rt:
             _PLANS[key] = plan
+    return plan
+
+
+def _prepared(rt: s.RecordType, columns: Sequence[str], text: str = "", where: str | None = None,
+              params: Sequence[Any] = (), order_by: str | None = None, descending: bool = False,
+              indexed: bool = True) -> tuple[_Plan, list[str], list[Any]]:
+    plan = _plan(rt, columns, order_by, descending, indexed)
     clauses, args = plan.where(text, where, params)
     return plan, clauses, args
 
@@ -323,7 +297,7 @@ def list_queries(rt: s.RecordType, *, columns: Sequence[str], limit: int | None 
     after the other until `limit` rows are read. Each SELECTs id, `columns` (REF columns as the referenced record's
     title; with ref_ids also "<key>:id"), KEY and ROWID. Takes text, where, params, order_by, descending too."""
     plan, clauses, args = _prepared(rt, columns, **kw)
-    return [plan.statement(clauses + ([cond] if cond else []), args + keyset, limit, ref_ids)
+    return [plan.statement(clauses + ([cond] if cond else []), args + keyset, limit, ref_ids, bool(clauses))
             for cond, keyset in plan.segments(after)]
 
 
@@ -336,9 +310,16 @@ def list_query(rt: s.RecordType, **kw: Any) -> tuple[str, list[Any]]:
 def count_query(rt: s.RecordType, *, columns: Sequence[str], text: str = "", where: str | None = None,
                 params: Sequence[Any] = (), indexed: bool = True, **_ignored: object) -> tuple[str, list[Any]]:
     """COUNT(*) of what list_query returns without paging (takes and ignores the sort and paging arguments)."""
-    plan, clauses, args = _prepared(rt, columns, text, where, params, indexed=indexed)
-    where_sql = (" WHERE " + " AND ".join(clauses)) if clauses else ""
-    return f"SELECT COUNT(*) FROM {plan.table}{where_sql}", args
+    plan = _plan(rt, columns, indexed=indexed)
+    sets, args = plan.row_sets(text, where, params)
+    if not sets:
+        return f"SELECT COUNT(*) FROM {plan.table}", args
+    if None in sets:
+        return "SELECT 0", []
+    # the rowid sets counted (the rows they share): no row of the table itself is read
+    rowids = [f"SELECT * FROM ({q})" for q in sets]
+    body = " INTERSECT ".join(rowids) if len(rowids) > 1 else f"SELECT DISTINCT * FROM ({sets[0]})"
+    return f"SELECT COUNT(*) FROM ({body})", args
 
 
 class Rows(list):  # type: ignore[type-arg]
@@ -388,7 +369,8 @@ def _fetch(store: Store, rt: s.RecordType, *, columns: Sequence[str], limit: int
         need = None if limit is None else limit - len(rows)
         if need is not None and need <= 0:
             break
-        sql, values = plan.statement(clauses + ([cond] if cond else []), args + keyset, need, ref_ids)
+        sql, values = plan.statement(clauses + ([cond] if cond else []), args + keyset, need, ref_ids,
+                                     bool(clauses))
         cursor = store.db.conn.execute(sql, values)
         rows.names = tuple(d[0] for d in cursor.description)
         rows += cursor.fetchall()
