@@ -124,8 +124,8 @@ REFILL = (
     "GROUP BY activity_id",
     "DELETE FROM unit_volunteer",
     "INSERT INTO unit_volunteer (year, unit, member_id, n) SELECT substr(a.starts_at, 1, 4), a.unit, p.member_id, "
-    "COUNT(*) FROM participant p JOIN activity a ON a.id = p.activity_id WHERE a.starts_at IS NOT NULL "
-    "AND p.member_id IS NOT NULL GROUP BY 1, 2, 3",
+    "COUNT(*) FROM activity a CROSS JOIN participant p ON a.id = p.activity_id WHERE a.starts_at IS NOT NULL "
+    "AND p.member_id IS NOT NULL GROUP BY 1, 2, 3",   # activities first: else by member_id, row by row (3 s at city)
     "DELETE FROM year_volunteer",   # what unit_volunteer's triggers did row by row (when present)
     "INSERT INTO year_volunteer (year, member_id, units) SELECT year, member_id, COUNT(*) FROM unit_volunteer "
     "GROUP BY 1, 2",
