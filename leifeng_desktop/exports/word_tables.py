@@ -5,24 +5,23 @@ python-docx styles a cell in about a millisecond (each property found or inserte
 附表 or a large roster has thousands of cells; write_cell therefore styles one paragraph per kind of cell (style,
 alignment, line, font, size, bold) once per thread and copies it into each fresh cell, setting only its text. The
 copy is the same XML the slow path writes (tests/exports/test_word_tables.py compares them). A table of many
-alike rows goes further: one row is written so, and repeat_row makes the rest from its XML as text, parsed once.
+alike rows goes further: one row is written so, and repeat_row copies it whole for the others.
 """
 from __future__ import annotations
 
-import re
+import copy
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
-from docx.oxml import OxmlElement, parse_xml
+from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph
-from lxml import etree  # type: ignore[import-untyped]
 
 from . import styles as st
-from .document import SIZE_5, apply_style, clean_text, set_text, styled_paragraph, styled_run, xml_escape
+from .document import SIZE_5, apply_style, set_text, styled_paragraph, styled_run
 
 if TYPE_CHECKING:
     from docx.enum.text import WD_PARAGRAPH_ALIGNMENT
@@ -224,54 +223,19 @@ def _valign(tc: BaseOxmlElement, where: str) -> None:
     el.set(qn("w:val"), _VALIGN[where])
 
 
-# -- rows copied as text ----------------------------------------------------------------------------------------
+# -- rows copied --------------------------------------------------------------------------------------------------
 PLACEHOLDER = "@@cell{}@@"      # the text write_cell puts in column n of the row repeat_row copies
-_XMLNS = re.compile(r' xmlns(?::\w+)?="[^"]*"')
-_BREAKS = re.compile(r"([\t\n])")
+_TC = qn("w:tc")
 
 
 def repeat_row(template: _Row, rows: Sequence[Sequence[str]]) -> None:
-    """Replace `template`, a finished row (widths set) whose column n was written by write_cell with the text
-    PLACEHOLDER.format(n), by one row per entry of `rows`, each cell's text as set_text writes it (no text, no
-    run). The XML is the template's as text with the texts put in, parsed once: a city's 附表 has thousands of
-    cells, and each copied and set in Python costs more than the whole table parsed."""
+    """Replace `template`, a finished row (widths set) whose cells write_cell wrote with a text (PLACEHOLDER), by
+    one copy per entry of `rows`, each cell's text set by set_text: the XML write_cell writes, at a copy of the row
+    per row instead of a styled copy per cell (a city's 附表 has thousands of cells)."""
     tr = template._tr
-    xml = etree.tostring(tr, encoding="unicode")
-    head = xml[:xml.index(">") + 1]
-    start, rest = _XMLNS.sub("", head), xml[len(head):]
-    leads, runs = [], []
-    for n in range(len(tr.tc_lst)):
-        before, found, rest = rest.partition(f"<w:t>{PLACEHOLDER.format(n)}</w:t>")
-        if not found or not rest.startswith("</w:r>"):
-            raise RuntimeError(f"column {n} of the template row holds no placeholder run")
-        cut = before.rindex("<w:r>")
-        leads.append(before[:cut])
-        runs.append(before[cut:])
-        rest = rest[len("</w:r>"):]
-    out = []
     for values in rows:
-        out.append(start)
-        for lead, run, value in zip(leads, runs, values):
-            out.append(lead)
-            if value not in (None, ""):
-                out.append(f"{run}{_run_content(clean_text(value))}</w:r>")
-        out.append(rest)
-    made = parse_xml(f"<w:tbl {' '.join(m.strip() for m in _XMLNS.findall(head))}>{''.join(out)}</w:tbl>")
-    for row in list(made):
+        row = copy.deepcopy(tr)
+        for tc, value in zip(row.iterchildren(_TC), values):
+            set_text(tc[-1], value)
         tr.addprevious(row)
     tr.getparent().remove(tr)
-
-
-def _run_content(value: str) -> str:
-    """A run's content as python-docx's run.text writes it: w:tab and w:br for tabs and line breaks, text in w:t
-    (space preserved where it begins or ends with white space)."""
-    out = []
-    for part in _BREAKS.split(value):
-        if part == "\t":
-            out.append("<w:tab/>")
-        elif part == "\n":
-            out.append("<w:br/>")
-        elif part:
-            space = ' xml:space="preserve"' if len(part.strip()) < len(part) else ""
-            out.append(f"<w:t{space}>{xml_escape(part)}</w:t>")
-    return "".join(out)
