@@ -118,7 +118,7 @@ ROW_TEXTS = [t for t in TEXTS if t is not None] + ["a & b <c>", "全角　", "�
 
 @pytest.mark.parametrize("kind", KINDS[:3])
 def test_repeated_rows_are_the_rows_write_cell_writes(kind):
-    """prose.table writes one row and repeat_row copies it as text: every cell as write_cell writes it, the saved
+    """prose.table writes one row and repeat_row copies it for the rest: every cell as write_cell writes it, the saved
     document's XML the same (texts with spaces, tabs, line breaks, markup characters, characters XML refuses)."""
     rows = [(str(n), "" if t is None else str(t), "末") for n, t in enumerate(ROW_TEXTS)]
     fast, slow = d.new_document(), d.new_document()
