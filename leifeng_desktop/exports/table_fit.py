@@ -49,15 +49,23 @@ def column_widths(headers: Sequence[str], rows: Sequence[Sequence[object]], *, s
 
 
 def _greedy(text: str, limit: float, size: float) -> list[str]:
-    """Lines no wider than `limit`, a line never starting with closing punctuation. Each line's width is summed a
-    character at a time as document.text_ems sums it (the same floats as measuring the line whole)."""
-    lines, current, ems, last = [], "", 0.0, None
+    """Lines no wider than `limit`, a line never starting with closing punctuation."""
+    return _wrap(text, limit, size)[0]
+
+
+def _wrap(text: str, limit: float, size: float) -> tuple[list[str], float]:
+    """_greedy's lines, and the narrowest width that broke a line (infinity when none did): every limit from
+    `limit` up to that width breaks the same. Each line's width is summed a character at a time as
+    document.text_ems sums it (the same floats as measuring the line whole)."""
+    lines, current, ems, last, broke = [], "", 0.0, None, math.inf
     for ch in text:
         em, wide = d.char_ems(ch)
         grown = ems + em
         if last is not None and wide != last and ch != " ":
             grown += 0.2
-        if current and grown * size * 25.4 / 72 > limit:
+        mm = grown * size * 25.4 / 72
+        if current and mm > limit:
+            broke = min(broke, mm)
             if ch in NO_LINE_START and len(current) > 1:    # carry the last character over with the mark
                 lines.append(current[:-1])
                 current = current[-1]
@@ -67,7 +75,7 @@ def _greedy(text: str, limit: float, size: float) -> list[str]:
             grown = d.text_ems(current + ch)
         current += ch
         ems, last = grown, wide
-    return [*lines, current] if current else lines
+    return ([*lines, current] if current else lines), broke
 
 
 def balance(text: str, width_mm: float, size: float) -> str:
@@ -81,10 +89,12 @@ def balance(text: str, width_mm: float, size: float) -> str:
         return text
     limit = d.text_width_mm(text, size) / lines
     while limit < room:
-        even = _greedy(text, limit, size)
+        even, broke = _wrap(text, limit, size)
         if len(even) <= lines and min(len(line) for line in even) > 1:
             return "\n".join(even)
         limit += 0.25
+        while limit < room and limit < broke:    # the same lines again: only the steps, not the wrapping
+            limit += 0.25
     return "\n".join(_greedy(text, room, size))
 
 

@@ -26,3 +26,25 @@ def test_greedy_lines_fit_and_take_all_that_fits(text, limit, size):
         assert d.text_width_mm(line, size) <= limit or len(line) == 1 or line[1] in tf.NO_LINE_START   # carried
         grown = d.text_width_mm(line + text[end], size)
         assert grown > limit or text[end + 1:end + 2] in tf.NO_LINE_START   # else a mark took text[end] along
+
+
+def stepped_balance(text, width_mm, size):
+    """balance as it was first written: _greedy at every quarter millimetre from the even width up."""
+    room = width_mm - tf.CELL_PAD_MM
+    if "\n" in text or d.text_width_mm(text, size) <= room:
+        return text
+    lines = len(tf._greedy(text, room, size))
+    if lines <= 1:
+        return text
+    limit = d.text_width_mm(text, size) / lines
+    while limit < room:
+        even = tf._greedy(text, limit, size)
+        if len(even) <= lines and min(len(line) for line in even) > 1:
+            return "\n".join(even)
+        limit += 0.25
+    return "\n".join(tf._greedy(text, room, size))
+
+
+@given(TEXT, hs.floats(min_value=5, max_value=60), hs.sampled_from([9, 10.5, 12, 16]))
+def test_balance_skips_only_widths_that_wrap_the_same(text, width, size):
+    assert tf.balance(text, width, size) == stepped_balance(text, width, size)
