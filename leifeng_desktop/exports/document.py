@@ -105,9 +105,16 @@ def char_ems(ch: str) -> tuple[float, bool]:
 def new_document(*, title: str = "", author: str = "", created: dt.datetime | None = None) -> DocumentObject:
     """An empty A4 document with GB/T 9704 margins, zh-CN language, 仿宋 as the default CJK font, the named
     paragraph styles (exports.styles) and its file properties (set_properties)."""
-    doc = Document(io.BytesIO(_blank()))
+    blob = _blank()
+    try:
+        doc = _spare.pop()    # the one _blank built: as its file read back, without the reading
+    except IndexError:
+        doc = Document(io.BytesIO(blob))
     set_properties(doc, title=title, author=author, created=created)
     return doc
+
+
+_spare: list[DocumentObject] = []
 
 
 @functools.cache
@@ -129,6 +136,7 @@ def _blank() -> bytes:
     drop_template_leftovers(doc)
     blob = io.BytesIO()
     doc.save(blob)
+    _spare.append(doc)
     return blob.getvalue()
 
 
