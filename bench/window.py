@@ -9,7 +9,8 @@ from pathlib import Path
 
 from .measure import FIRST_PAINT, ROOT, Result, Run, median_child, ratio_goal
 
-OURS = "import sys\nfrom leifeng_desktop.cli import main\nsys.exit(main(['--db', sys.argv[1]]))\n"
+# As the installers' shortcuts start it: `python -m leifeng_desktop --db PATH` (leifeng_desktop/__main__.py).
+OURS = "import sys\nfrom leifeng_desktop.start import main\nsys.exit(main(['--db', sys.argv[1]]))\n"
 BARE = """import sys, time
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMainWindow

@@ -28,6 +28,7 @@ from .. import __version__
 from ..core import applog, errors
 from ..core.errors import UserError
 from ..core.store import default_db_path
+from ..start import ensure_utf8_output
 from .common import EXIT_ERROR, EXIT_OK, PROG, Session, discard_stdout, explain_os_error, one_line
 from .types import InFile
 from .zh import Group, Option, group, option, usage_message
@@ -198,14 +199,3 @@ def sweep_leftovers() -> None:
         sweep()
     except Exception:   # it should never raise; if it does, the command still runs
         log.warning("sweeping leftovers of killed exports failed", exc_info=True)
-
-
-def ensure_utf8_output() -> None:
-    """Chinese must print even under LANG=C or a legacy Windows code page."""
-    for stream in (sys.stdout, sys.stderr):
-        encoding = (getattr(stream, "encoding", None) or "").lower().replace("_", "-")
-        if encoding not in ("utf-8", "utf8") and hasattr(stream, "reconfigure"):
-            try:
-                stream.reconfigure(encoding="utf-8", errors="replace")
-            except (ValueError, OSError):   # a stream that cannot change encoding mid-way: keep it
-                pass

@@ -10,7 +10,6 @@ import datetime as dt
 import logging
 import os
 import sqlite3
-import sys
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -23,24 +22,13 @@ from . import migrations as mig
 from . import schema as s
 from . import store_open as opening
 from .errors import BUSY_TIMEOUT_S, DatabaseDamaged, RecordConflict, StoreBusy, StoreError  # noqa: F401 (re-exported)
+from .store_open import APP_DIR_NAME, default_db_path  # noqa: F401 (re-exported: applog needs it without the store)
 from .store_rows import Notices, constraints, decode
 from .validation import ValidationError
 from .validation import prepare as prepare_values
 
 log = logging.getLogger(__name__)
-APP_DIR_NAME = "LeifengDesktop"
 ORPHAN_MIN_AGE_S = 600   # a younger attachment file may belong to a save still running in another process
-
-
-def default_db_path() -> Path:
-    """Qt's AppDataLocation equivalent, without Qt: %APPDATA%, ~/Library/Application Support or XDG data home."""
-    if sys.platform.startswith("win"):
-        base = Path(os.environ.get("APPDATA") or Path.home() / "AppData" / "Roaming")
-    elif sys.platform == "darwin":
-        base = Path.home() / "Library" / "Application Support"
-    else:
-        base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
-    return base / APP_DIR_NAME / "leifeng.db"
 
 
 def now_iso() -> str:

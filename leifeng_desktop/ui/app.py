@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLibraryInfo, QLocale, Qt, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication, QIcon
@@ -13,12 +14,14 @@ from PySide6.QtWidgets import QApplication
 
 from .. import __version__
 from ..core import applog
-from ..core.errors import DatabaseDamaged, classify
-from ..core.store import Store, default_db_path
 from ..paths import resources_dir
 from .crash import CrashHandler
-from .instance_lock import InstanceLock
-from .recovery import StartCheck, damage, held_by_another_window, open_at_start, open_checked
+
+if TYPE_CHECKING:   # the store's modules are imported after the first paint, when the file is opened
+    from ..core.store import Store
+    from .instance_lock import InstanceLock
+    from .main_window import MainWindow
+    from .recovery import StartCheck
 
 log = logging.getLogger(__name__)
 
@@ -87,6 +90,9 @@ def open_first(db_path: Path | None):
     falls back to the default database, unless it is damaged (nothing opens then) or another window has it.
     (store, lock, checked): a file not checked yet is checked after the first paint (recovery.StartCheck)."""
     from PySide6.QtCore import QSettings
+
+    from ..core.store import default_db_path
+    from .recovery import damage, held_by_another_window, open_at_start
     path = Path(db_path) if db_path else Path(str(QSettings().value("last_db", "") or default_db_path()))
     opened = open_at_start(path)
     if opened is None and db_path is None and path != default_db_path() and damage(path) is None \
@@ -106,12 +112,14 @@ def run_app(db_path: Path | None = None) -> int:
         crash.uninstall()
 
 
-def first_window(store: Store, lock: InstanceLock | None, checked: bool):
-    """The window of the file opened at start; one not checked yet gets its StartCheck (after the first paint).
-    Damage met while the window is made (a page it reads) sends the file through the check first after all."""
-    from .main_window import MainWindow
+def show_file(window: MainWindow, store: Store, lock: InstanceLock | None, checked: bool) -> bool:
+    """The file opened at start shown in the window; one not checked yet gets its StartCheck. Damage met while
+    the window reads it (the dashboard, the counts) sends the file through the check first after all.
+    False: nothing could be opened."""
+    from ..core.errors import DatabaseDamaged, classify
+    from .recovery import StartCheck, open_checked
     try:
-        window = MainWindow(store, lock)
+        window.set_store(store, lock)
     except Exception as exc:
         if checked or not isinstance(classify(exc, store.path), DatabaseDamaged):
             raise
@@ -120,35 +128,58 @@ def first_window(store: Store, lock: InstanceLock | None, checked: bool):
         if lock is not None:
             lock.release()
         opened = open_checked(store.path)   # said to the clerk, the newest good backup offered
-        return None if opened is None else MainWindow(*opened)
+        if opened is None:
+            return False
+        window.set_store(*opened)
+        return True
     if not checked and not store.read_only:
         window.start_check = StartCheck(window)
-    return window
+    return True
 
 
-def offer_wizard(window) -> None:
-    """The first setup of a new file, over the painted window (setup_wizard.offer_setup)."""
-    from .setup_wizard import offer_setup
-    offer_setup(window)
+class FirstFile:
+    """After the first paint: the file opened (its questions asked over the painted window) and shown, then the
+    first setup of a new file. The event loop ends with 2 when nothing opens, 1 on a program error."""
+
+    def __init__(self, window: MainWindow, crash: CrashHandler, db_path: Path | None):
+        self.window, self.crash, self.db_path = window, crash, db_path
+        self.check: StartCheck | None = None   # kept: the window forgets it once it is shut down
+
+    def open(self) -> None:
+        window = self.window
+        try:
+            sweep_export_leftovers()
+            opened = open_first(self.db_path)
+            if opened is None or not show_file(window, *opened):
+                window.hide()
+                QApplication.exit(2)
+                return
+        except Exception as exc:   # noqa: BLE001 - before the file is shown: the dialog says so, then the end
+            window.hide()
+            self.crash.report(exc)
+            QApplication.exit(1)
+            return
+        self.check = window.start_check
+        from .setup_wizard import offer_setup
+        offer_setup(window)
 
 
 def _run(app: QApplication, crash: CrashHandler, db_path: Path | None) -> int:
-    sweep_export_leftovers()
+    """The window's frame painted first (issue 18: nothing of the store's is imported before), then the file."""
+    from . import main_window
     try:
-        opened = open_first(db_path)
-        window = None if opened is None else first_window(*opened)
-        if window is None:
-            return 2
-        check = window.start_check
+        window = main_window.MainWindow(None)
     except Exception as exc:   # noqa: BLE001 - before the window exists: the dialog says so, then the end
         crash.report(exc)
         return 1
+    first = FirstFile(window, crash, db_path)
+    window.first_painted.connect(first.open)
     window.show()
-    window.first_painted.connect(lambda: offer_wizard(window))   # its module too waits for the paint (issue 18)
     code = app.exec()
-    if check is not None and check.declined:
+    if first.check is not None and first.check.declined:
         code = 2   # damaged, found after the paint: nothing stays open, as when found before it
-    window.current_store.close()
+    if window.store is not None:
+        window.current_store.close()
     if window.lock is not None:
         window.lock.release()
     return code

@@ -13,40 +13,33 @@ from PySide6.QtCore import QByteArray, QSettings, QTimer, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
-    QMessageBox,
     QSizePolicy,
-    QTableView,
     QTabWidget,
     QWidget,
 )
 
 from .. import __version__
-from ..core import schema as s
-from ..core.store import Store
-from .db_watcher import DatabaseWatcher, keep_selection
-from .example_data import open_example
-from .instance_lock import InstanceLock
 from .manual import manual_action
-from .new_year_dialog import start_new_year
 from .page_stack import PageSpec, PageStack, page_class
 from .qt import action
-from .recovery import open_checked
-from .store_signals import StoreSignals
 from .toolbar import DayToolBar
-from .undo import EditMenu, UndoHistory
+from .undo import EditMenu
 
 _STARTED = time.perf_counter()   # about when the process started: this module is imported before the window
 BENCH_FIRST_PAINT = "LEIFENG_BENCH_FIRST_PAINT"   # =1: quit right after the first paint (the start-up bench)
-if TYPE_CHECKING:
+if TYPE_CHECKING:   # the store's modules are imported when a file is opened, after the first paint (app.py)
+    from ..core.store import Store
+    from .db_watcher import DatabaseWatcher
+    from .instance_lock import InstanceLock
     from .pages.dashboard import DashboardPage
     from .pages.settings_page import SettingsPage
     from .recovery import StartCheck
+    from .store_signals import StoreSignals
 
 MAX_RECENT = 8
 STATUS_TYPES = ("team", "member", "activity", "enterprise_visit", "household", "honor")
@@ -71,8 +64,9 @@ class MainWindow(QMainWindow):
     PAGES = ("仪表盘", "志愿服务队", "活动记录", "走访帮扶", "选树典型", "报送与导出", "设置", "备份与恢复", "回收站",
              "操作日志")
 
-    def __init__(self, store: Store, lock: InstanceLock | None = None, *, qsettings: QSettings | None = None,
+    def __init__(self, store: Store | None, lock: InstanceLock | None = None, *, qsettings: QSettings | None = None,
                  parent=None):
+        """`store` None: the window's frame only (the start paints it first), its file given later to set_store."""
         super().__init__(parent)
         self.painted = False
         self.start_check: StartCheck | None = None   # the file opened at start, checked after the paint (app.py)
@@ -110,7 +104,10 @@ class MainWindow(QMainWindow):
         self.signals: StoreSignals | None = None
         self.lock: InstanceLock | None = None
         self.watcher: DatabaseWatcher | None = None
-        self.set_store(store, lock)
+        if store is not None:
+            self.set_store(store, lock)
+        else:   # until set_store: the dashboard's place says what is happening
+            self.stack.waiting("正在打开数据库…")
         self.nav.setCurrentRow(0)
         if not self.restoreGeometry(_saved_bytes(self.qsettings.value("window/geometry", b""))):
             self.resize(1200, 720)
@@ -182,6 +179,9 @@ class MainWindow(QMainWindow):
 
     def _page_built(self, index: int, page: QWidget) -> None:
         """A page just made: its lists keep their selection across a refresh, the 编辑 menu answers its keys."""
+        from PySide6.QtWidgets import QTableView
+
+        from .db_watcher import keep_selection
         if index == 0:
             self.overview = cast("DashboardPage", page)
         for view in page.findChildren(QTableView):
@@ -212,13 +212,16 @@ class MainWindow(QMainWindow):
 
     def set_store(self, store: Store, lock: InstanceLock | None = None) -> None:
         """Show `store`; the previous database is closed and its lock let go (a refused switch never gets here)."""
+        from .db_watcher import DatabaseWatcher
+        from .store_signals import StoreSignals
+        from .undo import UndoHistory
         old, old_lock = self.store, self.lock
         if self.watcher:
             self.watcher.stop()
             self.watcher.deleteLater()
         if self.signals:
             self.signals.close()
-        if self.store is not None:
+        if self.stack.is_built(0):   # (a window given its first file has none)
             self.overview.shutdown()
         if self.start_check is not None and self.start_check.store is not store:
             self.start_check.shutdown()
@@ -251,6 +254,7 @@ class MainWindow(QMainWindow):
         return self.store
 
     def refresh_status(self, *args) -> None:
+        from ..core import schema as s
         store = self.current_store
         self.path_label.setText(("（只读，不能保存修改）" if store.read_only else "") + f"数据库：{store.path}")
         self.path_label.setToolTip(self.path_label.text())
@@ -268,7 +272,7 @@ class MainWindow(QMainWindow):
         self.recent_menu.aboutToShow.connect(self._fill_recent)
         file_menu.addSeparator()
         # a new file for the next campaign year; this one is only read (ui/new_year_dialog)
-        self.new_year_action = action("开始新年度(&Y)…", self, lambda: start_new_year(self))
+        self.new_year_action = action("开始新年度(&Y)…", self, self.new_year)
         file_menu.addAction(self.new_year_action)
         file_menu.addSeparator()
         file_menu.addAction(action("退出(&X)", self, self.close, key=QKeySequence("Ctrl+Q")))
@@ -276,12 +280,20 @@ class MainWindow(QMainWindow):
         self.menuBar().addMenu(self.edit_menu)
         help_menu = self.menuBar().addMenu("帮助(&H)")
         help_menu.addAction(manual_action(self))   # 使用说明 (F1), at the section of the page on show
-        help_menu.addAction(action("打开示例数据(&E)", self, lambda: open_example(self)))   # a file of its own
+        help_menu.addAction(action("打开示例数据(&E)", self, self.open_example))   # a file of its own
         help_menu.addAction(action("关于(&A)", self, self.about))
         self.toolbar = DayToolBar(self)   # the day's commands, words beside icons, keys in the tooltips
         self.addToolBar(self.toolbar)
         for i in range(min(len(self.PAGES), 9)):   # Ctrl+1 … Ctrl+9: a tenth page has no key
             self.addAction(action("", self, partial(self.nav.setCurrentRow, i), key=QKeySequence(f"Ctrl+{i + 1}")))
+
+    def new_year(self) -> None:
+        from .new_year_dialog import start_new_year  # each command's module imported when it is first used
+        start_new_year(self)
+
+    def open_example(self) -> None:
+        from .example_data import open_example
+        open_example(self)
 
     def recent_paths(self) -> list[str]:
         value = self.qsettings.value("recent", [])
@@ -302,6 +314,7 @@ class MainWindow(QMainWindow):
             self.recent_menu.addAction("（无）").setEnabled(False)
 
     def new_database(self) -> None:
+        from PySide6.QtWidgets import QFileDialog, QMessageBox
         path, _ = QFileDialog.getSaveFileName(self, "新建数据库", str(self.current_store.path.parent / "新数据库.db"),
                                               "数据库文件 (*.db)")
         if path:
@@ -313,6 +326,7 @@ class MainWindow(QMainWindow):
             self.open_path(target)
 
     def open_database(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
         path, _ = QFileDialog.getOpenFileName(self, "打开数据库", str(self.current_store.path.parent),
                                               "数据库文件 (*.db *.sqlite);;所有文件 (*)")
         if path:
@@ -322,6 +336,7 @@ class MainWindow(QMainWindow):
         """Switch to another database; a refused file leaves the current one open and untouched."""
         if path.resolve() == self.current_store.path.resolve() or not self.confirm_leave():
             return False
+        from .recovery import open_checked
         opened = open_checked(path, self)   # a damaged file is offered its newest good backup
         if opened is None:
             return False
@@ -331,6 +346,7 @@ class MainWindow(QMainWindow):
         return True
 
     def about(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
         QMessageBox.about(self, "关于", f"<h3>学雷锋职工志愿服务 工作台</h3><p>版本 {__version__}</p>"
                           "<p>供市总工会及各级工会离线登记志愿服务队、记录活动与大走访帮扶、选树典型、"
                           "生成登记表、台账和总结材料，并向上级报送数据。</p>"
@@ -342,7 +358,8 @@ class MainWindow(QMainWindow):
             return
         if self.start_check is not None:
             self.start_check.shutdown()
-        self.overview.shutdown()
+        if self.stack.is_built(0):
+            self.overview.shutdown()
         demo = getattr(self, "_demo_task", None)
         if demo is not None:
             demo.stop_and_wait()

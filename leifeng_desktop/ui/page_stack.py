@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtWidgets import QStackedWidget, QWidget
+from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
 
 
 def page_class(path: str) -> Any:
@@ -31,7 +31,14 @@ class PageSpec:
 
 
 class _Placeholder(QWidget):
-    """An unbuilt page's place in the stack."""
+    """An unbuilt page's place in the stack; `text` says why it is empty (a window waiting for its file)."""
+
+    def __init__(self, text: str = ""):
+        super().__init__()
+        if text:
+            label = QLabel(text)
+            label.setObjectName("waiting")
+            QVBoxLayout(self).addWidget(label)
 
 
 class PageStack(QStackedWidget):
@@ -52,6 +59,11 @@ class PageStack(QStackedWidget):
         for _ in self._specs:
             self.addWidget(_Placeholder())
 
+    def waiting(self, text: str) -> None:
+        """No pages yet (until set_pages): one placeholder saying `text`."""
+        self.set_pages([], lambda index, page: None)
+        self.addWidget(_Placeholder(text))
+
     def is_built(self, index: int) -> bool:
         page = super().widget(index)
         return page is not None and not isinstance(page, _Placeholder)
@@ -64,7 +76,7 @@ class PageStack(QStackedWidget):
     def widget(self, index: int) -> QWidget | None:
         """The page at `index` (None past the end), made now if it was not yet."""
         page = super().widget(index)
-        if not isinstance(page, _Placeholder):
+        if not isinstance(page, _Placeholder) or index >= len(self._specs):   # (waiting: no page to make)
             return page
         made = self._specs[index].make()
         current = self.currentIndex()

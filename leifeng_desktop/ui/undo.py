@@ -13,20 +13,27 @@ from __future__ import annotations
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QApplication, QMainWindow, QMenu, QMessageBox, QWidget
 
 from ..core import schema as s
-from ..core import snapshots
 from ..core.errors import StoreBusy, UserError
-from ..core.snapshots import Snapshot, StaleRecord
-from ..core.store import Store
+
+if TYPE_CHECKING:   # the store's modules wait for a file to be opened (the window's 编辑 menu comes before it)
+    from ..core.snapshots import Snapshot
+    from ..core.store import Store
 
 UNDO_LIMIT = 100
 NOUNS = {"team": "队伍", "activity": "活动"}   # as a menu names them; other types by their label
 _histories: weakref.WeakKeyDictionary[Store, UndoHistory] = weakref.WeakKeyDictionary()
+
+
+def _snapshots():
+    from ..core import snapshots
+    return snapshots
 
 
 def step_text(verb: str, type_key: str, title: str) -> str:
@@ -67,16 +74,16 @@ class SaveStep(Step):
 
     def undo_step(self) -> None:
         if self.before is None:
-            self.entry = snapshots.delete(self.store, self.current)
+            self.entry = _snapshots().delete(self.store, self.current)
         else:
-            self.current = snapshots.write_back(self.store, self.before, expected=self.current)
+            self.current = _snapshots().write_back(self.store, self.before, expected=self.current)
 
     def redo_step(self) -> None:
         if self.before is None:
             assert self.entry is not None, "undo_step put the new record in the 回收站 first"
-            self.current = snapshots.restore(self.store, self.entry, self.current)
+            self.current = _snapshots().restore(self.store, self.entry, self.current)
         else:
-            self.current = snapshots.write_back(self.store, self.after, expected=self.current)
+            self.current = _snapshots().write_back(self.store, self.after, expected=self.current)
 
 
 class DeleteStep(Step):
@@ -87,10 +94,10 @@ class DeleteStep(Step):
         self.current, self.entry, self.remove = gone, entry, remove
 
     def undo_step(self) -> None:
-        self.current = snapshots.restore(self.store, self.entry, self.current)
+        self.current = _snapshots().restore(self.store, self.entry, self.current)
 
     def redo_step(self) -> None:
-        self.entry = snapshots.delete(self.store, self.current, remove=self.remove)
+        self.entry = _snapshots().delete(self.store, self.current, remove=self.remove)
 
 
 # -- the history of one open database --------------------------------------------------------------------------
@@ -115,9 +122,9 @@ class UndoHistory(QObject):
     def delete(self, type_key: str, record_id: str, remove: Callable[[str], object]) -> None:
         """Delete through the page's `remove` (a UserError goes to the caller); undoable when the record went to
         the 回收站."""
-        gone = snapshots.take(self.store, type_key, record_id)
+        gone = _snapshots().take(self.store, type_key, record_id)
         remove(record_id)
-        entry = snapshots.trash_entry(self.store, type_key, record_id) if gone else None
+        entry = _snapshots().trash_entry(self.store, type_key, record_id) if gone else None
         if gone is not None and entry is not None:
             self.push(DeleteStep(self.store, gone, entry, remove))
 
@@ -142,7 +149,7 @@ class UndoHistory(QObject):
                 step.undo_step()
             else:
                 step.redo_step()
-        except StaleRecord as exc:
+        except _snapshots().StaleRecord as exc:
             step.setObsolete(True)   # the stack drops it instead of calling it
             move()
             return self._refuse(verb, text, exc)
@@ -179,7 +186,7 @@ def before_save(store: Store, type_key: str, record_id: str | None) -> PendingSa
     """The record as a save is about to change it (None for a new record inside)."""
     if history_for(store) is None:
         return None
-    return PendingSave(type_key, snapshots.take(store, type_key, record_id) if record_id else None)
+    return PendingSave(type_key, _snapshots().take(store, type_key, record_id) if record_id else None)
 
 
 def after_save(store: Store, pending: PendingSave | None, record_id: str) -> None:
@@ -187,7 +194,7 @@ def after_save(store: Store, pending: PendingSave | None, record_id: str) -> Non
     history = history_for(store)
     if history is None or pending is None:
         return
-    after = snapshots.take(store, pending.type_key, record_id)
+    after = _snapshots().take(store, pending.type_key, record_id)
     if after is not None and not after.same_as(pending.before):
         history.push(SaveStep(store, pending.before, after))
 

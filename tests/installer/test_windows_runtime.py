@@ -15,7 +15,7 @@ from leifeng_desktop.ui.instance_lock import InstanceLock, lock_path
 
 def test_the_data_folder_is_appdata_leifengdesktop(tmp_path, monkeypatch):
     roaming = tmp_path / "Users" / "张三" / "AppData" / "Roaming"
-    monkeypatch.setattr(store_module.sys, "platform", "win32")
+    monkeypatch.setattr(sys, "platform", "win32")
     monkeypatch.setenv("APPDATA", str(roaming))
     assert store_module.default_db_path() == roaming / "LeifengDesktop" / "leifeng.db"
 
