@@ -1,5 +1,7 @@
 """core.crypto: values sealed to their place, scrypt keys from passwords, recovery keys, keyed lookups."""
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from leifeng_desktop.core import crypto
 
@@ -82,3 +84,8 @@ def test_stored_forms_are_those_older_files_hold():
     typed = "ABCDE-FGHIJ-KLMNO-PQRST-UVWXY-Z2345-67ABC-DEFGH"
     assert crypto.recovery_wrapping_key(typed, salt) == hmac.new(salt, typed.replace("-", "").encode(),
                                                                  hashlib.sha256).digest()
+
+
+@given(st.text(alphabet=" -\t0123456789xX身份證abc\n", max_size=30))
+def test_normal_lookup_drops_spaces_tabs_and_dashes_only(text):
+    assert crypto.normal_lookup(text) == "".join(ch for ch in text if ch not in " -\t").upper()
