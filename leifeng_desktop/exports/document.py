@@ -309,12 +309,34 @@ def set_text(p: BaseOxmlElement, text: object) -> None:
         return
     value = clean_text(text)
     if "\t" in value or "\n" in value or not value:
-        run.text = value
+        _run_text(run, value)
         return
     t = run[-1]
     t.text = value
     if len(value.strip()) < len(value):
         t.set(qn("xml:space"), "preserve")
+
+
+_BREAKS = re.compile(r"([\t\n])")
+_R_PR = qn("w:rPr")
+
+
+def _run_text(run: BaseOxmlElement, value: str) -> None:
+    """python-docx's run.text = value (cleaned text) without its look-ups per character: the run's content but its
+    w:rPr replaced by w:tab for a tab, w:br for a line break, the text between in w:t (space preserved at its
+    ends)."""
+    for child in list(run):
+        if child.tag != _R_PR:
+            run.remove(child)
+    for part in _BREAKS.split(value):
+        if part == "\t" or part == "\n":
+            run.append(OxmlElement("w:tab" if part == "\t" else "w:br"))
+        elif part:
+            t = OxmlElement("w:t")
+            t.text = part
+            if len(part.strip()) < len(part):
+                t.set(qn("xml:space"), "preserve")
+            run.append(t)
 
 
 _JC = {"left": 0, "center": 1, "right": 2, "both": 3}
