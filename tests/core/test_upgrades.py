@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from leifeng_desktop.core import attachments, backup, crypto, migrate_tallies, sealed, values
+from leifeng_desktop.core import attachments, backup, crypto, migrate_rollups, migrate_tallies, sealed, values
 from leifeng_desktop.core import migrations as mig
 from leifeng_desktop.core import schema as s
 from leifeng_desktop.core.migrate_lists import derived_tables
@@ -30,10 +30,10 @@ def read_file(db_file: Path) -> dict[str, dict]:
     by id, anything else by rowid)."""
     conn = sqlite3.connect(db_file)
     conn.row_factory = sqlite3.Row
-    try:
+    try:   # m009's, m012's and m013's tables follow the records
         tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' "
                                              "AND name NOT LIKE 'sqlite%' AND name != '_sqlite_migrations'")
-                  if r[0] not in derived_tables() | migrate_tallies.NAMES]   # m009's, m012's follow the records
+                  if r[0] not in derived_tables() | migrate_tallies.NAMES | migrate_rollups.NAMES]
         out = {}
         for t in tables:
             columns = {r[1] for r in conn.execute(f'PRAGMA table_info("{t}")')}
