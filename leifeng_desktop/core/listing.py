@@ -96,6 +96,7 @@ class _Plan:
         # a narrowed list (searched, filtered) sorts its matches before cutting the page: its titles are joined to
         # the page's rows after (_late), not to every match
         self.late_inner, self.late_outer, self.late_joins = [f"{self.table}.id AS id"], ["_pg.id AS id"], []
+        self.untitled = [f"{self.table}.id AS id"]   # the columns without the REF titles (titles=False)
         derived = DERIVED.get(rt.key, {})
         for i, key in enumerate(self.columns):
             f = column_field(rt, key)   # KeyError for a key the schema does not know
@@ -118,11 +119,15 @@ class _Plan:
                 self.items.append(f"{self.expr[key]} AS {_q(key)}")
                 self.late_inner.append(f"{own if f.type == s.REF else self.expr[key]} AS {_q(key)}")
                 self.late_outer.append(f"{self.expr[key] if f.type == s.REF else '_pg.' + _q(key)} AS {_q(key)}")
+                if f.type != s.REF:
+                    self.untitled.append(f"{self.expr[key]} AS {_q(key)}")
         self.descending = descending
-        self.sorted_group = self._sort_group(order_by or rt.order_by)
-        self.key = self._sort_expr(order_by or rt.order_by)
-        # titles can come after the page unless the list is sorted by one (or by a derived count)
-        self.can_late = bool(self.joins) and not self.sorted_group and self.key.startswith(self.table)
+        sort = order_by or rt.order_by
+        self.sorted_group = self._sort_group(sort)
+        self.key = self._sort_expr(sort)
+        # titles can come after the page (or from the caller) unless the list is sorted by one
+        self.by_title = sort in self.expr and sort not in derived and column_field(rt, sort).type == s.REF
+        self.can_late = bool(self.joins) and not self.sorted_group and not self.by_title
 
     def _sort_group(self, key: str) -> str | None:
         """The child table whose grouped join the inner query needs to sort by a derived count (else None)."""
@@ -228,14 +233,17 @@ class _Plan:
         return out + [(f"{k} IS NULL", [])] if self.descending else out
 
     def statement(self, clauses: list[str], args: list[Any], limit: int | None, ref_ids: bool,
-                  narrowed: bool = False) -> tuple[str, list[Any]]:
+                  narrowed: bool = False, titles: bool = True) -> tuple[str, list[Any]]:
         """The SELECT of the rows `clauses` let through, sorted, `limit` of them. A narrowed list's matches are
-        sorted in a temporary b-tree: its titles are looked up for the page's rows only."""
+        sorted in a temporary b-tree: its titles are looked up for the page's rows only. titles=False (with
+        ref_ids): no REF column's title, only its "<key>:id", unless the list is sorted by that title."""
         direction = " DESC" if self.descending else ""
-        late = narrowed and self.can_late
-        items = (self.late_inner if late else self.items) + (self.ref_ids if ref_ids and not late else []) \
+        untitled = not titles and ref_ids and not self.by_title
+        late = narrowed and self.can_late and not untitled
+        items = self.untitled if untitled else self.late_inner if late else self.items
+        items = items + (self.ref_ids if ref_ids and not late else []) \
             + [f"{self.key} AS {_q(KEY)}", f"{self.table}.rowid AS {_q(ROWID)}"]
-        joins = [] if late else list(self.joins)
+        joins = [] if late or untitled else list(self.joins)
         if self.sorted_group:
             joins.append(self.group_join(self.sorted_group, "_g", None) + f"{self.table}.id")
             items += [f"COALESCE(_g.{_q(k)}, 0) AS {_q(k)}" for k in self.groups[self.sorted_group]]
@@ -345,7 +353,9 @@ def fetch_rows(store: Store, rt: s.RecordType, *, raw: bool = False, **kw: Any) 
     order_by, descending. With keys=True each holds KEY and ROWID, and `after=after_key(row)` continues after it.
     Each row becomes a dict through store_rows.decoder (Store.decode, planned once per statement); opened=False
     leaves sensitive values encrypted for the caller to open those it shows (sealed.open_value). raw=True: the
-    rows undecoded, as Rows (tuples and their column names, KEY and ROWID kept)."""
+    rows undecoded, as Rows (tuples and their column names, KEY and ROWID kept); with titles=False and ref_ids
+    a REF column comes as its "<key>:id" alone (unless the list is sorted by its title): the caller reads the
+    titles of the rows it shows (titles())."""
     found = _fetch(store, rt, **kw)
     if raw:
         return found
@@ -360,7 +370,7 @@ def fetch_rows(store: Store, rt: s.RecordType, *, raw: bool = False, **kw: Any) 
 
 def _fetch(store: Store, rt: s.RecordType, *, columns: Sequence[str], limit: int | None = None,
            after: Sequence[Any] | None = None, ref_ids: bool = False, offset: int | None = None,
-           keys: bool = False, opened: bool = True, **kw: Any) -> Rows:
+           keys: bool = False, opened: bool = True, titles: bool = True, **kw: Any) -> Rows:
     if offset:
         raise ValueError("lists page by keyset: pass after=after_key(last row), not an offset")
     plan, clauses, args = _prepared(rt, columns, indexed=indexed(store), **kw)
@@ -370,11 +380,24 @@ def _fetch(store: Store, rt: s.RecordType, *, columns: Sequence[str], limit: int
         if need is not None and need <= 0:
             break
         sql, values = plan.statement(clauses + ([cond] if cond else []), args + keyset, need, ref_ids,
-                                     bool(clauses))
+                                     bool(clauses), titles)
         cursor = store.db.conn.execute(sql, values)
         rows.names = tuple(d[0] for d in cursor.description)
         rows += cursor.fetchall()
     return rows
+
+
+def titles(store: Store, type_key: str, ids: Iterable[str]) -> dict[str, Any]:
+    """The titles of these records of `type_key` (as a list's REF column shows them), by id; a missing one is left
+    out."""
+    target = s.record_type(type_key)
+    wanted = list(dict.fromkeys(i for i in ids if i is not None))
+    out: dict[str, Any] = {}
+    for at in range(0, len(wanted), 500):
+        chunk = wanted[at:at + 500]
+        out.update(store.db.conn.execute(f"SELECT id, {_q(target.title)} FROM {_q(target.key)} WHERE id IN "
+                                         f"({', '.join('?' * len(chunk))})", chunk).fetchall())
+    return out
 
 
 def fetch_count(store: Store, rt: s.RecordType, **kw: Any) -> int:

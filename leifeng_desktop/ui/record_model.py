@@ -3,7 +3,9 @@ two hooks; RecordListModel serves every record type on it, sorting and the text 
 values are shown through core.formatting (masked unless revealed).
 
 RecordListModel keeps its rows as SQLite gives them (listing.Rows: tuples, a sensitive value encrypted, a MULTI one
-as stored) and decodes a cell when it is first asked for: scrolling 400,000 rows makes no dict and opens nothing.
+as stored) and decodes a cell when it is first asked for: scrolling 400,000 rows makes no dict and opens nothing. A
+REF column comes as the referenced record's id; its titles are read for the rows about one that is shown, once
+(unless the list is sorted by that title: then the query joins them).
 It pages by keyset: the next batch is the rows after the last loaded row's sort key and rowid (no
 OFFSET, so a batch deep in the list costs what the first does). A sort, filter or search that changes nothing
 reads nothing again (a page setting up its view and filters loads its first batch once)."""
@@ -112,6 +114,7 @@ class RecordListModel(BatchListModel):
         self.reveal = reveal
         self._rows: list[Sequence[Any]] = []
         self._at: dict[str, int] = {}   # column name -> position in a row tuple (listing.Rows.names)
+        self._titles: dict[str, dict[str, Any]] = {}   # REF column -> record id -> title, read when shown
         self._index: dict[str, int] = {}
         self._indexed = 0   # rows of _rows in _index
         self._text = ""
@@ -137,7 +140,8 @@ class RecordListModel(BatchListModel):
         last = self._rows[offset - 1] if offset else None
         after = (last[self._at[listing.KEY]], last[self._at[listing.ROWID]]) if last is not None else None
         return listing.fetch_rows(self.store, self.rt, **self._args(), order_by=self._order,
-                                  descending=self._descending, limit=limit, after=after, ref_ids=True, raw=True)
+                                  descending=self._descending, limit=limit, after=after, ref_ids=True, raw=True,
+                                  titles=False)
 
     def _count(self) -> int:
         return listing.fetch_count(self.store, self.rt, **self._args())
@@ -147,6 +151,7 @@ class RecordListModel(BatchListModel):
             self._index, self._indexed = {}, 0
             names = getattr(rows, "names", ())   # the same for every batch of one sort
             self._at = {name: i for i, name in enumerate(names)}
+            self._titles = {}   # a title changed refreshes the list (its type is watched): read them again
 
     def _index_rows(self) -> None:
         at = self._at.get("id", 0)
@@ -226,7 +231,7 @@ class RecordListModel(BatchListModel):
         MULTI value becomes its list."""
         at = self._at.get(field.key)
         if at is None:
-            return None
+            return self._title(row, field) if field.type == s.REF else None
         value = self._rows[row][at]
         if field.sensitive and crypto.is_encrypted(value):
             value = sealed.open_value(self.rt, field, value, [self.store.keys] if self.store.keys else [])
@@ -238,6 +243,18 @@ class RecordListModel(BatchListModel):
         cells[at] = value
         return value
 
+    def _title(self, row: int, field: s.Field) -> Any:
+        """The title a REF cell shows; a missing one is read with those of the loaded rows around it (one query
+        for the rows a view shows and the next ones)."""
+        at = self._at[listing.REF_ID.format(field.key)]
+        ref = self._rows[row][at]
+        known = self._titles.setdefault(field.key, {})
+        if ref is not None and ref not in known:
+            near = {self._rows[i][at] for i in range(max(0, row - 50), min(len(self._rows), row + 150))}
+            known.update(listing.titles(self.store, field.target, near.difference(known)))
+            known.setdefault(ref, None)   # its record is gone: an empty cell, as a LEFT JOIN gives
+        return known.get(ref)
+
     def row_data(self, row: int) -> dict[str, Any] | None:
         """The loaded row `row` as a dict of its columns (listing.fetch_rows' keys: id, the columns, "<ref>:id",
         KEY and ROWID), every shown value decoded; None past the loaded rows."""
@@ -245,7 +262,9 @@ class RecordListModel(BatchListModel):
             return None
         for field in self.fields:
             self._opened(row, field)
-        return dict(zip(self._at, self._rows[row]))
+        out = dict(zip(self._at, self._rows[row]))
+        out.update({f.key: self._title(row, f) for f in self.fields if f.type == s.REF and f.key not in self._at})
+        return out
 
     def record_id(self, row: int) -> str | None:
         return self._cell(row, "id") if 0 <= row < len(self._rows) else None
