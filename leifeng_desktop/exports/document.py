@@ -106,15 +106,14 @@ def new_document(*, title: str = "", author: str = "", created: dt.datetime | No
     """An empty A4 document with GB/T 9704 margins, zh-CN language, 仿宋 as the default CJK font, the named
     paragraph styles (exports.styles) and its file properties (set_properties)."""
     blob = _blank()
-    try:
-        doc = _spare.pop()    # the one _blank built: as its file read back, without the reading
-    except IndexError:
+    doc = _spare.__dict__.pop("doc", None)    # the one _blank built: as its file read back, without the reading
+    if doc is None:
         doc = Document(io.BytesIO(blob))
     set_properties(doc, title=title, author=author, created=created)
     return doc
 
 
-_spare: list[DocumentObject] = []
+_spare = threading.local()    # handed out by the thread that built it only (lxml trees stay with their thread)
 
 
 @functools.cache
@@ -136,7 +135,7 @@ def _blank() -> bytes:
     drop_template_leftovers(doc)
     blob = io.BytesIO()
     doc.save(blob)
-    _spare.append(doc)
+    _spare.doc = doc
     return blob.getvalue()
 
 
