@@ -299,13 +299,14 @@ _PLANS: dict[tuple[Any, ...], _Plan] = {}
 
 
 def list_queries(rt: s.RecordType, *, columns: Sequence[str], limit: int | None = None,
-                 after: Sequence[Any] | None = None, ref_ids: bool = False,
+                 after: Sequence[Any] | None = None, ref_ids: bool = False, titles: bool = True,
                  **kw: Any) -> list[tuple[str, list[Any]]]:
     """The statements that together give the rows after `after` (from the start when None), in order: run them one
     after the other until `limit` rows are read. Each SELECTs id, `columns` (REF columns as the referenced record's
-    title; with ref_ids also "<key>:id"), KEY and ROWID. Takes text, where, params, order_by, descending too."""
+    title; with ref_ids also "<key>:id"; titles=False as fetch_rows), KEY and ROWID. Takes text, where, params,
+    order_by, descending too."""
     plan, clauses, args = _prepared(rt, columns, **kw)
-    return [plan.statement(clauses + ([cond] if cond else []), args + keyset, limit, ref_ids, bool(clauses))
+    return [plan.statement(clauses + ([cond] if cond else []), args + keyset, limit, ref_ids, bool(clauses), titles)
             for cond, keyset in plan.segments(after)]
 
 

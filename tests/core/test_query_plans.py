@@ -87,7 +87,9 @@ def queries(store, rt):
                                          after=("x", 1))
             nulls = listing.list_queries(rt, columns=cols, order_by=key, descending=descending, limit=200,
                                          after=(None, 1))
-            out += [(what, sql, args) for sql, args in first + after + nulls]
+            shown = listing.list_queries(rt, columns=cols, order_by=key, descending=descending, limit=200,
+                                         after=("x", 1), ref_ids=True, titles=False)   # as a list model reads
+            out += [(what, sql, args) for sql, args in first + after + nulls + shown]
     for f in page_filters(store).get(rt.key, []):
         if f.where:
             what = f"filter {f.label}"
@@ -95,6 +97,8 @@ def queries(store, rt):
             out.append((what, *listing.count_query(rt, columns=cols, where=f.where, params=f.params)))
     for word in ("王", "服务", "志愿服务"):
         out.append(("search", *listing.list_query(rt, columns=cols, text=word, limit=200)))
+        out.append(("search", *listing.list_query(rt, columns=cols, text=word, limit=200, ref_ids=True,
+                                                  titles=False)))
         out.append(("search", *listing.count_query(rt, columns=cols, text=word)))
     return out
 

@@ -78,6 +78,19 @@ def test_rows_arrive_a_batch_at_a_time(many_teams):
     assert len(set(ids)) == 450 and model.record_id(449) == ids[449]
 
 
+def test_a_list_scrolled_far_reads_larger_batches(many_teams, monkeypatch):
+    from leifeng_desktop.ui import record_model
+    monkeypatch.setattr(record_model, "GROWN", 150)
+    model = model_of(many_teams, "team", batch_size=100)
+    loaded = [model.rowCount()]
+    while model.canFetchMore():
+        model.fetchMore(QModelIndex())
+        loaded.append(model.rowCount())
+    assert loaded == [100, 200, 350, 450]   # as many as are loaded, up to GROWN
+    ids = [model.record_id(r) for r in range(450)]
+    assert len(set(ids)) == 450
+
+
 def test_sorting_both_ways_with_a_stable_tiebreak(many_teams):
     model = model_of(many_teams, "team", batch_size=500)
     c = column(model, "founded_on")
