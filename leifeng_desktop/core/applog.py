@@ -56,7 +56,7 @@ class _Handler(logging.handlers.RotatingFileHandler):
 
 
 def _default_dir() -> Path:
-    from .store_open import default_db_path
+    from .data_folder import default_db_path
     return default_db_path().parent
 
 

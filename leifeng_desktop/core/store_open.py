@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import sqlite3
-import sys
 import threading
 import time
 from collections import Counter
@@ -18,19 +17,6 @@ from . import errors, private_files
 from .errors import StoreError
 
 SQLITE_HEADER = b"SQLite format 3\x00"
-APP_DIR_NAME = "LeifengDesktop"
-
-
-def default_db_path() -> Path:
-    """Qt's AppDataLocation equivalent, without Qt: %APPDATA%, ~/Library/Application Support or XDG data home.
-    (Here, not in store.py: the log's folder is known before the store's modules are imported.)"""
-    if sys.platform.startswith("win"):
-        base = Path(os.environ.get("APPDATA") or Path.home() / "AppData" / "Roaming")
-    elif sys.platform == "darwin":
-        base = Path.home() / "Library" / "Application Support"
-    else:
-        base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
-    return base / APP_DIR_NAME / "leifeng.db"
 
 # POSIX drops every lock a process holds on a file when the process closes ANY descriptor of it — SQLite's locks
 # included; another program then takes this process's WAL for unused and deletes it, and writes are lost. So a plain

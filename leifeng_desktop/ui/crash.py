@@ -16,79 +16,27 @@ import threading
 import time
 import traceback
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from PySide6.QtCore import QObject, Qt, QThread, QtMsgType, Signal, qInstallMessageHandler
-from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import (
-    QApplication,
-    QDialog,
-    QDialogButtonBox,
-    QHBoxLayout,
-    QLabel,
-    QPlainTextEdit,
-    QPushButton,
-    QStyle,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import QObject, QThread, QtMsgType, Signal, qInstallMessageHandler
+from PySide6.QtWidgets import QApplication
 
 from ..core import applog
 
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
+
 log = logging.getLogger(__name__)
 
-WHAT_HAPPENED = ("程序内部错误：刚才的操作没有完成。窗口和您已填写的内容都还在，可以继续工作；"
-                 "如果问题反复出现，请点“复制详细信息”，把内容发给负责维护的同事。")
 FATAL_LOG = "leifeng-fatal-{pid}.log"   # beside leifeng.log, while a window runs
-FATAL = "程序遇到无法继续运行的严重错误，点“关闭”后程序将退出；已保存的数据不受影响。"
 
 
-class CrashDialog(QDialog):
-    """出错了: what happened in one sentence, where the log is, the traceback to copy."""
-
-    def __init__(self, details: str, log_line: str, parent: QWidget | None = None, *, fatal: bool = False):
-        super().__init__(parent)
-        self.setObjectName("crash_dialog")
-        self.setWindowTitle("出错了")
-        self.details = details
-        icon = QLabel()
-        icon.setPixmap(self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxCritical).pixmap(40, 40))
-        icon.setAlignment(Qt.AlignmentFlag.AlignTop)
-        text = QLabel(FATAL if fatal else WHAT_HAPPENED)
-        text.setObjectName("crash_text")
-        text.setWordWrap(True)
-        self.log_label = QLabel(log_line)
-        self.log_label.setObjectName("crash_log")
-        self.log_label.setWordWrap(True)
-        self.log_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.view = QPlainTextEdit(details)
-        self.view.setObjectName("crash_details")
-        self.view.setReadOnly(True)
-        self.view.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
-        self.view.setMinimumHeight(120)
-        self.copy_button = QPushButton("复制详细信息(&C)")
-        self.copy_button.setObjectName("copy_details")
-        self.copy_button.clicked.connect(self.copy_details)
-        buttons = QDialogButtonBox()
-        buttons.addButton(self.copy_button, QDialogButtonBox.ButtonRole.ActionRole)
-        close = buttons.addButton("关闭", QDialogButtonBox.ButtonRole.AcceptRole)
-        close.setDefault(True)
-        buttons.accepted.connect(self.accept)
-        top = QHBoxLayout()
-        top.addWidget(icon)
-        words = QVBoxLayout()
-        words.addWidget(text)
-        words.addWidget(self.log_label)
-        top.addLayout(words, 1)
-        layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addWidget(self.view, 1)
-        layout.addWidget(buttons)
-        self.resize(560, 320)
-
-    def copy_details(self) -> None:
-        QGuiApplication.clipboard().setText(self.details)
-        self.copy_button.setText("已复制")
+def __getattr__(name: str):
+    """CrashDialog lives in crash_dialog.py: its widgets are imported when a crash is shown, not at every start."""
+    if name == "CrashDialog":
+        from .crash_dialog import CrashDialog
+        return CrashDialog
+    raise AttributeError(name)
 
 
 class CrashReport:
@@ -96,6 +44,7 @@ class CrashReport:
 
     @classmethod
     def show(cls, parent: QWidget | None, details: str, log_line: str, *, fatal: bool = False) -> None:
+        from .crash_dialog import CrashDialog
         dialog = CrashDialog(details, log_line, parent, fatal=fatal)
         dialog.exec()
         dialog.deleteLater()
@@ -134,7 +83,7 @@ class CrashHandler(QObject):
         self._previous_qt: Any = None
         self._fatal: TextIO | None = None
         self._faulthandler_was_on = False
-        self.reported.connect(self._show, Qt.ConnectionType.QueuedConnection)
+        self.reported.connect(self._show)   # emitted only off the GUI thread (report): queued there by Qt
 
     @classmethod
     def install(cls, app: QApplication) -> CrashHandler:

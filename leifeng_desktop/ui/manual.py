@@ -6,7 +6,8 @@ import html
 import re
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt, QUrl
+from PySide6 import QtCore  # its Qt namespace when a manual is shown (30 ms of every start otherwise)
+from PySide6.QtCore import QSize, QUrl
 from PySide6.QtGui import QIcon, QKeySequence
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QListWidget, QListWidgetItem, QMainWindow, QTextBrowser, QWidget
 
@@ -37,7 +38,7 @@ class ManualWindow(QDialog):
         super().__init__(parent)
         self.setObjectName("manual")
         self.setWindowTitle("使用说明")
-        self.setWindowFlag(Qt.WindowType.WindowMaximizeButtonHint)
+        self.setWindowFlag(QtCore.Qt.WindowType.WindowMaximizeButtonHint)
         self.contents = QListWidget()
         self.contents.setObjectName("manual_contents")
         self.contents.setAccessibleName("目录")
@@ -50,7 +51,7 @@ class ManualWindow(QDialog):
         self.browser.setSource(QUrl.fromLocalFile(str(path)))
         for anchor, title in sections(path):
             item = QListWidgetItem(title)
-            item.setData(Qt.ItemDataRole.UserRole, anchor)
+            item.setData(QtCore.Qt.ItemDataRole.UserRole, anchor)
             self.contents.addItem(item)
         self.contents.setFixedWidth(self.contents.sizeHintForColumn(0) + 30)
         self.contents.currentItemChanged.connect(self._go_to_item)
@@ -62,18 +63,18 @@ class ManualWindow(QDialog):
 
     def _go_to_item(self, item: QListWidgetItem | None, _previous: QListWidgetItem | None = None) -> None:
         if item is not None:
-            self.browser.scrollToAnchor(item.data(Qt.ItemDataRole.UserRole))
+            self.browser.scrollToAnchor(item.data(QtCore.Qt.ItemDataRole.UserRole))
 
     def show_section(self, anchor: str) -> None:
         for row in range(self.contents.count()):
             item = self.contents.item(row)
-            if item is not None and item.data(Qt.ItemDataRole.UserRole) == anchor:
+            if item is not None and item.data(QtCore.Qt.ItemDataRole.UserRole) == anchor:
                 self.contents.setCurrentRow(row)
         self.browser.scrollToAnchor(anchor)   # again: the same row chosen twice sends no signal
 
     def current_section(self) -> str | None:
         item = self.contents.currentItem()
-        return item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+        return item.data(QtCore.Qt.ItemDataRole.UserRole) if item is not None else None
 
 
 def fitting(widget: QWidget, wanted: QSize) -> QSize:

@@ -7,9 +7,13 @@ signal the same way, with types.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
+
+if TYPE_CHECKING:   # the Qt namespace's enums cost the start 30 ms (issue 18): not before the first paint
+    from PySide6.QtCore import Qt
 
 Key = QKeySequence | QKeySequence.StandardKey | str
 
@@ -27,7 +31,7 @@ def shortcut(key: Key, parent: QObject, slot: Callable[[], object], *,
 def action(text: str, parent: QObject, slot: Callable[..., object], *, key: Key | None = None) -> QAction:
     """An action owned by `parent` that calls `slot` when triggered (with its `checked` argument, if it takes one)."""
     made = QAction(text, parent)
-    if key is not None:
-        made.setShortcut(key)
+    if key is not None:   # as setShortcut(key) sets it: that overload costs the start the Qt namespace (issue 18)
+        made.setShortcuts([key if isinstance(key, QKeySequence) else QKeySequence(key)])
     made.triggered.connect(slot)
     return made

@@ -7,13 +7,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QSize
 from PySide6.QtGui import QAction, QIcon, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QStackedWidget, QTabWidget, QToolBar, QWidget
 
 from ..paths import resources_dir
 
 W = TypeVar("W", bound=QWidget)
+
+
+TEXT_BESIDE_ICON = 2   # Qt::ToolButtonTextBesideIcon
 
 
 def icon(name: str) -> QIcon:
@@ -69,7 +72,9 @@ class DayToolBar(QToolBar):
         self.setObjectName("day_toolbar")
         self.main_window = window
         self.setMovable(False)
-        self.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        # Qt.ToolButtonStyle.ToolButtonTextBesideIcon, through its property: the Qt namespace's enums would cost
+        # every start 30 ms before the first paint (issue 18)
+        self.setProperty("toolButtonStyle", TEXT_BESIDE_ICON)
         self.setIconSize(QSize(22, 22))
         slots: dict[str, Callable[[], object]] = {"new_team": self.new_team, "record_activity": self.record_activity,
                                                   "export_registration": self.export_registration,
@@ -78,7 +83,7 @@ class DayToolBar(QToolBar):
         for command in COMMANDS:
             made = QAction(icon(command.name), command.text, window)
             made.setObjectName(f"{command.name}_action")
-            made.setShortcut(QKeySequence(command.key))
+            made.setShortcuts([QKeySequence(command.key)])   # (setShortcut's overloads cost the Qt namespace)
             made.setToolTip(with_key(command.tip, made.shortcut()))
             made.setStatusTip(command.tip)
             made.triggered.connect(lambda checked=False, slot=slots[command.name]: slot())

@@ -15,11 +15,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6 import QtCore  # its Qt namespace when first used, not before the first paint (issue 18)
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QApplication, QMainWindow, QMenu, QMessageBox, QWidget
 
-from ..core import schema as s
 from ..core.errors import StoreBusy, UserError
 
 if TYPE_CHECKING:   # the store's modules wait for a file to be opened (the window's 编辑 menu comes before it)
@@ -37,6 +37,7 @@ def _snapshots():
 
 
 def step_text(verb: str, type_key: str, title: str) -> str:
+    from ..core import schema as s
     title = title if len(title) <= 30 else title[:29] + "…"
     return f"{verb}{NOUNS.get(type_key, s.record_type(type_key).label)} {title}".strip()
 
@@ -143,7 +144,7 @@ class UndoHistory(QObject):
     def _move(self, step: Step, *, undo: bool) -> bool:
         verb, text = ("撤销" if undo else "重做"), step.text()
         move = self.stack.undo if undo else self.stack.redo
-        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)   # a busy database is waited for seconds
+        QGuiApplication.setOverrideCursor(QtCore.Qt.CursorShape.WaitCursor)   # a busy database is waited for seconds
         try:
             if undo:
                 step.undo_step()
@@ -228,7 +229,7 @@ class EditMenu(QMenu):
                                   self.redo)
         self.addSeparator()
         self.new_action = action("新建(&N)", "new", [QKeySequence.StandardKey.New], self.new_record)
-        self.delete_action = action("删除(&D)", "delete", [QKeySequence(Qt.Key.Key_Delete)], self.delete_record)
+        self.delete_action = action("删除(&D)", "delete", [QKeySequence("Del")], self.delete_record)
         self.addSeparator()
         self.find_action = action("查找(&F)", "find", [QKeySequence.StandardKey.Find], self.find_in_list)
         self.aboutToShow.connect(self._show_page_actions)
@@ -300,7 +301,7 @@ class EditMenu(QMenu):
     def find_in_list(self) -> None:
         page = self.current_page()
         if page is not None:
-            page.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            page.search.setFocus(QtCore.Qt.FocusReason.ShortcutFocusReason)
             page.search.selectAll()
 
     def _show_page_actions(self) -> None:
