@@ -19,6 +19,7 @@ least one aid record, both dated in the campaign year (`COUNTED_HOUSEHOLDS_SQL`)
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -101,19 +102,29 @@ def _sql_code(uscc: object) -> str | None:
     return _upper(str(uscc if uscc is not None else "").replace(" ", "")) or None
 
 
+@functools.lru_cache(maxsize=1 << 15)
+def _stored_keys(uscc: object, name: str | None) -> tuple[str | None, str]:
+    """(code, name key) of one visit's stored values: kept, as the dashboard keys every visit at each recount and
+    the values seldom change (a pure function of the two)."""
+    return _sql_code(uscc), name_key(name)
+
+
 def visit_keys(store: Store, cond: str = "1 = 1", params: Sequence[Any] = ()) -> list[tuple[str, Any, Any, str]]:
     """(id, group_id, date, enterprise_key) of the enterprise visits for which `cond` (SQL over enterprise_visit)
     holds: the keys of enterprise_keys_sql, a code borrowed from any visit of the same name (in scope or not). Keyed
     here rather than by the SQL: one read of the table instead of ~140 replace() calls per visit."""
     rows = store.db.execute(f"SELECT id, group_id, date, uscc, enterprise, ({cond}) FROM enterprise_visit",
                             list(params)).fetchall()
-    keyed = [(r[0], r[1], r[2], _sql_code(r[3]), name_key(r[4]), r[5]) for r in rows]
     borrowed: dict[str, str] = {}
-    for *_, code, nk, _in in keyed:
+    keyed = []
+    for i, g, d, uscc, name, inside in rows:
+        code, nk = _stored_keys(uscc, name)
         if code is not None and (nk not in borrowed or code < borrowed[nk]):
             borrowed[nk] = code
-    return [(i, g, d, f"U:{code}" if code else f"U:{borrowed[nk]}" if nk in borrowed else f"N:{nk}")
-            for i, g, d, code, nk, inside in keyed if inside]
+        if inside:
+            keyed.append((i, g, d, code, nk))
+    return [(i, g, d, "U:" + code if code else "U:" + borrowed[nk] if nk in borrowed else "N:" + nk)
+            for i, g, d, code, nk in keyed]
 
 
 def enterprise_counts(store: Store, cond: str = "1 = 1",
