@@ -106,7 +106,8 @@ def new_document(*, title: str = "", author: str = "", created: dt.datetime | No
     """An empty A4 document with GB/T 9704 margins, zh-CN language, 仿宋 as the default CJK font, the named
     paragraph styles (exports.styles) and its file properties (set_properties)."""
     blob = _blank()
-    doc = _spare.__dict__.pop("doc", None)    # the one _blank built: as its file read back, without the reading
+    # the one _blank built, if this thread built it: as its file read back, without the reading
+    doc: DocumentObject | None = _spare.__dict__.pop("doc", None)
     if doc is None:
         doc = Document(io.BytesIO(blob))
     set_properties(doc, title=title, author=author, created=created)
