@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import functools
 import sqlite3
+import statistics
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -13,7 +15,7 @@ from typing import Any
 from leifeng_desktop.core import schema as s
 from leifeng_desktop.core.store import Store
 
-from .measure import Result, median_run, ratio_goal, time_goal
+from .measure import Result, Run, median_run, ratio_goal, time_goal
 
 LISTS = ("team", "member", "activity", "participant", "enterprise_visit", "household", "household_visit", "aid",
          "honor", "publicity")
@@ -80,6 +82,18 @@ def _scroll(store: Store, key: str) -> Callable[[], object]:
     return run
 
 
+def paired(ours: Callable[[], object], bare: Callable[[], object], rounds: int) -> tuple[Run, Run]:
+    """The median times of both, run in turns (ours, bare, ours, …): a ratio of two figures taken minutes apart
+    on a shared machine measured the load between them as much as the work."""
+    times: tuple[list[float], list[float]] = ([], [])
+    for _ in range(max(1, rounds)):
+        for fn, out in ((ours, times[0]), (bare, times[1])):
+            start = time.perf_counter()
+            fn()
+            out.append(time.perf_counter() - start)
+    return Run(statistics.median(times[0])), Run(statistics.median(times[1]))
+
+
 def _on_model(store: Store, key: str, action: Callable[[Any], object], undo: Callable[[Any], object]) \
         -> Callable[[], object]:
     """`action` on a model showing its first rows; `undo` (untimed) puts the model back for the next round."""
@@ -100,8 +114,7 @@ def measure_list(store: Store, conn: sqlite3.Connection, key: str, rounds: int) 
     results = [
         time_goal(f"{label}: first rows", median_run(_first_rows(store, key), rounds),
                   median_run(lambda: bare.rows(conn, limit=200), rounds), FIRST_ROWS_S),
-        ratio_goal(f"{label}: scroll to the end", median_run(_scroll(store, key), rounds, memory=False),
-                   median_run(lambda: bare.rows(conn), rounds, memory=False), 2.0),
+        ratio_goal(f"{label}: scroll to the end", *paired(_scroll(store, key), lambda: bare.rows(conn), rounds), 2.0),
     ]
     title = next((i for i, f in enumerate(rt.list_fields) if f.key in rt.keys and f.type != s.REF), 0)
     column = rt.list_fields[title].key
