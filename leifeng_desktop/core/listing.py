@@ -11,7 +11,9 @@ ascending or both descending (NULL first ascending, last descending, as SQLite o
 are read in segments (the same key with a later rowid, then later keys, then the NULLs where they come last), each
 an index walk on the indexes of schema step m009 (core/migrate_lists.py). Derived columns from other
 rows (队员人数, 诉求数, …) come from one grouped join over the page's ids, not a sub-query per row; sorting by one
-groups the whole child table (slower: see docs/architecture.md). The text search uses m009's search tables.
+groups the whole child table (slower: see docs/architecture.md). The text search uses m009's search tables. A
+searched or filtered page is cut before the titles of its references are joined; a list model asks for no titles
+(titles=False) and reads those it shows (titles()).
 """
 from __future__ import annotations
 
