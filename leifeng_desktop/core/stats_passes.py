@@ -3,11 +3,13 @@ per-unit ones (stats_units), whatever the scope (issue 18: 400,000 participation
 
 1. the scope's activities (the covering index of m010) with their participations summed per activity (rows,
    distinct members, minutes: schema step m012's activity_tally, kept by triggers; without it, summed here from
-   the participations), then each grouping adds those up;
+   the participations), then each grouping adds those up; of a whole year (no unit) none of that: schema step
+   m013's sums per unit and per category/form/month, kept by triggers, added up by year;
 2. the distinct members per unit (volunteers) and of the whole: of a year (with or without a unit) m012's
-   unit_volunteer and year_volunteer rows counted; of a period, the activities read unit by unit so that each
-   unit's members are told apart among its own participations only (a distinct count does not add up), those of
-   the whole from the member index when the scope holds every participation, else one more read.
+   unit_volunteer and year_volunteer rows counted (of a whole year, m013's counts of those rows); of a period,
+   the activities read unit by unit so that each unit's members are told apart among its own participations only
+   (a distinct count does not add up), those of the whole from the member index when the scope holds every
+   participation, else one more read.
 
 `rollup(store, sc)` → {("category"|"form"|"month"|"unit", value) | ("total", None): Sums}.
 """
