@@ -18,7 +18,6 @@ from docx.oxml import parse_xml
 from docx.shared import Mm
 
 from . import document as d
-from . import xlsx
 
 if TYPE_CHECKING:
     from docx.document import Document as DocumentObject
@@ -108,6 +107,8 @@ def chart_xml(title: str, categories: list[str], values: list[float | Decimal], 
 def data_workbook(categories: list[str], values: list[float | Decimal], *, unit_label: str) -> bytes:
     """The chart's data as an .xlsx (A: categories, B: values), every cell through xlsx.put."""
     from openpyxl import Workbook
+
+    from . import xlsx  # with openpyxl, only when a chart is drawn
     wb = Workbook()
     ws = wb.active
     ws.title = "Sheet1"
