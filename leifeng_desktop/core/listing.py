@@ -30,6 +30,7 @@ from .list_columns import column_field as column_field
 from .list_columns import depends_on as depends_on
 from .store import Store
 from .store_rows import decoder
+from .title_sort import TITLED, Segment, TitleSort
 
 SEARCHABLE = (s.TEXT, s.LONGTEXT, s.CHOICE, s.MULTI, s.UNIT)
 REF_ID = "{}:id"   # key of a REF column's raw uuid when list_query(ref_ids=True)
@@ -99,6 +100,7 @@ class _Plan:
         # the page's rows after (_late), not to every match
         self.late_inner, self.late_outer, self.late_joins = [f"{self.table}.id AS id"], ["_pg.id AS id"], []
         self.untitled = [f"{self.table}.id AS id"]   # the columns without the REF titles (titles=False)
+        self.title_sorts: dict[str, tuple[str, TitleSort]] = {}   # REF column -> its LEFT JOIN, its sort by title
         derived = DERIVED.get(rt.key, {})
         for i, key in enumerate(self.columns):
             f = column_field(rt, key)   # KeyError for a key the schema does not know
@@ -112,6 +114,8 @@ class _Plan:
                 target = s.record_type(f.target)
                 alias = f"_r{i}"
                 self.joins.append(f"LEFT JOIN {_q(target.key)} AS {alias} ON {alias}.id = {own}")
+                self.title_sorts[key] = (self.joins[-1], TitleSort(self.table, alias, _q(target.key),
+                                                                   _q(target.title), _q(key)))
                 self.expr[key] = f"{alias}.{_q(target.title)}"
                 self.ref_ids.append(f"{own} AS {_q(REF_ID.format(key))}")
                 self.late_joins.append(f"LEFT JOIN {_q(target.key)} AS {alias} ON {alias}.id = _pg.{_q(key)}")
@@ -130,6 +134,8 @@ class _Plan:
         # titles can come after the page (or from the caller) unless the list is sorted by one
         self.by_title = sort in self.expr and sort not in derived and column_field(rt, sort).type == s.REF
         self.can_late = bool(self.joins) and not self.sorted_group and not self.by_title
+        # sorted by a title and neither searched nor filtered: read from the title's index (core/title_sort.py)
+        self.title_join, self.title_sort = self.title_sorts[sort] if self.by_title else ("", None)
 
     def _sort_group(self, key: str) -> str | None:
         """The child table whose grouped join the inner query needs to sort by a derived count (else None)."""
@@ -217,9 +223,15 @@ class _Plan:
         sets, args = self.row_sets(text, where, params)
         return [f"{self.table}.rowid IN ({q})" if q else "0" for q in sets], args
 
-    def segments(self, after: Sequence[Any] | None) -> list[tuple[str | None, list[Any]]]:
+    def segments(self, after: Sequence[Any] | None, narrowed: bool = False) -> list[Segment]:
         """The keyset conditions of the rows after `after`, in order, each an index walk: rows of the same sort key
-        with a later rowid, then rows of a later key (NULL comes first ascending, last descending)."""
+        with a later rowid, then rows of a later key (NULL comes first ascending, last descending); with how each
+        is read (None here; a whole list sorted by a title: TitleSort.segments)."""
+        if self.title_sort and not narrowed:
+            return self.title_sort.segments(after, self.descending)
+        return [(cond, args, None) for cond, args in self._segments(after)]
+
+    def _segments(self, after: Sequence[Any] | None) -> list[tuple[str | None, list[Any]]]:
         if after is None:
             return [(None, [])]
         value, rowid = after
@@ -235,10 +247,11 @@ class _Plan:
         return out + [(f"{k} IS NULL", [])] if self.descending else out
 
     def statement(self, clauses: list[str], args: list[Any], limit: int | None, ref_ids: bool,
-                  narrowed: bool = False, titles: bool = True) -> tuple[str, list[Any]]:
+                  narrowed: bool = False, titles: bool = True, how: str | None = None) -> tuple[str, list[Any]]:
         """The SELECT of the rows `clauses` let through, sorted, `limit` of them. A narrowed list's matches are
         sorted in a temporary b-tree: its titles are looked up for the page's rows only. titles=False (with
-        ref_ids): no REF column's title, only its "<key>:id", unless the list is sorted by that title."""
+        ref_ids): no REF column's title, only its "<key>:id", unless the list is sorted by that title. `how`: a
+        segment of a list sorted by a title (title_sort)."""
         direction = " DESC" if self.descending else ""
         untitled = not titles and ref_ids and not self.by_title
         late = narrowed and self.can_late and not untitled
@@ -249,9 +262,13 @@ class _Plan:
         if self.sorted_group:
             joins.append(self.group_join(self.sorted_group, "_g", None) + f"{self.table}.id")
             items += [f"COALESCE(_g.{_q(k)}, 0) AS {_q(k)}" for k in self.groups[self.sorted_group]]
+        source, order = self.table, f"{self.key}{direction}, "
+        if how and self.title_sort:
+            joins.remove(self.title_join)
+            source, order = self.title_sort.joined(how), order if how == TITLED else ""
         where_sql = (" WHERE " + " AND ".join(clauses)) if clauses else ""
-        sql = (f"SELECT {', '.join(items)} FROM {self.table} {' '.join(joins)}{where_sql} "
-               f"ORDER BY {self.key}{direction}, {self.table}.rowid{direction}")
+        sql = (f"SELECT {', '.join(items)} FROM {source} {' '.join(joins)}{where_sql} "
+               f"ORDER BY {order}{self.table}.rowid{direction}")
         if limit is not None:
             sql += f" LIMIT {int(limit)}"
         if late:
@@ -308,8 +325,8 @@ def list_queries(rt: s.RecordType, *, columns: Sequence[str], limit: int | None 
     title; with ref_ids also "<key>:id"; titles=False as fetch_rows), KEY and ROWID. Takes text, where, params,
     order_by, descending too."""
     plan, clauses, args = _prepared(rt, columns, **kw)
-    return [plan.statement(clauses + ([cond] if cond else []), args + keyset, limit, ref_ids, bool(clauses), titles)
-            for cond, keyset in plan.segments(after)]
+    return [plan.statement(clauses + ([cond] if cond else []), args + keyset, limit, ref_ids, bool(clauses), titles,
+                           how) for cond, keyset, how in plan.segments(after, bool(clauses))]
 
 
 def list_query(rt: s.RecordType, **kw: Any) -> tuple[str, list[Any]]:
@@ -378,12 +395,12 @@ def _fetch(store: Store, rt: s.RecordType, *, columns: Sequence[str], limit: int
         raise ValueError("lists page by keyset: pass after=after_key(last row), not an offset")
     plan, clauses, args = _prepared(rt, columns, indexed=indexed(store), **kw)
     rows = Rows()
-    for cond, keyset in plan.segments(after):
+    for cond, keyset, how in plan.segments(after, bool(clauses)):
         need = None if limit is None else limit - len(rows)
         if need is not None and need <= 0:
             break
         sql, values = plan.statement(clauses + ([cond] if cond else []), args + keyset, need, ref_ids,
-                                     bool(clauses), titles)
+                                     bool(clauses), titles, how)
         cursor = store.db.conn.execute(sql, values)
         rows.names = tuple(d[0] for d in cursor.description)
         rows += cursor.fetchall()

@@ -22,10 +22,6 @@ ALLOWED = {
     ("activity", "sort participant_count"), ("activity", "sort total_minutes"),
     ("household", "sort visit_count"), ("household", "sort aid_fen"),
     ("enterprise_visit", "sort demand_count"), ("enterprise_visit", "sort overdue_count"),
-    # sorting by a reference sorts by the referenced record's title, which no index of this table holds
-    ("activity", "sort team_id"), ("participant", "sort member_id"),
-    ("publicity", "sort activity_id"), ("enterprise_visit", "sort group_id"), ("household_visit", "sort group_id"),
-    ("household_visit", "sort household_id"), ("aid", "sort household_id"),
     # the overdue rule compares each demand's deadline with today; "尚未走访" is NOT IN a set
     ("enterprise_visit", "filter 有逾期未办结诉求"), ("household", "filter 尚未走访"),
 }
