@@ -176,7 +176,8 @@ def table(doc: Document, headers: tuple[str, ...], rows: Sequence[Sequence[objec
     aligns = aligns or (CENTER,) * len(headers)
     line_h = TABLE_LINE * size / TABLE_SIZE
     note_row = empty is not None and not rows
-    copied = bool(rows) and all(len(r) >= len(headers) for r in rows)    # one row written, the rest its copies
+    # one row written, the others its copies (every cell written: a value and an alignment for each column)
+    copied = bool(rows) and len(aligns) >= len(headers) and all(len(r) >= len(headers) for r in rows)
     written = [tuple(wt.PLACEHOLDER.format(n) for n in range(len(headers)))] if copied else rows
     table: Table = doc.add_table(rows=1 + (len(written) or int(note_row)) + (1 if total else 0), cols=len(headers))
     wt.set_table_borders(table)

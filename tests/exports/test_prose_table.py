@@ -37,3 +37,14 @@ def test_an_empty_table_shows_its_note_across_every_column(tmp_path):
     assert noted.rows[1].cells[0].text == "（无记录）"
     assert abs(noted.rows[1].height - Mm(pr.ROW_H)) < Mm(0.1)
     assert len(bare.rows) == 1       # no note asked: the header alone, as before
+
+
+def test_short_rows_or_aligns_leave_the_other_cells_empty(tmp_path):
+    """Rows are copied from one written row only when every cell has a value and an alignment; else each row is
+    written as it comes, the cells past the values or alignments left empty."""
+    doc = d.new_document()
+    pr.table(doc, HEADERS, [(1, "甲", 2, "1.5"), (2, "乙", 3, "2")], (16, 80, 30, 30), aligns=(pr.CENTER, pr.LEFT))
+    pr.table(doc, HEADERS, [(1, "甲"), (2, "乙", 3, "2")], (16, 80, 30, 30))
+    short_aligns, short_rows = reopen(doc, tmp_path).tables
+    assert [c.text for c in short_aligns.rows[2].cells] == ["2", "乙", "", ""]
+    assert [[c.text for c in r.cells] for r in short_rows.rows[1:]] == [["1", "甲", "", ""], ["2", "乙", "3", "2"]]
