@@ -89,7 +89,8 @@ def stored_rows(store: Store, type_key: str, rows: Iterable[Row]) -> Iterator[di
     defaults = {f.key: f.default for f in rt.fields if f.default is not None}
     stamp = now_iso()
     for values, unit, record_id in rows:
-        row = store.prepare(rt, sealed.writable(store, rt, {**defaults, **values}, update=False))
+        given = {**defaults, **values} if defaults else values   # writable copies it
+        row = store.prepare(rt, sealed.writable(store, rt, given, update=False))
         row.setdefault("unit", unit)
         row.update(id=record_id, created_at=stamp, updated_at=stamp)
         yield sealed.seal_row(store.keys, rt, row) if store.keys is not None else row
