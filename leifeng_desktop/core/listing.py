@@ -223,11 +223,11 @@ class _Plan:
         sets, args = self.row_sets(text, where, params)
         return [f"{self.table}.rowid IN ({q})" if q else "0" for q in sets], args
 
-    def segments(self, after: Sequence[Any] | None, narrowed: bool = False) -> list[Segment]:
+    def segments(self, after: Sequence[Any] | None, narrowed: bool = False, drive: bool = True) -> list[Segment]:
         """The keyset conditions of the rows after `after`, in order, each an index walk: rows of the same sort key
         with a later rowid, then rows of a later key (NULL comes first ascending, last descending); with how each
-        is read (None here; a whole list sorted by a title: TitleSort.segments)."""
-        if self.title_sort and not narrowed:
+        is read (None here; a whole list sorted by a title, drive: TitleSort.segments)."""
+        if self.title_sort and drive and not narrowed:
             return self.title_sort.segments(after, self.descending)
         return [(cond, args, None) for cond, args in self._segments(after)]
 
@@ -319,14 +319,14 @@ _PLANS: dict[tuple[Any, ...], _Plan] = {}
 
 def list_queries(rt: s.RecordType, *, columns: Sequence[str], limit: int | None = None,
                  after: Sequence[Any] | None = None, ref_ids: bool = False, titles: bool = True,
-                 **kw: Any) -> list[tuple[str, list[Any]]]:
+                 drive: bool = True, **kw: Any) -> list[tuple[str, list[Any]]]:
     """The statements that together give the rows after `after` (from the start when None), in order: run them one
     after the other until `limit` rows are read. Each SELECTs id, `columns` (REF columns as the referenced record's
     title; with ref_ids also "<key>:id"; titles=False as fetch_rows), KEY and ROWID. Takes text, where, params,
-    order_by, descending too."""
+    order_by, descending too; drive=False: a list sorted by a title without its index walk (title_sort.pays)."""
     plan, clauses, args = _prepared(rt, columns, **kw)
     return [plan.statement(clauses + ([cond] if cond else []), args + keyset, limit, ref_ids, bool(clauses), titles,
-                           how) for cond, keyset, how in plan.segments(after, bool(clauses))]
+                           how) for cond, keyset, how in plan.segments(after, bool(clauses), drive)]
 
 
 def list_query(rt: s.RecordType, **kw: Any) -> tuple[str, list[Any]]:
@@ -375,7 +375,8 @@ def fetch_rows(store: Store, rt: s.RecordType, *, raw: bool = False, **kw: Any) 
     leaves sensitive values encrypted for the caller to open those it shows (sealed.open_value). raw=True: the
     rows undecoded, as Rows (tuples and their column names, KEY and ROWID kept); with titles=False and ref_ids
     a REF column comes as its "<key>:id" alone (unless the list is sorted by its title): the caller reads the
-    titles of the rows it shows (titles())."""
+    titles of the rows it shows (titles()). drive: a whole list sorted by a title read from its index or not
+    (None: when TitleSort.pays)."""
     found = _fetch(store, rt, **kw)
     if raw:
         return found
@@ -390,12 +391,15 @@ def fetch_rows(store: Store, rt: s.RecordType, *, raw: bool = False, **kw: Any) 
 
 def _fetch(store: Store, rt: s.RecordType, *, columns: Sequence[str], limit: int | None = None,
            after: Sequence[Any] | None = None, ref_ids: bool = False, offset: int | None = None,
-           keys: bool = False, opened: bool = True, titles: bool = True, **kw: Any) -> Rows:
+           keys: bool = False, opened: bool = True, titles: bool = True, drive: bool | None = None,
+           **kw: Any) -> Rows:
     if offset:
         raise ValueError("lists page by keyset: pass after=after_key(last row), not an offset")
     plan, clauses, args = _prepared(rt, columns, indexed=indexed(store), **kw)
     rows = Rows()
-    for cond, keyset, how in plan.segments(after, bool(clauses)):
+    if drive is None:   # a whole list sorted by a title: from the title's index when that pays (title_sort)
+        drive = plan.title_sort is not None and not clauses and plan.title_sort.pays(store.db.conn)
+    for cond, keyset, how in plan.segments(after, bool(clauses), drive):
         need = None if limit is None else limit - len(rows)
         if need is not None and need <= 0:
             break

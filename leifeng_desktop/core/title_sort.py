@@ -4,11 +4,14 @@ Sorting 400,000 participations by their member's name through a LEFT JOIN sorts 
 (~0.6 s). Instead the rows with a title are read by walking the referenced table's title index and joining the
 list's rows to each record (CROSS JOIN fixes that order; equal titles are ordered by rowid within their group), and
 the rows without one (no reference, or a referenced record without a title) are a segment of their own in rowid
-order, first ascending and last descending: the same rows in the same order as ORDER BY title, rowid. A
+order, first ascending and last descending: the same rows in the same order as ORDER BY title, rowid. Only when
+the list has at least as many rows as the referenced table (pays): 2,000 publicity rows sorted by activity would walk
+most of 40,000 activity titles for nothing (0.15 s to the end), sorting the rows costs less (0.03 s). A
 reference to a missing record cannot be stored (foreign keys are on), so no row falls outside both segments.
 Used for a list that is not searched or filtered (those sort their matches: core.listing)."""
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -43,6 +46,12 @@ class TitleSort:
         return (f"{self.table}.rowid IN (SELECT rowid FROM {self.table} WHERE {self.column} IS NULL UNION ALL "
                 f"SELECT _u.rowid FROM {self.target} AS _n CROSS JOIN {self.table} AS _u "
                 f"ON _u.{self.column} = _n.id WHERE _n.{self.title} IS NULL)")
+
+    def pays(self, conn: sqlite3.Connection) -> bool:
+        """Whether the list's table is at least as large as the referenced one (by their last rowids: two index
+        seeks, where COUNT(*) would read 400,000 rows)."""
+        last = [conn.execute(f"SELECT MAX(rowid) FROM {t}").fetchone()[0] or 0 for t in (self.table, self.target)]
+        return bool(last[0] >= last[1])
 
     def segments(self, after: Sequence[Any] | None, descending: bool) -> list[Segment]:
         """The rows after `after` (KEY, ROWID), in order, as core.listing's segments with how each is read."""

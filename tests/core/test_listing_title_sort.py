@@ -52,12 +52,12 @@ def expected(store, table, column, descending):
         f'ORDER BY r."{target.title}"{way}, t.rowid{way}')]
 
 
-def paged(store, table, columns, order_by, descending, size):
+def paged(store, table, columns, order_by, descending, size, drive=None):
     out, after = [], None
     while True:
         page = listing.fetch_rows(store, s.record_type(table), columns=columns, order_by=order_by,
                                   descending=descending, limit=size, after=after, ref_ids=True, keys=True, raw=True,
-                                  titles=False)
+                                  titles=False, drive=drive)
         at = {n: i for i, n in enumerate(page.names)}
         out += [r[at["id"]] for r in page]
         if len(page) < size:
@@ -71,9 +71,24 @@ def paged(store, table, columns, order_by, descending, size):
     ("member", ["name", "team_id"], "team_id"),
 ])
 def test_paged_to_the_end_equals_the_whole_order(refs, table, columns, column):
-    for descending, size in itertools.product((False, True), (1, 2, 3, 7, 200)):
-        assert paged(refs, table, columns, column, descending, size) == expected(refs, table, column, descending), \
-            (descending, size)
+    for descending, size, drive in itertools.product((False, True), (1, 2, 3, 7, 200), (None, True, False)):
+        assert paged(refs, table, columns, column, descending, size, drive) == \
+            expected(refs, table, column, descending), (descending, size, drive)
+
+
+def test_the_title_index_is_walked_when_the_list_is_the_larger(refs):
+    """pays: 60 participations of 8 members, yes; 8 members of 8 teams, yes; 8 members of 9 teams, no."""
+    plans = {k: listing._plan(s.record_type(k), ["name", "team_id"] if k == "member" else ["member_id"], c)
+             for k, c in (("participant", "member_id"), ("member", "team_id"))}
+    assert plans["participant"].title_sort.pays(refs.db.conn)
+    assert plans["member"].title_sort.pays(refs.db.conn)
+    with refs.transaction():
+        _insert(refs, "team", name="新队")
+    try:
+        assert not plans["member"].title_sort.pays(refs.db.conn)
+    finally:
+        with refs.transaction():
+            refs.db.conn.execute("DELETE FROM team WHERE name = '新队'")
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
