@@ -269,11 +269,7 @@ def _activities(store: Store, date_from: str | None, date_to: str | None,
                 unit: str | None, part: Part = None) -> list[dict[str, Any]]:
     w, p = _scope("a.starts_at", date_from, date_to, unit, "a")
     if isinstance(part, int):   # the first few: ranked by the same keys, then read whole
-        minutes = ("SELECT minutes FROM activity_tally t WHERE t.activity_id = a.id" if store.db["activity_tally"]
-                   .exists() else "SELECT SUM(minutes) FROM participant pt WHERE pt.activity_id = a.id")  # m012's sum
-        part = [r[0] for r in store.db.execute(
-            f"SELECT a.id FROM activity a WHERE {w} ORDER BY COALESCE(({minutes}), 0) DESC, a.starts_at, a.rowid "
-            f"LIMIT {part}", p)]
+        part = _most_minutes(store, w, p, part)
     inner: list[str] = []
     if part is not None:        # only these activities' participations are summed
         w, p = _narrow(w, p, "a.id", part)
@@ -296,6 +292,28 @@ def _activities(store: Store, date_from: str | None, date_to: str | None,
         out.append({"id": a["id"], "type": "activity", "group": "activity", "date": a["starts_at"][:10],
                     "title": a["title"], "sentence": text})
     return out
+
+
+def _most_minutes(store: Store, where: str, params: list[str], n: int) -> list[str]:
+    """The ids of the n activities in scope with the most minutes (then the earliest), from m012's activity_tally:
+    first among those with at least the n-th most minutes of all (n of them in scope are the answer: any other
+    has fewer), else ranking every activity in scope."""
+    if not store.db["activity_tally"].exists():     # a file opened as it is, before m012
+        return [r[0] for r in store.db.execute(
+            f"SELECT a.id FROM activity a WHERE {where} ORDER BY COALESCE((SELECT SUM(minutes) FROM participant pt "
+            f"WHERE pt.activity_id = a.id), 0) DESC, a.starts_at, a.rowid LIMIT {n}", params)]
+    floor = store.db.execute(f"SELECT minutes FROM activity_tally ORDER BY minutes DESC LIMIT 1 OFFSET {n - 1}"
+                             ).fetchone()
+    if floor and floor[0] > 0:     # above 0: an activity without a tally (0 minutes) ranks below every one found;
+        # CROSS JOIN: the few tallies at the floor or above first, their activities looked up
+        ids = [r[0] for r in store.db.execute(
+            f"SELECT a.id FROM activity_tally t CROSS JOIN activity a ON a.id = t.activity_id WHERE t.minutes >= ? "
+            f"AND {where} ORDER BY t.minutes DESC, a.starts_at, a.rowid LIMIT {n}", [floor[0], *params])]
+        if len(ids) == n:
+            return ids
+    return [r[0] for r in store.db.execute(
+        f"SELECT a.id FROM activity a WHERE {where} ORDER BY COALESCE((SELECT minutes FROM activity_tally t "
+        f"WHERE t.activity_id = a.id), 0) DESC, a.starts_at, a.rowid LIMIT {n}", params)]
 
 
 def yuan(fen: int | str | None) -> str:
