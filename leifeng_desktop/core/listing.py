@@ -135,7 +135,10 @@ class _Plan:
         self.by_title = sort in self.expr and sort not in derived and column_field(rt, sort).type == s.REF
         self.can_late = bool(self.joins) and not self.sorted_group and not self.by_title
         # sorted by a title and neither searched nor filtered: read from the title's index (core/title_sort.py)
-        self.title_join, self.title_sort = self.title_sorts[sort] if self.by_title else ("", None)
+        self.title_sort: TitleSort | None = None
+        self.title_join = ""
+        if self.by_title:
+            self.title_join, self.title_sort = self.title_sorts[sort]
 
     def _sort_group(self, key: str) -> str | None:
         """The child table whose grouped join the inner query needs to sort by a derived count (else None)."""
