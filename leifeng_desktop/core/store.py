@@ -21,7 +21,8 @@ from . import errors, oplog, sealed, sealing_upgrade, vault
 from . import migrations as mig
 from . import schema as s
 from . import store_open as opening
-from .data_folder import APP_DIR_NAME, default_db_path  # noqa: F401 (re-exported)
+from .data_folder import APP_DIR_NAME as APP_DIR_NAME  # re-exported: the data folder was the store's
+from .data_folder import default_db_path as default_db_path
 from .errors import BUSY_TIMEOUT_S, DatabaseDamaged, RecordConflict, StoreBusy, StoreError  # noqa: F401 (re-exported)
 from .store_rows import Notices, constraints, decode
 from .validation import ValidationError

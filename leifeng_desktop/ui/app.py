@@ -93,7 +93,7 @@ def open_first(db_path: Path | None):
     (store, lock, checked): a file not checked yet is checked after the first paint (recovery.StartCheck)."""
     from PySide6.QtCore import QSettings
 
-    from ..core.store import default_db_path
+    from ..core.data_folder import default_db_path
     from .recovery import damage, held_by_another_window, open_at_start
     path = Path(db_path) if db_path else Path(str(QSettings().value("last_db", "") or default_db_path()))
     opened = open_at_start(path)
