@@ -14,6 +14,7 @@ EXPECTED = (
     *[f"list {key}: {what}" for key in ("member", "activity", "participant")
       for what in ("first rows", "scroll to the end", "sort", "search '王'", "search two-character name",
                    "search last digits")],
+    "list activity: reference sort team_id", "list participant: reference sort member_id",
     "活动台账 (activities ledger)", "走访台账 (visits ledger)", "帮扶台账 (aid ledger)", "登记表 for 3 teams",
     "登记表 memory: 3 vs 1 teams", "总结材料 (summary)", "bundle import (1000 records)", "insert 200 validated teams",
     "member list page + search",
