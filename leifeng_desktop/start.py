@@ -34,7 +34,7 @@ def ensure_utf8_output() -> None:
 
 # PySide6 looks into every module imported after it (its __feature__ import hook reads the module's source): what
 # the window needs before its first paint of the standard library, and the log, are imported first (10 ms a start).
-BEFORE_QT = ("logging.handlers", "faulthandler", "traceback", "dataclasses", "html", "leifeng_desktop.core.applog")
+BEFORE_QT = ("logging.handlers", "faulthandler", "traceback", "dataclasses", "leifeng_desktop.core.applog")
 
 
 def before_qt() -> None:

@@ -2,7 +2,6 @@
 contents on the left; F1 opens it at the section of the page on show."""
 from __future__ import annotations
 
-import html
 import re
 from pathlib import Path
 
@@ -27,6 +26,7 @@ def manual_path() -> Path:
 
 def sections(path: Path | None = None) -> list[tuple[str, str]]:
     """(anchor, title) of each section, in the manual's order."""
+    import html  # (its entities table: 4 ms of every start otherwise)
     text = (path or manual_path()).read_text(encoding="utf-8")
     return [(anchor, html.unescape(re.sub(r"<[^>]+>", "", title)).strip()) for anchor, title in _HEADING.findall(text)]
 
