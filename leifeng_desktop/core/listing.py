@@ -136,9 +136,10 @@ class _Plan:
         self.can_late = bool(self.joins) and not self.sorted_group and not self.by_title
         # sorted by a title and neither searched nor filtered: read from the title's index (core/title_sort.py)
         self.title_sort: TitleSort | None = None
-        self.title_join = ""
+        self.title_join, self.title_item = "", []   # titles=False: the sorted title alone is joined
         if self.by_title:
             self.title_join, self.title_sort = self.title_sorts[sort]
+            self.title_item = [f"{self.key} AS {_q(sort)}"]
 
     def _sort_group(self, key: str) -> str | None:
         """The child table whose grouped join the inner query needs to sort by a derived count (else None)."""
@@ -256,12 +257,12 @@ class _Plan:
         ref_ids): no REF column's title, only its "<key>:id", unless the list is sorted by that title. `how`: a
         segment of a list sorted by a title (title_sort)."""
         direction = " DESC" if self.descending else ""
-        untitled = not titles and ref_ids and not self.by_title
+        untitled = not titles and ref_ids
         late = narrowed and self.can_late and not untitled
-        items = self.untitled if untitled else self.late_inner if late else self.items
+        items = self.untitled + self.title_item if untitled else self.late_inner if late else self.items
         items = items + (self.ref_ids if ref_ids and not late else []) \
             + [f"{self.key} AS {_q(KEY)}", f"{self.table}.rowid AS {_q(ROWID)}"]
-        joins = [] if late or untitled else list(self.joins)
+        joins = [self.title_join] if untitled and self.title_join else [] if late or untitled else list(self.joins)
         if self.sorted_group:
             joins.append(self.group_join(self.sorted_group, "_g", None) + f"{self.table}.id")
             items += [f"COALESCE(_g.{_q(k)}, 0) AS {_q(k)}" for k in self.groups[self.sorted_group]]
