@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication
 
@@ -27,6 +27,7 @@ if TYPE_CHECKING:   # the store's modules are imported after the first paint, wh
 log = logging.getLogger(__name__)
 
 # 微软雅黑 first: every Windows 10/11 has it (a Chinese Windows may list it by its Chinese name).
+SETTLE_MS = 1500   # a shown window is painted within this; one that is not (minimised) opens its file then
 CJK_FONTS = ("Microsoft YaHei UI", "Microsoft YaHei", "微软雅黑", "PingFang SC", "Noto Sans CJK SC",
              "Source Han Sans SC", "WenQuanYi Micro Hei", "SimSun")
 
@@ -177,6 +178,7 @@ def _run(app: QApplication, crash: CrashHandler, db_path: Path | None) -> int:
     first = FirstFile(window, crash, db_path)
     window.first_painted.connect(first.open)
     window.show()
+    QTimer.singleShot(SETTLE_MS, window, window.settle)   # started minimised: no paint comes, the file opens anyway
     code = app.exec()
     if first.check is not None and first.check.declined:
         code = 2   # damaged, found after the paint: nothing stays open, as when found before it

@@ -117,13 +117,18 @@ class MainWindow(QMainWindow):
 
     def paintEvent(self, event) -> None:
         super().paintEvent(event)
-        if not self.painted:
-            self.painted = True
-            QTimer.singleShot(0, self, self.first_painted.emit)
+        self.settle()
         if self._quit_on_paint:   # `make bench` measures start to first paint (bench/): say when, then quit
             self._quit_on_paint = False
             print(f"first-paint {time.perf_counter() - _STARTED:.3f} at {time.time():.3f}", file=sys.stderr, flush=True)
             QTimer.singleShot(0, QApplication.quit)
+
+    def settle(self) -> None:
+        """The first paint, or its stand-in: a window started minimised is not painted until restored, and its file
+        must open all the same (app.py calls this a little after show)."""
+        if not self.painted:
+            self.painted = True
+            QTimer.singleShot(0, self, self.first_painted.emit)
 
     def fit_to_screen(self) -> None:
         """Never larger than the screen: 1366×768 at 150 % leaves about 910×512 logical pixels, and a geometry

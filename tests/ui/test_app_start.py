@@ -38,3 +38,34 @@ def test_the_setup_wizard_waits_for_the_first_paint(qtbot, db_path, tmp_path, mo
     assert app_module._run(app, Crash(), db_path) == 0
     assert seen["before paint"] == (False, None)   # shown, not yet painted: no wizard
     assert seen["painted"]
+
+
+def test_a_window_started_minimised_opens_its_file_unpainted(qtbot, db_path, tmp_path, monkeypatch):
+    """No paint comes to a minimised window: its file opens a moment after show all the same (app.SETTLE_MS)."""
+    app = app_module.create_application()
+    settings = QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat)
+    seen: dict = {}
+
+    class Unpainted(main_window.MainWindow):
+        def __init__(self, store, lock=None):
+            super().__init__(store, lock, qsettings=settings)
+            qtbot.addWidget(self)
+            seen["window"] = self
+
+        def paintEvent(self, event):   # as for a minimised window: drawn, never settled by a paint
+            main_window.QMainWindow.paintEvent(self, event)
+
+    def event_loop():
+        window = seen["window"]
+        qtbot.waitUntil(lambda: window.store is not None, timeout=5000)
+        seen["opened"] = window.store.path
+        qtbot.waitUntil(lambda: getattr(window, "setup_wizard", None) is not None)
+        window.setup_wizard.reject()
+        window.close()
+        return 0
+
+    monkeypatch.setattr(app_module, "SETTLE_MS", 50)
+    monkeypatch.setattr(main_window, "MainWindow", Unpainted)
+    monkeypatch.setattr(app, "exec", event_loop)
+    assert app_module._run(app, Crash(), db_path) == 0
+    assert seen["opened"] == db_path
