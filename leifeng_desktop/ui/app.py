@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase, QIcon
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from .. import __version__
 from ..core import applog
@@ -88,19 +88,20 @@ def sweep_export_leftovers() -> None:
         log.exception("sweeping export leftovers failed")
 
 
-def open_first(db_path: Path | None):
+def open_first(db_path: Path | None, parent: QWidget | None = None):
     """The file named on the command line, else the last one used; a last file that cannot be opened (moved …)
     falls back to the default database, unless it is damaged (nothing opens then) or another window has it.
-    (store, lock, checked): a file not checked yet is checked after the first paint (recovery.StartCheck)."""
+    (store, lock, checked): a file not checked yet is checked after the first paint (recovery.StartCheck).
+    `parent`: the painted window its questions are asked over (a parentless one is lost behind it)."""
     from PySide6.QtCore import QSettings
 
     from ..core.data_folder import default_db_path
     from .recovery import damage, held_by_another_window, open_at_start
     path = Path(db_path) if db_path else Path(str(QSettings().value("last_db", "") or default_db_path()))
-    opened = open_at_start(path)
+    opened = open_at_start(path, parent)
     if opened is None and db_path is None and path != default_db_path() and damage(path) is None \
             and not held_by_another_window(path):
-        opened = open_at_start(default_db_path())   # the last file may have moved: fall back
+        opened = open_at_start(default_db_path(), parent)   # the last file may have moved: fall back
     return opened
 
 
@@ -130,7 +131,7 @@ def show_file(window: MainWindow, store: Store, lock: InstanceLock | None, check
         store.close()
         if lock is not None:
             lock.release()
-        opened = open_checked(store.path)   # said to the clerk, the newest good backup offered
+        opened = open_checked(store.path, window)   # said to the clerk, the newest good backup offered
         if opened is None:
             return False
         window.set_store(*opened)
@@ -152,7 +153,7 @@ class FirstFile:
         window = self.window
         try:
             sweep_export_leftovers()
-            opened = open_first(self.db_path)
+            opened = open_first(self.db_path, window)
             if opened is None or not show_file(window, *opened):
                 window.hide()
                 QApplication.exit(2)

@@ -125,18 +125,18 @@ def held_by_another_window(path: Path) -> bool:
     return not free
 
 
-def open_at_start(path: Path) -> tuple[Store, InstanceLock | None, bool] | None:
+def open_at_start(path: Path, parent: QWidget | None = None) -> tuple[Store, InstanceLock | None, bool] | None:
     """open_checked, except that a file which opens cleanly (core.start_check) is opened at once and checked after
     the first paint: (store, lock, checked); checked False asks the window for a StartCheck."""
     path = Path(path)
     if not opens_cleanly(path) or held_by_another_window(path):
-        opened = open_checked(path)
+        opened = open_checked(path, parent)
         return None if opened is None else (*opened, True)
-    opened = open_database(path)
+    opened = open_database(path, parent)
     if opened is None:
         return None
     from .password_dialogs import after_open
-    after_open(opened[0], None)
+    after_open(opened[0], parent)
     return (*opened, False)
 
 
