@@ -1,5 +1,5 @@
 """The columns a list computes (derived columns: 队员人数, 逾期/按期, 诉求数, …) and what a list column is: its field,
-the values it shows as a warning, the record types whose changes alter it. core.listing writes them into SQL."""
+the values it shows as a warning, the record types whose changes alter it. core.list_plan writes them into SQL."""
 from __future__ import annotations
 
 from collections.abc import Sequence

@@ -8,7 +8,7 @@ order, first ascending and last descending: the same rows in the same order as O
 the list has at least as many rows as the referenced table (pays): 2,000 publicity rows sorted by activity would walk
 most of 40,000 activity titles for nothing (0.15 s to the end), sorting the rows costs less (0.03 s). A
 reference to a missing record cannot be stored (foreign keys are on), so no row falls outside both segments.
-Used for a list that is not searched or filtered (those sort their matches: core.listing)."""
+Used for a list that is not searched or filtered (those sort their matches: core.list_plan)."""
 from __future__ import annotations
 
 import sqlite3
@@ -54,7 +54,7 @@ class TitleSort:
         return bool(last[0] >= last[1])
 
     def segments(self, after: Sequence[Any] | None, descending: bool) -> list[Segment]:
-        """The rows after `after` (KEY, ROWID), in order, as core.listing's segments with how each is read."""
+        """The rows after `after` (KEY, ROWID), in order, as core.list_plan's segments with how each is read."""
         later, rid = ("<" if descending else ">"), f"{self.table}.rowid"
         rest: Segment = (self.untitled(), [], UNTITLED)
         titled: Segment = (f"{self.key} IS NOT NULL", [], TITLED)
