@@ -9,8 +9,8 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
-from PySide6.QtCore import QByteArray, QSettings, QTimer, Signal
-from PySide6.QtGui import QKeySequence
+from PySide6.QtCore import QByteArray, QObject, QSettings, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
@@ -104,10 +104,15 @@ class MainWindow(QMainWindow):
         self.signals: StoreSignals | None = None
         self.lock: InstanceLock | None = None
         self.watcher: DatabaseWatcher | None = None
+        self._held: list[QAction] = []   # commands that need a file, off while none is open yet
         if store is not None:
             self.set_store(store, lock)
-        else:   # until set_store: the dashboard's place says what is happening
+        else:   # until set_store: the dashboard's place says what is happening, and only 退出 works
             self.stack.waiting("正在打开数据库…")
+            self.nav.setEnabled(False)
+            self._held = [a for a in QObject.findChildren(self, QAction) if a.isEnabled() and a is not self.quit_action]
+            for held in self._held:
+                held.setEnabled(False)
         self.nav.setCurrentRow(0)
         if not self.restoreGeometry(_saved_bytes(self.qsettings.value("window/geometry", b""))):
             self.resize(1200, 720)
@@ -221,6 +226,10 @@ class MainWindow(QMainWindow):
         from .store_signals import StoreSignals
         from .undo import UndoHistory
         old, old_lock = self.store, self.lock
+        for held in self._held:   # the first file: what waited for it works now (each keeps its own rules after)
+            held.setEnabled(True)
+        self._held = []
+        self.nav.setEnabled(True)
         if self.watcher:
             self.watcher.stop()
             self.watcher.deleteLater()
@@ -280,7 +289,8 @@ class MainWindow(QMainWindow):
         self.new_year_action = action("开始新年度(&Y)…", self, self.new_year)
         file_menu.addAction(self.new_year_action)
         file_menu.addSeparator()
-        file_menu.addAction(action("退出(&X)", self, self.close, key=QKeySequence("Ctrl+Q")))
+        self.quit_action = action("退出(&X)", self, self.close, key=QKeySequence("Ctrl+Q"))
+        file_menu.addAction(self.quit_action)
         self.edit_menu = EditMenu(self)   # 撤销/重做 following the undo history, 新建/删除/查找 on the current list
         self.menuBar().addMenu(self.edit_menu)
         help_menu = self.menuBar().addMenu("帮助(&H)")

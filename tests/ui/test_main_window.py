@@ -120,3 +120,29 @@ def test_switching_while_the_dashboard_counts_raises_nothing(window, tmp_path, q
     assert window.open_path(tmp_path / "other.db")
     qtbot.wait(1500)   # a result queued for the old page must not arrive after its store closed
     assert window.overview.stats is None or window.overview.stats["teams"]["total"] == 0
+
+
+def test_before_its_file_opens_the_window_offers_only_quit(qtbot, store, qsettings):
+    """The frame is painted before the file opens (issue 18): a key pressed then must not reach a command that needs
+    the file (each used to end in a program-error dialog); once the file is given, every command works again."""
+    from PySide6.QtCore import QObject
+    from PySide6.QtGui import QAction
+
+    create_application()
+    win = MainWindow(None, qsettings=qsettings)
+    qtbot.addWidget(win)
+    win.show()
+    actions = QObject.findChildren(win, QAction)
+    live = [a.text() for a in actions if a.isEnabled() and not a.isSeparator() and a.text()]
+    assert live == [win.quit_action.text()]
+    assert not win.nav.isEnabled()
+    for name in ("new_action", "open_action", "new_year_action"):
+        getattr(win, name).trigger()   # disabled: nothing happens, nothing raises
+    qtbot.keyClick(win, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert win.store is None
+    win.set_store(store)
+    assert win.nav.isEnabled()
+    assert win.new_action.isEnabled() and win.open_action.isEnabled() and win.new_year_action.isEnabled()
+    assert all(a.isEnabled() for a in win.toolbar.actions() if a.text())
+    win.nav.setCurrentRow(1)
+    assert win.stack.currentIndex() == 1
