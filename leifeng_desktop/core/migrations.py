@@ -10,9 +10,12 @@ file differs from core/schema.py; tests/core/test_migrations.py fails while the 
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
@@ -203,6 +206,25 @@ def apply(db: Database) -> None:
     broken = broken_references(db) - before
     if broken:
         raise MigrationError(f"migration left {len(broken)} broken references, e.g. {sorted(broken)[:3]}")
+
+
+def upgrade_pending(path: Path) -> bool:
+    """An existing file of ours that lacks some of this version's steps: opening it will back it up and upgrade it,
+    a minute or more for a city's file (the window says so first). Reads only; any doubt is False (the open that
+    follows says what is wrong)."""
+    if not path.is_file() or path.stat().st_size == 0:
+        return False
+    try:
+        conn = sqlite3.connect(f"file:{quote(str(path.absolute()))}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return False
+    try:
+        db = Database(conn)
+        return bool(migrations.applied(db)) and bool(migrations.pending(db))
+    except sqlite3.Error:
+        return False
+    finally:
+        conn.close()
 
 
 def known_names() -> list[str]:

@@ -98,11 +98,20 @@ def open_first(db_path: Path | None, parent: QWidget | None = None):
     from ..core.data_folder import default_db_path
     from .recovery import damage, held_by_another_window, open_at_start
     path = Path(db_path) if db_path else Path(str(QSettings().value("last_db", "") or default_db_path()))
+    announce_upgrade(path, parent)
     opened = open_at_start(path, parent)
     if opened is None and db_path is None and path != default_db_path() and damage(path) is None \
             and not held_by_another_window(path):
         opened = open_at_start(default_db_path(), parent)   # the last file may have moved: fall back
     return opened
+
+
+def announce_upgrade(path: Path, parent: QWidget | None) -> None:
+    """A file about to be upgraded (this version's first open of it) blocks the window for a while: said first."""
+    from ..core.migrations import upgrade_pending
+    from .main_window import MainWindow
+    if isinstance(parent, MainWindow) and upgrade_pending(path):
+        parent.announce(f"正在升级数据文件“{path.name}”：先备份，再按新版本整理数据，文件较大时需要一两分钟，请稍候…")
 
 
 def run_app(db_path: Path | None = None) -> int:

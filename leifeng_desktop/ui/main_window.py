@@ -9,7 +9,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
-from PySide6.QtCore import QByteArray, QObject, QSettings, QTimer, Signal
+from PySide6.QtCore import QByteArray, QEventLoop, QObject, QSettings, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -134,6 +134,11 @@ class MainWindow(QMainWindow):
         if not self.painted:
             self.painted = True
             QTimer.singleShot(0, self, self.first_painted.emit)
+
+    def announce(self, text: str) -> None:
+        """A long wait ahead on this thread (a file's upgrade): the page area says `text` before it starts."""
+        self.stack.waiting(text)
+        QApplication.processEvents(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)
 
     def fit_to_screen(self) -> None:
         """Never larger than the screen: 1366×768 at 150 % leaves about 910×512 logical pixels, and a geometry

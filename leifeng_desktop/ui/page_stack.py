@@ -38,6 +38,7 @@ class _Placeholder(QWidget):
         if text:
             label = QLabel(text)
             label.setObjectName("waiting")
+            label.setWordWrap(True)   # a long wait says why (an upgrade), at 150 % too
             QVBoxLayout(self).addWidget(label)
 
 

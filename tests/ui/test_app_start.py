@@ -3,6 +3,7 @@ new file opens over the painted window, its module imported only then."""
 from __future__ import annotations
 
 from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QMessageBox
 
 from leifeng_desktop.ui import app as app_module
 from leifeng_desktop.ui import main_window
@@ -69,3 +70,45 @@ def test_a_window_started_minimised_opens_its_file_unpainted(qtbot, db_path, tmp
     monkeypatch.setattr(app, "exec", event_loop)
     assert app_module._run(app, Crash(), db_path) == 0
     assert seen["opened"] == db_path
+
+
+def test_an_upgrade_is_announced_before_the_wait(qtbot, tmp_path, monkeypatch):
+    """A file of an older release is upgraded on this thread (a minute for a city's file): the window says so first."""
+    import shutil
+    from pathlib import Path
+
+    fixture = Path(__file__).resolve().parents[1] / "fixtures" / "schema_v3"
+    db_file = shutil.copytree(fixture, tmp_path / "旧版 数据") / "leifeng.db"
+    app_module.create_application()
+    window = main_window.MainWindow(None, qsettings=QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(window)
+    window.show()
+    said: list[str] = []
+    notices: list[str] = []   # after the upgrade: the notice that the sensitive values are now encrypted
+    monkeypatch.setattr(QMessageBox, "information", lambda parent, title, *a, **k: notices.append(title))
+    window.announce = lambda text: said.append(text)   # type: ignore[method-assign]
+    opened = app_module.open_first(db_file, window)
+    assert opened is not None
+    store, lock, _checked = opened
+    try:
+        assert notices == ["敏感信息已加密"]
+        assert said == ["正在升级数据文件“leifeng.db”：先备份，再按新版本整理数据，文件较大时需要一两分钟，请稍候…"]
+        said.clear()
+        app_module.announce_upgrade(db_file, window)   # upgraded now: nothing to say
+        assert said == []
+    finally:
+        store.close()
+        if lock is not None:
+            lock.release()
+
+
+def test_announce_shows_its_text_in_the_page_area(qtbot, tmp_path):
+    from PySide6.QtWidgets import QLabel
+
+    app_module.create_application()
+    window = main_window.MainWindow(None, qsettings=QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(window)
+    window.show()
+    window.announce("正在升级数据文件“年度.db”…")
+    labels = [label.text() for label in window.stack.findChildren(QLabel, "waiting") if label.isVisible()]
+    assert labels == ["正在升级数据文件“年度.db”…"]
