@@ -72,3 +72,21 @@ def test_the_window_start_imports_neither_click_nor_the_store():
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert r.returncode == 0, r.stderr
     assert r.stdout.strip() == "[]"
+
+
+def test_the_bench_switch_quits_at_the_first_paint_opening_nothing(tmp_path):
+    """LEIFENG_BENCH_FIRST_PAINT=1 (make bench): the paint is said and the process ends before the file opens: a file
+    of an older release is not upgraded (opening, upgrading or checking a city's file would disturb the next run)."""
+    import hashlib
+    import os
+    import shutil
+    folder = shutil.copytree(ROOT / "tests" / "fixtures" / "schema_v3", tmp_path / "旧版 数据")
+    path = folder / "leifeng.db"
+    before = (sorted(p.name for p in folder.iterdir()), hashlib.sha256(path.read_bytes()).hexdigest())
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", LEIFENG_BENCH_FIRST_PAINT="1", HOME=str(tmp_path / "home"),
+               XDG_CONFIG_HOME=str(tmp_path / "config"), XDG_DATA_HOME=str(tmp_path / "data"))
+    r = subprocess.run([sys.executable, "-m", "leifeng_desktop", "--db", str(path)], capture_output=True, text=True,
+                       cwd=ROOT, timeout=120, env=env)
+    assert r.returncode == 0, r.stderr
+    assert "first-paint" in r.stderr
+    assert (sorted(p.name for p in folder.iterdir()), hashlib.sha256(path.read_bytes()).hexdigest()) == before
