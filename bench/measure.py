@@ -128,7 +128,11 @@ def child(code: str, *args: str, env: dict[str, str] | None = None, until: str |
 
 
 def median_child(rounds: int, code: str, *args: str, **kw: object) -> Run:
-    runs = [child(code, *args, **kw) for _ in range(max(1, rounds))]   # type: ignore[arg-type]
+    return median_of([child(code, *args, **kw) for _ in range(max(1, rounds))])   # type: ignore[arg-type]
+
+
+def median_of(runs: list[Run]) -> Run:
+    """The median time of `runs`, with the highest peak among them."""
     return Run(statistics.median(r.seconds for r in runs), max(r.peak_mb or 0 for r in runs))
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from . import db as bench_db
-from .measure import FIRST_PAINT, ROOT, Result, Run, median_child, ratio_goal
+from .measure import FIRST_PAINT, ROOT, Result, Run, child, median_of, ratio_goal
 
 # As the installers' shortcuts start it: `python -m leifeng_desktop --db PATH` (leifeng_desktop/__main__.py).
 OURS = "import sys\nfrom leifeng_desktop.start import main\nsys.exit(main(['--db', sys.argv[1]]))\n"
@@ -67,19 +67,21 @@ def demo_size(scratch: Path) -> Path:
 
 def measure(db: Path, scratch: Path, scale: str, rounds: int) -> list[Result]:
     """The start on `db` (goal 2× at a larger scale); at a larger scale the start on a demo-size file too (1.5×),
-    against the same bare window."""
+    against the same bare window. The children run in turns (ours, bare, ours at demo size, …), each figure the
+    median of its rounds: blocks run one after another drifted apart with the machine's load."""
     e = env(scratch)
-    median_child(1, OURS, str(db), env=e, until=FIRST_PAINT)   # untimed: the day's backup, Qt's caches, bytecode
-    ours = median_child(rounds, OURS, str(db), env=e, until=FIRST_PAINT)
-    bare = median_child(rounds, BARE, env=e, until=FIRST_PAINT)
-    demo_line = []
-    if scale != "demo":
-        demo = demo_size(scratch)
-        median_child(1, OURS, str(demo), env=e, until=FIRST_PAINT)
-        demo_line = [ratio_goal("window at demo size: start to first paint",
-                                median_child(rounds, OURS, str(demo), env=e, until=FIRST_PAINT), bare, 1.5)]
-    cpu_ours = median_child(rounds, CPU_PROBE + OURS, str(db), env=e, until=FIRST_PAINT)
-    cpu_bare = median_child(rounds, CPU_PROBE + BARE, env=e, until=FIRST_PAINT)
+    demo = demo_size(scratch) if scale != "demo" else None
+    starts = {"ours": (OURS, str(db)), "bare": (BARE,), **({"demo": (OURS, str(demo))} if demo else {}),
+              "cpu ours": (CPU_PROBE + OURS, str(db)), "cpu bare": (CPU_PROBE + BARE,)}
+    for code, *args in (starts["ours"], *([starts["demo"]] if demo else [])):   # untimed: Qt's caches, bytecode
+        child(code, *args, env=e, until=FIRST_PAINT)
+    runs: dict[str, list[Run]] = {name: [] for name in starts}
+    for _ in range(max(1, rounds)):
+        for name, (code, *args) in starts.items():
+            runs[name].append(child(code, *args, env=e, until=FIRST_PAINT))
+    ours, bare, cpu_ours, cpu_bare = (median_of(runs[n]) for n in ("ours", "bare", "cpu ours", "cpu bare"))
+    demo_line = [ratio_goal("window at demo size: start to first paint", median_of(runs["demo"]), bare, 1.5)] \
+        if demo else []
     limit = 1.5 if scale == "demo" else 2.0
     memory = Result("window: memory at first paint", Run(ours.peak_mb or 0, ours.peak_mb),
                     Run(bare.peak_mb or 0, bare.peak_mb), f"≤ {MEMORY_MB} MB",
