@@ -1,10 +1,11 @@
-"""The window: start to first paint and its memory, against an empty QMainWindow, each in its own process
-(QT_QPA_PLATFORM=offscreen). The app's switch LEIFENG_BENCH_FIRST_PAINT=1 (ui/main_window.py) makes it print
-"first-paint … at <epoch>" at its first paint and quit; the empty window prints the same. A third line, without a
-goal, gives each one's CPU seconds (every thread) to that paint: on a loaded machine the wall times wander, these
-much less (the ratio the goal is after, as near as this machine can tell). At a larger scale one more line gives
-the start on a demo-size file (the issue's second goal, 1.5×) against the same bare window. Ours starts as the
-installers' shortcuts start it: `python -m leifeng_desktop --db PATH`."""
+"""The window: start to first paint, against an empty QMainWindow, each in its own process (QT_QPA_PLATFORM=
+offscreen); its memory with the file open and the dashboard counted (LEIFENG_BENCH_READY=1: the window says "window-
+ready" then and closes), the goal's "window on the city database". The app's switch LEIFENG_BENCH_FIRST_PAINT=1
+(ui/main_window.py) makes it print "first-paint … at <epoch>" at its first paint and quit; the empty window prints
+the same. A third line, without a goal, gives each one's CPU seconds (every thread) to that paint: on a loaded
+machine the wall times wander, these much less (the ratio the goal is after, as near as this machine can tell). At a
+larger scale one more line gives the start on a demo-size file (the issue's second goal, 1.5×) against the same bare
+window. Ours starts as the installers' shortcuts start it: `python -m leifeng_desktop --db PATH`."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -48,6 +49,7 @@ class _Probe:
 _sys.stderr = _Probe(_sys.stderr)
 """
 MEMORY_MB = 250
+READY = "window-ready"   # main_window.py with LEIFENG_BENCH_READY=1: the file open, the dashboard counted
 DEMO_SEED = 2026   # `python -m bench`'s default seed: the demo file of a plain `make bench`
 # An installed app starts from compiled modules (the installers ship .pyc), as the bare baseline's PySide6 does: a
 # child writes and reuses bytecode here even where PYTHONDONTWRITEBYTECODE is set, so ours is not compiled per run.
@@ -83,8 +85,10 @@ def measure(db: Path, scratch: Path, scale: str, rounds: int) -> list[Result]:
     demo_line = [ratio_goal("window at demo size: start to first paint", median_of(runs["demo"]), bare, 1.5)] \
         if demo else []
     limit = 1.5 if scale == "demo" else 2.0
-    memory = Result("window: memory at first paint", Run(ours.peak_mb or 0, ours.peak_mb),
+    ready = {**{k: v for k, v in e.items() if k != "LEIFENG_BENCH_FIRST_PAINT"}, "LEIFENG_BENCH_READY": "1"}
+    opened = median_of([child(OURS, str(db), env=ready, until=READY) for _ in range(max(1, rounds))])
+    memory = Result("window: memory, file open and counted", Run(opened.peak_mb or 0, opened.peak_mb),
                     Run(bare.peak_mb or 0, bare.peak_mb), f"≤ {MEMORY_MB} MB",
-                    (ours.peak_mb or 0) <= MEMORY_MB, unit="MB")
+                    (opened.peak_mb or 0) <= MEMORY_MB, unit="MB")
     cpu = Result("window: CPU to first paint", cpu_ours, cpu_bare, "—", None)
     return [ratio_goal("window: start to first paint", ours, bare, limit), *demo_line, memory, cpu]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 EXPECTED = (
-    "window: start to first paint", "window: memory at first paint", "window: CPU to first paint",
+    "window: start to first paint", "window: memory, file open and counted", "window: CPU to first paint",
     "dashboard figures (campaign_stats)",
     "stats --json (process)",
     *[f"list {key}: {what}" for key in ("member", "activity", "participant")

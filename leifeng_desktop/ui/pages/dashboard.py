@@ -59,6 +59,7 @@ class FigureListDialog(QDialog):
 
 class DashboardPage(QWidget):
     figureOpened = Signal(object)   # the FigureFilter of a clicked figure
+    figuresShown = Signal()   # each time counted figures are on show
 
     def __init__(self, store: Store, parent: QWidget | None = None, *, count: bool = True):
         """`count` False: the first count waits for refresh() (the window's start: after its first paint)."""
@@ -237,6 +238,7 @@ class DashboardPage(QWidget):
                 layout.setRowStretch(layout.rowCount(), 1)
             if box is not None:
                 box.show()
+        self.figuresShown.emit()
 
     def _box(self, title: str, name: str) -> tuple[QGroupBox, QGridLayout]:
         return boxes.box(title, name)
