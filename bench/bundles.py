@@ -60,23 +60,27 @@ def bare_rows(store: Store) -> list[tuple[str, list[tuple[Any, ...]]]]:
     return out
 
 
-def timed(rounds: int, make: Callable[[int], Any], work: Callable[[Any], object]) -> Run:
-    """The median time of `work` on what `make` gives for each round (a new file, opened: untimed), then
+def timed(rounds: int, *pairs: tuple[Callable[[int], Any], Callable[[Any], object]]) -> list[Run]:
+    """For each (make, work): the median time of `work` on what `make` gives for each round (a new file, opened:
+    untimed), the pairs run in turns round by round (run in blocks, the fsyncs' wait drifted between them), then
     tracemalloc's peak over one more round. `work` closes what it was given."""
-    times = []
+    times: list[list[float]] = [[] for _ in pairs]
     for i in range(max(1, rounds)):
-        target = make(i)
-        start = time.perf_counter()
-        work(target)
-        times.append(time.perf_counter() - start)
-    target = make(rounds)
-    tracemalloc.start()
-    try:
-        work(target)
-        peak = tracemalloc.get_traced_memory()[1] / 2**20
-    finally:
-        tracemalloc.stop()
-    return Run(statistics.median(times), peak)
+        for (make, work), spent in zip(pairs, times):
+            target = make(i)
+            start = time.perf_counter()
+            work(target)
+            spent.append(time.perf_counter() - start)
+    peaks = []
+    for make, work in pairs:
+        target = make(rounds)
+        tracemalloc.start()
+        try:
+            work(target)
+            peaks.append(tracemalloc.get_traced_memory()[1] / 2**20)
+        finally:
+            tracemalloc.stop()
+    return [Run(statistics.median(spent), peak) for spent, peak in zip(times, peaks)]
 
 
 def new_file(folder: Path) -> Path:
@@ -117,6 +121,5 @@ def measure(folder: Path, rounds: int, records: int = RECORDS) -> list[Result]:
         finally:
             conn.close()
 
-    return [ratio_goal(f"bundle import ({records} records)",
-                       timed(rounds, lambda i: Store.open(new_file(folder / f"ours-{i}")), ours),
-                       timed(rounds, bare_conn, bare), 2.0)]
+    mine, theirs = timed(rounds, (lambda i: Store.open(new_file(folder / f"ours-{i}")), ours), (bare_conn, bare))
+    return [ratio_goal(f"bundle import ({records} records)", mine, theirs, 2.0)]
