@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from .. import __version__
+from . import file_commands
 from .manual import manual_action
 from .page_stack import PageSpec, PageStack, page_class
 from .qt import action
@@ -42,7 +43,6 @@ if TYPE_CHECKING:   # the store's modules are imported when a file is opened, af
     from .recovery import StartCheck
     from .store_signals import StoreSignals
 
-MAX_RECENT = 8
 STATUS_TYPES = ("team", "member", "activity", "enterprise_visit", "household", "honor")
 APP_TITLE = "学雷锋职工志愿服务 工作台"
 
@@ -324,55 +324,25 @@ class MainWindow(QMainWindow):
         from .example_data import open_example
         open_example(self)
 
+    # the 文件 menu's database commands live in file_commands.py
     def recent_paths(self) -> list[str]:
-        value = self.qsettings.value("recent", [])
-        if isinstance(value, str):
-            return [value]
-        return list(value) if isinstance(value, list) else []
+        return file_commands.recent_paths(self.qsettings)
 
     def _remember_recent(self, path: Path) -> None:
-        paths = [str(path)] + [p for p in self.recent_paths() if p != str(path)]
-        self.qsettings.setValue("recent", paths[:MAX_RECENT])
-        self.qsettings.setValue("last_db", str(path))
+        file_commands.remember_recent(self.qsettings, path)
 
     def _fill_recent(self) -> None:
-        self.recent_menu.clear()
-        for path in self.recent_paths():
-            self.recent_menu.addAction(path, partial(self.open_path, Path(path)))
-        if self.recent_menu.isEmpty():
-            self.recent_menu.addAction("（无）").setEnabled(False)
+        file_commands.fill_recent(self, self.recent_menu)
 
     def new_database(self) -> None:
-        from PySide6.QtWidgets import QFileDialog, QMessageBox
-        path, _ = QFileDialog.getSaveFileName(self, "新建数据库", str(self.current_store.path.parent / "新数据库.db"),
-                                              "数据库文件 (*.db)")
-        if path:
-            target = Path(path)
-            if target.exists():
-                QMessageBox.warning(self, "文件已存在", f"“{target.name}”已存在；新建数据库不会覆盖已有文件，"
-                                                   "请换一个名字。")
-                return
-            self.open_path(target)
+        file_commands.new_database(self)
 
     def open_database(self) -> None:
-        from PySide6.QtWidgets import QFileDialog
-        path, _ = QFileDialog.getOpenFileName(self, "打开数据库", str(self.current_store.path.parent),
-                                              "数据库文件 (*.db *.sqlite);;所有文件 (*)")
-        if path:
-            self.open_path(Path(path))
+        file_commands.open_database(self)
 
     def open_path(self, path: Path) -> bool:
         """Switch to another database; a refused file leaves the current one open and untouched."""
-        if path.resolve() == self.current_store.path.resolve() or not self.confirm_leave():
-            return False
-        from .recovery import open_checked
-        opened = open_checked(path, self)   # a damaged file is offered its newest good backup
-        if opened is None:
-            return False
-        self.set_store(*opened)
-        from .setup_wizard import offer_setup  # not before the first paint (issue 18)
-        offer_setup(self)   # a new, empty file: the first setup wizard
-        return True
+        return file_commands.open_path(self, path)
 
     def about(self) -> None:
         from PySide6.QtWidgets import QMessageBox
